@@ -1,0 +1,317 @@
+//go:build linux
+
+// Package chdb runs ClickHouse in-process through libchdb (chDB), the
+// service's default engine: `chdb://PATH` keeps its data in PATH.
+//
+// libchdb opens one data path per process, and a connection runs one
+// statement at a time, so every DB opened on the same path shares one
+// connection and calls are serialised. Each DB has its own database; tests
+// isolate themselves that way.
+//
+// Values never enter SQL text: "?" placeholders become {pN:Type} query
+// parameters that libchdb binds (chdb_query_with_params_n), inserts send
+// rows as TabSeparated data after the statement, and results come back as
+// JSONEachRow and are decoded with encoding/json.
+package chdb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// engine is one open libchdb connection, shared by every DB on its path.
+type engine struct {
+	path    string
+	conn    unsafe.Pointer // chdb_connection* as returned by chdb_connect
+	handle  unsafe.Pointer // *conn: the chdb_connection passed to queries
+	sem     chan struct{}  // serialises statements; a channel so waits honour ctx
+	current string         // database selected with USE
+	refs    int
+	columns sync.Map // "db.table" → map[column]type
+}
+
+var (
+	enginesMu sync.Mutex
+	open      *engine // at most one path per process
+)
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// DB is a database inside a chDB data path.
+type DB struct {
+	e        *engine
+	database string
+	closed   bool
+	mu       sync.Mutex
+}
+
+// Open opens (creating if needed) the data directory path and the database
+// in it. A second Open of the same path shares the connection; a different
+// path fails until every DB on the first is closed.
+func Open(ctx context.Context, path, database string) (*DB, error) {
+	if !identRe.MatchString(database) {
+		return nil, fmt.Errorf("chdb: invalid database name %q", database)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("chdb: data path: %w", err)
+	}
+	a, err := load()
+	if err != nil {
+		return nil, err
+	}
+
+	enginesMu.Lock()
+	e := open
+	switch {
+	case e != nil && e.path != abs:
+		enginesMu.Unlock()
+		return nil, fmt.Errorf("chdb: %s is open in this process; chDB opens one data path at a time", e.path)
+	case e == nil:
+		e, err = connect(a, abs)
+		if err != nil {
+			enginesMu.Unlock()
+			return nil, err
+		}
+		open = e
+	}
+	e.refs++
+	enginesMu.Unlock()
+
+	db := &DB{e: e, database: database}
+	if _, err := db.runIn(ctx, "", "CREATE DATABASE IF NOT EXISTS "+database, nil, "JSONEachRow"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func connect(a *api, path string) (*engine, error) {
+	args := [][]byte{cstring("clickhouse"), cstring("--path=" + path)}
+	argv := make([]unsafe.Pointer, len(args))
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	for i := range args {
+		pin.Pin(&args[i][0])
+		argv[i] = unsafe.Pointer(&args[i][0])
+	}
+	pin.Pin(&argv[0])
+	var conn unsafe.Pointer
+	withGoSignalHandlers(func() { conn = a.connect(int32(len(args)), unsafe.Pointer(&argv[0])) })
+	if conn == nil || *(*unsafe.Pointer)(conn) == nil {
+		return nil, fmt.Errorf("chdb: cannot open %s (is another process using it?)", path)
+	}
+	return &engine{path: path, conn: conn, handle: *(*unsafe.Pointer)(conn), sem: make(chan struct{}, 1)}, nil
+}
+
+// Close releases this DB; the connection closes with the last DB on its path.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	enginesMu.Lock()
+	defer enginesMu.Unlock()
+	e := db.e
+	e.refs--
+	if e.refs > 0 {
+		return nil
+	}
+	e.sem <- struct{}{} // wait for a running statement
+	lib.closeConn(e.conn)
+	e.conn, e.handle = nil, nil
+	open = nil
+	return nil
+}
+
+// Database returns the database name.
+func (db *DB) Database() string { return db.database }
+
+// Engine returns "chdb".
+func (db *DB) Engine() string { return "chdb" }
+
+// Path returns the data directory.
+func (db *DB) Path() string { return db.e.path }
+
+// Ping runs SELECT 1.
+func (db *DB) Ping(ctx context.Context) error {
+	_, err := db.run(ctx, "SELECT 1", nil, "JSONEachRow")
+	return err
+}
+
+// Exec runs a statement.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	q, params, err := bind(query, args)
+	if err != nil {
+		return err
+	}
+	_, err = db.run(ctx, q, params, "JSONEachRow")
+	return err
+}
+
+// Select runs a query and decodes its rows into dest (*[]T).
+func (db *DB) Select(ctx context.Context, dest any, query string, args ...any) error {
+	q, params, err := bind(query, args)
+	if err != nil {
+		return err
+	}
+	out, err := db.run(ctx, q, params, "JSONEachRow")
+	if err != nil {
+		return err
+	}
+	return decodeRows(out, dest)
+}
+
+// Insert writes rows into table as one INSERT … FORMAT TabSeparated.
+func (db *DB) Insert(ctx context.Context, table string, rows any) error {
+	if !identRe.MatchString(table) {
+		return fmt.Errorf("chdb: invalid table name %q", table)
+	}
+	types, err := db.columnTypes(ctx, table)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	n, err := encodeInsert(&buf, table, rows, types)
+	if err != nil || n == 0 {
+		return err
+	}
+	_, err = db.run(ctx, buf.String(), nil, "JSONEachRow")
+	return err
+}
+
+// columnTypes returns table's column types, which decide how times are
+// written (Date or DateTime).
+func (db *DB) columnTypes(ctx context.Context, table string) (map[string]string, error) {
+	key := db.database + "." + table
+	if v, ok := db.e.columns.Load(key); ok {
+		return v.(map[string]string), nil
+	}
+	var cols []struct {
+		Name string `ch:"name"`
+		Type string `ch:"type"`
+	}
+	if err := db.Select(ctx, &cols, "SELECT name, type FROM system.columns WHERE database = ? AND table = ?", db.database, table); err != nil {
+		return nil, err
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("chdb: table %s.%s does not exist", db.database, table)
+	}
+	types := make(map[string]string, len(cols))
+	for _, c := range cols {
+		types[c.Name] = c.Type
+	}
+	db.e.columns.Store(key, types)
+	return types, nil
+}
+
+// ErrClosed is returned by calls on a closed DB.
+var ErrClosed = errors.New("chdb: database is closed")
+
+// run executes one statement in db's database and returns its output.
+func (db *DB) run(ctx context.Context, query string, params []param, format string) ([]byte, error) {
+	return db.runIn(ctx, db.database, query, params, format)
+}
+
+// runIn executes one statement in database ("" keeps the current one).
+func (db *DB) runIn(ctx context.Context, database, query string, params []param, format string) ([]byte, error) {
+	db.mu.Lock()
+	closed := db.closed
+	db.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	e := db.e
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-e.sem }()
+	if database != "" && e.current != database {
+		if _, err := e.query("USE "+database, nil, format); err != nil {
+			return nil, err
+		}
+		e.current = database
+	}
+	out, err := e.query(query, params, format)
+	if err != nil {
+		return nil, err
+	}
+	// libchdb cannot be interrupted; a statement that outlived its deadline
+	// still reports the deadline so callers behave as with the server.
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return out, nil
+}
+
+// query runs one statement on the connection; the caller holds sem.
+func (e *engine) query(query string, params []param, format string) ([]byte, error) {
+	if e.handle == nil {
+		return nil, ErrClosed
+	}
+	q := []byte(query)
+	if len(q) == 0 {
+		q = []byte{' '}
+	}
+	f := []byte(format)
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	pin.Pin(&q[0])
+	pin.Pin(&f[0])
+	var res unsafe.Pointer
+	if len(params) == 0 {
+		res = lib.queryN(e.handle, unsafe.Pointer(&q[0]), uintptr(len(query)), unsafe.Pointer(&f[0]), uintptr(len(f)))
+	} else {
+		n := len(params)
+		names := make([]unsafe.Pointer, n)
+		nameLens := make([]uintptr, n)
+		values := make([]unsafe.Pointer, n)
+		valueLens := make([]uintptr, n)
+		for i, p := range params {
+			name, value := []byte(p.name), append([]byte(p.value), 0)
+			pin.Pin(&name[0])
+			pin.Pin(&value[0])
+			names[i], nameLens[i] = unsafe.Pointer(&name[0]), uintptr(len(name))
+			values[i], valueLens[i] = unsafe.Pointer(&value[0]), uintptr(len(value)-1)
+		}
+		pin.Pin(&names[0])
+		pin.Pin(&nameLens[0])
+		pin.Pin(&values[0])
+		pin.Pin(&valueLens[0])
+		res = lib.queryWithParamsN(e.handle, unsafe.Pointer(&q[0]), uintptr(len(query)), unsafe.Pointer(&f[0]), uintptr(len(f)),
+			unsafe.Pointer(&names[0]), unsafe.Pointer(&nameLens[0]), unsafe.Pointer(&values[0]), unsafe.Pointer(&valueLens[0]), uintptr(n))
+	}
+	if res == nil {
+		return nil, errors.New("chdb: query returned no result")
+	}
+	defer lib.destroyQueryResult(res)
+	if msg := goString(lib.resultError(res)); msg != "" {
+		return nil, &QueryError{Message: msg}
+	}
+	n := lib.resultLength(res)
+	if n == 0 {
+		return nil, nil
+	}
+	buf := lib.resultBuffer(res)
+	return bytes.Clone(unsafe.Slice((*byte)(buf), n)), nil
+}
+
+// QueryError is an error reported by ClickHouse for a statement.
+type QueryError struct{ Message string }
+
+func (e *QueryError) Error() string { return "chdb: " + e.Message }

@@ -1,0 +1,75 @@
+// Package row maps Go structs with `ch:"column"` tags to ClickHouse columns.
+// Both engines use it, so that a struct means the same columns on each.
+package row
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+)
+
+// Field is one tagged struct field.
+type Field struct {
+	Column string
+	Index  []int
+	Type   reflect.Type
+}
+
+// Struct describes a struct type's tagged fields, in declaration order.
+type Struct struct {
+	Type    reflect.Type
+	Fields  []Field
+	byName  map[string]int
+	Columns []string
+}
+
+// Field returns the field for a column name.
+func (s *Struct) Field(column string) (Field, bool) {
+	i, ok := s.byName[column]
+	if !ok {
+		return Field{}, false
+	}
+	return s.Fields[i], true
+}
+
+var cache sync.Map // reflect.Type → *Struct
+
+// Of describes struct type t (a struct, not a pointer).
+func Of(t reflect.Type) (*Struct, error) {
+	if s, ok := cache.Load(t); ok {
+		return s.(*Struct), nil
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("row: %s is not a struct", t)
+	}
+	s := &Struct{Type: t, byName: map[string]int{}}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := f.Tag.Get("ch")
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		s.byName[name] = len(s.Fields)
+		s.Fields = append(s.Fields, Field{Column: name, Index: f.Index, Type: f.Type})
+		s.Columns = append(s.Columns, name)
+	}
+	if len(s.Fields) == 0 {
+		return nil, fmt.Errorf("row: %s has no ch-tagged fields", t)
+	}
+	cache.Store(t, s)
+	return s, nil
+}
+
+// SliceOf checks that v is a slice of structs (or a pointer to one) and
+// returns the slice value and its element description.
+func SliceOf(v any) (reflect.Value, *Struct, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Slice {
+		return reflect.Value{}, nil, fmt.Errorf("row: want a slice of structs, got %T", v)
+	}
+	s, err := Of(rv.Type().Elem())
+	return rv, s, err
+}
