@@ -1,0 +1,63 @@
+# klimatrapport — `make run` and `make test` set up what is missing first.
+SHELL := /bin/bash
+GO ?= go
+CHDB_VERSION := $(shell cat storage/chdb/VERSION)
+CACHE_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)
+CHDB_DIR := $(CACHE_HOME)/klimatrapport/chdb/$(CHDB_VERSION)
+CHDB_LIB := $(CHDB_DIR)/libchdb.so
+export KLIMATRAPPORT_CHDB_LIB ?= $(CHDB_LIB)
+STATICCHECK_VERSION := v0.8.2
+TEST_CLICKHOUSE_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-clickhouse
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build run test test-short lint bench chdb clickhouse-test-server stop-clickhouse-test-server clean
+
+all: build
+
+## chdb: download the pinned libchdb from npm into the cache, once.
+chdb: $(CHDB_LIB)
+$(CHDB_LIB):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch libchdb $(CHDB_VERSION)"; exit 1; }
+	@echo "fetching libchdb $(CHDB_VERSION) (npm @chdb/lib-linux-x64-gnu) into $(CHDB_DIR)"
+	@rm -rf $(CHDB_DIR)/.fetch && mkdir -p $(CHDB_DIR)/.fetch
+	@cd $(CHDB_DIR)/.fetch && npm pack --silent @chdb/lib-linux-x64-gnu@$(CHDB_VERSION) >/dev/null
+	@tar -xzf $(CHDB_DIR)/.fetch/*.tgz -C $(CHDB_DIR)/.fetch package/libchdb.so
+	@mv $(CHDB_DIR)/.fetch/package/libchdb.so $@ && rm -rf $(CHDB_DIR)/.fetch
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/klimatrapport ./cmd/klimatrapport
+
+## run: the service on http://localhost:8080 with the embedded engine (data in ./data).
+run: chdb build
+	./bin/klimatrapport serve
+
+## test: every test. The ClickHouse server suite runs against
+## $$KLIMATRAPPORT_TEST_CLICKHOUSE, or a throwaway local clickhouse-server if
+## one is installed; otherwise it is skipped (CI requires it).
+test: chdb
+	@dsn="$$KLIMATRAPPORT_TEST_CLICKHOUSE"; \
+	if [ -z "$$dsn" ] && command -v clickhouse-server >/dev/null 2>&1 || [ -z "$$dsn" ] && [ -x /usr/sbin/clickhouse-server ]; then \
+		dsn=$$(scripts/clickhouse-server.sh $(TEST_CLICKHOUSE_DIR)) || exit 1; \
+	fi; \
+	[ -n "$$dsn" ] || echo "note: no ClickHouse server; the server suite is skipped (install clickhouse-server to run it)"; \
+	KLIMATRAPPORT_TEST_CLICKHOUSE="$$dsn" $(GO) test -timeout 25m -count=1 ./...
+
+## test-short: the tests without the slow ones.
+test-short: chdb
+	$(GO) test -short -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+## bench: the benchmarks named in the issues (numbers go into the notes).
+bench: chdb
+	KLIMATRAPPORT_TEST_CLICKHOUSE="$${KLIMATRAPPORT_TEST_CLICKHOUSE:-$$(scripts/clickhouse-server.sh $(TEST_CLICKHOUSE_DIR))}" \
+		$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+stop-clickhouse-test-server:
+	@[ -f $(TEST_CLICKHOUSE_DIR)/pid ] && kill $$(cat $(TEST_CLICKHOUSE_DIR)/pid) || true
+
+clean:
+	rm -rf bin

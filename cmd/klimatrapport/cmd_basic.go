@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"runtime"
+	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/httpserver"
+	"github.com/klimatkommunerna/klimatrapport/schema"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
+)
+
+func init() {
+	register(command{"serve", "run the web service (pages, API) — migrates first", cmdServe})
+	register(command{"migrate", "create or update the database tables", cmdMigrate})
+	register(command{"version", "print the version", cmdVersion})
+}
+
+func cmdVersion(ctx context.Context, e *env, args []string) int {
+	fmt.Fprintf(e.stdout, "klimatrapport %s %s, libchdb %s (pinned)\n", versionString(), runtime.Version(), chdb.LibVersion)
+	return exitOK
+}
+
+func migrate(ctx context.Context, e *env, db storage.DB) error {
+	n, err := schema.Migrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	v, err := schema.Version(ctx, db)
+	if err != nil {
+		return err
+	}
+	e.log.Info("schema up to date", "applied", n, "version", v, "engine", db.Engine(), "database", db.Database())
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, e *env, args []string) int {
+	fs := flags("migrate", "[--db DSN]", e)
+	var dsn string
+	dbFlag(fs, &dsn)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	db, err := openDB(ctx, e, dsn)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "klimatrapport migrate: %v\n", err)
+		return exitRejected
+	}
+	db.Close()
+	return exitOK
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) int {
+	fs := flags("serve", "[--addr :8080] [--db DSN]", e)
+	var dsn, addr string
+	var shutdown time.Duration
+	dbFlag(fs, &dsn)
+	stringFlag(fs, &addr, "addr", ":8080", "address to listen on")
+	durationFlag(fs, &shutdown, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	e.log.Info("opening database", "dsn", storage.Redact(dsn))
+	db, err := openDB(ctx, e, dsn)
+	if err != nil {
+		e.log.Error("cannot open the database", "err", err)
+		return exitRejected
+	}
+	defer db.Close()
+	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		e.log.Error("cannot listen", "addr", addr, "err", err)
+		return exitRejected
+	}
+	if err := srv.Run(ctx, ln); err != nil {
+		e.log.Error("server stopped", "err", err)
+		return exitRejected
+	}
+	e.log.Info("stopped")
+	return exitOK
+}

@@ -1,0 +1,93 @@
+package storage_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+)
+
+// inventoryRow is a row of inventory_values as the benchmark writes it.
+type inventoryRow struct {
+	SubmissionID string   `ch:"submission_id"`
+	Code         string   `ch:"municipality_code"`
+	Year         uint16   `ch:"year"`
+	Sector       string   `ch:"sector"`
+	Subsector    string   `ch:"subsector"`
+	Gas          string   `ch:"gas"`
+	Tonnes       *float64 `ch:"tonnes"`
+	Source       string   `ch:"source"`
+	Sheet        string   `ch:"sheet"`
+	Cell         string   `ch:"cell"`
+	Row          uint32   `ch:"row"`
+}
+
+const benchRows = 1_000_000
+const benchBatch = 100_000
+
+var sectors = []string{"Transporter", "Industri (energi + processer)", "Jordbruk", "El och fjärrvärme",
+	"Egen uppvärmning av bostäder och lokaler", "Arbetsmaskiner", "Produktanvändning (inkl. lösningsmedel)",
+	"Avfall (inkl.avlopp)", "Utrikes transporter"}
+
+func batch(start, n int) []inventoryRow {
+	rows := make([]inventoryRow, n)
+	for i := range rows {
+		k := start + i
+		v := float64(k%9973) * 1.5
+		rows[i] = inventoryRow{
+			SubmissionID: fmt.Sprintf("00000000-0000-4000-8000-%012d", k%5000),
+			Code:         fmt.Sprintf("%04d", 100+k%290), Year: uint16(1990 + k%33),
+			Sector: sectors[k%9], Subsector: fmt.Sprintf("Undersektor %d", k%7), Gas: "CO2",
+			Tonnes: &v, Source: "SMHI", Sheet: "Utsläpp", Cell: fmt.Sprintf("F%d", k%100000+2), Row: uint32(k%100000 + 2),
+		}
+	}
+	return rows
+}
+
+func insertMillion(b *testing.B, db storage.DB) {
+	for start := 0; start < benchRows; start += benchBatch {
+		if err := db.Insert(ctx, "inventory_values", batch(start, benchBatch)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInsert1M inserts 1 000 000 inventory rows in batches of 100 000.
+func BenchmarkInsert1M(b *testing.B) {
+	for _, e := range storagetest.EngineNames {
+		b.Run(e, func(b *testing.B) {
+			db := storagetest.Migrated(b, e)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				insertMillion(b, db)
+			}
+			b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkAggregate1M times a grouped aggregate over 1 000 000 rows.
+func BenchmarkAggregate1M(b *testing.B) {
+	for _, e := range storagetest.EngineNames {
+		b.Run(e, func(b *testing.B) {
+			db := storagetest.Migrated(b, e)
+			insertMillion(b, db)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				var out []struct {
+					Code   string  `ch:"municipality_code"`
+					Sector string  `ch:"sector"`
+					Tonnes float64 `ch:"tonnes"`
+				}
+				if err := db.Select(ctx, &out, `SELECT municipality_code, sector, sum(tonnes) AS tonnes
+					FROM inventory_values WHERE year >= ? GROUP BY municipality_code, sector`, 2005); err != nil {
+					b.Fatal(err)
+				}
+				if len(out) != 290*9 {
+					b.Fatalf("%d groups, want %d", len(out), 290*9)
+				}
+			}
+		})
+	}
+}
