@@ -127,14 +127,6 @@ func stringFlag(fs *flag.FlagSet, p *string, name, def, help string) {
 	fs.StringVar(p, name, def, help+" (env "+envName(name)+")")
 }
 
-// intFlag defines an int flag defaulting to its environment variable.
-func intFlag(fs *flag.FlagSet, p *int, name string, def int, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		fmt.Sscan(v, &def)
-	}
-	fs.IntVar(p, name, def, help+" (env "+envName(name)+")")
-}
-
 // durationFlag defines a duration flag defaulting to its environment variable.
 func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, help string) {
 	if v, ok := os.LookupEnv(envName(name)); ok {
