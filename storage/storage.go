@@ -18,7 +18,7 @@ type DB interface {
 	// Exec runs a statement that returns no rows (DDL, ALTER, INSERT … SELECT).
 	Exec(ctx context.Context, query string, args ...any) error
 
-	// Select runs a query and appends its rows to dest, a pointer to a slice
+	// Select runs a query and sets dest to its rows; dest is a pointer to a slice
 	// of structs whose fields carry `ch:"column"` tags. Column types must
 	// match field types as clickhouse-go requires (UInt16 ↔ uint16,
 	// Nullable(T) ↔ *T, Array(T) ↔ []T, DateTime and Date ↔ time.Time,

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS members (
 -- its id; the submissions row is written last. Readers only use data whose
 -- submission_id has a row here with status 'accepted', so a submission
 -- becomes visible at once or not at all, on every engine. Rejected uploads
--- get a row too, with their report, and no data.
+-- get a row too, with their report, and no data. seq (nanoseconds since
+-- 1970 at upload) orders the versions of a municipality's submissions.
 CREATE TABLE IF NOT EXISTS submissions (
     id                UUID,
     municipality_code String,
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     layout            String,
     uploaded_by       String,
     uploaded_at       DateTime('UTC'),
+    seq               UInt64,
     status            Enum8('accepted' = 1, 'rejected' = 2),
     n_inventory       UInt32,
     n_goals           UInt32,

@@ -121,6 +121,7 @@ func decodeRows(data []byte, dest any) error {
 		return fmt.Errorf("chdb: Select wants a pointer to a slice, got %T", dest)
 	}
 	sv := dv.Elem()
+	sv.Set(sv.Slice(0, 0)) // like clickhouse-go: dest holds this query's rows only
 	st, err := row.Of(sv.Type().Elem())
 	if err != nil {
 		return err
