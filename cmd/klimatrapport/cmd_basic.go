@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/api"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -55,13 +56,21 @@ func cmdMigrate(ctx context.Context, e *env, args []string) int {
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs := flags("serve", "[--addr :8080] [--db DSN]", e)
-	var dsn, addr string
+	var dsn, addr, tokens string
 	var shutdown time.Duration
+	var maxUploadMB int
 	dbFlag(fs, &dsn)
 	stringFlag(fs, &addr, "addr", ":8080", "address to listen on")
 	durationFlag(fs, &shutdown, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
+	stringFlag(fs, &tokens, "api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
+	maxUploadFlag(fs, &maxUploadMB)
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	auth, err := httpserver.ParseStaticTokens(tokens)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "klimatrapport serve: --api-tokens: %v\n", err)
+		return exitUsage
 	}
 	e.log.Info("opening database", "dsn", storage.Redact(dsn))
 	db, err := openDB(ctx, e, dsn)
@@ -71,6 +80,10 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer db.Close()
 	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
+	srv.Router.Use(httpserver.Authenticate(auth))
+	a := newApp(db, maxUploadMB)
+	(&api.API{Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
+	go a.janitor(ctx, e)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		e.log.Error("cannot listen", "addr", addr, "err", err)
