@@ -9,12 +9,16 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
+	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/reporting"
 )
 
 // API holds what the handlers need.
 type API struct {
+	Data        analytics.Data
+	Members     *members.Register
 	Submissions *reporting.Service
 	Log         *slog.Logger
 	// MaxUploadBytes caps an upload's request body (the file plus the form).
@@ -30,6 +34,8 @@ func (a *API) Register(r gin.IRouter) {
 	v1.GET("/submissions/:id/annotated.xlsx", a.getAnnotated)
 	v1.GET("/municipalities/:code/submissions", a.listSubmissions)
 	v1.GET("/template.xlsx", a.getTemplate)
+	v1.GET("/municipalities", a.listMunicipalities)
+	v1.GET("/emissions", a.getEmissions)
 }
 
 // fail writes err with the status its kind implies.

@@ -14,9 +14,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/api"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/ingest"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/reporting"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
@@ -43,7 +46,9 @@ func newServer(t *testing.T, db storage.DB) *httptest.Server {
 	lim := ingest.DefaultLimits()
 	lim.MaxBytes = 2 << 20
 	subs := &reporting.Service{DB: db, Limits: lim}
-	(&api.API{Submissions: subs, Log: log, MaxUploadBytes: lim.MaxBytes}).Register(srv.Router)
+	nat := &national.Store{DB: db}
+	(&api.API{Data: analytics.Data{National: nat, Reports: subs}, Members: &members.Register{DB: db},
+		Submissions: subs, Log: log, MaxUploadBytes: lim.MaxBytes}).Register(srv.Router)
 	ts := httptest.NewServer(srv.Router)
 	t.Cleanup(ts.Close)
 	return ts

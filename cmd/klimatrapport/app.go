@@ -5,7 +5,10 @@ import (
 	"flag"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/ingest"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/reporting"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
@@ -13,7 +16,10 @@ import (
 // app wires the services over one database; serve and the commands share it.
 type app struct {
 	db          storage.DB
+	national    *national.Store
+	reference   *national.Reference
 	submissions *reporting.Service
+	members     *members.Register
 }
 
 func newApp(db storage.DB, maxUploadMB int) *app {
@@ -21,10 +27,17 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 	if maxUploadMB > 0 {
 		lim.MaxBytes = int64(maxUploadMB) << 20
 	}
-	return &app{
-		db:          db,
-		submissions: &reporting.Service{DB: db, Limits: lim},
-	}
+	a := &app{db: db, national: &national.Store{DB: db}}
+	a.reference = &national.Reference{Store: a.national}
+	a.national.OnChange = a.reference.Invalidate
+	a.submissions = &reporting.Service{DB: db, Limits: lim, Reference: a.reference}
+	a.members = &members.Register{DB: db}
+	return a
+}
+
+// data is where analytics reads its figures.
+func (a *app) data() analytics.Data {
+	return analytics.Data{National: a.national, Reports: a.submissions}
 }
 
 // janitor removes leftovers of interrupted uploads now and every hour.

@@ -82,7 +82,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
 	srv.Router.Use(httpserver.Authenticate(auth))
 	a := newApp(db, maxUploadMB)
-	(&api.API{Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
+	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
 	go a.janitor(ctx, e)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -1,0 +1,205 @@
+package analytics
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/reporting"
+)
+
+// Data is where figures come from: SMHI's releases and SCB's tables
+// (national) and members' reports (reporting).
+type Data struct {
+	National *national.Store
+	Reports  *reporting.Service
+}
+
+// Sources of emission figures. They are never mixed in one series.
+const (
+	SourceSMHI     = "smhi"
+	SourceReported = "reported"
+)
+
+// EmissionsQuery selects emission series.
+type EmissionsQuery struct {
+	Source    string   // SourceSMHI (default) or SourceReported
+	Codes     []string // municipalities (or counties, "00" for Sweden, SMHI only); empty: all municipalities
+	From, To  int
+	BySector  bool
+	PerCapita bool
+	Substance string    // SMHI only; default GGT when loaded, else the newest release's
+	Release   time.Time // SMHI only; zero for the newest
+}
+
+// EmissionPoint is one year of a series.
+type EmissionPoint struct {
+	Year   int     `json:"year"`
+	Tonnes float64 `json:"tonnes"`
+	// PerCapita is tonnes per inhabitant; set when asked for and the
+	// population is known. PopulationYear says whose population was used
+	// (the same year when SCB has it, else the nearest year SCB has).
+	PerCapita      *float64 `json:"per_capita,omitempty"`
+	PopulationYear int      `json:"population_year,omitempty"`
+	Submission     string   `json:"submission,omitempty"` // reported figures: the submission it comes from
+}
+
+// EmissionSeries is one area's (and sector's) series.
+type EmissionSeries struct {
+	Code   string          `json:"municipality"`
+	Name   string          `json:"name"`
+	Sector string          `json:"sector,omitempty"`
+	Points []EmissionPoint `json:"values"`
+}
+
+// Emissions is the answer to an EmissionsQuery.
+type Emissions struct {
+	Source    string           `json:"source"`
+	Substance string           `json:"substance,omitempty"`
+	Release   string           `json:"release,omitempty"` // SMHI's release date
+	Unit      string           `json:"unit"`
+	PerCapita bool             `json:"per_capita"`
+	Series    []EmissionSeries `json:"series"`
+}
+
+// Emissions returns the series a query asks for.
+func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error) {
+	out := Emissions{Source: q.Source, PerCapita: q.PerCapita, Unit: "ton CO2e", Series: []EmissionSeries{}}
+	type key struct{ code, sector string }
+	points := map[key][]EmissionPoint{}
+	switch q.Source {
+	case "", SourceSMHI:
+		out.Source = SourceSMHI
+		vals, rel, err := d.National.Values(ctx, national.Query{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector,
+			Substance: q.Substance, Release: q.Release})
+		if err != nil {
+			return out, err
+		}
+		if rel.ID != "" {
+			out.Substance, out.Release = rel.Substance, rel.ReleaseDate.Format(time.DateOnly)
+			if rel.Substance != national.AllGHG {
+				out.Unit = "ton " + rel.Substance
+			}
+		}
+		for _, v := range vals {
+			k := key{v.AreaCode, v.Sector}
+			points[k] = append(points[k], EmissionPoint{Year: int(v.Year), Tonnes: v.Tonnes})
+		}
+	case SourceReported:
+		vals, err := d.Reports.Series(ctx, reporting.SeriesQuery{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector})
+		if err != nil {
+			return out, err
+		}
+		for _, v := range vals {
+			k := key{v.Code, v.Sector}
+			points[k] = append(points[k], EmissionPoint{Year: int(v.Year), Tonnes: v.Tonnes, Submission: v.SubmissionID})
+		}
+	default:
+		return out, kr.E(kr.Invalid, "Källan %q finns inte. Välj smhi (SMHI:s officiella siffror) eller reported (medlemmarnas egna).", q.Source)
+	}
+	names, err := d.areaNames(ctx)
+	if err != nil {
+		return out, err
+	}
+	var pop Populations
+	if q.PerCapita {
+		if pop, err = d.Populations(ctx); err != nil {
+			return out, err
+		}
+	}
+	for k, ps := range points {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Year < ps[j].Year })
+		if q.PerCapita {
+			for i := range ps {
+				if persons, year, ok := pop.Nearest(k.code, ps[i].Year); ok {
+					if pc, ok := PerCapita(ps[i].Tonnes, persons); ok {
+						ps[i].PerCapita, ps[i].PopulationYear = &pc, year
+					}
+				}
+			}
+		}
+		out.Series = append(out.Series, EmissionSeries{Code: k.code, Name: names[k.code], Sector: k.sector, Points: ps})
+	}
+	sort.Slice(out.Series, func(i, j int) bool {
+		a, b := out.Series[i], out.Series[j]
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		return sectorOrder(a.Sector) < sectorOrder(b.Sector)
+	})
+	return out, nil
+}
+
+func sectorOrder(s string) int {
+	for i, m := range kr.MainSectors {
+		if m == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// areaNames maps municipality and county codes (and "00") to names.
+func (d Data) areaNames(ctx context.Context) (map[string]string, error) {
+	names := map[string]string{"00": "Sverige"}
+	munis, err := d.National.Municipalities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range munis {
+		names[m.Code] = m.Name
+	}
+	counties, err := d.National.Counties(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counties {
+		names[c.Code] = c.Name
+	}
+	return names, nil
+}
+
+// Populations holds SCB's population by area and year.
+type Populations map[string]map[int]int64
+
+// Populations loads every stored population figure.
+func (d Data) Populations(ctx context.Context) (Populations, error) {
+	rows, err := d.National.Population(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := Populations{}
+	for _, r := range rows {
+		if p[r.AreaCode] == nil {
+			p[r.AreaCode] = map[int]int64{}
+		}
+		p[r.AreaCode][r.Year] = r.Persons
+	}
+	return p, nil
+}
+
+// Nearest returns the population of code in year, or in the nearest year
+// SCB has (the earlier one on a tie), and which year that was.
+func (p Populations) Nearest(code string, year int) (int64, int, bool) {
+	years := p[code]
+	if n, ok := years[year]; ok {
+		return n, year, true
+	}
+	best, bestYear, found := int64(0), 0, false
+	for y, n := range years {
+		dist, bestDist := abs(y-year), abs(bestYear-year)
+		if !found || dist < bestDist || (dist == bestDist && y < bestYear) {
+			best, bestYear, found = n, y, true
+		}
+	}
+	return best, bestYear, found
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

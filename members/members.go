@@ -1,0 +1,216 @@
+// Package members keeps the association's members register: who is a member
+// (a municipality by its 4-digit code, a region by its county's 2-digit
+// code), since when, whether as an observer, until when, and its two
+// contacts. Every change is a new row; nothing is overwritten, so the
+// register's history is kept.
+package members
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// Kinds of member.
+const (
+	KindMunicipality = "municipality"
+	KindRegion       = "region"
+)
+
+// Contact is a named person with an e-mail address.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Member is a member's current entry in the register.
+type Member struct {
+	Code          string     `json:"code"`
+	Kind          string     `json:"kind"`
+	Joined        time.Time  `json:"joined"`
+	ObserverUntil *time.Time `json:"observer_until,omitempty"` // observer (not binding) until this date
+	Ended         *time.Time `json:"ended,omitempty"`
+	Official      Contact    `json:"official"` // the elected official (politiker)
+	Officer       Contact    `json:"officer"`  // the officer (tjänsteperson)
+	ChangedBy     string     `json:"changed_by"`
+	ChangedAt     time.Time  `json:"changed_at"`
+}
+
+// Active reports whether the membership runs on date.
+func (m Member) Active(date time.Time) bool {
+	return !date.Before(m.Joined) && (m.Ended == nil || date.Before(*m.Ended))
+}
+
+// Observer reports whether the member is an observer on date.
+func (m Member) Observer(date time.Time) bool {
+	return m.ObserverUntil != nil && date.Before(*m.ObserverUntil)
+}
+
+type row struct {
+	Code          string     `ch:"code"`
+	Kind          string     `ch:"kind"`
+	Joined        time.Time  `ch:"joined"`
+	ObserverUntil *time.Time `ch:"observer_until"`
+	Ended         *time.Time `ch:"ended"`
+	OfficialName  string     `ch:"official_name"`
+	OfficialEmail string     `ch:"official_email"`
+	OfficerName   string     `ch:"officer_name"`
+	OfficerEmail  string     `ch:"officer_email"`
+	ChangedBy     string     `ch:"changed_by"`
+	ChangedAt     time.Time  `ch:"changed_at"`
+	Version       uint64     `ch:"version"`
+}
+
+func (r row) member() Member {
+	return Member{Code: r.Code, Kind: r.Kind, Joined: r.Joined, ObserverUntil: r.ObserverUntil, Ended: r.Ended,
+		Official: Contact{r.OfficialName, r.OfficialEmail}, Officer: Contact{r.OfficerName, r.OfficerEmail},
+		ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt}
+}
+
+// Register is the members register in a database.
+type Register struct {
+	DB  storage.DB
+	Now func() time.Time
+	// OnChange is called after a change (caches).
+	OnChange func()
+}
+
+func (r *Register) now() time.Time {
+	if r.Now != nil {
+		return r.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
+
+// Save validates m and writes it as the member's current entry.
+func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, error) {
+	if !codeRe.MatchString(m.Code) {
+		return Member{}, kr.E(kr.Invalid, "Koden %q är varken en kommunkod (fyra siffror) eller en länskod för en region (två siffror).", m.Code)
+	}
+	if m.Kind == "" {
+		m.Kind = KindMunicipality
+		if len(m.Code) == 2 {
+			m.Kind = KindRegion
+		}
+	}
+	if (m.Kind == KindRegion) != (len(m.Code) == 2) {
+		return Member{}, kr.E(kr.Invalid, "En region anges med sin länskod (två siffror), en kommun med sin kommunkod (fyra siffror).")
+	}
+	if m.Joined.IsZero() {
+		return Member{}, kr.E(kr.Invalid, "Ange datum för inträdet.")
+	}
+	if m.Ended != nil && m.Ended.Before(m.Joined) {
+		return Member{}, kr.E(kr.Invalid, "Medlemskapet kan inte upphöra före inträdet.")
+	}
+	if m.ObserverUntil != nil && m.ObserverUntil.Before(m.Joined) {
+		return Member{}, kr.E(kr.Invalid, "Observatörstiden kan inte sluta före inträdet.")
+	}
+	at := r.now()
+	m.ChangedBy, m.ChangedAt = actor.Name(), at.Truncate(time.Second)
+	rw := row{Code: m.Code, Kind: m.Kind, Joined: day(m.Joined), ObserverUntil: dayPtr(m.ObserverUntil), Ended: dayPtr(m.Ended),
+		OfficialName: m.Official.Name, OfficialEmail: m.Official.Email, OfficerName: m.Officer.Name, OfficerEmail: m.Officer.Email,
+		ChangedBy: m.ChangedBy, ChangedAt: m.ChangedAt, Version: uint64(at.UnixNano())}
+	if err := r.DB.Insert(ctx, "members", []row{rw}); err != nil {
+		return Member{}, err
+	}
+	if r.OnChange != nil {
+		r.OnChange()
+	}
+	return rw.member(), nil
+}
+
+// Add makes code a member from joined; observers are observers for
+// observerPeriod (one year by default).
+func (r *Register) Add(ctx context.Context, actor kr.Actor, code string, joined time.Time, observer bool, observerPeriod time.Duration) (Member, error) {
+	if cur, ok, err := r.Get(ctx, code); err != nil {
+		return Member{}, err
+	} else if ok && cur.Ended == nil {
+		return Member{}, kr.E(kr.Conflict, "%s är redan medlem sedan %s.", code, cur.Joined.Format(time.DateOnly))
+	}
+	m := Member{Code: code, Joined: joined}
+	if observer {
+		if observerPeriod <= 0 {
+			observerPeriod = 365 * 24 * time.Hour
+		}
+		until := joined.AddDate(0, 0, int(observerPeriod/(24*time.Hour)))
+		m.ObserverUntil = &until
+	}
+	return r.Save(ctx, actor, m)
+}
+
+// End ends code's membership on date.
+func (r *Register) End(ctx context.Context, actor kr.Actor, code string, date time.Time) (Member, error) {
+	m, ok, err := r.Get(ctx, code)
+	if err != nil {
+		return Member{}, err
+	}
+	if !ok || m.Ended != nil {
+		return Member{}, kr.E(kr.NotFound, "%s är inte medlem.", code)
+	}
+	m.Ended = &date
+	return r.Save(ctx, actor, m)
+}
+
+// Get returns a member's current entry (ended ones too).
+func (r *Register) Get(ctx context.Context, code string) (Member, bool, error) {
+	ms, err := r.list(ctx, "WHERE code = ?", code)
+	if err != nil || len(ms) == 0 {
+		return Member{}, false, err
+	}
+	return ms[0], true, nil
+}
+
+// All returns every member's current entry, ended ones included, by code.
+func (r *Register) All(ctx context.Context) ([]Member, error) { return r.list(ctx, "") }
+
+// History returns every entry a member has had, oldest first.
+func (r *Register) History(ctx context.Context, code string) ([]Member, error) {
+	var rows []row
+	if err := r.DB.Select(ctx, &rows, "SELECT "+columns+" FROM members WHERE code = ? ORDER BY version", code); err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(rows))
+	for i, rw := range rows {
+		out[i] = rw.member()
+	}
+	return out, nil
+}
+
+const columns = `code, toString(kind) AS kind, joined, observer_until, ended, official_name, official_email,
+	officer_name, officer_email, changed_by, changed_at, version`
+
+func (r *Register) list(ctx context.Context, where string, args ...any) ([]Member, error) {
+	var rows []row
+	// The current entry of each member: the row with the highest version.
+	sql := `SELECT code, argMax(toString(kind), version) AS kind, argMax(joined, version) AS joined,
+		argMax(observer_until, version) AS observer_until, argMax(ended, version) AS ended,
+		argMax(official_name, version) AS official_name, argMax(official_email, version) AS official_email,
+		argMax(officer_name, version) AS officer_name, argMax(officer_email, version) AS officer_email,
+		argMax(changed_by, version) AS changed_by, argMax(changed_at, version) AS changed_at
+		FROM members ` + where + ` GROUP BY code ORDER BY code`
+	if err := r.DB.Select(ctx, &rows, sql, args...); err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(rows))
+	for i, rw := range rows {
+		out[i] = rw.member()
+	}
+	return out, nil
+}
+
+func day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func dayPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	d := day(*t)
+	return &d
+}

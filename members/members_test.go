@@ -1,0 +1,63 @@
+package members_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+)
+
+func TestMain(m *testing.M) { storagetest.Main(m) }
+
+func d(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+
+func TestRegister(t *testing.T) {
+	ctx := context.Background()
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		clock := d("2026-01-01")
+		r := &members.Register{DB: db, Now: func() time.Time { clock = clock.Add(time.Second); return clock }}
+		lund, err := r.Add(ctx, kr.System, "1281", d("2019-05-01"), false, 0)
+		if err != nil || lund.Kind != members.KindMunicipality || lund.ObserverUntil != nil {
+			t.Fatalf("add: %+v %v", lund, err)
+		}
+		obs, err := r.Add(ctx, kr.System, "12", d("2026-02-01"), true, 0)
+		if err != nil || obs.Kind != members.KindRegion || obs.ObserverUntil == nil || obs.ObserverUntil.Format(time.DateOnly) != "2027-02-01" {
+			t.Fatalf("observer region: %+v %v", obs, err)
+		}
+		if !obs.Observer(d("2026-12-31")) || obs.Observer(d("2027-02-01")) {
+			t.Error("observer period wrong")
+		}
+		if _, err := r.Add(ctx, kr.System, "1281", d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Conflict {
+			t.Errorf("adding a member twice: %v", err)
+		}
+		for _, bad := range []string{"128", "12345", "1281'--", ""} {
+			if _, err := r.Add(ctx, kr.System, bad, d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Invalid {
+				t.Errorf("code %q: %v", bad, err)
+			}
+		}
+		lund.Officer = members.Contact{Name: "Anna Andersson", Email: "anna@lund.se"}
+		lund.Official = members.Contact{Name: "Bertil Berg", Email: "bertil@lund.se"}
+		if _, err := r.Save(ctx, kr.System, lund); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.End(ctx, kr.System, "1281", d("2026-06-30")); err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := r.Get(ctx, "1281")
+		if err != nil || !ok || got.Ended == nil || got.Officer.Email != "anna@lund.se" || !got.Active(d("2026-06-29")) || got.Active(d("2026-06-30")) {
+			t.Fatalf("after end: %+v %v", got, err)
+		}
+		hist, _ := r.History(ctx, "1281")
+		if len(hist) != 3 || hist[0].Officer.Email != "" {
+			t.Fatalf("history keeps every change: %d entries", len(hist))
+		}
+		all, _ := r.All(ctx)
+		if len(all) != 2 {
+			t.Fatalf("all: %d", len(all))
+		}
+	})
+}
