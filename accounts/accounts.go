@@ -1,0 +1,293 @@
+// Package accounts keeps who may sign in: accounts with a role (officer,
+// reviewer, admin) and, for officers, a municipality; their passwords
+// (argon2id hashes), API tokens (SHA-256 hashes, shown once, revocable),
+// browser sessions, one-time set-password links, and the audit log.
+//
+// Every table is append-only: a change is a new row with a higher version,
+// and the current state is the row with the highest version, so history is
+// kept and no engine needs updates or deletes.
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/argon2"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// Account is a person (or machine) who can sign in.
+type Account struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Role         kr.Role   `json:"role"`
+	Municipality string    `json:"municipality,omitempty"`
+	Disabled     bool      `json:"disabled"`
+	ChangedBy    string    `json:"changed_by"`
+	ChangedAt    time.Time `json:"changed_at"`
+	passwordHash string
+}
+
+// Actor is the account as the rest of the service sees it.
+func (a Account) Actor() kr.Actor {
+	return kr.Actor{ID: a.ID, Email: a.Email, Role: a.Role, Municipality: a.Municipality}
+}
+
+// Store is the accounts in one database.
+type Store struct {
+	DB  storage.DB
+	Now func() time.Time
+
+	verMu   sync.Mutex
+	lastVer uint64
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// version orders changes: nanoseconds, strictly increasing in the process.
+func (s *Store) version() uint64 {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	v := uint64(s.now().UnixNano())
+	if v <= s.lastVer {
+		v = s.lastVer + 1
+	}
+	s.lastVer = v
+	return v
+}
+
+type accountRow struct {
+	ID           string    `ch:"id"`
+	Email        string    `ch:"email"`
+	Role         string    `ch:"role"`
+	Municipality string    `ch:"municipality_code"`
+	PasswordHash string    `ch:"password_hash"`
+	Disabled     uint8     `ch:"disabled"`
+	ChangedBy    string    `ch:"changed_by"`
+	ChangedAt    time.Time `ch:"changed_at"`
+	Version      uint64    `ch:"version"`
+}
+
+func (r accountRow) account() Account {
+	return Account{ID: r.ID, Email: r.Email, Role: kr.Role(r.Role), Municipality: r.Municipality,
+		Disabled: r.Disabled == 1, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt, passwordHash: r.PasswordHash}
+}
+
+const currentAccounts = `SELECT toString(id) AS id, argMax(email, version) AS email, argMax(toString(role), version) AS role,
+	argMax(municipality_code, version) AS municipality_code, argMax(password_hash, version) AS password_hash,
+	argMax(disabled, version) AS disabled, argMax(changed_by, version) AS changed_by,
+	argMax(changed_at, version) AS changed_at FROM accounts`
+
+var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
+
+// NormalizeEmail lower-cases and trims an address.
+func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// Create adds an account. password may be empty: the account then has no
+// password until set through a link (see NewPasswordLink).
+func (s *Store) Create(ctx context.Context, by kr.Actor, email string, role kr.Role, municipality, password string) (Account, error) {
+	email = NormalizeEmail(email)
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		return Account{}, kr.E(kr.Invalid, "%q är ingen giltig e-postadress.", email)
+	}
+	switch role {
+	case kr.RoleOfficer:
+		if !codeRe.MatchString(municipality) {
+			return Account{}, kr.E(kr.Invalid, "En tjänsteperson behöver en kommunkod (fyra siffror) eller en länskod för en region (två siffror).")
+		}
+	case kr.RoleReviewer, kr.RoleAdmin:
+		if municipality != "" {
+			return Account{}, kr.E(kr.Invalid, "Bara tjänstepersoner hör till en kommun.")
+		}
+	default:
+		return Account{}, kr.E(kr.Invalid, "Rollen måste vara officer, reviewer eller admin.")
+	}
+	if _, ok, err := s.ByEmail(ctx, email); err != nil {
+		return Account{}, err
+	} else if ok {
+		return Account{}, kr.E(kr.Conflict, "Det finns redan ett konto för %s.", email)
+	}
+	hash := ""
+	if password != "" {
+		var err error
+		if hash, err = HashPassword(password); err != nil {
+			return Account{}, err
+		}
+	}
+	row := accountRow{ID: uuid.NewString(), Email: email, Role: string(role), Municipality: municipality, PasswordHash: hash,
+		ChangedBy: by.Name(), ChangedAt: s.now().Truncate(time.Second), Version: s.version()}
+	if err := s.DB.Insert(ctx, "accounts", []accountRow{row}); err != nil {
+		return Account{}, err
+	}
+	return row.account(), nil
+}
+
+func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
+	row := accountRow{ID: a.ID, Email: a.Email, Role: string(a.Role), Municipality: a.Municipality, PasswordHash: a.passwordHash,
+		ChangedBy: by.Name(), ChangedAt: s.now().Truncate(time.Second), Version: s.version()}
+	if a.Disabled {
+		row.Disabled = 1
+	}
+	return s.DB.Insert(ctx, "accounts", []accountRow{row})
+}
+
+// Get returns an account by id.
+func (s *Store) Get(ctx context.Context, id string) (Account, bool, error) {
+	var rows []accountRow
+	if err := s.DB.Select(ctx, &rows, currentAccounts+" WHERE toString(id) = ? GROUP BY id", id); err != nil || len(rows) == 0 {
+		return Account{}, false, err
+	}
+	return rows[0].account(), true, nil
+}
+
+// ByEmail returns the account with an address.
+func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error) {
+	var rows []accountRow
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts+" GROUP BY id) WHERE email = ?", NormalizeEmail(email)); err != nil || len(rows) == 0 {
+		return Account{}, false, err
+	}
+	return rows[0].account(), true, nil
+}
+
+// List returns every account by email.
+func (s *Store) List(ctx context.Context) ([]Account, error) {
+	var rows []accountRow
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts+" GROUP BY id) ORDER BY email"); err != nil {
+		return nil, err
+	}
+	out := make([]Account, len(rows))
+	for i, r := range rows {
+		out[i] = r.account()
+	}
+	return out, nil
+}
+
+// SetDisabled disables or enables an account. A disabled account's
+// sessions and tokens stop working at once.
+func (s *Store) SetDisabled(ctx context.Context, by kr.Actor, id string, disabled bool) (Account, error) {
+	a, ok, err := s.Get(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if !ok {
+		return Account{}, kr.E(kr.NotFound, "Kontot finns inte.")
+	}
+	a.Disabled = disabled
+	return a, s.save(ctx, by, a)
+}
+
+// SetPassword sets an account's password.
+func (s *Store) SetPassword(ctx context.Context, by kr.Actor, id, password string) error {
+	a, ok, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return kr.E(kr.NotFound, "Kontot finns inte.")
+	}
+	if a.passwordHash, err = HashPassword(password); err != nil {
+		return err
+	}
+	return s.save(ctx, by, a)
+}
+
+// MinPasswordLength is the shortest password accepted (NIST SP 800-63B).
+const MinPasswordLength = 12
+
+// argon2id parameters (OWASP's minimum: 19 MiB, 2 passes, 1 thread).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(password string) (string, error) {
+	if len([]rune(password)) < MinPasswordLength {
+		return "", kr.E(kr.Invalid, "Lösenordet måste ha minst %d tecken.", MinPasswordLength)
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches a hash from HashPassword.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked when an email is unknown, so that a login takes as
+// long whether or not the account exists.
+var dummyHash, _ = HashPassword("ingen-sådan-användare-finns")
+
+// Authenticate checks an email and password. Every failure is the same
+// error: it does not tell whether the address has an account.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (Account, error) {
+	a, ok, err := s.ByEmail(ctx, email)
+	if err != nil {
+		return Account{}, err
+	}
+	hash := dummyHash
+	if ok && a.passwordHash != "" {
+		hash = a.passwordHash
+	}
+	if !CheckPassword(hash, password) || !ok || a.Disabled || a.passwordHash == "" {
+		return Account{}, ErrBadLogin
+	}
+	return a, nil
+}
+
+// ErrBadLogin is the one answer to every failed login.
+var ErrBadLogin = kr.E(kr.Unauthorized, "Fel e-postadress eller lösenord.")
+
+// newSecret returns a random URL-safe secret and its SHA-256 (hex), which is
+// what is stored.
+func newSecret() (secret, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, hashSecret(secret)
+}
+
+func hashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
