@@ -379,3 +379,47 @@ func uuidV7At(t *testing.T, at time.Time) string {
 	}
 	return u.String()
 }
+
+func TestSeries(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		s := service(db)
+		submit(t, s, lundOfficer, workbook(t, lundReport(2025)))
+		// Malmö reports Transporter by subsector only, and one sector as a notation key.
+		malmo := &kr.Report{Details: kr.Details{Code: "1280", ReportYear: 2025}}
+		malmo.Inventory = []kr.InventoryValue{
+			{Year: 2022, Sector: "Transporter", Subsector: "Personbilar", Tonnes: fp(300)},
+			{Year: 2022, Sector: "Transporter", Subsector: "Bussar", Tonnes: fp(50)},
+			{Year: 2022, Sector: "Jordbruk", Notation: "NO", Comment: "Inget jordbruk i staden"},
+			{Year: 2022, Sector: "El och fjärrvärme", Tonnes: fp(1000)},
+		}
+		submit(t, s, malmoOfficer, workbook(t, malmo))
+		vals, err := s.Series(ctx, reporting.SeriesQuery{BySector: true, From: 2022, To: 2022})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, v := range vals {
+			got[v.Code+"/"+v.Sector] = v.Tonnes
+			if v.SubmissionID == "" {
+				t.Errorf("no submission for %+v", v)
+			}
+		}
+		if got["1280/Transporter"] != 350 || got["1280/Jordbruk"] != 0 || got["1280/El och fjärrvärme"] != 1000 || got["1281/Transporter"] != 1022 {
+			t.Fatalf("by sector: %v", got)
+		}
+		totals, err := s.Series(ctx, reporting.SeriesQuery{Codes: []string{"1280", "1281"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Lund 2022: Σ (1000·i + 22) for i = 1..9 = 45 000 + 198.
+		want := map[string]float64{"1280/2022": 1350, "1281/2020": 45180, "1281/2021": 45189, "1281/2022": 45198}
+		if len(totals) != len(want) {
+			t.Fatalf("totals: %+v", totals)
+		}
+		for _, v := range totals {
+			if k := fmt.Sprintf("%s/%d", v.Code, v.Year); want[k] != v.Tonnes {
+				t.Errorf("%s: %v, want %v", k, v.Tonnes, want[k])
+			}
+		}
+	})
+}

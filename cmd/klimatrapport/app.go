@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
@@ -20,6 +21,7 @@ type app struct {
 	reference   *national.Reference
 	submissions *reporting.Service
 	members     *members.Register
+	accounts    *accounts.Store
 }
 
 func newApp(db storage.DB, maxUploadMB int) *app {
@@ -32,6 +34,7 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 	a.national.OnChange = a.reference.Invalidate
 	a.submissions = &reporting.Service{DB: db, Limits: lim, Reference: a.reference}
 	a.members = &members.Register{DB: db}
+	a.accounts = &accounts.Store{DB: db}
 	return a
 }
 

@@ -80,8 +80,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer db.Close()
 	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
-	srv.Router.Use(httpserver.Authenticate(auth))
 	a := newApp(db, maxUploadMB)
+	srv.Router.Use(httpserver.Authenticate(httpserver.AccountAuth{Accounts: a.accounts, Static: auth}),
+		httpserver.CSRF(), httpserver.Audit(a.accounts, e.log))
 	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
 	go a.janitor(ctx, e)
 	ln, err := net.Listen("tcp", addr)
