@@ -29,7 +29,11 @@ sed -e "s#<tcp_port>9000</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
     "$src" > "$dir/config.xml"
 cp /etc/clickhouse-server/users.xml "$dir/users.xml"
 sed -i "s#<users_config>users.xml</users_config>#<users_config>$dir/users.xml</users_config>#" "$dir/config.xml"
-(cd "$dir" && nohup "$bin" --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1 & echo $! >"$dir/pid")
+# The server must not hold this script's stdout: callers read the DSN with $(…).
+cd "$dir"
+nohup "$bin" --config-file="$dir/config.xml" </dev/null >"$dir/log/stdout.log" 2>&1 &
+echo $! >"$dir/pid"
+cd - >/dev/null
 dsn="clickhouse://default:@127.0.0.1:$tcp/default"
 for _ in $(seq 1 100); do
   if clickhouse-client --port "$tcp" --query "SELECT 1" >/dev/null 2>&1; then
