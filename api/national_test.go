@@ -53,7 +53,7 @@ func TestMunicipalitiesAndEmissionsAPI(t *testing.T) {
 				Name       string `json:"name"`
 				CountyCode string `json:"county_code"`
 				CountyName string `json:"county_name"`
-				Member                 *struct {
+				Member     *struct {
 					Active bool `json:"active"`
 				} `json:"member"`
 			} `json:"municipalities"`

@@ -55,51 +55,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// replaceZipEntry returns the zip b with entry name's content replaced.
-func replaceZipEntry(t testing.TB, b []byte, name string, content []byte) []byte {
-	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for _, f := range r.File {
-		fw, err := w.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == name {
-			fw.Write(content)
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(fw, rc)
-		rc.Close()
-	}
-	w.Close()
-	return buf.Bytes()
-}
-
-func zipEntry(t testing.TB, b []byte, name string) []byte {
-	r, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range r.File {
-		if f.Name == name {
-			rc, _ := f.Open()
-			defer rc.Close()
-			c, _ := io.ReadAll(rc)
-			return c
-		}
-	}
-	t.Fatalf("no %s", name)
-	return nil
-}
-
 // minimalXLSX writes a workbook with no styles or shared strings holding
 // the given sheets (name, worksheet XML).
 func minimalXLSX(sheets ...[2]string) []byte {

@@ -41,11 +41,6 @@ var sheetAliases = map[string]sheetKind{
 	"felochvarningar": kindIgnored,
 }
 
-var sheetTitle = map[sheetKind]string{
-	kindDetails: SheetDetails, kindEmissions: SheetEmissions, kindGoals: SheetGoals,
-	kindPlans: SheetPlans, kindMeasures: SheetMeasures,
-}
-
 // norm folds case and removes every kind of white space, a trailing colon
 // and asterisks (people mark required columns with them).
 func norm(s string) string {
@@ -220,11 +215,6 @@ const (
 	dDate
 	dHeader
 )
-
-var detailTitle = map[detailField]string{
-	dCode: "Kod", dName: "Namn", dReportYear: "Rapportår", dContact: "Kontaktperson",
-	dEmail: "E-post", dPolitical: "Politisk kontakt", dDate: "Datum",
-}
 
 var detailAliases = map[string]detailField{
 	"kod": dCode, "code": dCode, "kommunkod": dCode, "länskod": dCode, "municipalitycode": dCode,

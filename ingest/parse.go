@@ -728,7 +728,6 @@ type table struct {
 	header  int // row number
 	cols    colMap
 	years   map[int]int // wide Utsläpp: 0-based column → year
-	yearOK  map[int]bool
 	yearHit map[int]bool
 	first   int // first column of the table, 0-based
 }

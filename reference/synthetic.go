@@ -11,11 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// smhiRealCells is the number of value cells in SMHI's real single-substance
-// export (release 2024-04-18: 19 344 rows × 12 years), the unit of the
-// synthetic generator's scale.
-const smhiRealCells = 19344 * 12
-
 // syntheticCountyCodes are SCB's 21 county codes (codes only; the synthetic
 // places get made-up names).
 var syntheticCountyCodes = []string{"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
