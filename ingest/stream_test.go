@@ -43,10 +43,16 @@ func (r *recordSink) Inventory(b []klimatrapport.InventoryValue) error {
 var errSinkFull = errors.New("sink full")
 
 func TestParseStreamBatches(t *testing.T) {
-	rows := make([][]any, 250)
-	for i := range rows {
-		k := benchKeys()[i]
-		rows[i] = []any{2020, k[0], k[1], k[2], float64(i), "", ""}
+	// 250 distinct (sector, subsector, gas) keys.
+	var rows [][]any
+	for _, s := range klimatrapport.MainSectors {
+		for _, sub := range append([]string{""}, Subsectors[s]...) {
+			for _, g := range append([]string{""}, klimatrapport.Gases...) {
+				if len(rows) < 250 {
+					rows = append(rows, []any{2020, s, sub, g, float64(len(rows)), "", ""})
+				}
+			}
+		}
 	}
 	b := longWorkbook(t, rows)
 	s := &recordSink{}

@@ -340,19 +340,11 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 	}
 	id := uuid.Must(uuid.NewV7()).String()
 	checker := reference.NewSMHIChecker()
+	// Values are inserted in the background while the file is parsed.
+	writer := storage.NewBatchWriter[valueRow](ctx, s.DB, "smhi_values", 1)
 	batch := make([]valueRow, 0, valueBatch)
-	wrote := false
 	munis, counties := map[string]bool{}, map[string]bool{}
 	rows, values := 0, 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		wrote = true
-		err := s.DB.Insert(ctx, "smhi_values", batch)
-		batch = batch[:0]
-		return err
-	}
 	meta, err := reference.ParseSMHI(bytes.NewReader(in.Content), names, func(r reference.SMHIRow) error {
 		checker.Add(r)
 		rows++
@@ -371,15 +363,21 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 			in.Progress(rows)
 		}
 		if len(batch) >= valueBatch {
-			return flush()
+			err := writer.Write(batch)
+			batch = make([]valueRow, 0, valueBatch)
+			return err
 		}
 		return nil
 	})
 	if err == nil {
-		err = flush()
+		err = writer.Write(batch)
+	}
+	written, werr := writer.Close()
+	if err == nil {
+		err = werr
 	}
 	if err != nil {
-		if wrote {
+		if written > 0 || werr != nil {
 			err = errors.Join(err, s.discard(id))
 		}
 		return SMHISummary{}, err

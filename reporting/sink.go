@@ -19,8 +19,9 @@ type dbSink struct {
 
 	report  *kr.Report
 	pending []inventoryRow
-	wrote   bool // some values are in the database (must be discarded on rejection)
+	writer  *storage.BatchWriter[inventoryRow] // started when the buffer first fills
 	values  int
+	wrote   bool // some values went to the database (discard them on rejection)
 	err     error
 }
 
@@ -44,24 +45,38 @@ func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
 	return nil
 }
 
-// flush writes what is buffered, with the final municipality code.
+// flush writes what is buffered, with the final municipality code, and
+// waits until everything is written.
 func (s *dbSink) flush(code string) error {
 	for i := range s.pending {
 		s.pending[i].Code = code
 	}
-	return s.write()
+	if err := s.write(); err != nil {
+		return err
+	}
+	if s.writer == nil {
+		return nil
+	}
+	_, err := s.writer.Close()
+	s.writer = nil
+	return err
 }
 
+// write hands the buffer to the background writer, which inserts it while
+// parsing goes on.
 func (s *dbSink) write() error {
 	if len(s.pending) == 0 {
 		return nil
 	}
-	s.wrote = true
-	if err := s.db.Insert(s.ctx, "inventory_values", s.pending); err != nil {
+	if s.writer == nil {
+		s.writer = storage.NewBatchWriter[inventoryRow](s.ctx, s.db, "inventory_values", 1)
+		s.wrote = true
+	}
+	if err := s.writer.Write(s.pending); err != nil {
 		s.err = err
 		return err
 	}
-	s.pending = s.pending[:0]
+	s.pending = make([]inventoryRow, 0, s.buffer)
 	return nil
 }
 
@@ -70,6 +85,10 @@ func (s *dbSink) write() error {
 // Cleanup removes them later.
 func (s *dbSink) discard() {
 	s.pending = nil
+	if s.writer != nil {
+		s.writer.Close()
+		s.writer = nil
+	}
 	if s.wrote {
 		deleteSubmissionData(context.WithoutCancel(s.ctx), s.db, []string{s.id}, false)
 	}
