@@ -402,10 +402,30 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 	for _, y := range meta.Years {
 		years = append(years, uint16(y))
 	}
-	row := releaseRow{ID: id, ReleaseDate: release, Substance: meta.Substance, FileName: in.FileName, SHA256: sha,
-		NValues: uint64(values), Years: years, Checks: string(checks), ImportedBy: in.Actor.Name(),
-		ImportedAt: s.now().Truncate(time.Second)}
-	if err := s.DB.Insert(ctx, "smhi_releases", []releaseRow{row}); err != nil {
+	// One release row per substance in the file (SMHI's exports may hold
+	// several, a sheet each), all with the file's release id; written last,
+	// in one insert, they make the values visible.
+	perSubstance := map[string]int{}
+	for _, sh := range meta.Sheets {
+		perSubstance[sh.Substance] += sh.Rows
+	}
+	if len(perSubstance) == 0 {
+		perSubstance[meta.Substance] = rows
+	}
+	var releaseRows []releaseRow
+	for sub := range perSubstance {
+		releaseRows = append(releaseRows, releaseRow{ID: id, ReleaseDate: release, Substance: sub, FileName: in.FileName, SHA256: sha,
+			NValues: uint64(values), Years: years, Checks: string(checks), ImportedBy: in.Actor.Name(),
+			ImportedAt: s.now().Truncate(time.Second)})
+	}
+	sort.Slice(releaseRows, func(i, j int) bool { return releaseRows[i].Substance < releaseRows[j].Substance })
+	row := releaseRows[0]
+	for _, r := range releaseRows {
+		if r.Substance == meta.Substance {
+			row = r
+		}
+	}
+	if err := s.DB.Insert(ctx, "smhi_releases", releaseRows); err != nil {
 		return SMHISummary{}, errors.Join(err, s.discard(id))
 	}
 	s.changed()

@@ -289,3 +289,35 @@ func TestPopulationAndReference(t *testing.T) {
 		}
 	})
 }
+
+// TestMultiSubstanceFile: a file with a sheet per substance is one release
+// of each; queries keep the substances apart.
+func TestMultiSubstanceFile(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		s := &national.Store{DB: db}
+		munis, _ := reference.SyntheticPlaces()
+		if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(placesCSV(munis))); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := reference.WriteSyntheticSMHI(&buf, []string{"GGT", "N2O"}, 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "två.xlsx", Content: buf.Bytes(), Release: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		rels, _ := s.Releases(ctx)
+		if len(rels) != 2 || rels[0].ID != rels[1].ID {
+			t.Fatalf("releases: %+v", rels)
+		}
+		if sub, _ := s.DefaultSubstance(ctx); sub != "GGT" {
+			t.Errorf("default substance %q", sub)
+		}
+		code := munis[0].Code
+		ggt, _, _ := s.Values(ctx, national.Query{Codes: []string{code}, Substance: "GGT"})
+		n2o, _, _ := s.Values(ctx, national.Query{Codes: []string{code}, Substance: "N2O"})
+		if len(ggt) == 0 || len(ggt) != len(n2o) || ggt[0].Tonnes == n2o[0].Tonnes {
+			t.Fatalf("GGT %d values, N2O %d: substances mixed up", len(ggt), len(n2o))
+		}
+	})
+}

@@ -86,8 +86,8 @@ func (s *Store) Values(ctx context.Context, q Query) ([]Value, Release, error) {
 		sectorCond = "sector != ''"
 	}
 	sql := `SELECT area_code, sector, year, tonnes FROM smhi_values
-		WHERE toString(release_id) = ? AND subsector = '' AND ` + sectorCond + ` AND year >= ? AND year <= ?`
-	args := []any{rel.ID, q.From, to}
+		WHERE toString(release_id) = ? AND substance = ? AND subsector = '' AND ` + sectorCond + ` AND year >= ? AND year <= ?`
+	args := []any{rel.ID, rel.Substance, q.From, to}
 	if len(q.Codes) > 0 {
 		sql += " AND has(?, area_code)"
 		args = append(args, q.Codes)
