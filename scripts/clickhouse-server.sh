@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway ClickHouse server (Debian's clickhouse-server) on 127.0.0.1
 # with its own data directory and a free TCP port, for the server test suite.
-# Prints the DSN on stdout; the server's pid is in $DIR/pid.
+# Prints the DSN on stdout; the server's pid is in $DIR/pid. Run again on the
+# directory of a stopped server, it starts that server again (same data, same
+# port).
 #
 #   dsn=$(scripts/clickhouse-server.sh /tmp/kr-clickhouse)
 set -euo pipefail
@@ -14,8 +16,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
   cat "$dir/dsn"; exit 0
 fi
+if [ -f "$dir/config.xml" ] && [ -f "$dir/port" ]; then
+  # A stopped server: start it again on its data and port (fault tests).
+  tcp=$(cat "$dir/port")
+else
 rm -rf "$dir"; mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$dir/log"
 tcp=$(free_port); http=$(free_port); inter=$(free_port)
+echo "$tcp" >"$dir/port"
 src=/etc/clickhouse-server/config.xml
 sed -e "s#<tcp_port>9000</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
     -e "s#<http_port>8123</http_port>#<http_port>$http</http_port>#" \
@@ -29,6 +36,7 @@ sed -e "s#<tcp_port>9000</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
     "$src" > "$dir/config.xml"
 cp /etc/clickhouse-server/users.xml "$dir/users.xml"
 sed -i "s#<users_config>users.xml</users_config>#<users_config>$dir/users.xml</users_config>#" "$dir/config.xml"
+fi
 # The server must not hold this script's stdout: callers read the DSN with $(…).
 cd "$dir"
 nohup "$bin" --config-file="$dir/config.xml" </dev/null >"$dir/log/stdout.log" 2>&1 &
