@@ -1,0 +1,320 @@
+package compliance
+
+import (
+	"context"
+	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// The facts the rules need, read from ClickHouse as aggregates per member:
+// never the raw rows of every member at once. The SQL runs on ClickHouse
+// 18.16 and current releases alike: "?" arguments only, has(?, col) for
+// lists, UUIDs compared as text, ALL INNER JOIN with aliased subqueries, and
+// aggregate aliases that never shadow a column another aggregate reads.
+
+// yearFact is one inventory year of a member: its current values (from the
+// latest visible submission holding that year) summed up.
+type yearFact struct {
+	Year       int
+	Total      float64  // the sum of the main sectors' figures
+	Covered    []string // main sectors with a value or a notation key with a comment
+	KeySectors int      // … of which only by notation keys
+	Submission string
+	Sheet      string
+	Rows       []int
+}
+
+type goalFact struct {
+	Submission   string     `ch:"submission_id"`
+	Code         string     `ch:"municipality_code"`
+	GoalID       string     `ch:"goal_id"`
+	Name         string     `ch:"name"`
+	Type         string     `ch:"type"`
+	Sector       string     `ch:"sector"`
+	BaseYear     uint16     `ch:"base_year"`
+	TargetYear   uint16     `ch:"target_year"`
+	ReductionPct float64    `ch:"reduction_pct"`
+	DecidedBy    string     `ch:"decided_by"`
+	DecidedOn    *time.Time `ch:"decided_on"`
+	Sheet        string     `ch:"sheet"`
+	Row          uint32     `ch:"row"`
+}
+
+type planFact struct {
+	Submission string     `ch:"submission_id"`
+	Code       string     `ch:"municipality_code"`
+	Name       string     `ch:"name"`
+	Adopted    *time.Time `ch:"adopted"`
+	DecidedBy  string     `ch:"decided_by"`
+	ValidFrom  uint16     `ch:"valid_from"`
+	ValidTo    uint16     `ch:"valid_to"`
+	Sheet      string     `ch:"sheet"`
+	Row        uint32     `ch:"row"`
+}
+
+// measureFact counts a member's current measures of one status.
+type measureFact struct {
+	Code       string   `ch:"code"`
+	Status     string   `ch:"mstatus"`
+	N          uint64   `ch:"n"`
+	Submission string   `ch:"sid"`
+	Sheet      string   `ch:"sheet_name"`
+	Rows       []uint32 `ch:"row_list"`
+}
+
+// reportFact summarises a member's submissions for the report year.
+type reportFact struct {
+	Code           string    `ch:"code"`
+	Accepted       uint64    `ch:"n_accepted"`
+	Rejected       uint64    `ch:"n_rejected"`
+	FirstID        string    `ch:"first_id"`
+	FirstAt        time.Time `ch:"first_at"`
+	LastID         string    `ch:"last_id"`
+	LastAt         time.Time `ch:"last_at"`
+	LastRejectedAt time.Time `ch:"last_rejected_at"`
+}
+
+// memberFacts is everything known about one member.
+type memberFacts struct {
+	years    []yearFact // by year
+	goals    []goalFact // by row
+	plans    []planFact // by row
+	measures []measureFact
+	report   reportFact
+}
+
+// accepted is the subquery of submissions visible on the evaluation date
+// for the members asked about. Arguments: asOf, codes.
+const accepted = `SELECT id AS submission_id, seq FROM submissions
+	WHERE status = 'accepted' AND uploaded_at <= ? AND has(?, municipality_code)`
+
+// currentYears lists, per member and inventory year, the latest visible
+// submission holding that year. Arguments: codes, asOf, codes.
+const currentYears = `SELECT municipality_code, year, toString(argMax(submission_id, seq)) FROM (
+		SELECT DISTINCT municipality_code, year, submission_id FROM inventory_values WHERE has(?, municipality_code)
+	) AS v ALL INNER JOIN (` + accepted + `) AS a USING submission_id
+	GROUP BY municipality_code, year`
+
+// latestIn is the condition "row of the member's latest visible submission
+// with rows in table". Arguments: codes, asOf, codes.
+func latestIn(table string) string {
+	return `(municipality_code, toString(submission_id)) IN (
+		SELECT municipality_code, toString(argMax(submission_id, seq)) FROM (
+			SELECT DISTINCT municipality_code, submission_id FROM ` + table + ` WHERE has(?, municipality_code)
+		) AS v ALL INNER JOIN (` + accepted + `) AS a USING submission_id
+		GROUP BY municipality_code)`
+}
+
+// sectorTonnes is a main sector's figure in a member's report: its total row
+// for all gases when there is one, else the sum of its subsectors for all
+// gases, else the sum of its per-gas totals; notation keys count as nothing.
+// (The same reading as reporting.Series.)
+const sectorTonnes = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
+	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
+		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`
+
+// sectorFacts is the current inventory per member, year and main sector.
+// Arguments: codes, codes, asOf, codes, then those of extra.
+func sectorFacts(extra string) string {
+	return `SELECT municipality_code, year, sector, ` + sectorTonnes + ` AS sector_tonnes,
+		countIf(isNotNull(tonnes)) AS n_values,
+		countIf(isNull(tonnes) AND notation_key != '' AND comment != '') AS n_keys,
+		any(submission_id) AS sub_id, any(sheet) AS sheet_name, groupArray(row) AS row_list
+	FROM inventory_values
+	WHERE has(?, municipality_code) AND (municipality_code, year, toString(submission_id)) IN (` + currentYears + `)` + extra + `
+	GROUP BY municipality_code, year, sector`
+}
+
+type yearRow struct {
+	Code       string   `ch:"code"`
+	Year       uint16   `ch:"year"`
+	Total      float64  `ch:"total"`
+	Covered    []string `ch:"covered"`
+	KeySectors uint64   `ch:"key_sectors"`
+	Submission string   `ch:"sid"`
+	Sheet      string   `ch:"sheet"`
+	Rows       []uint32 `ch:"rows_all"`
+}
+
+// maxEvidenceRows bounds the rows listed as evidence for one year.
+const maxEvidenceRows = 200
+
+func loadYears(ctx context.Context, db storage.DB, codes []string, asOf time.Time) (map[string][]yearFact, error) {
+	var rows []yearRow
+	q := `SELECT municipality_code AS code, year, sum(sector_tonnes) AS total,
+		groupArrayIf(sector, n_values + n_keys > 0) AS covered,
+		countIf(n_values = 0 AND n_keys > 0) AS key_sectors,
+		toString(any(sub_id)) AS sid, any(sheet_name) AS sheet,
+		arraySlice(arraySort(groupUniqArrayArray(row_list)), 1, ?) AS rows_all
+	FROM (` + sectorFacts("") + `)
+	GROUP BY municipality_code, year ORDER BY code, year`
+	if err := db.Select(ctx, &rows, q, maxEvidenceRows, codes, codes, asOf, codes); err != nil {
+		return nil, err
+	}
+	out := map[string][]yearFact{}
+	for _, r := range rows {
+		out[r.Code] = append(out[r.Code], yearFact{Year: int(r.Year), Total: r.Total, Covered: r.Covered,
+			KeySectors: int(r.KeySectors), Submission: r.Submission, Sheet: r.Sheet, Rows: ints(r.Rows)})
+	}
+	return out, nil
+}
+
+// sectorValue is a member's current figure for one year and main sector.
+type sectorValue struct {
+	Code    string  `ch:"municipality_code"`
+	Year    uint16  `ch:"year"`
+	Sector  string  `ch:"sector"`
+	Tonnes  float64 `ch:"sector_tonnes"`
+	NValues uint64  `ch:"n_values"`
+	NKeys   uint64  `ch:"n_keys"`
+}
+
+// loadSectors reads the current per-sector figures of the given
+// member|sector pairs (for goals that concern one sector).
+func loadSectors(ctx context.Context, db storage.DB, codes, pairs []string, asOf time.Time) ([]sectorValue, error) {
+	var rows []sectorValue
+	q := `SELECT municipality_code, year, sector, sector_tonnes, n_values, n_keys FROM (` +
+		sectorFacts(" AND has(?, concat(municipality_code, '|', sector))") + `) ORDER BY municipality_code, sector, year`
+	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes, pairs); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func loadGoals(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]goalFact, error) {
+	var rows []goalFact
+	q := `SELECT toString(submission_id) AS submission_id, municipality_code, goal_id, name, type, sector,
+		base_year, target_year, reduction_pct, decided_by, decided_on, sheet, row
+	FROM goals WHERE has(?, municipality_code) AND ` + latestIn("goals") + ` ORDER BY municipality_code, row`
+	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func loadPlans(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]planFact, error) {
+	var rows []planFact
+	q := `SELECT toString(submission_id) AS submission_id, municipality_code, name, adopted, decided_by,
+		valid_from, valid_to, sheet, row
+	FROM action_plans WHERE has(?, municipality_code) AND ` + latestIn("action_plans") + ` ORDER BY municipality_code, row`
+	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// maxMeasureRows bounds the rows listed per member and measure status.
+const maxMeasureRows = 50
+
+func loadMeasures(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]measureFact, error) {
+	var rows []measureFact
+	q := `SELECT municipality_code AS code, status AS mstatus, count() AS n, toString(any(submission_id)) AS sid,
+		any(sheet) AS sheet_name, arraySlice(arraySort(groupArray(row)), 1, ?) AS row_list
+	FROM measures WHERE has(?, municipality_code) AND ` + latestIn("measures") + `
+	GROUP BY municipality_code, status ORDER BY code, mstatus`
+	if err := db.Select(ctx, &rows, q, maxMeasureRows, codes, codes, asOf, codes); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func loadReports(ctx context.Context, db storage.DB, codes []string, year int, asOf time.Time) ([]reportFact, error) {
+	var rows []reportFact
+	q := `SELECT municipality_code AS code,
+		countIf(status = 'accepted') AS n_accepted, countIf(status = 'rejected') AS n_rejected,
+		argMinIf(toString(id), seq, status = 'accepted') AS first_id, minIf(uploaded_at, status = 'accepted') AS first_at,
+		argMaxIf(toString(id), seq, status = 'accepted') AS last_id, maxIf(uploaded_at, status = 'accepted') AS last_at,
+		maxIf(uploaded_at, status = 'rejected') AS last_rejected_at
+	FROM submissions WHERE report_year = ? AND uploaded_at <= ? AND has(?, municipality_code)
+	GROUP BY municipality_code ORDER BY code`
+	if err := db.Select(ctx, &rows, q, year, asOf, codes); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// submissionTimes returns when each of the given submissions was uploaded.
+func submissionTimes(ctx context.Context, db storage.DB, ids []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID string    `ch:"id"`
+		At time.Time `ch:"uploaded_at"`
+	}
+	if err := db.Select(ctx, &rows, "SELECT toString(id) AS id, uploaded_at FROM submissions WHERE has(?, toString(id))", ids); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.At
+	}
+	return out, nil
+}
+
+// loadFacts reads everything the rules need for the members codes.
+func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asOf time.Time) (map[string]*memberFacts, error) {
+	out := map[string]*memberFacts{}
+	get := func(code string) *memberFacts {
+		f := out[code]
+		if f == nil {
+			f = &memberFacts{}
+			out[code] = f
+		}
+		return f
+	}
+	for _, c := range codes {
+		get(c)
+	}
+	years, err := loadYears(ctx, db, codes, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for code, ys := range years {
+		get(code).years = ys
+	}
+	goals, err := loadGoals(ctx, db, codes, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range goals {
+		f := get(g.Code)
+		f.goals = append(f.goals, g)
+	}
+	plans, err := loadPlans(ctx, db, codes, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		f := get(p.Code)
+		f.plans = append(f.plans, p)
+	}
+	measures, err := loadMeasures(ctx, db, codes, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range measures {
+		f := get(m.Code)
+		f.measures = append(f.measures, m)
+	}
+	reports, err := loadReports(ctx, db, codes, year, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reports {
+		get(r.Code).report = r
+	}
+	return out, nil
+}
+
+func ints(us []uint32) []int {
+	if len(us) == 0 {
+		return nil
+	}
+	out := make([]int, len(us))
+	for i, u := range us {
+		out[i] = int(u)
+	}
+	return out
+}

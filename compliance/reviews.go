@@ -1,0 +1,341 @@
+package compliance
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
+)
+
+// Event kinds.
+const (
+	EventReview = "review" // a reviewer set or removed a status
+	EventReply  = "reply"  // the member replied
+)
+
+// Event is one review or reply, as kept: nothing is ever changed or removed.
+type Event struct {
+	Kind       string     `json:"kind"`
+	ID         string     `json:"id"`
+	Code       string     `json:"municipality"`
+	Year       int        `json:"year"`
+	Obligation Obligation `json:"obligation"`
+	At         time.Time  `json:"at"`
+	By         string     `json:"by"`
+	Role       string     `json:"role"`
+	// Reviews: Status is the status set (empty: the override was removed
+	// and the computed status applies again); Before and After are the
+	// statuses shown before and after; Computed is what the rules said.
+	Status   Status `json:"status,omitempty"`
+	Before   Status `json:"before,omitempty"`
+	After    Status `json:"after,omitempty"`
+	Computed Status `json:"computed_status,omitempty"`
+	// Replies: the status the member saw, and the review replied to.
+	Shown   Status `json:"status_shown,omitempty"`
+	ReplyTo string `json:"reply_to,omitempty"`
+	// Text is the reviewer's comment or the member's reply.
+	Text string `json:"text"`
+}
+
+type reviewRow struct {
+	ID         string    `ch:"id"`
+	Code       string    `ch:"municipality_code"`
+	Year       uint16    `ch:"report_year"`
+	Obligation string    `ch:"obligation"`
+	Status     string    `ch:"status"`
+	Comment    string    `ch:"comment"`
+	Before     string    `ch:"status_before"`
+	After      string    `ch:"status_after"`
+	Computed   string    `ch:"computed_status"`
+	By         string    `ch:"changed_by"`
+	Role       string    `ch:"changed_role"`
+	At         time.Time `ch:"changed_at"`
+	Version    uint64    `ch:"version"`
+}
+
+func (r reviewRow) event() Event {
+	return Event{Kind: EventReview, ID: r.ID, Code: r.Code, Year: int(r.Year), Obligation: Obligation(r.Obligation),
+		At: r.At, By: r.By, Role: r.Role, Status: Status(r.Status), Before: Status(r.Before), After: Status(r.After),
+		Computed: Status(r.Computed), Text: r.Comment}
+}
+
+type replyRow struct {
+	ID         string    `ch:"id"`
+	Code       string    `ch:"municipality_code"`
+	Year       uint16    `ch:"report_year"`
+	Obligation string    `ch:"obligation"`
+	ReplyTo    string    `ch:"reply_to"`
+	Message    string    `ch:"message"`
+	Shown      string    `ch:"status_shown"`
+	By         string    `ch:"changed_by"`
+	Role       string    `ch:"changed_role"`
+	At         time.Time `ch:"changed_at"`
+	Version    uint64    `ch:"version"`
+}
+
+func (r replyRow) event() Event {
+	return Event{Kind: EventReply, ID: r.ID, Code: r.Code, Year: int(r.Year), Obligation: Obligation(r.Obligation),
+		At: r.At, By: r.By, Role: r.Role, Shown: Status(r.Shown), ReplyTo: r.ReplyTo, Text: r.Message}
+}
+
+const reviewColumns = `toString(id) AS id, municipality_code, report_year, obligation, status, comment,
+	status_before, status_after, computed_status, changed_by, changed_role, changed_at, version`
+
+const replyColumns = `toString(id) AS id, municipality_code, report_year, obligation, reply_to, message,
+	status_shown, changed_by, changed_role, changed_at, version`
+
+type resultKey struct {
+	code       string
+	obligation Obligation
+}
+
+// reviews holds the overrides and the history of a year's results.
+type reviews struct {
+	overrides map[resultKey]*Event
+	history   map[resultKey][]Event
+}
+
+// loadReviews reads the current overrides (argMax per result) and every
+// review and reply of the members codes for year.
+func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (reviews, error) {
+	out := reviews{overrides: map[resultKey]*Event{}, history: map[resultKey][]Event{}}
+	var current []struct {
+		Code       string `ch:"municipality_code"`
+		Obligation string `ch:"obligation"`
+		ID         string `ch:"last_id"`
+		Status     string `ch:"last_status"`
+	}
+	// The current state of the append-only table: the row with the
+	// highest version per result.
+	if err := e.DB.Select(ctx, &current, `SELECT municipality_code, obligation,
+			argMax(toString(id), version) AS last_id, argMax(status, version) AS last_status
+		FROM compliance_reviews WHERE report_year = ? AND has(?, municipality_code)
+		GROUP BY municipality_code, obligation`, year, codes); err != nil {
+		return out, err
+	}
+	var revs []reviewRow
+	if err := e.DB.Select(ctx, &revs, "SELECT "+reviewColumns+
+		" FROM compliance_reviews WHERE report_year = ? AND has(?, municipality_code) ORDER BY version", year, codes); err != nil {
+		return out, err
+	}
+	var reps []replyRow
+	if err := e.DB.Select(ctx, &reps, "SELECT "+replyColumns+
+		" FROM compliance_replies WHERE report_year = ? AND has(?, municipality_code) ORDER BY version", year, codes); err != nil {
+		return out, err
+	}
+	type versioned struct {
+		v uint64
+		e Event
+	}
+	all := map[resultKey][]versioned{}
+	byID := map[string]Event{}
+	for _, r := range revs {
+		k := resultKey{r.Code, Obligation(r.Obligation)}
+		ev := r.event()
+		all[k] = append(all[k], versioned{r.Version, ev})
+		byID[ev.ID] = ev
+	}
+	for _, r := range reps {
+		k := resultKey{r.Code, Obligation(r.Obligation)}
+		all[k] = append(all[k], versioned{r.Version, r.event()})
+	}
+	for k, evs := range all {
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].v < evs[j].v })
+		list := make([]Event, len(evs))
+		for i, v := range evs {
+			list[i] = v.e
+		}
+		out.history[k] = list
+	}
+	for _, c := range current {
+		if c.Status == "" {
+			continue // removed: the computed status applies
+		}
+		if ev, ok := byID[c.ID]; ok {
+			out.overrides[resultKey{c.Code, Obligation(c.Obligation)}] = &ev
+		}
+	}
+	return out, nil
+}
+
+// Limits on texts people write.
+const (
+	MaxCommentRunes = 4000
+)
+
+// ReviewInput is a reviewer's decision.
+type ReviewInput struct {
+	Code       string     `json:"-"`
+	Year       int        `json:"year"`
+	Obligation Obligation `json:"obligation"`
+	// Status to set; empty removes the current override.
+	Status  Status `json:"status"`
+	Comment string `json:"comment"`
+}
+
+// Review records a reviewer's decision on one result and returns it with
+// the member's result as it now stands. The previous decision is kept.
+func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Event, MemberResult, error) {
+	if err := access.Check(actor, access.ReviewCompliance, in.Code); err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	var err error
+	if in.Obligation, err = obligationOf(in.Obligation); err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	if in.Status != "" {
+		st, ok := ParseStatus(string(in.Status))
+		if !ok {
+			return Event{}, MemberResult{}, kr.E(kr.Invalid, "Statusen %q finns inte. Välj en av %s, eller lämna tomt för att ta bort en tidigare ändring.", in.Status, statusList())
+		}
+		in.Status = st
+	}
+	comment, err := cleanText(in.Comment, "en kommentar som motiverar beslutet")
+	if err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	cur, res, err := e.current(ctx, in.Code, in.Year, in.Obligation)
+	if err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	if in.Status == "" && res.Override == nil {
+		return Event{}, MemberResult{}, kr.E(kr.Conflict, "Det finns ingen ändrad status att ta bort för %s %d.", strings.ToLower(in.Obligation.Title()), in.Year)
+	}
+	after := in.Status
+	if after == "" {
+		after = res.Computed
+	}
+	at, version := e.stamp()
+	row := reviewRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
+		Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after), Computed: string(res.Computed),
+		By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+	if err := e.DB.Insert(ctx, "compliance_reviews", []reviewRow{row}); err != nil {
+		return Event{}, MemberResult{}, unavailable(err)
+	}
+	m, err := e.Member(ctx, in.Code, Query{Year: in.Year})
+	return row.event(), m, err
+}
+
+// ReplyInput is a member's reply.
+type ReplyInput struct {
+	Code       string     `json:"-"`
+	Year       int        `json:"year"`
+	Obligation Obligation `json:"obligation"`
+	Message    string     `json:"message"`
+	// ReplyTo is the id of the review replied to; empty for a reply to the
+	// result itself.
+	ReplyTo string `json:"reply_to"`
+}
+
+// Reply records a member's reply to one result.
+func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Event, MemberResult, error) {
+	if err := access.Check(actor, access.ReplyCompliance, in.Code); err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	var err error
+	if in.Obligation, err = obligationOf(in.Obligation); err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	msg, err := cleanText(in.Message, "ert svar")
+	if err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	cur, res, err := e.current(ctx, in.Code, in.Year, in.Obligation)
+	if err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	if in.ReplyTo != "" {
+		found := false
+		for _, ev := range res.History {
+			found = found || (ev.Kind == EventReview && ev.ID == in.ReplyTo)
+		}
+		if !found {
+			return Event{}, MemberResult{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
+		}
+	}
+	at, version := e.stamp()
+	row := replyRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
+		ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+	if err := e.DB.Insert(ctx, "compliance_replies", []replyRow{row}); err != nil {
+		return Event{}, MemberResult{}, unavailable(err)
+	}
+	m, err := e.Member(ctx, in.Code, Query{Year: in.Year})
+	return row.event(), m, err
+}
+
+// current evaluates one member's obligation as it stands now.
+func (e *Engine) current(ctx context.Context, code string, year int, o Obligation) (MemberResult, Result, error) {
+	m, err := e.Member(ctx, code, Query{Year: year, NoTracking: true})
+	if err != nil {
+		return MemberResult{}, Result{}, err
+	}
+	r, _ := m.Result(o)
+	return m, r, nil
+}
+
+// obligationOf checks and normalises an obligation named in a request.
+func obligationOf(o Obligation) (Obligation, error) {
+	p, ok := ParseObligation(string(o))
+	if !ok {
+		return "", kr.E(kr.Invalid, "Skyldigheten %q finns inte. Välj en av %s.", o, obligationList())
+	}
+	return p, nil
+}
+
+// stamp returns the time and a strictly increasing version for a write.
+func (e *Engine) stamp() (time.Time, uint64) {
+	at := e.now()
+	v := uint64(at.UnixNano())
+	if v <= e.lastVersion {
+		v = e.lastVersion + 1
+	}
+	e.lastVersion = v
+	return at.Truncate(time.Second), v
+}
+
+func cleanText(s, what string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", kr.E(kr.Invalid, "Skriv %s.", what)
+	}
+	if !utf8.ValidString(s) {
+		return "", kr.E(kr.Invalid, "Texten innehåller tecken som inte kan läsas. Skriv den igen.")
+	}
+	if n := utf8.RuneCountInString(s); n > MaxCommentRunes {
+		return "", kr.E(kr.TooLarge, "Texten är %d tecken lång men får vara högst %d.", n, MaxCommentRunes)
+	}
+	return s, nil
+}
+
+func statusList() string {
+	parts := make([]string, len(Statuses))
+	for i, s := range Statuses {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func obligationList() string {
+	parts := make([]string, len(Obligations))
+	for i, o := range Obligations {
+		parts[i] = string(o) + " (" + strings.ToLower(o.Title()) + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func unavailable(err error) error {
+	if err == nil || kr.KindOf(err) != kr.Other {
+		return err
+	}
+	return kr.Wrap(kr.Unavailable, err, "Databasen svarar inte just nu. Ingenting har sparats. Försök igen om en stund.")
+}

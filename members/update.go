@@ -1,0 +1,103 @@
+package members
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+)
+
+// Change is an update of a member's entry; nil fields are left as they are.
+type Change struct {
+	Joined *time.Time
+	// ObserverUntil sets the end of the observer period; ClearObserver
+	// makes the member a full member from joining.
+	ObserverUntil *time.Time
+	ClearObserver bool
+	Official      *Contact
+	Officer       *Contact
+}
+
+// Empty reports whether the change changes nothing.
+func (c Change) Empty() bool {
+	return c.Joined == nil && c.ObserverUntil == nil && !c.ClearObserver && c.Official == nil && c.Officer == nil
+}
+
+// Update applies a change to code's current entry and saves it as a new
+// entry; the previous one stays in the history.
+func (r *Register) Update(ctx context.Context, actor kr.Actor, code string, c Change) (Member, error) {
+	if c.Empty() {
+		return Member{}, kr.E(kr.Invalid, "Ange vad som ska ändras.")
+	}
+	if c.ObserverUntil != nil && c.ClearObserver {
+		return Member{}, kr.E(kr.Invalid, "Ange antingen när observatörstiden slutar eller att den ska tas bort, inte båda.")
+	}
+	m, ok, err := r.Get(ctx, code)
+	if err != nil {
+		return Member{}, err
+	}
+	if !ok {
+		return Member{}, kr.E(kr.NotFound, "%s är inte medlem.", code)
+	}
+	if c.Joined != nil {
+		m.Joined = *c.Joined
+	}
+	if c.ObserverUntil != nil {
+		m.ObserverUntil = c.ObserverUntil
+	}
+	if c.ClearObserver {
+		m.ObserverUntil = nil
+	}
+	for _, p := range []struct {
+		from *Contact
+		to   *Contact
+		what string
+	}{{c.Official, &m.Official, "den förtroendevalda kontakten"}, {c.Officer, &m.Officer, "tjänstepersonen"}} {
+		if p.from == nil {
+			continue
+		}
+		ct := Contact{Name: strings.TrimSpace(p.from.Name), Email: strings.TrimSpace(p.from.Email)}
+		if ct.Email != "" && !validEmail(ct.Email) {
+			return Member{}, kr.E(kr.Invalid, "E-postadressen %q för %s ser inte ut som en e-postadress.", ct.Email, p.what)
+		}
+		*p.to = ct
+	}
+	return r.Save(ctx, actor, m)
+}
+
+// validEmail is a plausibility check: one @ with text on both sides and a
+// dot in the domain, no spaces.
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, " \t\r\n<>,;") &&
+		!strings.Contains(domain, "@") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// Join makes m.Code a member from m.Joined, with m's contacts (and kind,
+// when set). An observer is one until m.ObserverUntil when that is set,
+// else for observerPeriod (one year by default), as with Add.
+func (r *Register) Join(ctx context.Context, actor kr.Actor, m Member, observer bool, observerPeriod time.Duration) (Member, error) {
+	if cur, ok, err := r.Get(ctx, m.Code); err != nil {
+		return Member{}, err
+	} else if ok && cur.Ended == nil {
+		return Member{}, kr.E(kr.Conflict, "%s är redan medlem sedan %s.", m.Code, cur.Joined.Format(time.DateOnly))
+	}
+	for _, ct := range []struct {
+		c    Contact
+		what string
+	}{{m.Official, "den förtroendevalda kontakten"}, {m.Officer, "tjänstepersonen"}} {
+		if ct.c.Email != "" && !validEmail(ct.c.Email) {
+			return Member{}, kr.E(kr.Invalid, "E-postadressen %q för %s ser inte ut som en e-postadress.", ct.c.Email, ct.what)
+		}
+	}
+	m.Ended = nil
+	if observer && m.ObserverUntil == nil {
+		if observerPeriod <= 0 {
+			observerPeriod = 365 * 24 * time.Hour
+		}
+		until := m.Joined.AddDate(0, 0, int(observerPeriod/(24*time.Hour)))
+		m.ObserverUntil = &until
+	}
+	return r.Save(ctx, actor, m)
+}
