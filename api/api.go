@@ -10,6 +10,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/reporting"
@@ -23,6 +24,13 @@ type API struct {
 	Log         *slog.Logger
 	// MaxUploadBytes caps an upload's request body (the file plus the form).
 	MaxUploadBytes int64
+	// Metrics answers the metrics, ranking and export routes from cached
+	// snapshots; nil makes RegisterMetrics build one that checks for new
+	// data on every request.
+	Metrics *analytics.Service
+	// Compliance evaluates the membership obligations; nil leaves out the
+	// compliance routes (RegisterCompliance).
+	Compliance *compliance.Engine
 }
 
 // Register adds the API's routes.
@@ -35,7 +43,9 @@ func (a *API) Register(r gin.IRouter) {
 	v1.GET("/municipalities/:code/submissions", a.listSubmissions)
 	v1.GET("/template.xlsx", a.getTemplate)
 	v1.GET("/municipalities", a.listMunicipalities)
-	v1.GET("/emissions", a.getEmissions)
+	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
+	a.RegisterMetrics(v1)
+	a.RegisterCompliance(v1)
 }
 
 // fail writes err with the status its kind implies.

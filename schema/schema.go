@@ -78,6 +78,13 @@ func split(text string) []string {
 	return stmts
 }
 
+// migrationsTable records the applied migrations.
+const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    UInt32,
+    name       String,
+    applied_at DateTime('UTC')
+) ENGINE = MergeTree() ORDER BY version`
+
 type applied struct {
 	Version uint32 `ch:"version"`
 }
@@ -91,16 +98,51 @@ type record struct {
 // Migrate applies the migrations not yet recorded and returns how many it
 // applied. Safe to run again, and from several processes at once.
 func Migrate(ctx context.Context, db storage.DB) (int, error) {
+	return MigrateWith(ctx, db, Options{})
+}
+
+// MigrateWith is Migrate with options: with opts.Cluster set, the database
+// and every table are created ON CLUSTER with replicated engines (see
+// OnCluster).
+func MigrateWith(ctx context.Context, db storage.DB, opts Options) (int, error) {
 	ms, err := Migrations()
 	if err != nil {
 		return 0, err
 	}
-	if err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    UInt32,
-    name       String,
-    applied_at DateTime('UTC')
-) ENGINE = MergeTree() ORDER BY version`); err != nil {
-		return 0, fmt.Errorf("schema: %w", err)
+	exec := db.Exec
+	if opts.Cluster != "" {
+		if db.Engine() == "chdb" {
+			return 0, fmt.Errorf("schema: cluster %q: the embedded engine (chdb://) has no cluster; use clickhouse://", opts.Cluster)
+		}
+		exec = func(ctx context.Context, stmt string, args ...any) error {
+			s, err := OnCluster(stmt, opts.Cluster)
+			if err != nil {
+				return err
+			}
+			return db.Exec(ctx, s, args...)
+		}
+	}
+	// On a cluster, DDL waits for every server; skip the bootstrap when it
+	// is done so that a service restarts while a replica is down.
+	bootstrap := true
+	if opts.Cluster != "" {
+		var have []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := db.Select(ctx, &have, "SELECT count() AS n FROM system.tables WHERE database = ? AND name = 'schema_migrations'", db.Database()); err != nil {
+			return 0, fmt.Errorf("schema: %w", err)
+		}
+		bootstrap = len(have) == 0 || have[0].N == 0
+		if bootstrap {
+			if err := exec(ctx, "CREATE DATABASE IF NOT EXISTS "+db.Database()); err != nil {
+				return 0, fmt.Errorf("schema: %w", err)
+			}
+		}
+	}
+	if bootstrap {
+		if err := exec(ctx, migrationsTable); err != nil {
+			return 0, fmt.Errorf("schema: %w", err)
+		}
 	}
 	var done []applied
 	if err := db.Select(ctx, &done, "SELECT DISTINCT version FROM schema_migrations"); err != nil {
@@ -116,7 +158,7 @@ func Migrate(ctx context.Context, db storage.DB) (int, error) {
 			continue
 		}
 		for _, stmt := range m.Statements {
-			if err := db.Exec(ctx, stmt); err != nil {
+			if err := exec(ctx, stmt); err != nil {
 				return n, fmt.Errorf("schema: migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 		}

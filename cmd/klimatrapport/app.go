@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
@@ -22,6 +23,8 @@ type app struct {
 	submissions *reporting.Service
 	members     *members.Register
 	accounts    *accounts.Store
+	metrics     *analytics.Service // cached figures for the pages and the API
+	compliance  *compliance.Engine // membership obligations; serve and compliance set its Rules
 }
 
 func newApp(db storage.DB, maxUploadMB int) *app {
@@ -35,6 +38,32 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 	a.submissions = &reporting.Service{DB: db, Limits: lim, Reference: a.reference}
 	a.members = &members.Register{DB: db}
 	a.accounts = &accounts.Store{DB: db}
+	// Pages and computed figures are cached per data generation: dropped at
+	// once when this process commits a submission, an import or a members
+	// change, and within ProbeInterval when another instance does.
+	a.metrics = &analytics.Service{Data: a.data(), Members: a.members, ProbeInterval: analytics.DefaultProbeInterval}
+	onNational := a.national.OnChange
+	a.national.OnChange = func() {
+		if onNational != nil {
+			onNational()
+		}
+		a.metrics.Invalidate()
+	}
+	onCommit := a.submissions.OnCommit
+	a.submissions.OnCommit = func(code string) {
+		if onCommit != nil {
+			onCommit(code)
+		}
+		a.metrics.Invalidate()
+	}
+	onMembers := a.members.OnChange
+	a.members.OnChange = func() {
+		if onMembers != nil {
+			onMembers()
+		}
+		a.metrics.Invalidate()
+	}
+	a.compliance = &compliance.Engine{DB: db, Members: a.members, National: a.national, Rules: compliance.DefaultRules()}
 	return a
 }
 
@@ -43,12 +72,14 @@ func (a *app) data() analytics.Data {
 	return analytics.Data{National: a.national, Reports: a.submissions}
 }
 
-// janitor removes leftovers of interrupted uploads now and every hour.
-func (a *app) janitor(ctx context.Context, e *env) {
-	t := time.NewTicker(time.Hour)
+// janitor removes leftovers of interrupted uploads at start and then
+// regularly: those older than after.
+func (a *app) janitor(ctx context.Context, e *env, after time.Duration) {
+	every := min(time.Hour, max(after, time.Second))
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		n, err := a.submissions.Cleanup(ctx, time.Hour)
+		n, err := a.submissions.Cleanup(ctx, after)
 		if err != nil {
 			e.log.Warn("cleanup of interrupted uploads failed", "err", err)
 		} else if n > 0 {

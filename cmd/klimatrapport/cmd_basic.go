@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/api"
+	"github.com/klimatkommunerna/klimatrapport/dashboards"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -56,7 +57,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) int {
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs := flags("serve", "[--addr :8080] [--db DSN]", e)
-	var dsn, addr, tokens string
+	var dsn, addr, tokens, rulesPath string
 	var shutdown time.Duration
 	var maxUploadMB int
 	dbFlag(fs, &dsn)
@@ -64,8 +65,16 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	durationFlag(fs, &shutdown, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
 	stringFlag(fs, &tokens, "api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
 	maxUploadFlag(fs, &maxUploadMB)
+	rulesFlag(fs, &rulesPath)
+	var cleanupAfter time.Duration
+	durationFlag(fs, &cleanupAfter, "cleanup-after", time.Hour,
+		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	rules, ok := loadRules(e, "serve", rulesPath)
+	if !ok {
+		return exitUsage
 	}
 	auth, err := httpserver.ParseStaticTokens(tokens)
 	if err != nil {
@@ -81,10 +90,12 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
 	a := newApp(db, maxUploadMB)
+	a.compliance.Rules = rules
 	srv.Router.Use(httpserver.Authenticate(httpserver.AccountAuth{Accounts: a.accounts, Static: auth}),
 		httpserver.CSRF(), httpserver.Audit(a.accounts, e.log))
-	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
-	go a.janitor(ctx, e)
+	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes, Metrics: a.metrics, Compliance: a.compliance}).Register(srv.Router)
+	(&dashboards.Pages{Metrics: a.metrics, Log: e.log}).Register(srv.Router)
+	go a.janitor(ctx, e, cleanupAfter)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		e.log.Error("cannot listen", "addr", addr, "err", err)

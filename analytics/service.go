@@ -1,0 +1,466 @@
+package analytics
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// Service answers the dashboards' and the API's questions from an
+// in-memory Snapshot of the published data, so that a page costs no
+// database query once computed.
+//
+// Freshness. A snapshot (and everything memoised in it: metrics, rankings,
+// rendered pages) belongs to one data generation. It is dropped
+//
+//   - at once when this process commits a change: wire Invalidate to
+//     reporting.Service.OnCommit, national.Store.OnChange and
+//     members.Register.OnChange;
+//   - when another instance has changed the data: at most every
+//     ProbeInterval a request checks a cheap fingerprint of the data (the
+//     row counts of the append-only tables that make data visible:
+//     submissions, smhi_releases, members, municipalities, counties,
+//     population) and drops the snapshot when it differs. Other instances'
+//     changes thus show within ProbeInterval;
+//   - after MaxAge in any case (membership status depends on the date).
+type Service struct {
+	Data    Data
+	Members *members.Register
+	Now     func() time.Time
+	// ProbeInterval is how often the data fingerprint is checked: 0 checks
+	// on every request (always fresh, one small query each), a negative
+	// value never. Serve uses DefaultProbeInterval.
+	ProbeInterval time.Duration
+	// MaxAge bounds a snapshot's life; 0 means DefaultMaxAge.
+	MaxAge time.Duration
+	// MaxMemo bounds the number of memoised results per snapshot; 0 means
+	// DefaultMaxMemo. Past it, results are computed but not kept.
+	MaxMemo int
+	// MaxBodyBytes bounds the bytes of rendered answers kept per snapshot
+	// (Snapshot.Body); 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+
+	mu        sync.Mutex
+	snap      *Snapshot
+	gen       uint64
+	lastProbe time.Time
+	probing   bool
+	loadMu    sync.Mutex // one load at a time
+}
+
+// Defaults of Service.
+const (
+	DefaultProbeInterval = 2 * time.Second
+	DefaultMaxAge        = 10 * time.Minute
+	DefaultMaxMemo       = 4096
+	DefaultMaxBodyBytes  = 128 << 20
+)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Invalidate drops the current snapshot; the next request loads a new one.
+// It is cheap and safe to call from any goroutine (commit hooks).
+func (s *Service) Invalidate() {
+	s.mu.Lock()
+	s.snap = nil
+	s.gen++
+	s.mu.Unlock()
+}
+
+// InvalidateCode has the signature of reporting.Service.OnCommit.
+func (s *Service) InvalidateCode(string) { s.Invalidate() }
+
+// Snapshot returns the current snapshot, loading it when there is none.
+func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
+	if err := s.probe(ctx); err != nil {
+		return nil, err
+	}
+	maxAge := s.MaxAge
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
+	s.mu.Lock()
+	snap := s.snap
+	s.mu.Unlock()
+	if snap != nil && s.now().Sub(snap.Loaded) < maxAge {
+		return snap, nil
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	s.mu.Lock()
+	snap, gen := s.snap, s.gen
+	s.mu.Unlock()
+	if snap != nil && s.now().Sub(snap.Loaded) < maxAge {
+		return snap, nil // loaded while we waited
+	}
+	snap, err := s.load(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.gen == gen { // not invalidated while loading
+		s.snap = snap
+	}
+	s.mu.Unlock()
+	return snap, nil
+}
+
+// probe checks the data fingerprint when ProbeInterval has passed.
+func (s *Service) probe(ctx context.Context) error {
+	if s.ProbeInterval < 0 {
+		return nil
+	}
+	s.mu.Lock()
+	snap := s.snap
+	due := snap != nil && !s.probing && (s.ProbeInterval == 0 || s.now().Sub(s.lastProbe) >= s.ProbeInterval)
+	if due {
+		s.probing = true
+	}
+	s.mu.Unlock()
+	if !due {
+		return nil
+	}
+	fp, err := s.fingerprint(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.probing = false
+	if err != nil {
+		return err
+	}
+	s.lastProbe = s.now()
+	if s.snap == snap && fp != snap.fingerprint {
+		s.snap = nil
+		s.gen++
+	}
+	return nil
+}
+
+// fingerprintTables are the append-only tables whose new rows make data
+// visible or change it; their row counts change whenever anything shown does.
+var fingerprintTables = []string{"submissions", "smhi_releases", "members", "municipalities", "counties", "population"}
+
+func (s *Service) fingerprint(ctx context.Context) (string, error) {
+	var parts []string
+	for _, t := range fingerprintTables {
+		parts = append(parts, "SELECT '"+t+"' AS t, count() AS n FROM "+t)
+	}
+	var rows []struct {
+		T string `ch:"t"`
+		N uint64 `ch:"n"`
+	}
+	if err := s.Data.National.DB.Select(ctx, &rows, strings.Join(parts, " UNION ALL ")); err != nil {
+		return "", unavailable(err)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].T < rows[j].T })
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s=%d;", r.T, r.N)
+	}
+	return b.String(), nil
+}
+
+func unavailable(err error) error {
+	if kr.KindOf(err) != kr.Other {
+		return err
+	}
+	return kr.Wrap(kr.Unavailable, err, "Databasen svarar inte just nu. Försök igen om en stund.")
+}
+
+// Snapshot is the published data at one moment, with memoised results.
+// Everything in it is read-only once loaded.
+type Snapshot struct {
+	Generation uint64
+	Loaded     time.Time
+	Today      time.Time
+	AsOf       int // the default current year C: the calendar year of Today
+
+	Municipalities []kr.Municipality
+	Counties       []kr.County
+	Population     Populations
+	Members        []members.Member // every member's current entry, ended ones too
+
+	Release   national.Release // the SMHI release used; ID "" when there is none
+	Substance string           // SMHI substance (GGT, CO2, …)
+	Unit      string           // "ton CO2e", "ton CO2", …
+
+	fingerprint string
+	data        Data
+	muni        map[string]kr.Municipality
+	names       map[string]string
+	member      map[string]members.Member
+	smhiTotal   map[string]Series            // municipalities, counties, "00"
+	smhiSectors map[string]map[string]Series // idem
+	maxMemo     int
+	maxBytes    int64
+
+	memoMu    sync.Mutex
+	memo      map[string]*memoEntry
+	memoBytes int64
+}
+
+type memoEntry struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
+	fp, err := s.fingerprint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	maxMemo, maxBytes := s.MaxMemo, s.MaxBodyBytes
+	if maxMemo <= 0 {
+		maxMemo = DefaultMaxMemo
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBodyBytes
+	}
+	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
+		muni: map[string]kr.Municipality{}, names: map[string]string{"00": "Sverige"}, member: map[string]members.Member{},
+		smhiTotal: map[string]Series{}, smhiSectors: map[string]map[string]Series{}, maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
+	nat := s.Data.National
+	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
+		return nil, unavailable(err)
+	}
+	if snap.Counties, err = nat.Counties(ctx); err != nil {
+		return nil, unavailable(err)
+	}
+	for _, m := range snap.Municipalities {
+		snap.muni[m.Code] = m
+		snap.names[m.Code] = m.Name
+	}
+	for _, c := range snap.Counties {
+		snap.names[c.Code] = c.Name
+	}
+	if snap.Population, err = s.Data.Populations(ctx); err != nil {
+		return nil, unavailable(err)
+	}
+	if s.Members != nil {
+		if snap.Members, err = s.Members.All(ctx); err != nil {
+			return nil, unavailable(err)
+		}
+		for _, m := range snap.Members {
+			snap.member[m.Code] = m
+		}
+	}
+	// SMHI: one release for everything, the newest of the default substance.
+	sub, err := nat.DefaultSubstance(ctx)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	rel, ok, err := nat.ReleaseFor(ctx, sub, time.Time{})
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	snap.Substance, snap.Unit = sub, "ton CO2e"
+	if sub != national.AllGHG {
+		snap.Unit = "ton " + sub
+	}
+	if ok {
+		snap.Release = rel
+		areas := []string{"00"}
+		for _, c := range snap.Counties {
+			areas = append(areas, c.Code)
+		}
+		for _, q := range []national.Query{
+			{BySector: false}, {BySector: true}, {Codes: areas, BySector: false}, {Codes: areas, BySector: true},
+		} {
+			q.Substance, q.Release = sub, rel.ReleaseDate
+			vals, _, err := nat.Values(ctx, q)
+			if err != nil {
+				return nil, unavailable(err)
+			}
+			for _, v := range vals {
+				p := Point{Year: int(v.Year), Tonnes: v.Tonnes}
+				if !q.BySector {
+					snap.smhiTotal[v.AreaCode] = append(snap.smhiTotal[v.AreaCode], p)
+					continue
+				}
+				if snap.smhiSectors[v.AreaCode] == nil {
+					snap.smhiSectors[v.AreaCode] = map[string]Series{}
+				}
+				snap.smhiSectors[v.AreaCode][v.Sector] = append(snap.smhiSectors[v.AreaCode][v.Sector], p)
+			}
+		}
+	}
+	return snap, nil
+}
+
+// Memo returns the result of build for key, computing it once per snapshot
+// (concurrent callers wait for the first). Errors are not kept.
+func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
+	return snap.memoize(key, func() (any, int64, error) {
+		v, err := build()
+		return v, 0, err
+	})
+}
+
+// Body is a rendered answer (a page, JSON, an export) kept for the
+// snapshot's data generation.
+type Body struct {
+	ContentType string
+	Header      map[string]string // further headers, e.g. Content-Disposition
+	ETag        string            // strong, quoted
+	Bytes       []byte
+}
+
+// Body returns the rendered answer for key, rendering it once per snapshot
+// with build. Rendered answers share a byte budget (Service.MaxBodyBytes);
+// past it they are rendered on each request, not kept.
+func (snap *Snapshot) Body(key string, build func() (*Body, error)) (*Body, error) {
+	v, err := snap.memoize("body:"+key, func() (any, int64, error) {
+		b, err := build()
+		if err != nil {
+			return nil, 0, err
+		}
+		if b.ETag == "" {
+			sum := sha256.Sum256(b.Bytes)
+			b.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
+		}
+		return b, int64(len(b.Bytes)), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Body), nil
+}
+
+func (snap *Snapshot) memoize(key string, build func() (any, int64, error)) (any, error) {
+	snap.memoMu.Lock()
+	if e, ok := snap.memo[key]; ok {
+		snap.memoMu.Unlock()
+		<-e.done
+		if e.err == nil {
+			return e.val, nil
+		}
+		v, _, err := build() // the first attempt failed (a cancelled request?): try ourselves
+		return v, err
+	}
+	if len(snap.memo) >= snap.maxMemo || snap.memoBytes >= snap.maxBytes {
+		snap.memoMu.Unlock()
+		v, _, err := build()
+		return v, err
+	}
+	e := &memoEntry{done: make(chan struct{})}
+	snap.memo[key] = e
+	snap.memoMu.Unlock()
+	finished := false
+	var size int64
+	defer func() {
+		if !finished { // build panicked: let waiters try themselves
+			e.err = errBuildPanicked
+		}
+		snap.memoMu.Lock()
+		if e.err != nil {
+			delete(snap.memo, key)
+		} else {
+			snap.memoBytes += size
+		}
+		snap.memoMu.Unlock()
+		close(e.done)
+	}()
+	e.val, size, e.err = build()
+	finished = true
+	return e.val, e.err
+}
+
+var errBuildPanicked = errors.New("analytics: memoised computation panicked")
+
+// Municipality returns a municipality by code.
+func (snap *Snapshot) Municipality(code string) (kr.Municipality, bool) {
+	m, ok := snap.muni[code]
+	return m, ok
+}
+
+// Name returns the name of a municipality, county or "00" (Sverige).
+func (snap *Snapshot) Name(code string) string { return snap.names[code] }
+
+// Member returns code's entry in the members register, if it has one.
+func (snap *Snapshot) Member(code string) (members.Member, bool) {
+	m, ok := snap.member[code]
+	return m, ok
+}
+
+// IsActiveMember reports whether code is an active member today.
+func (snap *Snapshot) IsActiveMember(code string) bool {
+	m, ok := snap.member[code]
+	return ok && m.Active(snap.Today)
+}
+
+// ActiveMunicipalityMembers returns the codes of the active members that
+// are municipalities (regions, identified by county codes, are left out of
+// the members' figures: their area overlaps the municipalities'), sorted.
+func (snap *Snapshot) ActiveMunicipalityMembers() []string {
+	var out []string
+	for _, m := range snap.Members {
+		if m.Kind == members.KindMunicipality && m.Active(snap.Today) {
+			if _, known := snap.muni[m.Code]; known {
+				out = append(out, m.Code)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SMHITotal returns SMHI's yearly totals for an area (municipality, county
+// or "00").
+func (snap *Snapshot) SMHITotal(code string) Series { return snap.smhiTotal[code] }
+
+// SMHISectors returns SMHI's main-sector series for an area.
+func (snap *Snapshot) SMHISectors(code string) map[string]Series { return snap.smhiSectors[code] }
+
+// LatestSMHIYear returns the last year of SMHI's national series (or of any
+// municipality's), 0 when there is none.
+func (snap *Snapshot) LatestSMHIYear() int {
+	if p, ok := snap.smhiTotal["00"].Last(); ok {
+		return p.Year
+	}
+	last := 0
+	for _, s := range snap.smhiTotal {
+		if p, ok := s.Last(); ok && p.Year > last {
+			last = p.Year
+		}
+	}
+	return last
+}
+
+// Reported returns the reported figures of the given municipalities (all
+// with reports for nil), memoised.
+func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]*Reported, error) {
+	key := "reported:*"
+	if codes != nil && len(codes) == 0 {
+		return map[string]*Reported{}, nil
+	}
+	if codes != nil {
+		sorted := append([]string(nil), codes...)
+		sort.Strings(sorted)
+		key = "reported:" + strings.Join(sorted, ",")
+	}
+	v, err := snap.Memo(key, func() (any, error) { return snap.data.ReportedSeries(ctx, codes, 0, 0) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]*Reported), nil
+}
+
+// DB returns the database the snapshot was loaded from.
+func (snap *Snapshot) DB() storage.DB { return snap.data.National.DB }

@@ -1,0 +1,352 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+)
+
+// Exports: the table-shaped answers as CSV (for programs: the JSON field
+// names as headers, numbers with a decimal point) and XLSX (for people:
+// Swedish headers, numbers as numbers). Text cells that a spreadsheet could
+// take for a formula (beginning with =, +, -, @, a tab or a carriage
+// return) are neutralised with a leading apostrophe; numeric cells are
+// written as numbers and never need it.
+
+type exportFormat int
+
+const (
+	csvFormat exportFormat = iota
+	xlsxFormat
+)
+
+// column is one column of an exported table.
+type column struct {
+	Key   string // CSV header: the JSON field name
+	Label string // XLSX header: Swedish
+	Width float64
+}
+
+// table is one exported table; cells are string, int, float64, *float64,
+// bool or nil.
+type table struct {
+	Sheet   string // XLSX sheet name
+	Columns []column
+	Rows    [][]any
+}
+
+// Neutralise makes a text cell safe from formula injection: a value that
+// begins with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe, which spreadsheets show as text.
+func Neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func csvCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return Neutralise(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return Neutralise(fmt.Sprint(v))
+}
+
+func writeCSV(t table) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	head := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		head[i] = c.Key
+	}
+	if err := w.Write(head); err != nil {
+		return nil, err
+	}
+	rec := make([]string, len(t.Columns))
+	for _, row := range t.Rows {
+		for i := range rec {
+			rec[i] = csvCell(row[i])
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+func writeXLSX(tables ...table) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	for ti, t := range tables {
+		if ti == 0 {
+			if err := f.SetSheetName("Sheet1", t.Sheet); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(t.Sheet); err != nil {
+			return nil, err
+		}
+		sw, err := f.NewStreamWriter(t.Sheet)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range t.Columns {
+			w := c.Width
+			if w == 0 {
+				w = 14
+			}
+			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+				return nil, err
+			}
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return nil, err
+		}
+		head := make([]any, len(t.Columns))
+		for i, c := range t.Columns {
+			head[i] = excelize.Cell{StyleID: bold, Value: c.Label}
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return nil, err
+		}
+		for r, row := range t.Rows {
+			cells := make([]any, len(row))
+			for i, v := range row {
+				cells[i] = xlsxCell(v)
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, r+2)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return nil, err
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return nil, err
+		}
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func xlsxCell(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return Neutralise(x)
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case bool:
+		if x {
+			return "Ja"
+		}
+		return "Nej"
+	}
+	return v
+}
+
+// sendTables writes the tables in the format asked for: CSV has room for
+// one table, so only the first is sent; XLSX gets a sheet for each.
+func (a *API) sendTables(c *gin.Context, f exportFormat, name string, tables ...table) {
+	var body []byte
+	var err error
+	ctype := "text/csv; charset=utf-8"
+	ext := ".csv"
+	if f == csvFormat {
+		body, err = writeCSV(tables[0])
+	} else {
+		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+		body, err = writeXLSX(tables...)
+	}
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+ext+`"`)
+	c.Data(http.StatusOK, ctype, body)
+}
+
+func (a *API) exportEmissions(f exportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q, err := emissionsQuery(c)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		e, err := a.Data.Emissions(c.Request.Context(), q)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		t := table{Sheet: "Utsläpp", Columns: []column{
+			{"source", "Källa", 10}, {"substance", "Ämne", 8}, {"release", "SMHI-publicering", 16}, {"unit", "Enhet", 12},
+			{"municipality", "Kod", 8}, {"name", "Namn", 22}, {"sector", "Sektor", 36}, {"year", "År", 8},
+			{"tonnes", "Utsläpp (ton)", 16}, {"per_capita", "Per invånare (ton)", 18},
+			{"population_year", "Befolkning från år", 18}, {"submission", "Inlämning", 38},
+		}}
+		for _, s := range e.Series {
+			for _, p := range s.Points {
+				var popYear any
+				if p.PopulationYear != 0 {
+					popYear = p.PopulationYear
+				}
+				t.Rows = append(t.Rows, []any{e.Source, e.Substance, e.Release, e.Unit, s.Code, s.Name, s.Sector, p.Year,
+					p.Tonnes, p.PerCapita, popYear, p.Submission})
+			}
+		}
+		a.sendTables(c, f, "utslapp", t)
+	}
+}
+
+func (a *API) exportRanking(f exportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		snap, ok := a.snapshot(c)
+		if !ok {
+			return
+		}
+		q, err := rankingQuery(c)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		r, err := snap.Ranking(c.Request.Context(), q)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		rows := table{Sheet: "Rangordning", Columns: []column{
+			{"rank", "Placering", 10}, {"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9},
+			{"county_name", "Län", 22}, {"member", "Medlem", 9}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
+			{"year", "År", 8}, {"value", "Värde", 14}, {"source", "Källa", 10}, {"release", "SMHI-publicering", 16},
+		}}
+		for _, row := range r.Rows {
+			var rank any
+			if row.Rank > 0 {
+				rank = row.Rank
+			}
+			rows.Rows = append(rows.Rows, []any{rank, row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
+				r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release})
+		}
+		avgs := table{Sheet: "Genomsnitt", Columns: []column{
+			{"group", "Grupp", 10}, {"code", "Kod", 8}, {"name", "Namn", 28}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
+			{"year", "År", 8}, {"value", "Sammantaget", 14}, {"mean", "Medelkommun", 14}, {"municipalities", "Antal kommuner", 14},
+		}}
+		for _, g := range r.Averages {
+			var year any
+			if g.Year != 0 {
+				year = g.Year
+			}
+			avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, year, g.Value, g.Mean, g.Municipalities})
+		}
+		a.sendTables(c, f, "rangordning-"+r.Metric.Name+"-"+strconv.Itoa(r.Year), rows, avgs)
+	}
+}
+
+func (a *API) exportMetrics(f exportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		snap, ok := a.snapshot(c)
+		if !ok {
+			return
+		}
+		asOf, err := analytics.ParseYear("as_of", c.Query("as_of"))
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		rep, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		t := table{Sheet: "Värden", Columns: []column{
+			{"municipality", "Kod", 8}, {"name", "Kommun", 22}, {"source", "Källa", 10}, {"reference", "Publicering eller inlämning", 38},
+			{"year", "År", 8}, {"kind", "Slag", 14}, {"estimate", "Uppskattning", 13}, {"tonnes", "Utsläpp (ton)", 16}, {"unit", "Enhet", 12},
+		}}
+		m := rep.Municipality
+		if rep.SMHI != nil {
+			add := func(vals []analytics.Value) {
+				for _, v := range vals {
+					t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceSMHI, rep.SMHI.Release, v.Year, v.Kind.String(),
+						v.Kind.IsEstimate(), v.Tonnes, rep.SMHI.Unit})
+				}
+			}
+			if tr := rep.SMHI.Metrics.Trend; tr != nil {
+				add(tr.Measured)
+				add(tr.Approximated)
+				add(tr.Trend)
+				add(tr.CarbonLaw)
+			} else {
+				for _, p := range rep.SMHI.Metrics.Measured {
+					add([]analytics.Value{{Year: p.Year, Tonnes: p.Tonnes, Kind: analytics.KindMeasured}})
+				}
+			}
+		}
+		if rep.Reported != nil {
+			subOf := map[int]string{}
+			for _, s := range rep.Reported.Submissions {
+				for _, y := range s.Years {
+					subOf[y] = s.ID
+				}
+			}
+			for _, p := range rep.Reported.Metrics.Measured {
+				t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceReported, subOf[p.Year], p.Year,
+					analytics.KindMeasured.String(), false, p.Tonnes, rep.Reported.Unit})
+			}
+		}
+		a.sendTables(c, f, "matt-"+m.Code, t)
+	}
+}
+
+func (a *API) exportMunicipalities(f exportFormat) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		snap, ok := a.snapshot(c)
+		if !ok {
+			return
+		}
+		t := table{Sheet: "Kommuner", Columns: []column{
+			{"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9}, {"county_name", "Län", 22},
+			{"member_kind", "Medlem (slag)", 14}, {"member_joined", "Medlem sedan", 14}, {"member_observer", "Observatör", 11},
+			{"member_active", "Aktiv medlem", 13},
+		}}
+		for _, m := range snap.Municipalities {
+			row := []any{m.Code, m.Name, m.CountyCode, m.CountyName, nil, nil, nil, nil}
+			if mem, ok := snap.Member(m.Code); ok {
+				row[4], row[5], row[6], row[7] = mem.Kind, mem.Joined.Format(time.DateOnly), mem.Observer(snap.Today), mem.Active(snap.Today)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		a.sendTables(c, f, "kommuner", t)
+	}
+}

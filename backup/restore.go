@@ -1,0 +1,280 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/klimatkommunerna/klimatrapport/schema"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// target is a table in the database being written.
+type target struct {
+	t      *table
+	before Sum // its rows before writing (only with Force)
+}
+
+// prepare migrates db, checks that it can take tables (same columns, same
+// types) and that it is empty unless opts.Force, and sums what is there.
+func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table, opts Options) (map[string]*target, error) {
+	ms, err := schema.Migrations()
+	if err != nil {
+		return nil, err
+	}
+	if latest := ms[len(ms)-1].Version; version > latest {
+		return nil, fmt.Errorf("the source is at schema version %d, newer than this program's %d: use a newer klimatrapport", version, latest)
+	}
+	if _, err := schema.MigrateWith(ctx, db, schema.Options{Cluster: opts.Cluster}); err != nil {
+		return nil, err
+	}
+	infos, err := listTables(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]tableInfo{}
+	var full []string
+	counts := map[string]uint64{}
+	for _, info := range infos {
+		byName[info.Name] = info
+		n, err := count(ctx, db, info.Name)
+		if err != nil {
+			return nil, err
+		}
+		counts[info.Name] = n
+		if n > 0 {
+			full = append(full, fmt.Sprintf("%s (%d rows)", info.Name, n))
+		}
+	}
+	if len(full) > 0 && !opts.Force {
+		return nil, fmt.Errorf("the target database %s is not empty: %s; write into an empty database, or force it to add these rows to those there",
+			db.Database(), strings.Join(full, ", "))
+	}
+	out := map[string]*target{}
+	for _, src := range tables {
+		info, ok := byName[src.name]
+		if !ok {
+			return nil, fmt.Errorf("table %s does not exist in the target after migrating it (is the source from another program?)", src.name)
+		}
+		have := map[string]string{}
+		for _, c := range info.Columns {
+			have[c.Name] = c.Type
+		}
+		for _, c := range src.cols {
+			typ, ok := have[c.Name]
+			if !ok {
+				return nil, fmt.Errorf("table %s: the target has no column %s", src.name, c.Name)
+			}
+			if typ != c.Type {
+				return nil, fmt.Errorf("table %s, column %s: the source's type is %s, the target's %s", src.name, c.Name, c.Type, typ)
+			}
+		}
+		t, err := newTable(src.name, src.cols, info.Key)
+		if err != nil {
+			return nil, err
+		}
+		tg := &target{t: t}
+		if counts[src.name] > 0 {
+			if tg.before, err = (&scanner{db: db, t: t, opts: opts}).checksum(ctx); err != nil {
+				return nil, err
+			}
+		}
+		out[src.name] = tg
+	}
+	return out, nil
+}
+
+// verify re-reads a written table and compares it with what was written.
+func (tg *target) verify(ctx context.Context, db storage.DB, written Sum, opts Options) (TableResult, error) {
+	got, err := (&scanner{db: db, t: tg.t, opts: opts}).checksum(ctx)
+	if err != nil {
+		return TableResult{}, err
+	}
+	want := tg.before.Plus(written)
+	if got.Rows != want.Rows || got.Hex() != want.Hex() {
+		return TableResult{}, fmt.Errorf("verification failed: table %s holds %d rows with checksum %s, expected %d rows with %s",
+			tg.t.name, got.Rows, got.Hex(), want.Rows, want.Hex())
+	}
+	return TableResult{Name: tg.t.name, Rows: written.Rows, Checksum: written.Hex()}, nil
+}
+
+// writeOrder lists tables with the marker tables last.
+func writeOrder(names []string) []string {
+	var out, markers []string
+	for _, n := range names {
+		if isMarker(n) {
+			markers = append(markers, n)
+		} else {
+			out = append(out, n)
+		}
+	}
+	for _, m := range MarkerTables {
+		for _, n := range markers {
+			if n == m {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// Restore loads the backup in dir into db. It checks the whole backup's
+// files first and writes nothing if one is missing or damaged; it migrates
+// db, refuses it if it holds rows (unless opts.Force), loads every table
+// (marker tables last), checks each file's rows against the manifest as it
+// reads them, and re-reads each table to compare its checksum.
+func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]TableResult, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	// Check everything before writing anything.
+	if _, err := Check(dir); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	var tables []*table
+	manifests := map[string]TableManifest{}
+	var names []string
+	for _, tm := range m.Tables {
+		t, err := newTable(tm.Name, tm.Columns, nil)
+		if err != nil {
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		tables = append(tables, t)
+		manifests[tm.Name] = tm
+		names = append(names, tm.Name)
+	}
+	targets, err := prepare(ctx, db, m.SchemaVersion, tables, opts)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	var results []TableResult
+	for _, name := range writeOrder(names) {
+		tg := targets[name]
+		written, err := loadFile(ctx, db, dir, manifests[name], tg.t, opts)
+		if err != nil {
+			return results, fmt.Errorf("restore: table %s: %w (the database now holds part of the backup)", name, err)
+		}
+		res, err := tg.verify(ctx, db, written, opts)
+		if err != nil {
+			return results, fmt.Errorf("restore: %w", err)
+		}
+		results = append(results, res)
+		if opts.Progress != nil {
+			opts.Progress(name, res.Rows)
+		}
+	}
+	return results, nil
+}
+
+// loadFile inserts a table file's rows into db a page at a time.
+func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, t *table, opts Options) (Sum, error) {
+	r, err := openTable(dir, tm, t)
+	if err != nil {
+		return Sum{}, err
+	}
+	defer r.Close()
+	for {
+		rows, err := r.next(int(opts.pageRows()), int(opts.pageBytes()))
+		if err != nil {
+			return Sum{}, err
+		}
+		if rows.Len() == 0 {
+			return r.sum, nil
+		}
+		if err := db.Insert(ctx, t.name, rows.Interface()); err != nil {
+			return Sum{}, err
+		}
+	}
+}
+
+// Copy copies every table of from into to: it migrates to, refuses it if
+// it holds rows (unless opts.Force), reads the marker tables first (into
+// temporary files) and writes them last, and re-reads every table of to to
+// compare its row count and checksum with what was read from from.
+func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult, error) {
+	version, err := schema.Version(ctx, from)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %s is not a klimatrapport database (no schema_migrations): %w", from.Database(), err)
+	}
+	infos, err := listTables(ctx, from)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	var tables []*table
+	var names []string
+	byName := map[string]*table{}
+	for _, info := range infos {
+		t, err := newTable(info.Name, info.Columns, info.Key)
+		if err != nil {
+			return nil, fmt.Errorf("copy: %w", err)
+		}
+		tables = append(tables, t)
+		names = append(names, t.name)
+		byName[t.name] = t
+	}
+	targets, err := prepare(ctx, to, version, tables, opts)
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	spool, err := os.MkdirTemp("", "klimatrapport-copy-")
+	if err != nil {
+		return nil, fmt.Errorf("copy: %w", err)
+	}
+	defer os.RemoveAll(spool)
+
+	// Marker tables first, into files: what they make visible is then
+	// already in the other tables when those are read.
+	spooled := map[string]*TableManifest{}
+	for _, t := range tables {
+		if !isMarker(t.name) {
+			continue
+		}
+		tm, err := writeTable(ctx, &scanner{db: from, t: t, opts: opts}, spool, false)
+		if err != nil {
+			return nil, fmt.Errorf("copy: %w", err)
+		}
+		spooled[t.name] = tm
+	}
+	var results []TableResult
+	for _, name := range writeOrder(names) {
+		t, tg := byName[name], targets[name]
+		var written Sum
+		if tm, ok := spooled[name]; ok {
+			written, err = loadFile(ctx, to, spool, *tm, tg.t, opts)
+		} else {
+			written, err = copyTable(ctx, &scanner{db: from, t: t, opts: opts}, to)
+		}
+		if err != nil {
+			return results, fmt.Errorf("copy: table %s: %w (the target now holds part of the source)", name, err)
+		}
+		res, err := tg.verify(ctx, to, written, opts)
+		if err != nil {
+			return results, fmt.Errorf("copy: %w", err)
+		}
+		results = append(results, res)
+		if opts.Progress != nil {
+			opts.Progress(name, res.Rows)
+		}
+	}
+	return results, nil
+}
+
+// copyTable inserts the pages of a table into to and sums their rows.
+func copyTable(ctx context.Context, s *scanner, to storage.DB) (Sum, error) {
+	var sum Sum
+	var line []byte
+	err := s.scan(ctx, func(rows reflect.Value) error {
+		for i := 0; i < rows.Len(); i++ {
+			var err error
+			if line, err = s.t.appendRow(line[:0], rows.Index(i)); err != nil {
+				return err
+			}
+			sum.Add(line)
+		}
+		return to.Insert(ctx, s.t.name, rows.Interface())
+	})
+	return sum, err
+}
