@@ -313,15 +313,6 @@ func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
 	})
 }
 
-// Body is a rendered answer (a page, JSON, an export) kept for the
-// snapshot's data generation.
-type Body struct {
-	ContentType string
-	Header      map[string]string // further headers, e.g. Content-Disposition
-	ETag        string            // strong, quoted
-	Bytes       []byte
-}
-
 // Body returns the rendered answer for key, rendering it once per snapshot
 // with build. Rendered answers share a byte budget (Service.MaxBodyBytes);
 // past it they are rendered on each request, not kept.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -125,7 +124,7 @@ func (a *API) cachedResponse(h gin.HandlerFunc) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		key := "api:" + c.Request.URL.Path + "?" + c.Request.URL.Query().Encode()
+		key := "api:" + c.Request.URL.Path + "?" + c.Request.URL.RawQuery
 		body, err := snap.Body(key, func() (*analytics.Body, error) {
 			rec := &recorder{ResponseWriter: c.Writer, header: http.Header{}, status: http.StatusOK}
 			orig := c.Writer
@@ -158,31 +157,11 @@ func (a *API) cachedResponse(h gin.HandlerFunc) gin.HandlerFunc {
 	}
 }
 
-// ServeBody writes a kept answer with its ETag, or 304 Not Modified when
-// the client has it.
+// ServeBody writes a kept answer with its ETag (gzip-compressed when the
+// client accepts it), or 304 Not Modified when the client has it.
 func ServeBody(c *gin.Context, b *analytics.Body, generation uint64) {
-	h := c.Writer.Header()
-	h.Set("ETag", b.ETag)
-	h.Set("Cache-Control", "public, max-age=0, must-revalidate")
-	h.Set("X-Data-Generation", strconv.FormatUint(generation, 10))
-	for k, v := range b.Header {
-		h.Set(k, v)
-	}
-	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, b.ETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, b.ContentType, b.Bytes)
-}
-
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/"))
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
+	c.Header("X-Data-Generation", strconv.FormatUint(generation, 10))
+	b.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
 }
 
 // recorder captures a handler's answer instead of sending it.

@@ -18,8 +18,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -169,13 +167,7 @@ func (p *Pages) page(h handler) gin.HandlerFunc {
 			p.sendError(c, err)
 			return
 		}
-		c.Header("ETag", body.ETag)
-		c.Header("Cache-Control", "public, max-age=0, must-revalidate")
-		if c.GetHeader("If-None-Match") == body.ETag {
-			c.Status(http.StatusNotModified)
-			return
-		}
-		c.Data(http.StatusOK, body.ContentType, body.Bytes)
+		body.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
 	}
 }
 
@@ -233,19 +225,3 @@ func (p *Pages) sendError(c *gin.Context, err error) {
 	pe := p.errorPage(err)
 	c.Data(pe.status, "text/html; charset=utf-8", pe.body)
 }
-
-// notFound returns the page error of a missing thing.
-func (p *Pages) notFound(format string, args ...any) error {
-	return p.errorPage(kr.E(kr.NotFound, format, args...))
-}
-
-func sortedYears(s analytics.Series) []int {
-	out := make([]int, len(s))
-	for i, pt := range s {
-		out[i] = pt.Year
-	}
-	sort.Ints(out)
-	return out
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -5,11 +5,12 @@ import (
 	"embed"
 	"encoding/hex"
 	"mime"
-	"net/http"
 	"path"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 )
 
 // EChartsVersion is the version of the embedded static/echarts.min.js
@@ -25,6 +26,7 @@ type asset struct {
 	body        []byte
 	contentType string
 	version     string // a hash of the content, for cache busting
+	gzipped     []byte // nil when compression does not pay
 }
 
 var assets = loadAssets()
@@ -51,7 +53,8 @@ func loadAssets() map[string]*asset {
 		if strings.HasSuffix(e.Name(), ".css") {
 			ct = "text/css; charset=utf-8"
 		}
-		out[e.Name()] = &asset{name: e.Name(), body: b, contentType: ct, version: hex.EncodeToString(sum[:6])}
+		gz := (&analytics.Body{Bytes: b}).Gzipped()
+		out[e.Name()] = &asset{name: e.Name(), body: b, contentType: ct, version: hex.EncodeToString(sum[:6]), gzipped: gz}
 	}
 	return out
 }
@@ -71,20 +74,14 @@ func StaticURL(name string) string {
 func registerStatic(r gin.IRouter) {
 	for name, a := range assets {
 		etag := `"` + a.version + `"`
+		gz := func() []byte { return a.gzipped }
 		r.GET(assetsHost+name, func(c *gin.Context) {
-			h := c.Writer.Header()
-			h.Set("ETag", etag)
-			h.Set("X-Content-Type-Options", "nosniff")
+			c.Header("X-Content-Type-Options", "nosniff")
+			cache := "public, max-age=300"
 			if c.Query("v") == a.version {
-				h.Set("Cache-Control", "public, max-age=31536000, immutable")
-			} else {
-				h.Set("Cache-Control", "public, max-age=300")
+				cache = "public, max-age=31536000, immutable"
 			}
-			if c.GetHeader("If-None-Match") == etag {
-				c.Status(http.StatusNotModified)
-				return
-			}
-			c.Data(http.StatusOK, a.contentType, a.body)
+			analytics.ServeBytes(c.Writer, c.Request, a.contentType, etag, cache, a.body, gz, nil)
 		})
 	}
 }

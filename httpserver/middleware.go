@@ -3,6 +3,8 @@ package httpserver
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -98,4 +100,24 @@ func (m *metrics) middleware() gin.HandlerFunc {
 		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
 		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
 	}
+}
+
+// LimitBody caps request bodies at max bytes: larger declared bodies get 413
+// at once, and reading past max fails (see TooLarge).
+func LimitBody(max int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > max {
+			Error(c, http.StatusRequestEntityTooLarge, "too_large",
+				fmt.Sprintf("Det du skickar är för stort. Filer får vara högst %d MB.", max>>20))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		c.Next()
+	}
+}
+
+// TooLarge reports whether err comes from reading past LimitBody's cap.
+func TooLarge(err error) bool {
+	var e *http.MaxBytesError
+	return errors.As(err, &e)
 }

@@ -81,6 +81,10 @@ func CSRF() gin.HandlerFunc {
 		}
 		token := c.GetHeader("X-CSRF-Token")
 		if token == "" {
+			if err := parseForm(c.Request); TooLarge(err) {
+				Error(c, http.StatusRequestEntityTooLarge, "too_large", "Det du skickar är för stort.")
+				return
+			}
 			token = c.PostForm(CSRFField)
 		}
 		if subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
@@ -114,4 +118,13 @@ func Audit(store *accounts.Store, log *slog.Logger) gin.HandlerFunc {
 			log.Error("audit log: write not recorded", "err", err, "route", route, "request_id", RequestID(c))
 		}
 	}
+}
+
+// parseForm parses a urlencoded or multipart body and returns the error
+// gin's PostForm would swallow.
+func parseForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return r.ParseMultipartForm(32 << 20)
+	}
+	return r.ParseForm()
 }

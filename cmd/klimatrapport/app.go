@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"flag"
-	"github.com/klimatkommunerna/klimatrapport/accounts"
+	"log/slog"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/api"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/dashboards"
+	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
@@ -65,6 +69,23 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 	}
 	a.compliance = &compliance.Engine{DB: db, Members: a.members, National: a.national, Rules: compliance.DefaultRules()}
 	return a
+}
+
+// server assembles the HTTP service: the shell, its middleware (in this
+// order: body limit, authentication, CSRF, audit), the API, the public pages
+// and the signed-in pages.
+func (a *app) server(cfg httpserver.Config, static httpserver.StaticTokens, log *slog.Logger) *httpserver.Server {
+	srv := httpserver.New(cfg, a.db, log)
+	maxBody := a.submissions.Limits.MaxBytes + 1<<20 // the largest upload and its form
+	srv.Router.Use(httpserver.LimitBody(maxBody),
+		httpserver.Authenticate(httpserver.AccountAuth{Accounts: a.accounts, Static: static}),
+		httpserver.CSRF(), httpserver.Audit(a.accounts, log))
+	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: log,
+		MaxUploadBytes: a.submissions.Limits.MaxBytes, Metrics: a.metrics, Compliance: a.compliance}).Register(srv.Router)
+	(&dashboards.Pages{Metrics: a.metrics, Log: log}).Register(srv.Router)
+	(&dashboards.Portal{Accounts: a.accounts, Submissions: a.submissions, Compliance: a.compliance, National: a.national,
+		Log: log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
+	return srv
 }
 
 // data is where analytics reads its figures.

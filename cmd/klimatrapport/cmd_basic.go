@@ -7,8 +7,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/klimatkommunerna/klimatrapport/api"
-	"github.com/klimatkommunerna/klimatrapport/dashboards"
 	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -88,13 +86,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		return exitRejected
 	}
 	defer db.Close()
-	srv := httpserver.New(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, db, e.log)
 	a := newApp(db, maxUploadMB)
 	a.compliance.Rules = rules
-	srv.Router.Use(httpserver.Authenticate(httpserver.AccountAuth{Accounts: a.accounts, Static: auth}),
-		httpserver.CSRF(), httpserver.Audit(a.accounts, e.log))
-	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: e.log, MaxUploadBytes: a.submissions.Limits.MaxBytes, Metrics: a.metrics, Compliance: a.compliance}).Register(srv.Router)
-	(&dashboards.Pages{Metrics: a.metrics, Log: e.log}).Register(srv.Router)
+	srv := a.server(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, auth, e.log)
 	go a.janitor(ctx, e, cleanupAfter)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
