@@ -22,7 +22,7 @@ import (
 // database query once computed.
 //
 // Freshness. A snapshot (and everything memoised in it: metrics, rankings,
-// rendered pages) belongs to one data generation. It is dropped
+// rendered pages) belongs to one data generation. It is outdated
 //
 //   - at once when this process commits a change: wire Invalidate to
 //     reporting.Service.OnCommit, national.Store.OnChange and
@@ -74,11 +74,11 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// Invalidate drops the current snapshot; the next request loads a new one.
-// It is cheap and safe to call from any goroutine (commit hooks).
+// Invalidate marks the current snapshot outdated: requests that arrive from
+// now on get a snapshot loaded after this call. It is cheap and safe to call
+// from any goroutine (commit hooks).
 func (s *Service) Invalidate() {
 	s.mu.Lock()
-	s.snap = nil
 	s.gen++
 	s.mu.Unlock()
 }
@@ -86,7 +86,14 @@ func (s *Service) Invalidate() {
 // InvalidateCode has the signature of reporting.Service.OnCommit.
 func (s *Service) InvalidateCode(string) { s.Invalidate() }
 
-// Snapshot returns the current snapshot, loading it when there is none.
+// Snapshot returns a snapshot loaded after the last invalidation that
+// happened before this call, loading one when needed.
+//
+// Reads see their own process's writes: a commit invalidates before its
+// response is sent, so a later request needs a newer snapshot. Requests that
+// wait while a snapshot loads share the next load instead of each loading in
+// turn, so continuous commits (every upload invalidates) slow readers down
+// by at most two loads rather than starving them.
 func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if err := s.probe(ctx); err != nil {
 		return nil, err
@@ -95,10 +102,13 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
+	usable := func(snap *Snapshot, arrival uint64) bool {
+		return snap != nil && snap.Generation >= arrival && s.now().Sub(snap.Loaded) < maxAge
+	}
 	s.mu.Lock()
-	snap := s.snap
+	snap, arrival := s.snap, s.gen
 	s.mu.Unlock()
-	if snap != nil && s.now().Sub(snap.Loaded) < maxAge {
+	if usable(snap, arrival) {
 		return snap, nil
 	}
 	s.loadMu.Lock()
@@ -106,15 +116,15 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	s.mu.Lock()
 	snap, gen := s.snap, s.gen
 	s.mu.Unlock()
-	if snap != nil && s.now().Sub(snap.Loaded) < maxAge {
-		return snap, nil // loaded while we waited
+	if usable(snap, arrival) {
+		return snap, nil // loaded while we waited, after we arrived
 	}
 	snap, err := s.load(ctx, gen)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	if s.gen == gen { // not invalidated while loading
+	if s.snap == nil || s.snap.Generation <= gen {
 		s.snap = snap
 	}
 	s.mu.Unlock()
@@ -145,7 +155,6 @@ func (s *Service) probe(ctx context.Context) error {
 	}
 	s.lastProbe = s.now()
 	if s.snap == snap && fp != snap.fingerprint {
-		s.snap = nil
 		s.gen++
 	}
 	return nil

@@ -25,7 +25,7 @@ func cmdVersion(ctx context.Context, e *env, args []string) int {
 }
 
 func migrate(ctx context.Context, e *env, db storage.DB) error {
-	n, err := schema.Migrate(ctx, db)
+	n, err := schema.MigrateWith(ctx, db, schema.Options{Cluster: clusterName})
 	if err != nil {
 		return err
 	}
@@ -38,9 +38,10 @@ func migrate(ctx context.Context, e *env, db storage.DB) error {
 }
 
 func cmdMigrate(ctx context.Context, e *env, args []string) int {
-	fs := flags("migrate", "[--db DSN]", e)
+	fs := flags("migrate", "[--db DSN] [--cluster NAME]", e)
 	var dsn string
 	dbFlag(fs, &dsn)
+	clusterFlag(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -54,11 +55,12 @@ func cmdMigrate(ctx context.Context, e *env, args []string) int {
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
-	fs := flags("serve", "[--addr :8080] [--db DSN]", e)
+	fs := flags("serve", "[--addr :8080] [--db DSN] [--cluster NAME]", e)
 	var dsn, addr, tokens, rulesPath string
 	var shutdown time.Duration
 	var maxUploadMB int
 	dbFlag(fs, &dsn)
+	clusterFlag(fs)
 	stringFlag(fs, &addr, "addr", ":8080", "address to listen on")
 	durationFlag(fs, &shutdown, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
 	stringFlag(fs, &tokens, "api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
