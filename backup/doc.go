@@ -56,10 +56,16 @@
 // of the SHA-256 of every row's line (without its newline), as 64 hex
 // digits, big-endian. It does not depend on row order, so it is the same
 // for the same rows read from any engine; restore and copy compare it with
-// the target's after writing. sha256 protects the file as stored; restore
+// the target's after writing (into chDB, floats to within a few units in
+// the last place: see loose). sha256 protects the file as stored; restore
 // checks every file's size and SHA-256 before it writes anything, and
 // refuses a backup whose manifest is missing, whose files are missing, cut
 // short or changed.
+//
+// Tables are read a page at a time (Options.PageRows, PageBytes): ranges
+// of the values of the first sorting-key column, the next column splitting
+// a value with more than a page of rows, so memory stays bounded however
+// big a table is.
 //
 // schema_migrations is not in a backup: restore and copy migrate the target
 // with the program's migrations (which must reach schema_version) and then

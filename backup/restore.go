@@ -14,7 +14,8 @@ import (
 // target is a table in the database being written.
 type target struct {
 	t      *table
-	before Sum // its rows before writing (only with Force)
+	loose  bool    // compare floats loosely (a chDB target; see loose)
+	before *digest // its rows before writing (only with Force)
 }
 
 // prepare migrates db, checks that it can take tables (same columns, same
@@ -49,7 +50,7 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 		}
 	}
 	if len(full) > 0 && !opts.Force {
-		return nil, fmt.Errorf("the target database %s is not empty: %s; write into an empty database, or force it to add these rows to those there",
+		return nil, fmt.Errorf("the target database %s is not empty: %s; write into an empty database, or force it (--force) to add the rows to those there",
 			db.Database(), strings.Join(full, ", "))
 	}
 	out := map[string]*target{}
@@ -75,9 +76,9 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 		if err != nil {
 			return nil, err
 		}
-		tg := &target{t: t}
+		tg := &target{t: t, loose: db.Engine() == "chdb"}
 		if counts[src.name] > 0 {
-			if tg.before, err = (&scanner{db: db, t: t, opts: opts}).checksum(ctx); err != nil {
+			if tg.before, err = (&scanner{db: db, t: t, opts: opts}).digest(ctx, tg.loose); err != nil {
 				return nil, err
 			}
 		}
@@ -87,17 +88,18 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 }
 
 // verify re-reads a written table and compares it with what was written.
-func (tg *target) verify(ctx context.Context, db storage.DB, written Sum, opts Options) (TableResult, error) {
-	got, err := (&scanner{db: db, t: tg.t, opts: opts}).checksum(ctx)
+func (tg *target) verify(ctx context.Context, db storage.DB, written *digest, opts Options) (TableResult, error) {
+	got, err := (&scanner{db: db, t: tg.t, opts: opts}).digest(ctx, tg.loose)
 	if err != nil {
 		return TableResult{}, err
 	}
-	want := tg.before.Plus(written)
-	if got.Rows != want.Rows || got.Hex() != want.Hex() {
+	want := written.plus(tg.before)
+	ok, exact := got.matches(want)
+	if !ok {
 		return TableResult{}, fmt.Errorf("verification failed: table %s holds %d rows with checksum %s, expected %d rows with %s",
-			tg.t.name, got.Rows, got.Hex(), want.Rows, want.Hex())
+			tg.t.name, got.exact.Rows, got.exact.Hex(), want.exact.Rows, want.exact.Hex())
 	}
-	return TableResult{Name: tg.t.name, Rows: written.Rows, Checksum: written.Hex()}, nil
+	return TableResult{Name: tg.t.name, Rows: written.exact.Rows, Checksum: written.exact.Hex(), FloatsClose: !exact}, nil
 }
 
 // writeOrder lists tables with the marker tables last.
@@ -153,7 +155,7 @@ func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]Ta
 	var results []TableResult
 	for _, name := range writeOrder(names) {
 		tg := targets[name]
-		written, err := loadFile(ctx, db, dir, manifests[name], tg.t, opts)
+		written, err := loadFile(ctx, db, dir, manifests[name], tg, opts)
 		if err != nil {
 			return results, fmt.Errorf("restore: table %s: %w (the database now holds part of the backup)", name, err)
 		}
@@ -170,22 +172,29 @@ func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]Ta
 }
 
 // loadFile inserts a table file's rows into db a page at a time.
-func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, t *table, opts Options) (Sum, error) {
-	r, err := openTable(dir, tm, t)
+func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, tg *target, opts Options) (*digest, error) {
+	r, err := openTable(dir, tm, tg.t)
 	if err != nil {
-		return Sum{}, err
+		return nil, err
 	}
 	defer r.Close()
+	d := newDigest(tg.t, tg.loose)
+	var buf []byte
 	for {
 		rows, err := r.next(int(opts.pageRows()), int(opts.pageBytes()))
 		if err != nil {
-			return Sum{}, err
+			return nil, err
 		}
 		if rows.Len() == 0 {
-			return r.sum, nil
+			return d, nil
 		}
-		if err := db.Insert(ctx, t.name, rows.Interface()); err != nil {
-			return Sum{}, err
+		for i := 0; i < rows.Len(); i++ {
+			if buf, err = d.add(tg.t, rows.Index(i), buf); err != nil {
+				return nil, err
+			}
+		}
+		if err := db.Insert(ctx, tg.t.name, rows.Interface()); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -241,11 +250,11 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 	var results []TableResult
 	for _, name := range writeOrder(names) {
 		t, tg := byName[name], targets[name]
-		var written Sum
+		var written *digest
 		if tm, ok := spooled[name]; ok {
-			written, err = loadFile(ctx, to, spool, *tm, tg.t, opts)
+			written, err = loadFile(ctx, to, spool, *tm, tg, opts)
 		} else {
-			written, err = copyTable(ctx, &scanner{db: from, t: t, opts: opts}, to)
+			written, err = copyTable(ctx, &scanner{db: from, t: t, opts: opts}, to, tg)
 		}
 		if err != nil {
 			return results, fmt.Errorf("copy: table %s: %w (the target now holds part of the source)", name, err)
@@ -262,19 +271,18 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 	return results, nil
 }
 
-// copyTable inserts the pages of a table into to and sums their rows.
-func copyTable(ctx context.Context, s *scanner, to storage.DB) (Sum, error) {
-	var sum Sum
-	var line []byte
+// copyTable inserts the pages of a table into to and digests their rows.
+func copyTable(ctx context.Context, s *scanner, to storage.DB, tg *target) (*digest, error) {
+	d := newDigest(s.t, tg.loose)
+	var buf []byte
 	err := s.scan(ctx, func(rows reflect.Value) error {
 		for i := 0; i < rows.Len(); i++ {
 			var err error
-			if line, err = s.t.appendRow(line[:0], rows.Index(i)); err != nil {
+			if buf, err = d.add(s.t, rows.Index(i), buf); err != nil {
 				return err
 			}
-			sum.Add(line)
 		}
 		return to.Insert(ctx, s.t.name, rows.Interface())
 	})
-	return sum, err
+	return d, err
 }

@@ -196,7 +196,7 @@ type Options struct {
 	// Cluster migrates the target ON CLUSTER with replicated tables.
 	Cluster string
 	// PageRows and PageBytes bound how much of a table is held at once
-	// (0: 100 000 rows, 32 MiB of strings). A page holds at least the rows
+	// (0: 25 000 rows, 16 MiB of strings). A page holds at least the rows
 	// of one value of the table's sorting key.
 	PageRows  int
 	PageBytes int64
@@ -209,8 +209,8 @@ type Options struct {
 }
 
 const (
-	defaultPageRows  = 100_000
-	defaultPageBytes = 32 << 20
+	defaultPageRows  = 25_000
+	defaultPageBytes = 16 << 20
 )
 
 // keysPerQuery bounds the distinct key values read at once (tests lower it).
@@ -393,23 +393,6 @@ func (s *scanner) page(ctx context.Context, conds []string, args []any, fn func(
 		return nil
 	}
 	return fn(rows)
-}
-
-// checksum reads a whole table and sums its rows.
-func (s *scanner) checksum(ctx context.Context) (Sum, error) {
-	var sum Sum
-	var line []byte
-	err := s.scan(ctx, func(rows reflect.Value) error {
-		for i := 0; i < rows.Len(); i++ {
-			var err error
-			if line, err = s.t.appendRow(line[:0], rows.Index(i)); err != nil {
-				return err
-			}
-			sum.Add(line)
-		}
-		return nil
-	})
-	return sum, err
 }
 
 // count returns the number of rows of a table.

@@ -19,12 +19,18 @@ import (
 // appendRow appends the line for row (a struct of t.rowType) without the
 // newline.
 func (t *table) appendRow(buf []byte, row reflect.Value) ([]byte, error) {
+	return t.appendRowMasked(buf, row, nil)
+}
+
+// appendRowMasked is appendRow, except that with floats set every float
+// (not NULL) is written as "~" and handed to floats.
+func (t *table) appendRowMasked(buf []byte, row reflect.Value, floats func(float64)) ([]byte, error) {
 	var err error
 	for i, ct := range t.types {
 		if i > 0 {
 			buf = append(buf, '\t')
 		}
-		buf, err = appendValue(buf, row.Field(i), ct, false)
+		buf, err = appendValue(buf, row.Field(i), ct, false, floats)
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", t.name, t.cols[i].Name, err)
 		}
@@ -34,13 +40,13 @@ func (t *table) appendRow(buf []byte, row reflect.Value) ([]byte, error) {
 
 // appendValue appends one value; quoted is set inside arrays, where strings
 // and dates are in single quotes.
-func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool) ([]byte, error) {
+func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool, floats func(float64)) ([]byte, error) {
 	switch t.kind {
 	case kNullable:
 		if v.IsNil() {
 			return append(buf, `\N`...), nil
 		}
-		return appendValue(buf, v.Elem(), t.elem, quoted)
+		return appendValue(buf, v.Elem(), t.elem, quoted, floats)
 	case kString, kUUID, kEnum:
 		if quoted {
 			buf = append(buf, '\'')
@@ -56,6 +62,10 @@ func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool) ([]byte, 
 		f := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("%v is not a finite number", f)
+		}
+		if floats != nil {
+			floats(f)
+			return append(buf, '~'), nil
 		}
 		return strconv.AppendFloat(buf, f, 'g', -1, t.bits), nil
 	case kDate, kDateTime:
@@ -78,7 +88,7 @@ func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool) ([]byte, 
 				buf = append(buf, ',')
 			}
 			var err error
-			if buf, err = appendValue(buf, v.Index(i), t.elem, true); err != nil {
+			if buf, err = appendValue(buf, v.Index(i), t.elem, true, floats); err != nil {
 				return nil, err
 			}
 		}
@@ -327,8 +337,10 @@ type Sum struct {
 }
 
 // Add counts one row's line.
-func (s *Sum) Add(line []byte) {
-	h := sha256.Sum256(line)
+func (s *Sum) Add(line []byte) { s.addHash(sha256.Sum256(line)) }
+
+// addHash counts one row by its line's SHA-256.
+func (s *Sum) addHash(h [32]byte) {
 	var carry uint64
 	for i := 3; i >= 0; i-- {
 		w := uint64(h[8*i])<<56 | uint64(h[8*i+1])<<48 | uint64(h[8*i+2])<<40 | uint64(h[8*i+3])<<32 |

@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -117,5 +119,83 @@ func TestSplitKey(t *testing.T) {
 	}
 	if !reflect.DeepEqual(tb.key, []int{0}) {
 		t.Errorf("key %v: a Nullable column ends the paging key", tb.key)
+	}
+}
+
+// TestLooseDigest: floats one unit in the last place off match loosely;
+// any other change does not.
+func TestLooseDigest(t *testing.T) {
+	tb, err := newTable("t", []Column{{"k", "String"}, {"x", "Float64"}, {"n", "Nullable(Float64)"}, {"a", "Array(Float64)"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		K string
+		X float64
+		N *float64
+		A []float64
+	}
+	base := func() []row {
+		var rs []row
+		for i := 0; i < 200; i++ {
+			n := float64(i) * 0.37
+			rs = append(rs, row{K: fmt.Sprint("k", i), X: float64(i)*1.01 + 1000, N: &n, A: []float64{float64(i) / 3, -2.5}})
+		}
+		rs[7].N = nil
+		return rs
+	}
+	digestOf := func(rs []row) *digest {
+		d := newDigest(tb, true)
+		var buf []byte
+		for _, r := range rs {
+			v := reflect.New(tb.rowType).Elem()
+			v.Field(0).SetString(r.K)
+			v.Field(1).SetFloat(r.X)
+			if r.N != nil {
+				p := *r.N
+				v.Field(2).Set(reflect.ValueOf(&p))
+			}
+			v.Field(3).Set(reflect.ValueOf(append([]float64(nil), r.A...)))
+			var err error
+			if buf, err = d.add(tb, v, buf); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	want := digestOf(base())
+	if ok, exact := digestOf(base()).matches(want); !ok || !exact {
+		t.Fatal("equal rows do not match exactly")
+	}
+	ulp := base()
+	for i := range ulp {
+		if i%3 == 0 {
+			ulp[i].X = math.Nextafter(ulp[i].X, math.Inf(1))
+			ulp[i].A[0] = math.Nextafter(ulp[i].A[0], math.Inf(-1))
+		}
+	}
+	if ok, exact := digestOf(ulp).matches(want); !ok || exact {
+		t.Errorf("floats one ulp off: ok %v exact %v, want a loose match", ok, exact)
+	}
+	for name, change := range map[string]func([]row){
+		"a float 1e-9 off":     func(rs []row) { rs[5].X *= 1 + 1e-9 },
+		"two floats swapped":   func(rs []row) { rs[3].X, rs[4].X = rs[4].X, rs[3].X },
+		"array floats swapped": func(rs []row) { rs[9].A[0], rs[9].A[1] = rs[9].A[1], rs[9].A[0] },
+		"a NULL":               func(rs []row) { rs[8].N = nil },
+		"a string":             func(rs []row) { rs[2].K = "k2 " },
+	} {
+		rs := base()
+		change(rs)
+		if ok, _ := digestOf(rs).matches(want); ok {
+			t.Errorf("%s: matched", name)
+		}
+	}
+	if ok, _ := digestOf(base()[1:]).matches(want); ok {
+		t.Error("a missing row matched")
+	}
+	// Digests add up like sums.
+	b := base()
+	if ok, exact := digestOf(b[:50]).plus(digestOf(b[50:])).matches(want); !ok || !exact {
+		t.Error("digests do not add up")
 	}
 }

@@ -2,6 +2,9 @@ package schema
 
 import (
 	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,5 +140,77 @@ func TestMigrateWithCluster(t *testing.T) {
 	}
 	if _, err := MigrateWith(ctx, &recorder{engine: "chdb"}, Options{Cluster: "kk"}); err == nil {
 		t.Error("chdb with a cluster was accepted")
+	}
+}
+
+// TestClusterDeployment checks what can be checked of
+// docker-compose.cluster.yml without Docker: its XML files parse, both
+// replicas have macros, and the cluster the service is told to use is the
+// one remote_servers defines.
+func TestClusterDeployment(t *testing.T) {
+	compose, err := os.ReadFile("../docker-compose.cluster.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../deploy/cluster/*/*.xml")
+	if len(files) < 4 {
+		t.Fatalf("config files: %v", files)
+	}
+	type node struct {
+		XMLName xml.Name
+		Nodes   []node `xml:",any"`
+		Text    string `xml:",chardata"`
+	}
+	find := func(n node, path ...string) []node {
+		cur := []node{n}
+		for _, p := range path {
+			var next []node
+			for _, c := range cur {
+				for _, k := range c.Nodes {
+					if k.XMLName.Local == p {
+						next = append(next, k)
+					}
+				}
+			}
+			cur = next
+		}
+		return cur
+	}
+	var cluster string
+	macros := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var root node
+		if err := xml.Unmarshal(data, &root); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if !strings.Contains(string(compose), strings.TrimPrefix(f, "../")) {
+			t.Errorf("%s is not mounted by docker-compose.cluster.yml", f)
+		}
+		if rs := find(root, "remote_servers"); len(rs) == 1 && len(rs[0].Nodes) == 1 {
+			cluster = rs[0].Nodes[0].XMLName.Local
+			if n := len(find(rs[0].Nodes[0], "shard", "replica")); n != 2 {
+				t.Errorf("%s: %d replicas, want 2", f, n)
+			}
+		}
+		if m := find(root, "macros"); len(m) == 1 {
+			if len(find(m[0], "shard")) != 1 || len(find(m[0], "replica")) != 1 {
+				t.Errorf("%s: macros without shard and replica", f)
+			}
+			macros++
+		}
+	}
+	if macros != 2 {
+		t.Errorf("%d macros files, want one per replica", macros)
+	}
+	if cluster == "" || !strings.Contains(string(compose), "KLIMATRAPPORT_CLUSTER: "+cluster+"\n") {
+		t.Errorf("the service is not configured with the cluster %q of remote_servers", cluster)
+	}
+	if _, err := OnCluster("CREATE DATABASE IF NOT EXISTS klimatrapport", cluster); err != nil {
+		t.Error(err)
 	}
 }
