@@ -192,7 +192,10 @@ func TestFaultServerStopsDuringUpload(t *testing.T) {
 		t.Errorf("/readyz with the server down: %d, want 503", code)
 	}
 	ch.start(t)
+	back := time.Now()
 	waitReady(t, svc.base, time.Minute)
+	figure(t, "server killed mid-upload: 503 %q; ready again %v after the server restarted, without restarting the service",
+		e.Error.Message, time.Since(back).Round(10*time.Millisecond))
 	code, body, err := postFile(svc.base, "2026.xlsx", smallReport(t, 2026, 200))
 	if err != nil || code != 201 {
 		t.Fatalf("upload after the server came back: %d %s %v", code, body, err)
@@ -244,7 +247,7 @@ func TestFaultServiceKilledDuringIngest(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	t.Logf("%d rows of the killed upload were written, and removed after the restart", written-9)
+	figure(t, "%d rows of the killed upload were written before SIGKILL; none visible; removed after the restart", written-9)
 	if code, body, err := postFile(svc.base, "2026.xlsx", smallReport(t, 2026, 200)); err != nil || code != 201 {
 		t.Fatalf("upload after the restart: %d %s %v", code, body, err)
 	}

@@ -141,8 +141,7 @@ func TestLoad(t *testing.T) {
 	summary := fmt.Sprintf("load: %d s, 20 uploaders %v, %d accepted; 200 readers: %d requests (%.0f/s), p50 %v, p95 %v, p99 %v, max %v; 5xx %d, read errors %d",
 		seconds, uploads, len(accepted), len(latencies), float64(len(latencies))/float64(seconds),
 		pct(0.50), pct(0.95), pct(0.99), pct(1), fiveXX.Load(), readErrors.Load())
-	t.Log(summary)
-	fmt.Println(summary) // in CI's log
+	figure(t, "%s", summary)
 	if fiveXX.Load() != 0 || readErrors.Load() != 0 {
 		t.Fatalf("%d responses with 5xx, %d failed reads", fiveXX.Load(), readErrors.Load())
 	}
