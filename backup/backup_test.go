@@ -502,9 +502,9 @@ func TestCopy(t *testing.T) {
 	}
 }
 
-// TestFloatsIntoChdb: chDB reads some decimals one unit in the last place
-// off (4.81 → 4.8100000000000005); copy and restore into chDB still verify,
-// with floats compared to within a few units in the last place.
+// TestFloatsIntoChdb: decimals that libchdb's text parser reads one unit in
+// the last place off (4.81 → 4.8100000000000005) arrive exactly now that
+// chDB inserts are binary, and copy and restore verify them exactly.
 func TestFloatsIntoChdb(t *testing.T) {
 	ctx := context.Background()
 	const table = `CREATE TABLE measurements (k UInt32, x Float64, n Nullable(Float64)) ENGINE = MergeTree() ORDER BY k`
@@ -528,8 +528,8 @@ func TestFloatsIntoChdb(t *testing.T) {
 	check := func(res []TableResult) {
 		t.Helper()
 		for _, r := range res {
-			if r.Name == "measurements" && (r.Rows != 20000 || !r.FloatsClose) {
-				t.Errorf("measurements: %+v; want 20000 rows, floats close (chDB read some one ulp off)", r)
+			if r.Name == "measurements" && (r.Rows != 20000 || r.FloatsClose) {
+				t.Errorf("measurements: %+v; want 20000 rows, every float exact (chDB's inserts are binary)", r)
 			}
 			if r.Name != "measurements" && r.FloatsClose {
 				t.Errorf("%s: floats close", r.Name)

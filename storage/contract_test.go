@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand"
 	"os"
 	"os/exec"
 	"strings"
@@ -302,4 +304,50 @@ func child() int {
 	}
 	fmt.Printf("rows=%d migrations-applied=%d\n", r[0].N, n)
 	return 0
+}
+
+// TestFloatsExact: every Float64 comes back bit for bit (libchdb's text
+// parser rounded about one value in 100 000; inserts are binary now).
+func TestFloatsExact(t *testing.T) {
+	for _, e := range storagetest.EngineNames {
+		t.Run(e, func(t *testing.T) {
+			db := storagetest.Open(t, e)
+			if err := db.Exec(ctx, "CREATE TABLE fl (i UInt32, v Float64) ENGINE = MergeTree() ORDER BY i"); err != nil {
+				t.Fatal(err)
+			}
+			type fl struct {
+				I uint32  `ch:"i"`
+				V float64 `ch:"v"`
+			}
+			rng := rand.New(rand.NewSource(1))
+			var want []fl
+			for i, v := range []float64{4.81, 0.1, 1e-300, 5e-324, 123456.789, -0.0, 1.7976931348623157e308} {
+				want = append(want, fl{uint32(i), v})
+			}
+			for i := len(want); i < 20000; i++ {
+				want = append(want, fl{uint32(i), math.Float64frombits(rng.Uint64()&^(0x7ff<<52) | uint64(rng.Intn(2046)+1)<<52)})
+			}
+			if err := db.Insert(ctx, "fl", want); err != nil {
+				t.Fatal(err)
+			}
+			var got []fl
+			if err := db.Select(ctx, &got, "SELECT i, v FROM fl ORDER BY i"); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d rows, want %d", len(got), len(want))
+			}
+			bad := 0
+			for i := range want {
+				if math.Float64bits(got[i].V) != math.Float64bits(want[i].V) && !(got[i].V == 0 && want[i].V == 0) {
+					if bad++; bad <= 3 {
+						t.Errorf("row %d: %v came back as %v", i, want[i].V, got[i].V)
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d floats changed", bad, len(want))
+			}
+		})
+	}
 }

@@ -10,7 +10,7 @@
 //
 // Values never enter SQL text: "?" placeholders become {pN:Type} query
 // parameters that libchdb binds (chdb_query_with_params_n), inserts send
-// rows as TabSeparated data after the statement, and results come back as
+// rows as RowBinary from a temporary file, and results come back as
 // JSONEachRow and are decoded with encoding/json.
 package chdb
 
@@ -23,8 +23,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/klimatkommunerna/klimatrapport/storage/internal/row"
 )
 
 // engine is one open libchdb connection, shared by every DB on its path.
@@ -175,21 +178,54 @@ func (db *DB) Select(ctx context.Context, dest any, query string, args ...any) e
 	return decodeRows(out, dest)
 }
 
-// Insert writes rows into table as one INSERT … FORMAT TabSeparated.
+// Insert writes rows into table as one INSERT … FROM INFILE in RowBinary
+// (see rowbinary.go). The temporary file is removed afterwards.
 func (db *DB) Insert(ctx context.Context, table string, rows any) error {
 	if !identRe.MatchString(table) {
 		return fmt.Errorf("chdb: invalid table name %q", table)
+	}
+	rv, st, err := row.SliceOf(rows)
+	if err != nil || rv.Len() == 0 {
+		return err
 	}
 	types, err := db.columnTypes(ctx, table)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	n, err := encodeInsert(&buf, table, rows, types)
-	if err != nil || n == 0 {
-		return err
+	encoders := make([]encoder, len(st.Fields))
+	for i, f := range st.Fields {
+		t, ok := types[f.Column]
+		if !ok {
+			return fmt.Errorf("chdb: table %s has no column %s", table, f.Column)
+		}
+		if encoders[i], err = encoderFor(t); err != nil {
+			return err
+		}
 	}
-	_, err = db.run(ctx, buf.String(), nil, "JSONEachRow")
+	buf := make([]byte, 0, 64*rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		r := rv.Index(i)
+		for j, f := range st.Fields {
+			if buf, err = encoders[j](buf, r.FieldByIndex(f.Index)); err != nil {
+				return fmt.Errorf("chdb: %s.%s row %d: %w", table, f.Column, i, err)
+			}
+		}
+	}
+	tmp, err := os.CreateTemp("", "klimatrapport-insert-*.bin")
+	if err != nil {
+		return fmt.Errorf("chdb: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(buf)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("chdb: %w", werr)
+	}
+	// The file name is ours (CreateTemp), never user text; it is quoted anyway.
+	q := "INSERT INTO " + table + " (" + strings.Join(st.Columns, ", ") + ") FROM INFILE '" + quoteEscape(tmp.Name()) + "' FORMAT RowBinary"
+	_, err = db.run(ctx, q, nil, "JSONEachRow")
 	return err
 }
 

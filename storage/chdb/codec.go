@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,105 +12,6 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/storage/internal/row"
 )
-
-// encodeInsert writes "INSERT INTO table (cols) FORMAT TabSeparated" and one
-// line per row. types (column → ClickHouse type) decides how times are
-// written. It returns the number of rows.
-func encodeInsert(buf *bytes.Buffer, table string, rows any, types map[string]string) (int, error) {
-	rv, st, err := row.SliceOf(rows)
-	if err != nil {
-		return 0, err
-	}
-	if rv.Len() == 0 {
-		return 0, nil
-	}
-	for _, c := range st.Columns {
-		if _, ok := types[c]; !ok {
-			return 0, fmt.Errorf("chdb: table %s has no column %s", table, c)
-		}
-	}
-	buf.WriteString("INSERT INTO ")
-	buf.WriteString(table)
-	buf.WriteString(" (")
-	buf.WriteString(strings.Join(st.Columns, ", "))
-	buf.WriteString(") FORMAT TabSeparated\n")
-	for i := 0; i < rv.Len(); i++ {
-		r := rv.Index(i)
-		for j, f := range st.Fields {
-			if j > 0 {
-				buf.WriteByte('\t')
-			}
-			if err := writeTSV(buf, r.FieldByIndex(f.Index), types[f.Column]); err != nil {
-				return 0, fmt.Errorf("chdb: %s.%s: %w", table, f.Column, err)
-			}
-		}
-		buf.WriteByte('\n')
-	}
-	return rv.Len(), nil
-}
-
-// writeTSV writes one value in TabSeparated's escaped form.
-func writeTSV(buf *bytes.Buffer, v reflect.Value, colType string) error {
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			buf.WriteString(`\N`)
-			return nil
-		}
-		v = v.Elem()
-		colType = strings.TrimSuffix(strings.TrimPrefix(colType, "Nullable("), ")")
-	}
-	switch x := v.Interface().(type) {
-	case time.Time:
-		if isDate(colType) {
-			buf.WriteString(x.UTC().Format(time.DateOnly))
-		} else {
-			buf.WriteString(x.UTC().Format(time.DateTime))
-		}
-		return nil
-	case []byte:
-		buf.WriteString(escape(string(x)))
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.String:
-		buf.WriteString(escape(v.String()))
-	case reflect.Bool:
-		if v.Bool() {
-			buf.WriteByte('1')
-		} else {
-			buf.WriteByte('0')
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		buf.WriteString(strconv.FormatInt(v.Int(), 10))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		buf.WriteString(strconv.FormatUint(v.Uint(), 10))
-	case reflect.Float32, reflect.Float64:
-		f := v.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("%v is not a finite number", f)
-		}
-		buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
-	case reflect.Slice:
-		var b strings.Builder
-		b.WriteByte('[')
-		for i := 0; i < v.Len(); i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeQuotedValue(&b, v.Index(i).Interface())
-		}
-		b.WriteByte(']')
-		// The array literal's quotes already escape tabs and newlines.
-		buf.WriteString(b.String())
-	default:
-		return fmt.Errorf("unsupported type %s", v.Type())
-	}
-	return nil
-}
-
-func isDate(colType string) bool {
-	return strings.HasPrefix(colType, "Date") && !strings.HasPrefix(colType, "DateTime")
-}
 
 // decodeRows decodes JSONEachRow output into dest, a pointer to a slice of
 // ch-tagged structs.
