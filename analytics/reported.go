@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/reporting"
 )
 
 // Reported is one municipality's own reported figures: the current value of
@@ -45,15 +46,6 @@ type reportedRow struct {
 	Submission string  `ch:"sub"`
 }
 
-// reportedSectorTonnes is a main sector's figure in a report: its total for
-// all gases when there is one, else the sum of its subsectors for all gases,
-// else the sum of its per-gas totals; notation keys count as nothing. It is
-// the rule of reporting.Series, so the pages and GET /api/v1/emissions
-// agree (a test checks that they do).
-const reportedSectorTonnes = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
-	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
-		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`
-
 // ReportedSeries returns the current reported figures of the given
 // municipalities (every municipality with reports when codes is empty) for
 // the years from..to (0: open), keyed by code.
@@ -73,7 +65,7 @@ func (d Data) ReportedSeries(ctx context.Context, codes []string, from, to int) 
 	args = append(args, from, to)
 	args = append(args, codeArgs...)
 	args = append(args, codeArgs...)
-	sql := `SELECT municipality_code, year, sector, ` + reportedSectorTonnes + ` AS t, toString(any(submission_id)) AS sub
+	sql := `SELECT municipality_code, year, sector, ` + reporting.SectorTonnesSQL + ` AS t, toString(any(submission_id)) AS sub
 		FROM inventory_values
 		WHERE year >= ? AND year <= ?` + codeCond + ` AND (municipality_code, year, toString(submission_id)) IN (
 			SELECT municipality_code, year, toString(argMax(submission_id, seq)) FROM (

@@ -33,11 +33,12 @@ const currentValues = `SELECT * FROM inventory_values WHERE (municipality_code, 
 	) AS a USING submission_id
 	GROUP BY municipality_code, year)`
 
-// sectorTonnes is a main sector's figure in a municipality's report: its
-// total row for all gases when there is one, else the sum of its subsectors
-// for all gases, else the sum of its per-gas totals. Notation keys count as
-// nothing.
-const sectorTonnes = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
+// SectorTonnesSQL is the SQL aggregate of a main sector's figure in a
+// municipality's report (group inventory_values rows by municipality, year
+// and sector): its total row for all gases when there is one, else the sum
+// of its subsectors for all gases, else the sum of its per-gas totals.
+// Notation keys count as nothing. Every reader of reported figures uses it.
+const SectorTonnesSQL = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
 	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
 		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`
 
@@ -54,7 +55,7 @@ func (s *Service) Series(ctx context.Context, q SeriesQuery) ([]SeriesValue, err
 		where += " AND has(?, municipality_code)"
 		args = append(args, q.Codes)
 	}
-	bySector := `SELECT municipality_code, year, sector, ` + sectorTonnes + ` AS tonnes,
+	bySector := `SELECT municipality_code, year, sector, ` + SectorTonnesSQL + ` AS tonnes,
 		toString(any(submission_id)) AS submission_id
 		FROM (` + currentValues + `) WHERE ` + where + ` GROUP BY municipality_code, year, sector`
 	sql := bySector + " ORDER BY municipality_code, sector, year"
