@@ -321,7 +321,7 @@ func TestFloatsExact(t *testing.T) {
 			}
 			rng := rand.New(rand.NewSource(1))
 			var want []fl
-			for i, v := range []float64{4.81, 0.1, 1e-300, 5e-324, 123456.789, -0.0, 1.7976931348623157e308} {
+			for i, v := range []float64{4.81, 0.1, 1e-300, 5e-324, 123456.789, math.Copysign(0, -1), 1.7976931348623157e308} {
 				want = append(want, fl{uint32(i), v})
 			}
 			for i := len(want); i < 20000; i++ {
