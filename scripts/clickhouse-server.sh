@@ -11,7 +11,15 @@ dir=${1:?usage: clickhouse-server.sh DIR}
 bin=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 [ -x "$bin" ] || { echo "clickhouse-server is not installed" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "no free port found" >&2; return 1
+}
 
 if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
   cat "$dir/dsn"; exit 0
