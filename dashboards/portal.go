@@ -129,11 +129,8 @@ func (p *Portal) fail(c *gin.Context, err error) {
 		c.Redirect(http.StatusSeeOther, "/logga-in?nasta="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return
 	}
-	status := map[kr.Kind]int{kr.Invalid: 422, kr.NotFound: 404, kr.Forbidden: 403, kr.Unauthorized: 401,
-		kr.Conflict: 409, kr.TooLarge: 413, kr.Unavailable: 503}[kind]
-	msg := kr.MessageOf(err)
-	if status == 0 {
-		status = 500
+	status, msg := httpserver.StatusOf(kind), kr.MessageOf(err)
+	if kind == kr.Other {
 		p.Log.Error("portal", "err", err, "path", c.Request.URL.Path)
 		msg = kr.MessageOf(nil)
 	}

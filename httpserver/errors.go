@@ -30,7 +30,9 @@ func NotFound(c *gin.Context) {
 	Error(c, http.StatusNotFound, "not_found", "Sidan eller resursen finns inte.")
 }
 
-// statusOf maps an error kind to an HTTP status.
+// StatusOf maps an error kind to an HTTP status.
+func StatusOf(kind kr.Kind) int { return statusOf[kind] }
+
 var statusOf = map[kr.Kind]int{
 	kr.Other:        http.StatusInternalServerError,
 	kr.Invalid:      http.StatusUnprocessableEntity,
