@@ -7,14 +7,14 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reporting"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
 // Data is where figures come from: SMHI's releases and SCB's tables
 // (national) and members' reports (reporting).
 type Data struct {
 	National *national.Store
-	Reports  *reporting.Service
+	Reports  *submissions.Service
 }
 
 // Sources of emission figures. They are never mixed in one series.
@@ -88,7 +88,7 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 			points[k] = append(points[k], EmissionPoint{Year: int(v.Year), Tonnes: v.Tonnes})
 		}
 	case SourceReported:
-		vals, err := d.Reports.Series(ctx, reporting.SeriesQuery{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector})
+		vals, err := d.Reports.Series(ctx, submissions.SeriesQuery{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector})
 		if err != nil {
 			return out, err
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"sort"
 
-	"github.com/klimatkommunerna/klimatrapport/reporting"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
 // Reported is one municipality's own reported figures: the current value of
@@ -39,9 +39,9 @@ func (r *Reported) SubmissionIDs() []string {
 // ReportedSeries returns the current reported figures of the given
 // municipalities (every municipality with reports when codes is empty) for
 // the years from..to (0: open), keyed by code.
-// It is the comparison query: reporting.Series, regrouped per municipality.
+// It is the comparison query: submissions.Series, regrouped per municipality.
 func (d Data) ReportedSeries(ctx context.Context, codes []string, from, to int) (map[string]*Reported, error) {
-	rows, err := d.Reports.Series(ctx, reporting.SeriesQuery{Codes: codes, From: from, To: to, BySector: true})
+	rows, err := d.Reports.Series(ctx, submissions.SeriesQuery{Codes: codes, From: from, To: to, BySector: true})
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ import (
 // rendered pages) belongs to one data generation. It is outdated
 //
 //   - at once when this process commits a change: wire Invalidate to
-//     reporting.Service.OnCommit, national.Store.OnChange and
+//     submissions.Service.OnCommit, national.Store.OnChange and
 //     members.Register.OnChange;
 //   - when another instance has changed the data: at most every
 //     ProbeInterval a request checks a cheap fingerprint of the data (the
@@ -83,7 +83,7 @@ func (s *Service) Invalidate() {
 	s.mu.Unlock()
 }
 
-// InvalidateCode has the signature of reporting.Service.OnCommit.
+// InvalidateCode has the signature of submissions.Service.OnCommit.
 func (s *Service) InvalidateCode(string) { s.Invalidate() }
 
 // Snapshot returns a snapshot loaded after the last invalidation that

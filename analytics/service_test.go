@@ -11,12 +11,12 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reporting"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
@@ -27,7 +27,7 @@ func fp(v float64) *float64 { return &v }
 
 type world struct {
 	nat     *national.Store
-	reports *reporting.Service
+	reports *submissions.Service
 	members *members.Register
 	svc     *analytics.Service
 }
@@ -35,7 +35,7 @@ type world struct {
 // newWorld imports the shared sample data and makes three members.
 func newWorld(t *testing.T, db storage.DB) *world {
 	t.Helper()
-	w := &world{nat: &national.Store{DB: db}, reports: &reporting.Service{DB: db, Limits: ingest.DefaultLimits()}, members: &members.Register{DB: db}}
+	w := &world{nat: &national.Store{DB: db}, reports: &submissions.Service{DB: db, Limits: workbook.DefaultLimits()}, members: &members.Register{DB: db}}
 	read := func(p string) []byte {
 		b, err := os.ReadFile("../../shared/data/" + p)
 		if err != nil {
@@ -74,10 +74,10 @@ func newWorld(t *testing.T, db storage.DB) *world {
 func (w *world) submit(t *testing.T, rep *kr.Report) {
 	t.Helper()
 	var b bytes.Buffer
-	if err := ingest.WriteTemplate(&b, ingest.TemplateOptions{Code: rep.Details.Code, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
+	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: rep.Details.Code, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.reports.Submit(ctx, kr.Actor{ID: "a", Role: kr.RoleAdmin}, reporting.Upload{FileName: "r.xlsx", Content: b.Bytes()})
+	res, err := w.reports.Submit(ctx, kr.Actor{ID: "a", Role: kr.RoleAdmin}, submissions.Upload{FileName: "r.xlsx", Content: b.Bytes()})
 	if err != nil || !res.Accepted() {
 		t.Fatalf("submit: %v %+v", err, res.Submission.Items)
 	}
@@ -205,7 +205,7 @@ func TestAveragesByHand(t *testing.T) {
 }
 
 // TestReportedSeriesMatchesReporting: the comparison query gives what
-// reporting.Series gives, for totals and sectors, also when a later
+// submissions.Series gives, for totals and sectors, also when a later
 // submission replaces some years.
 func TestReportedSeriesMatchesReporting(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
@@ -232,7 +232,7 @@ func TestReportedSeriesMatchesReporting(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, bySector := range []bool{false, true} {
-			want, err := w.reports.Series(ctx, reporting.SeriesQuery{BySector: bySector})
+			want, err := w.reports.Series(ctx, submissions.SeriesQuery{BySector: bySector})
 			if err != nil {
 				t.Fatal(err)
 			}

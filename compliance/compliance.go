@@ -12,7 +12,7 @@
 // What is visible: accepted submissions uploaded on or before the evaluation
 // date (AsOf, default now). Of those, each inventory year comes from the
 // latest submission holding that year, and goals, plans and measures from
-// the latest submission with rows in that sheet — as reporting.Service.Current
+// the latest submission with rows in that sheet — as submissions.Service.Current
 // does, limited to the evaluation date. A past year is judged on the data
 // visible on the evaluation date, with grace periods, observer periods and
 // decision dates taken at the end of that year.

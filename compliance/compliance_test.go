@@ -15,12 +15,12 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reporting"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
@@ -54,7 +54,7 @@ func date(s string) time.Time {
 // fixture is one database with the services over it.
 type fixture struct {
 	db     storage.DB
-	subs   *reporting.Service
+	subs   *submissions.Service
 	reg    *members.Register
 	nat    *national.Store
 	engine *compliance.Engine
@@ -62,7 +62,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, db storage.DB) *fixture {
 	t.Helper()
-	f := &fixture{db: db, subs: &reporting.Service{DB: db}, reg: &members.Register{DB: db}, nat: &national.Store{DB: db}}
+	f := &fixture{db: db, subs: &submissions.Service{DB: db}, reg: &members.Register{DB: db}, nat: &national.Store{DB: db}}
 	f.engine = &compliance.Engine{DB: db, Members: f.reg, National: f.nat, Rules: compliance.DefaultRules(),
 		Now: func() time.Time { return asOf }}
 	return f
@@ -81,11 +81,11 @@ func (f *fixture) join(t *testing.T, code, joined string, observer bool) {
 func (f *fixture) submit(t *testing.T, at time.Time, rep *kr.Report) kr.Submission {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := ingest.WriteTemplate(&buf, ingest.TemplateOptions{Code: rep.Details.Code, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
+	if err := workbook.WriteTemplate(&buf, workbook.TemplateOptions{Code: rep.Details.Code, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
 		t.Fatal(err)
 	}
 	f.subs.Now = func() time.Time { return at }
-	res, err := f.subs.Submit(ctx, kr.System, reporting.Upload{FileName: rep.Details.Code + ".xlsx", Content: buf.Bytes(), Municipality: rep.Details.Code})
+	res, err := f.subs.Submit(ctx, kr.System, submissions.Upload{FileName: rep.Details.Code + ".xlsx", Content: buf.Bytes(), Municipality: rep.Details.Code})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ func latestIn(table string) string {
 // sectorTonnes is a main sector's figure in a member's report: its total row
 // for all gases when there is one, else the sum of its subsectors for all
 // gases, else the sum of its per-gas totals; notation keys count as nothing.
-// (The same reading as reporting.Series.)
+// (The same reading as submissions.Series.)
 const sectorTonnes = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
 	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
 		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`

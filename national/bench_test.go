@@ -9,7 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reference"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
@@ -83,9 +83,9 @@ func BenchmarkImportSMHI(b *testing.B) {
 // seven substances.
 func BenchmarkImportSMHISynthetic10x(b *testing.B) {
 	var buf bytes.Buffer
-	if err := reference.WriteSyntheticSMHI(&buf, nil, 10); err != nil {
+	if err := smhi.WriteSyntheticSMHI(&buf, nil, 10); err != nil {
 		b.Fatal(err)
 	}
-	munis, _ := reference.SyntheticPlaces()
+	munis, _ := smhi.SyntheticPlaces()
 	benchmarkImport(b, buf.Bytes(), placesCSV(munis))
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/reference"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -33,7 +33,7 @@ type Store struct {
 	OnChange func()
 
 	mu    sync.Mutex
-	names *reference.Names // cached; nil until loaded or after an import
+	names *smhi.Names // cached; nil until loaded or after an import
 }
 
 func (s *Store) now() time.Time {
@@ -82,7 +82,7 @@ type PlacesSummary struct {
 // ImportMunicipalities reads SCB's municipality list (CSV) and stores its
 // municipalities and counties as the current list.
 func (s *Store) ImportMunicipalities(ctx context.Context, r io.Reader) (PlacesSummary, error) {
-	munis, counties, err := reference.ParseMunicipalities(r)
+	munis, counties, err := smhi.ParseMunicipalities(r)
 	if err != nil {
 		return PlacesSummary{}, err
 	}
@@ -123,13 +123,13 @@ func (s *Store) ImportPopulation(ctx context.Context, r io.Reader, year int) (Po
 	var rows []populationRow
 	var sum PopulationSummary
 	v := uint64(s.now().UnixNano())
-	meta, err := reference.ParsePopulation(r, year, func(p kr.Population) error {
+	meta, err := smhi.ParsePopulation(r, year, func(p kr.Population) error {
 		rows = append(rows, populationRow{p.AreaCode, uint16(p.Year), uint64(p.Persons), "SCB BE0101", v})
 		switch len(p.AreaCode) {
 		case 4:
 			sum.Municipalities++
 		case 2:
-			if p.AreaCode == reference.SwedenCode {
+			if p.AreaCode == smhi.SwedenCode {
 				sum.Sweden = p.Persons
 			} else {
 				sum.Counties++
@@ -153,7 +153,7 @@ func (s *Store) ImportPopulation(ctx context.Context, r io.Reader, year int) (Po
 
 // Names returns the place-name table built from the stored municipality
 // list, which SMHI's files (names only) are mapped through.
-func (s *Store) Names(ctx context.Context) (*reference.Names, error) {
+func (s *Store) Names(ctx context.Context) (*smhi.Names, error) {
 	s.mu.Lock()
 	n := s.names
 	s.mu.Unlock()
@@ -171,7 +171,7 @@ func (s *Store) Names(ctx context.Context) (*reference.Names, error) {
 	if len(munis) == 0 {
 		return nil, kr.E(kr.Invalid, "Kommunlistan är inte inläst. Läs in den först: klimatrapport import municipalities FIL.csv")
 	}
-	n = reference.NewNames(munis, counties)
+	n = smhi.NewNames(munis, counties)
 	s.mu.Lock()
 	s.names = n
 	s.mu.Unlock()
@@ -296,14 +296,14 @@ type SMHIImport struct {
 
 // SMHISummary reports an SMHI import.
 type SMHISummary struct {
-	Release        Release                   `json:"release"`
-	AlreadyPresent bool                      `json:"already_present"` // the identical file was imported before: nothing changed
-	Rows           int                       `json:"rows"`
-	Municipalities int                       `json:"municipalities"`
-	Counties       int                       `json:"counties"`
-	Years          []int                     `json:"years"`
-	Mismatches     []reference.Mismatch      `json:"mismatches"` // totals that differ from the sums of their parts
-	Normalised     []reference.Normalisation `json:"normalised"`
+	Release        Release              `json:"release"`
+	AlreadyPresent bool                 `json:"already_present"` // the identical file was imported before: nothing changed
+	Rows           int                  `json:"rows"`
+	Municipalities int                  `json:"municipalities"`
+	Counties       int                  `json:"counties"`
+	Years          []int                `json:"years"`
+	Mismatches     []smhi.Mismatch      `json:"mismatches"` // totals that differ from the sums of their parts
+	Normalised     []smhi.Normalisation `json:"normalised"`
 }
 
 type valueRow struct {
@@ -339,19 +339,19 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 		return SMHISummary{}, err
 	}
 	id := uuid.Must(uuid.NewV7()).String()
-	checker := reference.NewSMHIChecker()
+	checker := smhi.NewSMHIChecker()
 	// Values are inserted in the background while the file is parsed.
 	writer := storage.NewBatchWriter[valueRow](ctx, s.DB, "smhi_values", 1)
 	batch := make([]valueRow, 0, valueBatch)
 	munis, counties := map[string]bool{}, map[string]bool{}
 	rows, values := 0, 0
-	meta, err := reference.ParseSMHI(bytes.NewReader(in.Content), names, func(r reference.SMHIRow) error {
+	meta, err := smhi.ParseSMHI(bytes.NewReader(in.Content), names, func(r smhi.SMHIRow) error {
 		checker.Add(r)
 		rows++
 		switch r.Level {
-		case reference.LevelMunicipality:
+		case smhi.LevelMunicipality:
 			munis[r.AreaCode] = true
-		case reference.LevelCounty:
+		case smhi.LevelCounty:
 			counties[r.AreaCode] = true
 		}
 		values += len(r.Values)
@@ -395,7 +395,7 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 	}
 	mismatches := checker.Mismatches()
 	if mismatches == nil {
-		mismatches = []reference.Mismatch{}
+		mismatches = []smhi.Mismatch{}
 	}
 	checks, _ := json.Marshal(mismatches)
 	var years []uint16

@@ -13,7 +13,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reference"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -132,9 +132,9 @@ func TestImportSMHI(t *testing.T) {
 		bySubsector, byCounty := 0, 0
 		for _, m := range sum.Mismatches {
 			switch m.Check {
-			case reference.CheckSubsectors:
+			case smhi.CheckSubsectors:
 				bySubsector++
-			case reference.CheckCounties:
+			case smhi.CheckCounties:
 				byCounty++
 			}
 		}
@@ -295,12 +295,12 @@ func TestPopulationAndReference(t *testing.T) {
 func TestMultiSubstanceFile(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := &national.Store{DB: db}
-		munis, _ := reference.SyntheticPlaces()
+		munis, _ := smhi.SyntheticPlaces()
 		if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(placesCSV(munis))); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := reference.WriteSyntheticSMHI(&buf, []string{"GGT", "N2O"}, 1); err != nil {
+		if err := smhi.WriteSyntheticSMHI(&buf, []string{"GGT", "N2O"}, 1); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "två.xlsx", Content: buf.Bytes(), Release: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}); err != nil {

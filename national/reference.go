@@ -6,7 +6,7 @@ import (
 )
 
 // Reference answers validation's questions from the stored national data
-// (it implements reporting.Reference). It caches per municipality and
+// (it implements submissions.Reference). It caches per municipality and
 // forgets everything when Invalidate is called after an import.
 type Reference struct {
 	Store *Store

@@ -8,15 +8,15 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/api"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
-	"github.com/klimatkommunerna/klimatrapport/dashboards"
-	"github.com/klimatkommunerna/klimatrapport/httpserver"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reporting"
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/web/api"
+	"github.com/klimatkommunerna/klimatrapport/web/pages"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 // app wires the services over one database; serve and the commands share it.
@@ -24,7 +24,7 @@ type app struct {
 	db          storage.DB
 	national    *national.Store
 	reference   *national.Reference
-	submissions *reporting.Service
+	submissions *submissions.Service
 	members     *members.Register
 	accounts    *accounts.Store
 	metrics     *analytics.Service // cached figures for the pages and the API
@@ -32,14 +32,14 @@ type app struct {
 }
 
 func newApp(db storage.DB, maxUploadMB int) *app {
-	lim := ingest.DefaultLimits()
+	lim := workbook.DefaultLimits()
 	if maxUploadMB > 0 {
 		lim.MaxBytes = int64(maxUploadMB) << 20
 	}
 	a := &app{db: db, national: &national.Store{DB: db}}
 	a.reference = &national.Reference{Store: a.national}
 	a.national.OnChange = a.reference.Invalidate
-	a.submissions = &reporting.Service{DB: db, Limits: lim, Reference: a.reference}
+	a.submissions = &submissions.Service{DB: db, Limits: lim, Reference: a.reference}
 	a.members = &members.Register{DB: db}
 	a.accounts = &accounts.Store{DB: db}
 	// Pages and computed figures are cached per data generation: dropped at
@@ -74,16 +74,16 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 // server assembles the HTTP service: the shell, its middleware (in this
 // order: body limit, authentication, CSRF, audit), the API, the public pages
 // and the signed-in pages.
-func (a *app) server(cfg httpserver.Config, static httpserver.StaticTokens, log *slog.Logger) *httpserver.Server {
-	srv := httpserver.New(cfg, a.db, log)
+func (a *app) server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
+	srv := web.New(cfg, a.db, log)
 	maxBody := a.submissions.Limits.MaxBytes + 1<<20 // the largest upload and its form
-	srv.Router.Use(httpserver.LimitBody(maxBody),
-		httpserver.Authenticate(httpserver.AccountAuth{Accounts: a.accounts, Static: static}),
-		httpserver.CSRF(), httpserver.Audit(a.accounts, log))
+	srv.Router.Use(web.LimitBody(maxBody),
+		web.Authenticate(web.AccountAuth{Accounts: a.accounts, Static: static}),
+		web.CSRF(), web.Audit(a.accounts, log))
 	(&api.API{Data: a.data(), Members: a.members, Submissions: a.submissions, Log: log,
 		MaxUploadBytes: a.submissions.Limits.MaxBytes, Metrics: a.metrics, Compliance: a.compliance}).Register(srv.Router)
-	(&dashboards.Pages{Metrics: a.metrics, Log: log}).Register(srv.Router)
-	(&dashboards.Portal{Accounts: a.accounts, Submissions: a.submissions, Compliance: a.compliance, National: a.national,
+	(&pages.Pages{Metrics: a.metrics, Log: log}).Register(srv.Router)
+	(&pages.Portal{Accounts: a.accounts, Submissions: a.submissions, Compliance: a.compliance, National: a.national,
 		Log: log, MaxUploadBytes: a.submissions.Limits.MaxBytes}).Register(srv.Router)
 	return srv
 }
@@ -115,7 +115,7 @@ func (a *app) janitor(ctx context.Context, e *env, after time.Duration) {
 }
 
 func maxUploadFlag(fs *flag.FlagSet, p *int) {
-	def := int(ingest.DefaultLimits().MaxBytes >> 20)
+	def := int(workbook.DefaultLimits().MaxBytes >> 20)
 	if v, ok := lookupEnvInt(envName("max-upload-mb")); ok {
 		def = v
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/clickhouse"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
@@ -82,7 +82,7 @@ func TestMoveUp(t *testing.T) {
 		t.Fatalf("the server answers differently:\n%s\nwant\n%s", got, want)
 	}
 	// The upload's bytes arrived exactly.
-	db, err := storage.Open(ctx, target, "")
+	db, err := engines.Open(ctx, target, "")
 	if err != nil {
 		t.Fatal(err)
 	}

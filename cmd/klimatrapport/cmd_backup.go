@@ -15,6 +15,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/backup"
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 )
 
 func init() {
@@ -51,7 +52,7 @@ func chdbLocation(dsn string) (path, database string, ok bool) {
 		return "", "", false
 	}
 	p, query, _ := strings.Cut(rest, "?")
-	database = storage.DefaultDatabase
+	database = engines.DefaultDatabase
 	if q, err := url.ParseQuery(query); err == nil && q.Get("database") != "" {
 		database = q.Get("database")
 	}
@@ -69,7 +70,7 @@ func openExisting(ctx context.Context, dsn string) (storage.DB, error) {
 			return nil, fmt.Errorf("no chDB data at %s: %w", path, err)
 		}
 	}
-	return storage.Open(ctx, dsn, "")
+	return engines.Open(ctx, dsn, "")
 }
 
 func tableProgress(e *env, what string) func(string, uint64) {
@@ -135,13 +136,13 @@ chdb://%s and write chdb://%s. Copy in two steps through a backup:
 		return exitRejected
 	}
 	defer src.Close()
-	dst, err := storage.Open(ctx, to, "")
+	dst, err := engines.Open(ctx, to, "")
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport copy: --to: %v\n", err)
 		return exitRejected
 	}
 	defer dst.Close()
-	e.log.Info("copying", "from", storage.Redact(from), "to", storage.Redact(to))
+	e.log.Info("copying", "from", engines.Redact(from), "to", engines.Redact(to))
 	res, err := backup.Copy(ctx, src, dst, backup.Options{Force: force, Cluster: clusterName, Progress: tableProgress(e, "copied and verified")})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport %v\n", err)
@@ -149,7 +150,7 @@ chdb://%s and write chdb://%s. Copy in two steps through a backup:
 	}
 	total := printTables(e.stdout, res)
 	fmt.Fprintf(e.stdout, "Copied %d rows in %d tables from %s to %s; every table verified (rows and checksum).\n",
-		total, len(res), storage.Redact(from), storage.Redact(to))
+		total, len(res), engines.Redact(from), engines.Redact(to))
 	return exitOK
 }
 
@@ -223,7 +224,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "klimatrapport restore: %v\n", err)
 		return exitRejected
 	}
-	db, err := storage.Open(ctx, dsn, "")
+	db, err := engines.Open(ctx, dsn, "")
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport restore: %v\n", err)
 		return exitRejected

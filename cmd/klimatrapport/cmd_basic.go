@@ -7,10 +7,11 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/klimatkommunerna/klimatrapport/httpserver"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
+	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 func init() {
@@ -76,12 +77,12 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	auth, err := httpserver.ParseStaticTokens(tokens)
+	auth, err := web.ParseStaticTokens(tokens)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport serve: --api-tokens: %v\n", err)
 		return exitUsage
 	}
-	e.log.Info("opening database", "dsn", storage.Redact(dsn))
+	e.log.Info("opening database", "dsn", engines.Redact(dsn))
 	db, err := openDB(ctx, e, dsn)
 	if err != nil {
 		e.log.Error("cannot open the database", "err", err)
@@ -90,7 +91,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer db.Close()
 	a := newApp(db, maxUploadMB)
 	a.compliance.Rules = rules
-	srv := a.server(httpserver.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, auth, e.log)
+	srv := a.server(web.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, auth, e.log)
 	go a.janitor(ctx, e, cleanupAfter)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

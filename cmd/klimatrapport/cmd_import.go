@@ -13,7 +13,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/reference"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 )
 
 func init() {
@@ -175,12 +175,12 @@ func printImportSummary(w io.Writer, summary any, took time.Duration) {
 		}
 		fmt.Fprintf(w, "  Kontroll: %d summor skiljer sig från summan av sina delar:\n", len(s.Mismatches))
 		labels := map[string]string{
-			reference.CheckCounties:       "riket ≠ summan av länen",
-			reference.CheckMunicipalities: "län ≠ summan av kommunerna",
-			reference.CheckMainSectors:    "total ≠ summan av huvudsektorerna",
-			reference.CheckSubsectors:     "huvudsektor ≠ summan av undersektorerna",
+			smhi.CheckCounties:       "riket ≠ summan av länen",
+			smhi.CheckMunicipalities: "län ≠ summan av kommunerna",
+			smhi.CheckMainSectors:    "total ≠ summan av huvudsektorerna",
+			smhi.CheckSubsectors:     "huvudsektor ≠ summan av undersektorerna",
 		}
-		for _, c := range []string{reference.CheckCounties, reference.CheckMunicipalities, reference.CheckMainSectors, reference.CheckSubsectors} {
+		for _, c := range []string{smhi.CheckCounties, smhi.CheckMunicipalities, smhi.CheckMainSectors, smhi.CheckSubsectors} {
 			if byCheck[c] > 0 {
 				fmt.Fprintf(w, "    %-45s %d\n", labels[c], byCheck[c])
 			}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
-	"github.com/klimatkommunerna/klimatrapport/reporting"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 func init() {
@@ -47,7 +47,7 @@ func cmdTemplate(ctx context.Context, e *env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	opts := ingest.TemplateOptions{Code: code, Year: year}
+	opts := workbook.TemplateOptions{Code: code, Year: year}
 	if code != "" {
 		db, err := openDB(ctx, e, dsn)
 		if err != nil {
@@ -64,7 +64,7 @@ func cmdTemplate(ctx context.Context, e *env, args []string) int {
 		opts.Prefill = cur
 	}
 	var buf bytes.Buffer
-	if err := ingest.WriteTemplate(&buf, opts); err != nil {
+	if err := workbook.WriteTemplate(&buf, opts); err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport template: %v\n", err)
 		return exitRejected
 	}
@@ -108,7 +108,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 		return exitRejected
 	}
 	defer db.Close()
-	res, err := newApp(db, maxMB).submissions.Submit(ctx, kr.System, reporting.Upload{
+	res, err := newApp(db, maxMB).submissions.Submit(ctx, kr.System, submissions.Upload{
 		FileName: filepath.Base(file), Content: content, Municipality: code,
 	})
 	if err != nil {
@@ -142,7 +142,7 @@ func splitFileArg(args []string) (string, []string) {
 	return "", args
 }
 
-func printResult(w io.Writer, res reporting.Result) {
+func printResult(w io.Writer, res submissions.Result) {
 	sub := res.Submission
 	switch {
 	case res.Existing:

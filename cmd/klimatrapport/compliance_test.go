@@ -13,8 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 // cliEngines returns a fresh database DSN per engine: embedded always, the
@@ -46,7 +46,7 @@ func completeWorkbook(t *testing.T, code string, year int) []byte {
 		}
 	}
 	var b bytes.Buffer
-	if err := ingest.WriteTemplate(&b, ingest.TemplateOptions{Code: code, Year: year, Prefill: rep}); err != nil {
+	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: code, Year: year, Prefill: rep}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

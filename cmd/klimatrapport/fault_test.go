@@ -21,10 +21,11 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
-	"github.com/klimatkommunerna/klimatrapport/ingest/ingesttest"
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
+	"github.com/klimatkommunerna/klimatrapport/workbook/workbooktest"
 )
 
 const faultToken = "fault-admin-token-0123456789"
@@ -78,7 +79,7 @@ func (s *chServer) stop(t *testing.T) {
 // database is the service's database on the server, for checks.
 func (s *chServer) database(t *testing.T, name string) storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), s.dsn, name)
+	db, err := engines.Open(context.Background(), s.dsn, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func reportFor(t *testing.T, code string, year int, scale float64) []byte {
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: year - 2, Sector: s, Tonnes: &v})
 	}
 	var b bytes.Buffer
-	if err := ingest.WriteTemplate(&b, ingest.TemplateOptions{Code: code, Year: year, Prefill: rep}); err != nil {
+	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: code, Year: year, Prefill: rep}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -136,7 +137,7 @@ func count(t *testing.T, db storage.DB, sql string) uint64 {
 
 const visibleValues = "SELECT count() AS n FROM inventory_values WHERE toString(submission_id) IN (SELECT toString(id) FROM submissions WHERE status = 'accepted')"
 
-var bigFile = sync.OnceValues(func() ([]byte, int) { return ingesttest.LongFile() })
+var bigFile = sync.OnceValues(func() ([]byte, int) { return workbooktest.LongFile() })
 
 func waitReady(t *testing.T, base string, within time.Duration) {
 	t.Helper()

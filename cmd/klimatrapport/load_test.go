@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
@@ -149,7 +149,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("only %d uploads accepted", len(accepted))
 	}
 	// Every accepted submission is complete: all its values are stored.
-	db, err := storage.Open(context.Background(), server, dbName)
+	db, err := engines.Open(context.Background(), server, dbName)
 	if err != nil {
 		t.Fatal(err)
 	}

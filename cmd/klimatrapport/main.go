@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -139,7 +140,7 @@ func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, def time.Dura
 
 // dbFlag defines --db.
 func dbFlag(fs *flag.FlagSet, p *string) {
-	stringFlag(fs, p, "db", storage.DefaultDSN,
+	stringFlag(fs, p, "db", engines.DefaultDSN,
 		"database: chdb://PATH (embedded ClickHouse, data in PATH) or clickhouse://USER:PASS@HOST:9000/DATABASE")
 }
 
@@ -179,7 +180,7 @@ func versionString() string {
 
 // openDB opens and migrates the database.
 func openDB(ctx context.Context, e *env, dsn string) (storage.DB, error) {
-	db, err := storage.Open(ctx, dsn, "")
+	db, err := engines.Open(ctx, dsn, "")
 	if err != nil {
 		return nil, err
 	}

@@ -25,10 +25,10 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
-	"github.com/klimatkommunerna/klimatrapport/httpserver"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 const webPassword = "ett långt och hemligt lösenord"
@@ -48,7 +48,7 @@ func newSite(t *testing.T, db storage.DB) *site {
 	ctx := context.Background()
 	a := newApp(db, 2)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(a.server(httpserver.Config{Version: "test"}, nil, log).Router)
+	ts := httptest.NewServer(a.server(web.Config{Version: "test"}, nil, log).Router)
 	t.Cleanup(ts.Close)
 	s := &site{t: t, app: a, base: ts.URL, tokens: map[string]string{}}
 	for _, code := range []string{"1281", "1280"} {
@@ -311,4 +311,4 @@ var _ = fmt.Sprint
 var _ = os.Getenv
 var _ = excelize.NewFile
 var _ = accounts.NewThrottle
-var _ = ingest.DefaultLimits
+var _ = workbook.DefaultLimits

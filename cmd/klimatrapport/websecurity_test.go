@@ -12,9 +12,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/ingest"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 const xss = `</script><script>alert(1)</script>"><img src=x onerror=alert(2)>`
@@ -36,7 +36,7 @@ func hostileReport(code string, year int) *kr.Report {
 func hostileWorkbook(t *testing.T, code string, year int) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := ingest.WriteTemplate(&b, ingest.TemplateOptions{Code: code, Year: year, Prefill: hostileReport(code, year)}); err != nil {
+	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: code, Year: year, Prefill: hostileReport(code, year)}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

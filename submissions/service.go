@@ -1,0 +1,360 @@
+// Package reporting takes members' workbooks in: it streams an upload through
+// the parser and validator (package ingest), stores accepted submissions
+// atomically with their original file, keeps rejected ones with their report,
+// and answers what a municipality's current data is, version by version.
+package submissions
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
+)
+
+// Reference answers validation's questions about the world outside the file.
+// Every method may return "don't know" (ok false), and validation then skips
+// the check that needs it.
+type Reference interface {
+	// KnownCode reports whether a municipality or county code exists.
+	KnownCode(ctx context.Context, code string) (known, ok bool)
+	// SMHISector returns SMHI's figure (all greenhouse gases, tonnes CO2e)
+	// for a municipality, year and main sector, from the newest release.
+	SMHISector(ctx context.Context, code string, year int, sector string) (float64, bool)
+	// CodeForName resolves a municipality name (SMHI's files carry names).
+	CodeForName(name string) (string, bool)
+}
+
+// Service handles submissions.
+type Service struct {
+	DB        storage.DB
+	Reference Reference // may be nil: no reference checks
+	Limits    workbook.Limits
+	Now       func() time.Time
+	// BufferValues is how many inventory values are held in memory before
+	// they are written (tagged, invisible) ahead of the commit. Small files
+	// never touch the database unless accepted.
+	BufferValues int
+	// OnCommit is called after a submission becomes visible (caches).
+	OnCommit func(code string)
+
+	locks keyedMutex
+
+	seqMu   sync.Mutex
+	lastSeq uint64
+}
+
+// nextSeq orders submissions: nanoseconds since 1970, strictly increasing
+// within the process even when the clock stands still or steps back.
+func (s *Service) nextSeq(at time.Time) uint64 {
+	s.seqMu.Lock()
+	defer s.seqMu.Unlock()
+	seq := uint64(at.UnixNano())
+	if seq <= s.lastSeq {
+		seq = s.lastSeq + 1
+	}
+	s.lastSeq = seq
+	return seq
+}
+
+// Upload is one uploaded file.
+type Upload struct {
+	FileName string
+	Content  []byte
+	// Municipality, when set, is the code the uploader says the file is for;
+	// the file must agree (CLI --municipality).
+	Municipality string
+}
+
+// Result is the outcome of Submit.
+type Result struct {
+	Submission kr.Submission `json:"submission"`
+	// Existing is true when the identical file was already accepted for the
+	// municipality; Submission is then that earlier submission.
+	Existing bool `json:"existing"`
+}
+
+// Accepted reports whether the file is in.
+func (r Result) Accepted() bool { return r.Submission.Status == kr.SubmissionAccepted }
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Submit validates an upload and stores it: accepted (visible at once, as a
+// whole) or rejected (kept with its report, no data visible). Errors are
+// returned only when the upload could not be handled at all (the database is
+// down, the caller may not upload); problems with the file are in the
+// submission's report.
+func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result, error) {
+	target := up.Municipality
+	if target == "" && actor.Role == kr.RoleOfficer {
+		target = actor.Municipality
+	}
+	if err := access.Check(actor, access.Submit, target); err != nil {
+		return Result{}, err
+	}
+	lim := s.Limits
+	if lim.NameToCode == nil && s.Reference != nil {
+		lim.NameToCode = s.Reference.CodeForName
+	}
+	if max := limitBytes(lim); int64(len(up.Content)) > max {
+		return Result{}, kr.E(kr.TooLarge, "Filen är %s MB men får vara högst %d MB. Ta bort tomma eller onödiga blad och försök igen.",
+			fmt.Sprintf("%.1f", float64(len(up.Content))/(1<<20)), max>>20)
+	}
+	sum := sha256.Sum256(up.Content)
+	sha := hex.EncodeToString(sum[:])
+
+	// One upload of the same file at a time in this process, so that two
+	// identical uploads at once make one submission.
+	unlock := s.locks.lock(sha)
+	defer unlock()
+
+	if existing, ok, err := s.existing(ctx, actor, sha, up.Municipality); err != nil {
+		return Result{}, err
+	} else if ok {
+		return Result{Submission: existing, Existing: true}, nil
+	}
+
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Result{}, err
+	}
+	at := s.now()
+	sink := &dbSink{ctx: ctx, db: s.DB, id: id.String(), buffer: s.bufferValues()}
+	vctx := workbook.ValidationContext{
+		UploaderCode: uploaderCode(actor, up.Municipality),
+		Today:        at,
+		KnownCode:    s.knownCode(ctx),
+		SMHI:         s.smhi(ctx),
+	}
+	items, perr := workbook.IngestContext(ctx, bytes.NewReader(up.Content), int64(len(up.Content)), lim, vctx, sink)
+	if perr != nil {
+		if kr.KindOf(perr) == kr.Other || errors.Is(perr, context.Canceled) || errors.Is(perr, context.DeadlineExceeded) {
+			sink.discard()
+			if sink.err != nil {
+				return Result{}, unavailable(sink.err)
+			}
+			return Result{}, perr
+		}
+		// The file cannot be read at all: one item says why.
+		items = kr.Items{{Severity: kr.SeverityError, Code: workbook.FileProblem(perr), Message: kr.MessageOf(perr)}}
+	}
+	if sink.err != nil {
+		sink.discard()
+		return Result{}, unavailable(sink.err)
+	}
+
+	rep := sink.report
+	if rep == nil {
+		rep = &kr.Report{}
+	}
+	code := rep.Details.Code
+	if code == "" {
+		code = up.Municipality
+	}
+	if actor.Role == kr.RoleOfficer && code == "" {
+		code = actor.Municipality
+	}
+	sub := kr.Submission{
+		ID: sink.id, MunicipalityCode: code, ReportYear: rep.Details.ReportYear, FileName: up.FileName,
+		SHA256: sha, Size: int64(len(up.Content)), UploadedBy: actor.Name(), UploadedAt: at.Truncate(time.Second),
+		Items: items, Counts: kr.Counts{Inventory: sink.values, Goals: len(rep.Goals), Plans: len(rep.Plans), Measures: len(rep.Measures)},
+	}
+	if sub.Items == nil {
+		sub.Items = kr.Items{}
+	}
+	layout := "template"
+	if rep.FromSMHI {
+		layout = "smhi"
+	}
+	// Whatever validation said, an officer may write only for their own
+	// municipality: belt and braces beside the validator's own item.
+	if !items.HasErrors() {
+		if err := access.Check(actor, access.Submit, code); err != nil {
+			return Result{}, err
+		}
+	}
+
+	if items.HasErrors() {
+		sub.Status = kr.SubmissionRejected
+		sink.discard()
+		if err := s.store(ctx, sub, rep, layout, at, up.Content, nil); err != nil {
+			return Result{}, unavailable(err)
+		}
+		return Result{Submission: sub}, nil
+	}
+	sub.Status = kr.SubmissionAccepted
+	if err := sink.flush(code); err != nil {
+		sink.discard()
+		return Result{}, unavailable(err)
+	}
+	if err := s.store(ctx, sub, rep, layout, at, up.Content, sink); err != nil {
+		sink.discard()
+		return Result{}, unavailable(err)
+	}
+	if s.OnCommit != nil {
+		s.OnCommit(code)
+	}
+	return Result{Submission: sub}, nil
+}
+
+// store writes the small sheets and the file, then the submissions row —
+// last, because that row is what makes an accepted submission visible.
+func (s *Service) store(ctx context.Context, sub kr.Submission, rep *kr.Report, layout string, at time.Time, content []byte, accepted *dbSink) error {
+	id, code := sub.ID, sub.MunicipalityCode
+	if accepted != nil {
+		goals := make([]goalRow, len(rep.Goals))
+		for i, g := range rep.Goals {
+			goals[i] = toGoalRow(id, code, g)
+		}
+		plans := make([]planRow, len(rep.Plans))
+		for i, p := range rep.Plans {
+			plans[i] = toPlanRow(id, code, p)
+		}
+		measures := make([]measureRow, len(rep.Measures))
+		for i, m := range rep.Measures {
+			measures[i] = toMeasureRow(id, code, m)
+		}
+		for _, ins := range []struct {
+			table string
+			rows  any
+		}{{"goals", goals}, {"action_plans", plans}, {"measures", measures}} {
+			if err := s.DB.Insert(ctx, ins.table, ins.rows); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.DB.Insert(ctx, "submission_files", []fileRow{{SubmissionID: id, Content: string(content)}}); err != nil {
+		return err
+	}
+	report, err := json.Marshal(sub.Items)
+	if err != nil {
+		return err
+	}
+	row := submissionRow{
+		ID: id, Code: code, ReportYear: uint16(sub.ReportYear), FileName: sub.FileName, SHA256: sub.SHA256,
+		Size: uint64(sub.Size), Layout: layout, UploadedBy: sub.UploadedBy, UploadedAt: sub.UploadedAt,
+		Seq: s.nextSeq(at), Status: sub.Status, NInventory: uint32(sub.Counts.Inventory),
+		NGoals: uint32(sub.Counts.Goals), NPlans: uint32(sub.Counts.Plans), NMeasures: uint32(sub.Counts.Measures),
+		Report: string(report), Contact: rep.Details.Contact, Email: rep.Details.Email, PoliticalContact: rep.Details.PoliticalContact,
+	}
+	return s.DB.Insert(ctx, "submissions", []submissionRow{row})
+}
+
+// existing finds an accepted submission of the identical file that the
+// actor may see.
+func (s *Service) existing(ctx context.Context, actor kr.Actor, sha, code string) (kr.Submission, bool, error) {
+	var rows []submissionRow
+	if err := s.DB.Select(ctx, &rows, "SELECT "+submissionColumns+
+		" FROM submissions WHERE sha256 = ? AND status = 'accepted' ORDER BY seq DESC", sha); err != nil {
+		return kr.Submission{}, false, unavailable(err)
+	}
+	for _, r := range rows {
+		if code != "" && r.Code != code {
+			continue
+		}
+		if access.Allowed(actor, access.Submit, r.Code) {
+			sub, err := r.submission()
+			return sub, err == nil, err
+		}
+	}
+	return kr.Submission{}, false, nil
+}
+
+func (s *Service) bufferValues() int {
+	if s.BufferValues > 0 {
+		return s.BufferValues
+	}
+	return 50_000
+}
+
+func limitBytes(l workbook.Limits) int64 {
+	if l.MaxBytes > 0 {
+		return l.MaxBytes
+	}
+	return workbook.DefaultLimits().MaxBytes
+}
+
+func (s *Service) knownCode(ctx context.Context) func(string) bool {
+	if s.Reference == nil {
+		return nil
+	}
+	return func(code string) bool {
+		known, ok := s.Reference.KnownCode(ctx, code)
+		return !ok || known
+	}
+}
+
+func (s *Service) smhi(ctx context.Context) func(string, int, string) (float64, bool) {
+	if s.Reference == nil {
+		return nil
+	}
+	return func(code string, year int, sector string) (float64, bool) {
+		return s.Reference.SMHISector(ctx, code, year, sector)
+	}
+}
+
+// uploaderCode is the code validation holds the file to: an officer's own
+// municipality, else what the uploader asserted (empty: any).
+func uploaderCode(actor kr.Actor, asserted string) string {
+	if actor.Role == kr.RoleOfficer {
+		return actor.Municipality
+	}
+	return asserted
+}
+
+func unavailable(err error) error {
+	if err == nil || kr.KindOf(err) != kr.Other {
+		return err
+	}
+	return kr.Wrap(kr.Unavailable, err, "Databasen svarar inte just nu, så filen kunde inte sparas. Ingenting av den har sparats. Försök igen om en stund.")
+}
+
+// keyedMutex serialises work per key.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	n int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyLock{}
+		k.locks[key] = l
+	}
+	l.n++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.n--; l.n == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}

@@ -1,0 +1,95 @@
+package submissions
+
+import (
+	"context"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// dbSink receives a workbook from the parser. It keeps the small sheets and
+// buffers inventory values; when the buffer is full it writes them, tagged
+// with the submission id and so invisible until the commit row. A file that
+// fits the buffer is written only if accepted.
+type dbSink struct {
+	ctx    context.Context
+	db     storage.DB
+	id     string
+	buffer int
+
+	report  *kr.Report
+	pending []inventoryRow
+	writer  *storage.BatchWriter[inventoryRow] // started when the buffer first fills
+	values  int
+	wrote   bool // some values went to the database (discard them on rejection)
+	err     error
+}
+
+func (s *dbSink) Report(rep *kr.Report) error {
+	s.report = rep
+	return nil
+}
+
+func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
+	code := ""
+	if s.report != nil {
+		code = s.report.Details.Code
+	}
+	for _, v := range batch {
+		s.pending = append(s.pending, toInventoryRow(s.id, code, v))
+	}
+	s.values += len(batch)
+	if len(s.pending) >= s.buffer {
+		return s.write()
+	}
+	return nil
+}
+
+// flush writes what is buffered, with the final municipality code, and
+// waits until everything is written.
+func (s *dbSink) flush(code string) error {
+	for i := range s.pending {
+		s.pending[i].Code = code
+	}
+	if err := s.write(); err != nil {
+		return err
+	}
+	if s.writer == nil {
+		return nil
+	}
+	_, err := s.writer.Close()
+	s.writer = nil
+	return err
+}
+
+// write hands the buffer to the background writer, which inserts it while
+// parsing goes on.
+func (s *dbSink) write() error {
+	if len(s.pending) == 0 {
+		return nil
+	}
+	if s.writer == nil {
+		s.writer = storage.NewBatchWriter[inventoryRow](s.ctx, s.db, "inventory_values", 1)
+		s.wrote = true
+	}
+	if err := s.writer.Write(s.pending); err != nil {
+		s.err = err
+		return err
+	}
+	s.pending = make([]inventoryRow, 0, s.buffer)
+	return nil
+}
+
+// discard drops buffered values and removes any already written. They are
+// invisible either way; removal keeps the tables clean. If removal fails,
+// Cleanup removes them later.
+func (s *dbSink) discard() {
+	s.pending = nil
+	if s.writer != nil {
+		s.writer.Close()
+		s.writer = nil
+	}
+	if s.wrote {
+		deleteSubmissionData(context.WithoutCancel(s.ctx), s.db, []string{s.id}, false)
+	}
+}

@@ -1,0 +1,61 @@
+// Package api serves the JSON API under /api/v1 (CONTRACT.md, "HTTP"). Each
+// handler asks package access whether the request's actor may do what it
+// asks; credentials are resolved before, by web.Authenticate.
+package api
+
+import (
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/web"
+)
+
+// API holds what the handlers need.
+type API struct {
+	Data        analytics.Data
+	Members     *members.Register
+	Submissions *submissions.Service
+	Log         *slog.Logger
+	// MaxUploadBytes caps an upload's request body (the file plus the form).
+	MaxUploadBytes int64
+	// Metrics answers the metrics, ranking and export routes from cached
+	// snapshots; nil makes RegisterMetrics build one that checks for new
+	// data on every request.
+	Metrics *analytics.Service
+	// Compliance evaluates the membership obligations; nil leaves out the
+	// compliance routes (RegisterCompliance).
+	Compliance *compliance.Engine
+}
+
+// Register adds the API's routes.
+func (a *API) Register(r gin.IRouter) {
+	v1 := r.Group("/api/v1")
+	v1.POST("/submissions", a.postSubmission)
+	v1.GET("/submissions/:id", a.getSubmission)
+	v1.GET("/submissions/:id/file", a.getSubmissionFile)
+	v1.GET("/submissions/:id/annotated.xlsx", a.getAnnotated)
+	v1.GET("/municipalities/:code/submissions", a.listSubmissions)
+	v1.GET("/template.xlsx", a.getTemplate)
+	v1.GET("/municipalities", a.listMunicipalities)
+	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
+	a.RegisterMetrics(v1)
+	a.RegisterCompliance(v1)
+}
+
+// fail writes err with the status its kind implies.
+func (a *API) fail(c *gin.Context, err error) { web.Fail(c, a.Log, err) }
+
+// allowed checks access and writes the error if denied.
+func (a *API) allowed(c *gin.Context, action access.Action, target string) bool {
+	if err := access.Check(web.ActorOf(c), action, target); err != nil {
+		a.fail(c, err)
+		return false
+	}
+	return true
+}

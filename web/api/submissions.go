@@ -1,0 +1,217 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// postSubmission takes a multipart upload with the workbook in "file".
+func (a *API) postSubmission(c *gin.Context) {
+	actor := web.ActorOf(c)
+	// Refuse before reading the body: the public and reviewers never upload.
+	if err := access.Check(actor, access.Submit, actor.Municipality); err != nil {
+		a.fail(c, err)
+		return
+	}
+	max := a.MaxUploadBytes
+	if max <= 0 {
+		max = workbook.DefaultLimits().MaxBytes
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+1<<20) // the form around the file
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			a.fail(c, kr.E(kr.TooLarge, "Filen är för stor. Den får vara högst %d MB.", max>>20))
+			return
+		}
+		a.fail(c, kr.E(kr.Invalid, "Skicka arbetsboken som fältet \"file\" i ett formulär (multipart/form-data)."))
+		return
+	}
+	if fh.Size > max {
+		a.fail(c, kr.E(kr.TooLarge, "Filen är för stor. Den får vara högst %d MB.", max>>20))
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	content, err := io.ReadAll(io.LimitReader(f, max+1))
+	f.Close()
+	if err != nil {
+		a.fail(c, kr.Wrap(kr.Invalid, err, "Filen kunde inte läsas i sin helhet. Försök ladda upp den igen."))
+		return
+	}
+	res, err := a.Submissions.Submit(c.Request.Context(), actor, submissions.Upload{
+		FileName: fh.Filename, Content: content, Municipality: c.PostForm("municipality"),
+	})
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	switch {
+	case res.Existing:
+		c.JSON(http.StatusOK, res)
+	case res.Accepted():
+		c.Header("Location", "/api/v1/submissions/"+res.Submission.ID)
+		c.JSON(http.StatusCreated, res)
+	default:
+		c.JSON(http.StatusUnprocessableEntity, gin.H{
+			"error":      web.ErrorDetail{Code: "invalid", Message: rejectedMessage(res.Submission.Items)},
+			"submission": res.Submission, "report": res.Submission.Items,
+		})
+	}
+}
+
+func rejectedMessage(items kr.Items) string {
+	n := 0
+	for _, it := range items {
+		if it.Severity == kr.SeverityError {
+			n++
+		}
+	}
+	if n == 1 {
+		return "Filen har 1 fel och har inte tagits emot. Rätta felet och ladda upp filen igen."
+	}
+	return fmt.Sprintf("Filen har %d fel och har inte tagits emot. Rätta felen och ladda upp filen igen.", n)
+}
+
+// submission loads a submission the actor may read.
+func (a *API) submission(c *gin.Context) (kr.Submission, bool) {
+	sub, err := a.Submissions.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		a.fail(c, err)
+		return sub, false
+	}
+	if err := access.Check(web.ActorOf(c), access.ReadSubmission, sub.MunicipalityCode); err != nil {
+		// Do not reveal that a submission exists to those who may not see it.
+		if kr.KindOf(err) == kr.Forbidden {
+			err = kr.E(kr.NotFound, "Inlämningen finns inte.")
+		}
+		a.fail(c, err)
+		return sub, false
+	}
+	return sub, true
+}
+
+func (a *API) getSubmission(c *gin.Context) {
+	if sub, ok := a.submission(c); ok {
+		c.JSON(http.StatusOK, sub)
+	}
+}
+
+func (a *API) getSubmissionFile(c *gin.Context) {
+	sub, ok := a.submission(c)
+	if !ok {
+		return
+	}
+	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	attachment(c, sub.FileName, "inlamning-"+sub.ID+".xlsx")
+	c.Data(http.StatusOK, xlsxType, b)
+}
+
+func (a *API) getAnnotated(c *gin.Context) {
+	sub, ok := a.submission(c)
+	if !ok {
+		return
+	}
+	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	var out bytes.Buffer
+	if err := workbook.Annotate(bytes.NewReader(b), int64(len(b)), sub.Items, &out); err != nil {
+		a.fail(c, kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok."))
+		return
+	}
+	attachment(c, "", "granskad-"+sub.ID+".xlsx")
+	c.Data(http.StatusOK, xlsxType, out.Bytes())
+}
+
+func (a *API) listSubmissions(c *gin.Context) {
+	code := c.Param("code")
+	if !a.allowed(c, access.ReadSubmission, code) {
+		return
+	}
+	versions, err := a.Submissions.List(c.Request.Context(), code)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"municipality": code, "submissions": versions})
+}
+
+var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
+
+// getTemplate returns the template, pre-filled with a municipality's current
+// data when ?municipality= is given (published data only: no contacts).
+func (a *API) getTemplate(c *gin.Context) {
+	code := c.Query("municipality")
+	year := time.Now().Year()
+	if y := c.Query("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < kr.FirstYear || n > year+1 {
+			a.fail(c, kr.E(kr.Invalid, "Ange rapportåret som ett årtal mellan %d och %d.", kr.FirstYear, year+1))
+			return
+		}
+		year = n
+	}
+	opts := workbook.TemplateOptions{Code: code, Year: year}
+	if code != "" {
+		if !codeRe.MatchString(code) {
+			a.fail(c, kr.E(kr.Invalid, "Kommunkoden ska vara fyra siffror (t.ex. 1281) eller två för en region."))
+			return
+		}
+		cur, err := a.Submissions.Current(c.Request.Context(), code)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		cur.Details.ReportYear = year
+		opts.Prefill = cur
+	}
+	var out bytes.Buffer
+	if err := workbook.WriteTemplate(&out, opts); err != nil {
+		a.fail(c, err)
+		return
+	}
+	name := fmt.Sprintf("klimatrapport-%d.xlsx", year)
+	if code != "" {
+		name = fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year)
+	}
+	attachment(c, "", name)
+	c.Data(http.StatusOK, xlsxType, out.Bytes())
+}
+
+// attachment sets a download header with a safe file name.
+func attachment(c *gin.Context, name, fallback string) {
+	if name == "" || !safeName.MatchString(name) {
+		name = fallback
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("X-Content-Type-Options", "nosniff")
+}
+
+var safeName = regexp.MustCompile(`^[A-Za-z0-9._ -]{1,100}$`)

@@ -1,0 +1,263 @@
+package pages
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+)
+
+// Charts are built with go-echarts, but never rendered by it: its templates
+// put the options into a <script> as JSON with HTML escaping turned off
+// (JSONNotEscaped, passed through safeJS), so a municipality or goal named
+// "</script><script>…" would end the script and run code. Instead the
+// options are encoded with encoding/json, which escapes <, > and & (and
+// U+2028/2029), and placed in a <script type="application/json"> block
+// that static/charts.js parses with JSON.parse: the names are data, never
+// markup or code, and the page needs no inline script (a strict CSP).
+
+// assetsHost is where the service serves the ECharts files itself.
+const assetsHost = "/static/"
+
+// Okabe–Ito, a palette that colour-blind readers can tell apart; black and
+// grey complete it to nine for the sectors.
+var (
+	okabeIto = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"}
+
+	colourMeasured  = "#0072B2" // blue: SMHI's measured values and their estimates
+	colourCarbonLaw = "#009E73" // bluish green: the Carbon Law path
+	colourReported  = "#D55E00" // vermillion: the member's own figures
+	colourGoal      = "#CC79A7" // reddish purple: goal paths
+	colourSweden    = "#000000"
+	colourMembers   = "#E69F00"
+	colourCounty    = "#56B4E9"
+)
+
+// Chart is a chart on a page: its options as escaped JSON and the table
+// with the same numbers that follows it.
+type Chart struct {
+	ID       string
+	Caption  string // shown as the figure's caption
+	Label    string // accessible name of the drawing; says the table has the numbers
+	Unit     string
+	Decimals int
+	Option   template.JS // JSON, HTML-escaped: safe inside <script type="application/json">
+	Assets   []string    // the ECharts files the chart needs, under assetsHost
+	Table    Table
+}
+
+// lineSeries is one line of a line chart.
+type lineSeries struct {
+	Name     string
+	Short    string // table heading; Name when empty
+	Points   analytics.Series
+	Colour   string
+	Dash     string // "solid", "dashed" or "dotted"
+	Symbol   string // "circle", "emptyCircle", "triangle", "none", …
+	Estimate bool   // drawn dashed or dotted, labelled as an estimate
+}
+
+// encodeOption turns a go-echarts chart's options into HTML-safe JSON.
+func encodeOption(obj map[string]any) (template.JS, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(true) // the default; stated because it is the point
+	if err := enc.Encode(obj); err != nil {
+		return "", err
+	}
+	return template.JS(bytes.TrimSpace(b.Bytes())), nil
+}
+
+func commonOpts(id string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: assetsHost, Width: "100%", Height: "360px"}),
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "12", Right: "24", Top: "36", Bottom: "48", ContainLabel: opts.Bool(true)}),
+		// Decal patterns tell stacked bars apart without colour; the
+		// accessible name is the page's own Swedish one, not ECharts'.
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true), Label: &opts.AriaLabel{Enabled: opts.Bool(false)},
+			Decal: &opts.AriaDecal{Show: opts.Bool(true)}}),
+	}
+}
+
+// newLineChart builds a line chart over years (a value axis, so sparse years
+// keep their spacing).
+func newLineChart(id, yName string, series []lineSeries) (*charts.Line, int, int) {
+	minYear, maxYear := 0, 0
+	for _, s := range series {
+		for _, p := range s.Points {
+			if minYear == 0 || p.Year < minYear {
+				minYear = p.Year
+			}
+			if p.Year > maxYear {
+				maxYear = p.Year
+			}
+		}
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(commonOpts(id)...)
+	line.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: minYear, Max: maxYear, MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
+	)
+	colours := make([]string, len(series))
+	for i, s := range series {
+		colours[i] = s.Colour
+		data := make([]opts.LineData, len(s.Points))
+		for j, p := range s.Points {
+			data[j] = opts.LineData{Value: []any{p.Year, p.Tonnes}}
+		}
+		dash, symbol := s.Dash, s.Symbol
+		if dash == "" {
+			dash = "solid"
+		}
+		if symbol == "" {
+			symbol = "circle"
+		}
+		line.AddSeries(s.Name, data,
+			charts.WithLineStyleOpts(opts.LineStyle{Color: s.Colour, Width: 2.5, Type: dash}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Colour}),
+			charts.WithLineChartOpts(opts.LineChart{Symbol: symbol, SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
+		)
+	}
+	line.SetGlobalOptions(charts.WithColorsOpts(colours))
+	return line, minYear, maxYear
+}
+
+// lineChart returns a line chart's options and assets.
+func lineChart(id, yName string, series []lineSeries) (template.JS, []string, error) {
+	line, _, _ := newLineChart(id, yName, series)
+	line.Validate()
+	opt, err := encodeOption(line.JSON())
+	return opt, line.JSAssets.Values, err
+}
+
+// stackedBars returns the options of bars per year stacked by sector.
+func stackedBars(id, yName string, years []int, sectors []string, value func(sector string, year int) (float64, bool)) (template.JS, []string, error) {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(commonOpts(id)...)
+	labels := make([]string, len(years))
+	for i, y := range years {
+		labels[i] = strconv.Itoa(y)
+	}
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
+		charts.WithColorsOpts(okabeIto),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+	)
+	bar.SetXAxis(labels)
+	for _, s := range sectors {
+		data := make([]opts.BarData, len(years))
+		for i, y := range years {
+			if v, ok := value(s, y); ok {
+				data[i] = opts.BarData{Value: v}
+			} else {
+				data[i] = opts.BarData{Value: "-"}
+			}
+		}
+		bar.AddSeries(s, data, charts.WithBarChartOpts(opts.BarChart{Stack: "sektorer"}))
+	}
+	bar.Validate()
+	opt, err := encodeOption(bar.JSON())
+	return opt, bar.JSAssets.Values, err
+}
+
+// Table is a table of numbers (or the text of a chart), rendered by the
+// "table" template.
+type Table struct {
+	ID      string
+	Caption string
+	Head    []Cell
+	Rows    [][]Cell // the first cell of each row is its header
+	Notes   []string
+}
+
+// Cell is one table cell.
+type Cell struct {
+	Text     string
+	Num      bool   // right-aligned, tabular figures
+	Estimate bool   // an estimate: shown differently and labelled
+	Href     string // a link
+	Sort     string // header: "ascending" or "descending" when the table is sorted by it
+	Class    string
+}
+
+func textCell(s string) Cell { return Cell{Text: s} }
+
+func numCell(v float64, decimals int) Cell {
+	return Cell{Text: nf(v, decimals), Num: true}
+}
+
+// nf formats a number the Swedish way (analytics.FormatNumber) with
+// no-break spaces between digit groups, so a number never breaks across
+// lines.
+func nf(v float64, decimals int) string {
+	return strings.ReplaceAll(analytics.FormatNumber(v, decimals), " ", "\u00a0")
+}
+
+func optCell(v *float64, decimals int) Cell {
+	if v == nil {
+		return Cell{Text: "–", Num: true}
+	}
+	return numCell(*v, decimals)
+}
+
+// seriesTable is the table of several series by year: one row per year, one
+// column per series; estimates are marked.
+func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals int) Table {
+	t := Table{ID: id, Caption: caption, Head: []Cell{textCell(yearLabel)}}
+	years := map[int]bool{}
+	for _, s := range series {
+		name := s.Short
+		if name == "" {
+			name = s.Name
+		}
+		h := Cell{Text: name, Num: true, Estimate: s.Estimate}
+		t.Head = append(t.Head, h)
+		for _, p := range s.Points {
+			years[p.Year] = true
+		}
+	}
+	ys := make([]int, 0, len(years))
+	for y := range years {
+		ys = append(ys, y)
+	}
+	sort.Ints(ys)
+	for _, y := range ys {
+		row := []Cell{textCell(strconv.Itoa(y))}
+		for _, s := range series {
+			if v, ok := s.Points.Value(y); ok {
+				c := numCell(v, decimals)
+				c.Estimate = s.Estimate
+				row = append(row, c)
+			} else {
+				row = append(row, Cell{Text: "", Num: true})
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// newChart assembles a line chart and its table.
+func newLineFigure(id, caption, unit string, decimals int, series []lineSeries) (Chart, error) {
+	opt, assets, err := lineChart(id, unit, series)
+	if err != nil {
+		return Chart{}, fmt.Errorf("chart %s: %w", id, err)
+	}
+	return Chart{ID: id, Caption: caption, Unit: unit, Decimals: decimals, Option: opt, Assets: assets,
+		Label: "Diagram: " + caption + ". Samma siffror finns i tabellen under diagrammet.",
+		Table: seriesTable(id+"-tabell", "Siffrorna i diagrammet: "+caption+" ("+unit+")", "År", series, decimals),
+	}, nil
+}

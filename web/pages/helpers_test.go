@@ -1,0 +1,283 @@
+package pages_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/web/api"
+	"github.com/klimatkommunerna/klimatrapport/web/pages"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
+)
+
+func TestMain(m *testing.M) { storagetest.Main(m) }
+
+const shared = "../../shared/data/"
+
+// hostile is a name that would run code if it reached a page unescaped.
+const hostile = `</script><script>alert(1)</script>`
+
+var ctx = context.Background()
+
+var admin = kr.Actor{ID: "admin", Email: "admin@klimatkommunerna.se", Role: kr.RoleAdmin}
+
+func fp(v float64) *float64 { return &v }
+
+func readShared(t testing.TB, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(shared + p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fixture is a service with the shared sample data, three members and a
+// report from Lund, served by the real router.
+type fixture struct {
+	db       storage.DB
+	national *national.Store
+	reports  *submissions.Service
+	members  *members.Register
+	metrics  *analytics.Service
+	url      string
+	server   *httptest.Server
+}
+
+type fixtureOptions struct {
+	hostileNames bool // Lund's name and its goal's name are hostile
+	noReport     bool
+}
+
+func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
+	t.Helper()
+	f := &fixture{db: db, national: &national.Store{DB: db}, members: &members.Register{DB: db}}
+	if _, err := f.national.ImportMunicipalities(ctx, bytes.NewReader(readShared(t, "scb/municipality_county.csv"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.national.ImportPopulation(ctx, bytes.NewReader(readShared(t, "scb/be0101-population-2024.xlsx")), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.national.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: readShared(t, "smhi/smhi-co2-2024-04-18.xlsx")}); err != nil {
+		t.Fatal(err)
+	}
+	if o.hostileNames {
+		// A later municipality list names Lund with markup (SMHI's file,
+		// already imported, was mapped by the real name).
+		csv := strings.Replace(string(readShared(t, "scb/municipality_county.csv")), "1281,Lunds kommun,Lund,", "1281,Lunds kommun,"+hostile+",", 1)
+		if _, err := f.national.ImportMunicipalities(ctx, strings.NewReader(csv)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	joined := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, code := range []string{"1281", "1280", "0180"} {
+		if _, err := f.members.Add(ctx, kr.System, code, joined, false, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.metrics = &analytics.Service{Data: analytics.Data{National: f.national}, Members: f.members, ProbeInterval: -1}
+	lim := workbook.DefaultLimits()
+	f.reports = &submissions.Service{DB: db, Limits: lim, OnCommit: f.metrics.InvalidateCode}
+	f.metrics.Data.Reports = f.reports
+	f.national.OnChange = f.metrics.Invalidate
+	f.members.OnChange = f.metrics.Invalidate
+	if !o.noReport {
+		f.submit(t, lundReport(o.hostileNames))
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := web.New(web.Config{Version: "test"}, db, log)
+	srv.Router.Use(web.Authenticate(nil))
+	(&api.API{Data: f.metrics.Data, Members: f.members, Submissions: f.reports, Log: log, Metrics: f.metrics}).Register(srv.Router)
+	(&pages.Pages{Metrics: f.metrics, Log: log}).Register(srv.Router)
+	f.server = httptest.NewServer(srv.Router)
+	f.url = f.server.URL
+	t.Cleanup(f.server.Close)
+	return f
+}
+
+// lundReport is Lund's own inventory (1990, 2005, 2015–2023), goals,
+// plan and measures.
+func lundReport(hostileNames bool) *kr.Report {
+	rep := &kr.Report{Details: kr.Details{Code: "1281", Name: "Lunds kommun", ReportYear: 2024, Contact: "Anna Andersson", Email: "anna@lund.se"}}
+	years := []int{1990, 2005, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023}
+	for _, y := range years {
+		for i, s := range kr.MainSectors {
+			v := float64(20000-(y-1990)*300) / float64(i+1)
+			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(v)})
+		}
+	}
+	goalName := "Halvera utsläppen till 2030"
+	measureName := "Fler laddplatser"
+	if hostileNames {
+		goalName, measureName = hostile, "=HYPERLINK(\"http://x\")"+hostile
+	}
+	rep.Goals = []kr.Goal{
+		{ID: "M1", Name: goalName, Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030, ReductionPct: 60, DecidedBy: "Kommunfullmäktige"},
+		{ID: "M2", Name: "Nettonoll 2045", Type: kr.GoalNetZero, BaseYear: 2015, TargetYear: 2045, ReductionPct: 100},
+		{ID: "M3", Name: "Transporter per invånare", Type: kr.GoalPerCapita, Sector: "Transporter", BaseYear: 2015, TargetYear: 2030, ReductionPct: 40},
+	}
+	rep.Plans = []kr.ActionPlan{{Name: "LundaEko III", Adopted: time.Date(2021, 5, 27, 0, 0, 0, 0, time.UTC), DecidedBy: "Kommunfullmäktige",
+		ValidFrom: 2021, ValidTo: 2030, Link: "https://lund.se/lundaeko"}}
+	rep.Measures = []kr.Measure{
+		{ID: "Å1", Name: measureName, Sector: "Transporter", Status: kr.MeasureOngoing, StartYear: 2022, EndYear: 2026, ExpectedReduction: fp(1200), Responsible: "Tekniska förvaltningen"},
+		{ID: "Å2", Name: "Solceller på kommunens tak", Sector: "El och fjärrvärme", Status: kr.MeasureDone, StartYear: 2019, EndYear: 2021},
+		{ID: "Å3", Name: "Biogasbussar", Sector: "Transporter", Status: kr.MeasurePlanned, StartYear: 2025},
+	}
+	return rep
+}
+
+func (f *fixture) submit(t testing.TB, rep *kr.Report) submissions.Result {
+	t.Helper()
+	var b bytes.Buffer
+	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: rep.Details.Code, Name: rep.Details.Name, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.reports.Submit(ctx, admin, submissions.Upload{FileName: "lund-" + rep.Details.Code + ".xlsx", Content: b.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Accepted() {
+		js, _ := json.MarshalIndent(res.Submission.Items, "", " ")
+		t.Fatalf("report rejected: %s", js)
+	}
+	return res
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func get(t testing.TB, url string) response {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, b}
+}
+
+func getJSON(t testing.TB, url string, v any) {
+	t.Helper()
+	r := get(t, url)
+	if r.status != 200 {
+		t.Fatalf("GET %s: %d %s", url, r.status, r.body)
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// htmlTable returns the cell texts of the table with the given id, header
+// row first.
+func htmlTable(t testing.TB, page []byte, id string) [][]string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table *html.Node
+	var find func(n *html.Node)
+	find = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "table" && attr(n, "id") == id {
+			table = n
+			return
+		}
+		for c := n.FirstChild; c != nil && table == nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(doc)
+	if table == nil {
+		t.Fatalf("no table #%s in the page", id)
+	}
+	var rows [][]string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "tr" {
+			var row []string
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && (c.Data == "td" || c.Data == "th") {
+					row = append(row, strings.TrimSpace(text(c)))
+				}
+			}
+			rows = append(rows, row)
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(table)
+	return rows
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func text(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.Data == "span" && attr(c, "aria-hidden") == "true" {
+			continue
+		}
+		b.WriteString(text(c))
+	}
+	return b.String()
+}
+
+// chartOptions returns the parsed JSON options of every chart on a page,
+// by chart id.
+func chartOptions(t testing.TB, page []byte) map[string]map[string]any {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "script" && attr(n, "type") == "application/json" {
+			var opt map[string]any
+			if err := json.Unmarshal([]byte(text(n)), &opt); err != nil {
+				t.Fatalf("chart options %s are not JSON: %v", attr(n, "id"), err)
+			}
+			out[strings.TrimSuffix(attr(n, "id"), "-options")] = opt
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}

@@ -1,0 +1,100 @@
+// Package httpserver is the service's HTTP shell: the gin engine, request
+// ids, access logs, Prometheus metrics, health and readiness, JSON errors,
+// and graceful shutdown. Pages (package dashboards) and API handlers
+// register their routes on it.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
+)
+
+// Config holds the shell's settings.
+type Config struct {
+	Addr            string
+	ShutdownTimeout time.Duration
+	Version         string
+}
+
+// Server is the HTTP server.
+type Server struct {
+	cfg      Config
+	db       storage.DB
+	log      *slog.Logger
+	Router   *gin.Engine
+	registry *prometheus.Registry
+}
+
+// New builds the server with its middleware and operational routes.
+func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry()}
+	m := newMetrics(s.registry)
+	r.Use(requestID(), m.middleware(), accessLog(log), recovery(log))
+	r.NoRoute(func(c *gin.Context) { NotFound(c) })
+	r.NoMethod(func(c *gin.Context) {
+		Error(c, http.StatusMethodNotAllowed, "method_not_allowed", "Metoden stöds inte för den här adressen.")
+	})
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": cfg.Version}) })
+	r.GET("/readyz", s.ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
+	return s
+}
+
+// Registry is where packages register their own Prometheus metrics.
+func (s *Server) Registry() prometheus.Registerer { return s.registry }
+
+func (s *Server) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("readiness: database does not answer", "err", err, "request_id", RequestID(c))
+		Error(c, http.StatusServiceUnavailable, "unavailable", "Databasen svarar inte just nu.")
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "engine": s.db.Engine()})
+}
+
+// Run serves on cfg.Addr until ctx is cancelled, then shuts down
+// gracefully: in-flight requests get ShutdownTimeout to finish.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Router,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String(), "engine", s.db.Engine(), "database", s.db.Database(), "version", s.cfg.Version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

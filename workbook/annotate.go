@@ -1,0 +1,258 @@
+package workbook
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/klimatkommunerna/klimatrapport"
+)
+
+// Fill colours of annotated cells.
+const (
+	ErrorFill   = "FFC7CE" // light red
+	WarningFill = "FFEB9C" // light yellow
+)
+
+// Annotate writes the officer's own workbook to w with each problem cell
+// filled (errors light red, warnings light yellow; the cell's font, borders
+// and number format are kept) and a comment holding the messages. A new
+// first sheet, "Fel och varningar", lists every item with a link to its
+// cell, including those that are not about one cell.
+//
+// It opens the whole workbook in memory, so call it only for files that
+// Parse could read.
+func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) error {
+	lim := DefaultLimits()
+	if _, err := sniff(original, size, lim); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(original, 0, size), excelize.Options{
+		UnzipSizeLimit: lim.UnzipSizeLimit, UnzipXMLSizeLimit: lim.UnzipXMLSizeLimit,
+	})
+	if err != nil {
+		return corrupt(err)
+	}
+	defer f.Close()
+	a := &annotator{f: f, styles: map[[2]int]int{}}
+	sheets := map[string]bool{}
+	for _, s := range f.GetSheetList() {
+		sheets[s] = true
+	}
+	if sheets[SheetReport] {
+		if err := f.DeleteSheet(SheetReport); err != nil {
+			return err
+		}
+		delete(sheets, SheetReport)
+	}
+
+	type place struct{ sheet, cell string }
+	groups := map[place][]klimatrapport.Item{}
+	var order []place
+	for _, it := range items {
+		if it.Cell == "" || !sheets[it.Sheet] {
+			continue
+		}
+		if _, _, err := excelize.CellNameToCoordinates(it.Cell); err != nil {
+			continue
+		}
+		p := place{it.Sheet, it.Cell}
+		if _, ok := groups[p]; !ok {
+			order = append(order, p)
+		}
+		groups[p] = append(groups[p], it)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].sheet != order[j].sheet {
+			return order[i].sheet < order[j].sheet
+		}
+		ci, ri := splitCell(order[i].cell)
+		cj, rj := splitCell(order[j].cell)
+		if ri != rj {
+			return ri < rj
+		}
+		return ci < cj
+	})
+	existing := map[string]map[string]excelize.Comment{}
+	for _, p := range order {
+		if _, ok := existing[p.sheet]; !ok {
+			m := map[string]excelize.Comment{}
+			if cs, err := f.GetComments(p.sheet); err == nil {
+				for _, c := range cs {
+					m[c.Cell] = c
+				}
+			}
+			existing[p.sheet] = m
+		}
+		if err := a.mark(p.sheet, p.cell, groups[p], existing[p.sheet]); err != nil {
+			return err
+		}
+	}
+	if err := a.summary(items); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+type annotator struct {
+	f      *excelize.File
+	styles map[[2]int]int // (original style, 0 error / 1 warning) → new style
+}
+
+func (a *annotator) mark(sheet, cell string, items []klimatrapport.Item, existing map[string]excelize.Comment) error {
+	sev := 1
+	var lines []string
+	for _, it := range items {
+		label := "Varning"
+		if it.Severity == klimatrapport.SeverityError {
+			sev = 0
+			label = "Fel"
+		}
+		lines = append(lines, label+": "+it.Message)
+	}
+	orig, err := a.f.GetCellStyle(sheet, cell)
+	if err != nil {
+		return err
+	}
+	id, ok := a.styles[[2]int{orig, sev}]
+	if !ok {
+		st, err := a.f.GetStyle(orig)
+		if err != nil || st == nil {
+			st = &excelize.Style{}
+		}
+		color := ErrorFill
+		if sev == 1 {
+			color = WarningFill
+		}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+		if id, err = a.f.NewStyle(st); err != nil {
+			return err
+		}
+		a.styles[[2]int{orig, sev}] = id
+	}
+	if err := a.f.SetCellStyle(sheet, cell, cell, id); err != nil {
+		return err
+	}
+	text := strings.Join(lines, "\n\n")
+	if old, ok := existing[cell]; ok {
+		prev := old.Text
+		for _, r := range old.Paragraph {
+			prev += r.Text
+		}
+		if err := a.f.DeleteComment(sheet, cell); err != nil {
+			return err
+		}
+		if prev != "" {
+			text += "\n\nTidigare kommentar: " + prev
+		}
+	}
+	if r := []rune(text); len(r) > 32000 {
+		text = string(r[:32000])
+	}
+	return a.f.AddComment(sheet, excelize.Comment{
+		Cell: cell, Author: "Klimatrapport",
+		Paragraph: []excelize.RichTextRun{
+			{Text: "Klimatrapport:\n", Font: &excelize.Font{Bold: true}},
+			{Text: text},
+		},
+		Width: 360, Height: 160,
+	})
+}
+
+func quoteSheet(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// summary adds the first sheet listing every item.
+func (a *annotator) summary(items klimatrapport.Items) error {
+	f := a.f
+	first := f.GetSheetList()[0]
+	if _, err := f.NewSheet(SheetReport); err != nil {
+		return err
+	}
+	if err := f.MoveSheet(SheetReport, first); err != nil {
+		return err
+	}
+	head, err := f.NewStyle(&excelize.Style{
+		Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F6E43"}},
+	})
+	if err != nil {
+		return err
+	}
+	errStyle, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ErrorFill}}})
+	warnStyle, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{WarningFill}}})
+	link, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}})
+	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	s := SheetReport
+	titles := []string{"Allvarlighet", "Blad", "Cell", "Kod", "Meddelande"}
+	widths := []float64{13, 18, 8, 30, 110}
+	for i, t := range titles {
+		if err := f.SetCellStr(s, cellName(i+1, 1), t); err != nil {
+			return err
+		}
+		c := colName(i + 1)
+		if err := f.SetColWidth(s, c, c, widths[i]); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(s, "A1", "E1", head); err != nil {
+		return err
+	}
+	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	sheets := map[string]bool{}
+	for _, n := range f.GetSheetList() {
+		sheets[n] = true
+	}
+	if len(items) == 0 {
+		if err := f.SetCellStr(s, "E2", "Inga fel eller varningar hittades."); err != nil {
+			return err
+		}
+	}
+	sorted := append(klimatrapport.Items(nil), items...)
+	SortItems(sorted, f.GetSheetList())
+	for i, it := range sorted {
+		row := i + 2
+		sev, style := "Varning", warnStyle
+		if it.Severity == klimatrapport.SeverityError {
+			sev, style = "Fel", errStyle
+		}
+		vals := []string{sev, it.Sheet, it.Cell, it.Code, it.Message}
+		for j, v := range vals {
+			if v == "" {
+				continue
+			}
+			if err := f.SetCellStr(s, cellName(j+1, row), v); err != nil {
+				return err
+			}
+		}
+		if err := f.SetCellStyle(s, cellName(1, row), cellName(1, row), style); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(s, cellName(5, row), cellName(5, row), wrap); err != nil {
+			return err
+		}
+		if it.Cell != "" && sheets[it.Sheet] && it.Sheet != SheetReport {
+			target := fmt.Sprintf("%s!%s", quoteSheet(it.Sheet), it.Cell)
+			c := cellName(3, row)
+			if err := f.SetCellHyperLink(s, c, target, "Location"); err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(s, c, c, link); err != nil {
+				return err
+			}
+		}
+	}
+	idx, err := f.GetSheetIndex(s)
+	if err != nil {
+		return err
+	}
+	f.SetActiveSheet(idx)
+	return nil
+}

@@ -1,0 +1,557 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/klimatkommunerna/klimatrapport"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// baseReport is sampleReport without warnings of its own: no subsector, so
+// no sums to disagree.
+func baseReport() *klimatrapport.Report {
+	rep := sampleReport()
+	var inv []klimatrapport.InventoryValue
+	for _, v := range rep.Inventory {
+		if v.Subsector == "" {
+			inv = append(inv, v)
+		}
+	}
+	rep.Inventory = inv
+	return rep
+}
+
+// Layout of the base workbook's Utsläpp sheet (see template.go): rows 2–11
+// are Transporter, Industri, Jordbruk, El och fjärrvärme, El och fjärrvärme
+// CO2, Egen uppvärmning, Arbetsmaskiner, Produktanvändning, Avfall, Utrikes
+// transporter; columns F=1990, G=2005, H=2010 … R=2020, S=2021, T=2022,
+// U=2023, V=2024.
+func baseWorkbook(t testing.TB, edit func(f *excelize.File)) []byte {
+	t.Helper()
+	b := templateBytes(t, TemplateOptions{Year: 2024, Prefill: baseReport()})
+	if edit == nil {
+		return b
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(f)
+	return workbookBytes(t, f)
+}
+
+func set(t testing.TB, f *excelize.File, sheet string, kv ...any) {
+	t.Helper()
+	for i := 0; i+1 < len(kv); i += 2 {
+		cell := kv[i].(string)
+		var err error
+		if kv[i+1] == nil {
+			err = f.SetCellValue(sheet, cell, nil)
+		} else {
+			err = f.SetCellValue(sheet, cell, kv[i+1])
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// longWorkbook writes an Utsläpp sheet in the long layout plus Uppgifter.
+func longWorkbook(t testing.TB, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Uppgifter")
+	set(t, f, "Uppgifter", "A1", "Fält", "B1", "Värde", "A2", "Kod", "B2", "1281", "A3", "Rapportår", "B3", 2024)
+	f.NewSheet("Utsläpp")
+	head := []any{"År", "Sektor", "Undersektor", "Växthusgas", "Utsläpp (ton CO2e)", "Källa", "Kommentar"}
+	if err := f.SetSheetRow("Utsläpp", "A1", &head); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if err := f.SetSheetRow("Utsläpp", fmt.Sprintf("A%d", i+2), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return workbookBytes(t, f)
+}
+
+// smhiWorkbook writes a small file in SMHI's export layout.
+func smhiWorkbook(t testing.TB, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	s := "Koldioxid (CO2)"
+	f.SetSheetName("Sheet1", s)
+	set(t, f, s, "A1", "Rapportnamn:", "B1", "Länsrapport, 2024-04-18", "A2", "Emissioner av Koldioxid (CO2)", "A3", "Enhet: ton/år")
+	years := []any{"", "", "", "", 2020, 2021, 2022}
+	head := []any{"Huvudsektor", "Undersektor", "Län", "Kommun", "CO2", "CO2", "CO2"}
+	f.SetSheetRow(s, "A5", &years)
+	f.SetSheetRow(s, "A6", &head)
+	for i, r := range rows {
+		f.SetSheetRow(s, fmt.Sprintf("A%d", i+7), &r)
+	}
+	return workbookBytes(t, f)
+}
+
+// cfb builds a minimal Compound File Binary container (the wrapper of .xls
+// files and of encrypted .xlsx files) holding the named streams, each 4 KiB
+// so that no mini stream is needed.
+func cfb(names ...string) []byte {
+	const sector = 512
+	const end, free, fatSect, noStream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+	streamSectors := 8
+	nSectors := 2 + len(names)*streamSectors
+	le := binary.LittleEndian
+	hdr := make([]byte, sector)
+	copy(hdr, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
+	le.PutUint16(hdr[24:], 0x3E)
+	le.PutUint16(hdr[26:], 3)
+	le.PutUint16(hdr[28:], 0xFFFE)
+	le.PutUint16(hdr[30:], 9)
+	le.PutUint16(hdr[32:], 6)
+	le.PutUint32(hdr[44:], 1) // FAT sectors
+	le.PutUint32(hdr[48:], 1) // first directory sector
+	le.PutUint32(hdr[56:], 4096)
+	le.PutUint32(hdr[60:], end)
+	le.PutUint32(hdr[68:], end)
+	for i := 0; i < 109; i++ {
+		le.PutUint32(hdr[76+4*i:], free)
+	}
+	le.PutUint32(hdr[76:], 0)
+	fat := make([]byte, sector)
+	for i := 0; i < sector/4; i++ {
+		le.PutUint32(fat[4*i:], free)
+	}
+	le.PutUint32(fat[0:], fatSect)
+	le.PutUint32(fat[4:], end)
+	for n := range names {
+		first := 2 + n*streamSectors
+		for s := first; s < first+streamSectors; s++ {
+			next := uint32(s + 1)
+			if s == first+streamSectors-1 {
+				next = end
+			}
+			le.PutUint32(fat[4*s:], next)
+		}
+	}
+	dir := make([]byte, sector)
+	entry := func(i int, name string, typ byte, child, right uint32, start uint32, size uint32) {
+		e := dir[128*i : 128*(i+1)]
+		u := utf16.Encode([]rune(name))
+		for j, c := range u {
+			le.PutUint16(e[2*j:], c)
+		}
+		le.PutUint16(e[64:], uint16(2*(len(u)+1)))
+		e[66] = typ
+		e[67] = 1 // black
+		le.PutUint32(e[68:], noStream)
+		le.PutUint32(e[72:], right)
+		le.PutUint32(e[76:], child)
+		le.PutUint32(e[116:], start)
+		le.PutUint32(e[120:], size)
+	}
+	entry(0, "Root Entry", 5, 1, noStream, end, 0)
+	for n, name := range names {
+		right := uint32(noStream)
+		if n+1 < len(names) {
+			right = uint32(n + 2)
+		}
+		entry(n+1, name, 2, noStream, right, uint32(2+n*streamSectors), uint32(streamSectors*sector))
+	}
+	for i := len(names) + 1; i < 4; i++ {
+		le.PutUint32(dir[128*i+68:], noStream)
+		le.PutUint32(dir[128*i+72:], noStream)
+		le.PutUint32(dir[128*i+76:], noStream)
+	}
+	out := append(append(hdr, fat...), dir...)
+	out = append(out, make([]byte, (nSectors-2)*sector)...)
+	return out
+}
+
+func zipOf(t testing.TB, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(files); i += 2 {
+		method := zip.Deflate
+		if files[i] == "mimetype" {
+			method = zip.Store
+		}
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: files[i], Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(files[i+1]))
+	}
+	w.Close()
+	return buf.Bytes()
+}
+
+type corpusCase struct {
+	name string
+	file func(t testing.TB) []byte
+	lim  Limits
+	ctx  ValidationContext
+}
+
+func knownCodes(code string) bool { return code == "1281" || code == "1280" || code == "12" }
+
+var stdCtx = ValidationContext{UploaderCode: "1281", Today: date(2025, 5, 1), KnownCode: knownCodes}
+
+// corpus is one file per rule and per kind of broken file.
+func corpus() []corpusCase {
+	edit := func(fn func(t testing.TB, f *excelize.File)) func(t testing.TB) []byte {
+		return func(t testing.TB) []byte {
+			return baseWorkbook(t, func(f *excelize.File) { fn(t, f) })
+		}
+	}
+	E := SheetEmissions
+	cases := []corpusCase{
+		{name: "valid_template", file: edit(func(t testing.TB, f *excelize.File) {})},
+		{name: "valid_long_layout", file: func(t testing.TB) []byte {
+			return longWorkbook(t, [][]any{
+				{2020, "Transporter", "", "", 104036.6, "SMHI", ""},
+				{2020, "Transporter", "Personbilar", "", 74023.8, "SMHI", ""},
+				{2020, "Transporter", "Tunga lastbilar", "", 30012.8, "SMHI", ""},
+				{2021, "jordbruk", "", "co2", "1 234,5", "", ""},
+				{2022, "Jordbruk", "", "", "IE", "", "Ingår i Industri"},
+			})
+		}},
+		// Structure
+		{name: "missing_sheet_details", file: edit(func(t testing.TB, f *excelize.File) { f.DeleteSheet(SheetDetails) })},
+		{name: "missing_sheet_emissions", file: edit(func(t testing.TB, f *excelize.File) { f.DeleteSheet(E) })},
+		{name: "missing_column", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "E1", "Bas") })},
+		{name: "unknown_column", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetMeasures, "J1", "Anteckning") })},
+		{name: "formula_without_value", file: edit(func(t testing.TB, f *excelize.File) {
+			if err := f.SetCellFormula(E, "U2", "T2*0.9"); err != nil {
+				t.Fatal(err)
+			}
+		})},
+		{name: "no_data", file: func(t testing.TB) []byte {
+			return templateBytes(t, TemplateOptions{Code: "1281", Year: 2024})
+		}},
+		// Who and when
+		{name: "missing_code", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B2", nil) })},
+		{name: "invalid_code", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B2", "Lund") })},
+		{name: "unknown_municipality", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B2", "9999") }),
+			ctx: ValidationContext{Today: date(2025, 5, 1), KnownCode: knownCodes}},
+		{name: "wrong_municipality", file: edit(func(t testing.TB, f *excelize.File) {}),
+			ctx: ValidationContext{UploaderCode: "1280", Today: date(2025, 5, 1), KnownCode: knownCodes}},
+		{name: "report_year_in_future", file: edit(func(t testing.TB, f *excelize.File) {}),
+			ctx: ValidationContext{UploaderCode: "1281", Today: date(2023, 12, 31), KnownCode: knownCodes}},
+		{name: "missing_report_year", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B4", nil) })},
+		{name: "report_year_not_a_year", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B4", "i år") })},
+		{name: "invalid_date", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetDetails, "B8", "igår") })},
+		// Inventory
+		{name: "unknown_sector", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "A20", "Transportr", "R20", 5) })},
+		{name: "unknown_sector_is_subsector", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "A20", "Personbilar", "R20", 5) })},
+		{name: "missing_sector", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "B20", "Personbilar", "R20", 5) })},
+		{name: "unknown_subsector", file: edit(func(t testing.TB, f *excelize.File) {
+			set(t, f, E, "A20", "Transporter", "B20", "Personbiler", "R20", 5)
+		})},
+		{name: "subsector_of_other_sector", file: edit(func(t testing.TB, f *excelize.File) {
+			set(t, f, E, "A20", "Jordbruk", "B20", "Personbilar", "R20", 5)
+		})},
+		{name: "subsector_of_total_only_sector", file: edit(func(t testing.TB, f *excelize.File) {
+			set(t, f, E, "A20", "El och fjärrvärme", "B20", "Kraftvärme", "R20", 5)
+		})},
+		{name: "unknown_gas", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "A20", "Transporter", "C20", "CO3", "R20", 5) })},
+		{name: "year_after_report_year", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "W1", 2025, "W2", 5) })},
+		{name: "year_before_1990", file: func(t testing.TB) []byte {
+			return longWorkbook(t, [][]any{{1985, "Transporter", "", "", 5, "", ""}})
+		}},
+		{name: "year_not_a_year", file: func(t testing.TB) []byte {
+			return longWorkbook(t, [][]any{{"tjugotjugo", "Transporter", "", "", 5, "", ""}})
+		}},
+		{name: "not_a_number", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "R3", "mycket") })},
+		{name: "formula_error_value", file: edit(func(t testing.TB, f *excelize.File) {
+			// a formula whose saved result is an error
+			f.SetCellFormula(E, "R3", "1/0")
+			ws := "R3"
+			f.SetCellStr(E, ws, "#DIV/0!")
+		})},
+		{name: "negative_value", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "R3", -5) })},
+		{name: "notation_without_comment", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "R3", "NE") })},
+		{name: "duplicate_value", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "A20", "Transporter", "R20", 5) })},
+		{name: "duplicate_value_long", file: func(t testing.TB) []byte {
+			return longWorkbook(t, [][]any{
+				{2020, "Transporter", "", "", 5, "", ""},
+				{2021, "Transporter", "", "", 5, "", ""},
+				{2020, "transporter", "Alla", "", 6, "", ""},
+			})
+		}},
+		// Warnings
+		{name: "sum_mismatch", file: edit(func(t testing.TB, f *excelize.File) {
+			set(t, f, E, "A20", "Transporter", "B20", "Personbilar", "R20", 74023.8, "A21", "Transporter", "B21", "Bussar", "R21", 50000)
+		})},
+		{name: "jump", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "T2", 20000) })},
+		{name: "smhi_difference", file: edit(func(t testing.TB, f *excelize.File) {}),
+			ctx: ValidationContext{UploaderCode: "1281", Today: date(2025, 5, 1), KnownCode: knownCodes,
+				SMHI: func(code string, year int, sector string) (float64, bool) {
+					if code == "1281" && year == 2020 && sector == "Transporter" {
+						return 150000, true
+					}
+					return 0, false
+				}}},
+		// Goals, plans, measures
+		{name: "goal_base_year_not_before_target", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "E2", 2030) })},
+		{name: "goal_reduction_out_of_range", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "G2", 150) })},
+		{name: "goal_reduction_zero", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "G2", 0) })},
+		{name: "goal_reduction_fraction", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "G2", 0.5) })},
+		{name: "goal_type_unknown", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "C2", "Relativ minskning") })},
+		{name: "goal_missing_values", file: edit(func(t testing.TB, f *excelize.File) {
+			set(t, f, SheetGoals, "A4", "M3", "B4", "Ett mål utan siffror")
+		})},
+		{name: "goal_not_a_year", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "E2", "nittonhundranittio") })},
+		{name: "duplicate_id", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetGoals, "A3", "m1") })},
+		{name: "plan_years_reversed", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetPlans, "D2", 2031) })},
+		{name: "measure_status_unknown", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetMeasures, "D2", "Klar") })},
+		{name: "measure_start_after_end", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetMeasures, "E2", 2027) })},
+		{name: "measure_negative_reduction", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, SheetMeasures, "G2", -3) })},
+		// SMHI layout
+		{name: "smhi_several_municipalities", file: func(t testing.TB) []byte {
+			return smhiWorkbook(t, [][]any{
+				{"Alla", "Alla", "Skåne län", "Lund", 100, 100, 100},
+				{"Transporter", "Alla", "Skåne län", "Lund", 100, 100, 100},
+				{"Transporter", "Alla", "Skåne län", "Malmö", 300, 300, 300},
+			})
+		}, lim: Limits{NameToCode: func(n string) (string, bool) { return map[string]string{"Lund": "1281"}[n], n == "Lund" }}},
+		{name: "smhi_unresolved_name", file: func(t testing.TB) []byte {
+			return smhiWorkbook(t, [][]any{{"Transporter", "Alla", "Skåne län", "Lund", 100, 100, 100}})
+		}},
+		// Broken files
+		{name: "file_xls", file: func(t testing.TB) []byte { return cfb("Workbook", "\x05SummaryInformation") }},
+		{name: "file_encrypted", file: func(t testing.TB) []byte { return cfb("EncryptionInfo", "EncryptedPackage") }},
+		{name: "file_ods", file: func(t testing.TB) []byte {
+			return zipOf(t, "mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", "<office:document-content/>")
+		}},
+		{name: "file_docx", file: func(t testing.TB) []byte {
+			return zipOf(t, "[Content_Types].xml", "<Types/>", "word/document.xml", "<w:document/>")
+		}},
+		{name: "file_csv", file: func(t testing.TB) []byte { return []byte("Sektor;År;Utsläpp\nTransporter;2020;1234,5\n") }},
+		{name: "file_csv_utf16", file: func(t testing.TB) []byte { return []byte("\xff\xfeS\x00e\x00k\x00t\x00o\x00r\x00") }},
+		{name: "file_html", file: func(t testing.TB) []byte {
+			return []byte("<html><body><table><tr><td>Transporter</td></tr></table></body></html>")
+		}},
+		{name: "file_pdf", file: func(t testing.TB) []byte { return []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n") }},
+		{name: "file_png", file: func(t testing.TB) []byte { return []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01") }},
+		{name: "file_jpeg", file: func(t testing.TB) []byte { return []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01") }},
+		{name: "file_truncated", file: func(t testing.TB) []byte {
+			b := baseWorkbook(t, nil)
+			return b[:len(b)/2]
+		}},
+		{name: "file_empty", file: func(t testing.TB) []byte { return nil }},
+		{name: "file_binary", file: func(t testing.TB) []byte { return []byte{0, 1, 2, 3, 4, 5, 0xfe, 0x00, 0x99} }},
+		{name: "workbook_no_known_sheet", file: func(t testing.TB) []byte {
+			f := excelize.NewFile()
+			f.SetCellValue("Sheet1", "A1", "Hej")
+			return workbookBytes(t, f)
+		}},
+		{name: "workbook_empty", file: func(t testing.TB) []byte {
+			f := excelize.NewFile()
+			f.SetSheetName("Sheet1", "Utsläpp")
+			f.NewSheet("Mål")
+			return workbookBytes(t, f)
+		}},
+		{name: "file_too_large", file: func(t testing.TB) []byte { return baseWorkbook(t, nil) }, lim: Limits{MaxBytes: 2000}},
+		{name: "zip_bomb", file: func(t testing.TB) []byte {
+			b := baseWorkbook(t, nil)
+			r, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			var buf bytes.Buffer
+			w := zip.NewWriter(&buf)
+			for _, f := range r.File {
+				fw, _ := w.Create(f.Name)
+				rc, _ := f.Open()
+				var content bytes.Buffer
+				content.ReadFrom(rc)
+				rc.Close()
+				fw.Write(content.Bytes())
+			}
+			fw, _ := w.Create("xl/media/bomb.bin")
+			fw.Write(make([]byte, 8<<20))
+			w.Close()
+			return buf.Bytes()
+		}, lim: Limits{UnzipSizeLimit: 4 << 20, UnzipXMLSizeLimit: 1 << 20}},
+		{name: "too_many_rows", file: func(t testing.TB) []byte {
+			rows := make([][]any, 60)
+			for i := range rows {
+				rows[i] = []any{1990 + i%30, "Transporter", "", "", i, "", ""}
+			}
+			return longWorkbook(t, rows)
+		}, lim: Limits{MaxRows: 50}},
+		{name: "timeout", file: func(t testing.TB) []byte { return baseWorkbook(t, nil) }, lim: Limits{Timeout: time.Nanosecond}},
+		{name: "too_many_columns", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "ZZ5", "x") }), lim: Limits{MaxCols: 100}},
+	}
+	return cases
+}
+
+type golden struct {
+	Error *goldenError        `json:"error,omitempty"`
+	Items klimatrapport.Items `json:"items"`
+}
+
+type goldenError struct {
+	Kind    string `json:"kind"`
+	Problem string `json:"problem"`
+	Message string `json:"message"`
+}
+
+func runCase(t testing.TB, c corpusCase, b []byte) golden {
+	ctx := c.ctx
+	if ctx.Today.IsZero() && ctx.KnownCode == nil {
+		ctx = stdCtx
+	}
+	items, err := Ingest(bytes.NewReader(b), int64(len(b)), c.lim, ctx, nil)
+	if err != nil {
+		return golden{Error: &goldenError{Kind: klimatrapport.KindOf(err).String(), Problem: FileProblem(err), Message: klimatrapport.MessageOf(err)}, Items: klimatrapport.Items{}}
+	}
+	if items == nil {
+		items = klimatrapport.Items{}
+	}
+	return golden{Items: items}
+}
+
+// TestCorpus checks each generated file against its golden validation
+// report in testdata/golden (go test -run TestCorpus -update rewrites them).
+func TestCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		os.MkdirAll(dir, 0o755)
+	}
+	seen := map[string]bool{}
+	for _, c := range corpus() {
+		t.Run(c.name, func(t *testing.T) {
+			if seen[c.name] {
+				t.Fatalf("duplicate case %s", c.name)
+			}
+			seen[c.name] = true
+			b := c.file(t)
+			g := runCase(t, c, b)
+			got, _ := json.MarshalIndent(g, "", "  ")
+			got = append(got, '\n')
+			path := filepath.Join(dir, c.name+".json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestCorpus -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("report differs from %s:\n%s", path, got)
+			}
+			// Each case must show what it is named after.
+			checkCaseShowsRule(t, c.name, g)
+			// Parse and Ingest agree.
+			rep, items, err := Parse(bytes.NewReader(b), int64(len(b)), c.lim)
+			if (err != nil) != (g.Error != nil) {
+				t.Fatalf("Parse error %v, Ingest error %v", err, g.Error)
+			}
+			if err == nil {
+				ctx := c.ctx
+				if ctx.Today.IsZero() && ctx.KnownCode == nil {
+					ctx = stdCtx
+				}
+				v := Validate(rep, items, ctx)
+				if a, b := mustJSON(t, v), mustJSON(t, g.Items); a != b {
+					t.Errorf("Parse+Validate differs from Ingest:\n%s\n%s", a, b)
+				}
+			}
+		})
+	}
+}
+
+// checkCaseShowsRule: a case named after an item code or file problem must
+// produce it; valid cases must have no errors.
+func checkCaseShowsRule(t testing.TB, name string, g golden) {
+	t.Helper()
+	if strings.HasPrefix(name, "valid_") {
+		if g.Error != nil || g.Items.HasErrors() {
+			t.Errorf("valid file rejected: %+v", g)
+		}
+		return
+	}
+	codes := map[string]bool{}
+	for _, it := range g.Items {
+		codes[it.Code] = true
+	}
+	expect := map[string]string{
+		"missing_sheet_details": CodeMissingSheet, "missing_sheet_emissions": CodeMissingSheet,
+		"missing_column": CodeMissingColumn, "unknown_column": CodeUnknownColumn, "formula_without_value": CodeFormula,
+		"no_data": CodeNoData, "missing_code": CodeMissingValue, "invalid_code": CodeInvalidCode,
+		"unknown_municipality": CodeUnknownMunicipality, "wrong_municipality": CodeWrongMunicipality,
+		"report_year_in_future": CodeFutureReportYear, "missing_report_year": CodeMissingValue,
+		"report_year_not_a_year": CodeNotAYear, "invalid_date": CodeBadDate,
+		"unknown_sector": CodeUnknownSector, "unknown_sector_is_subsector": CodeUnknownSector, "missing_sector": CodeMissingValue,
+		"unknown_subsector": CodeUnknownSubsector, "subsector_of_other_sector": CodeUnknownSubsector,
+		"subsector_of_total_only_sector": CodeUnknownSubsector, "unknown_gas": CodeUnknownGas,
+		"year_after_report_year": CodeYearOutOfRange, "year_before_1990": CodeYearOutOfRange, "year_not_a_year": CodeNotAYear,
+		"not_a_number": CodeNotANumber, "formula_error_value": CodeNotANumber, "negative_value": CodeNegative,
+		"notation_without_comment": CodeNotationNoComment, "duplicate_value": CodeDuplicateValue,
+		"duplicate_value_long": CodeDuplicateValue, "sum_mismatch": CodeSumMismatch, "jump": CodeJump,
+		"smhi_difference": CodeSMHIDifference, "goal_base_year_not_before_target": CodeGoalYears,
+		"goal_reduction_out_of_range": CodeGoalReduction, "goal_reduction_zero": CodeGoalReduction,
+		"goal_reduction_fraction": CodeGoalReductionShare, "goal_type_unknown": CodeGoalType,
+		"goal_missing_values": CodeMissingValue, "goal_not_a_year": CodeNotAYear, "duplicate_id": CodeDuplicateID,
+		"plan_years_reversed": CodePlanYears, "measure_status_unknown": CodeMeasureStatus,
+		"measure_start_after_end": CodeMeasureYears, "measure_negative_reduction": CodeNegative,
+		"smhi_several_municipalities": CodeSeveralMunicipalities, "smhi_unresolved_name": CodeUnknownMunicipality,
+	}
+	problems := map[string]string{
+		"file_xls": ProblemXLS, "file_encrypted": ProblemEncrypted, "file_ods": ProblemODS, "file_docx": ProblemNotWorkbook,
+		"file_csv": ProblemText, "file_csv_utf16": ProblemText, "file_html": ProblemHTML, "file_pdf": ProblemPDF,
+		"file_png": ProblemImage, "file_jpeg": ProblemImage, "file_truncated": ProblemTruncated, "file_empty": ProblemEmptyFile,
+		"file_binary": ProblemUnknown, "workbook_no_known_sheet": ProblemNoKnownSheet, "workbook_empty": ProblemNoData,
+		"file_too_large": ProblemTooLarge, "zip_bomb": ProblemUnzipLimit, "too_many_rows": ProblemTooManyRows,
+		"too_many_columns": ProblemTooManyCols, "timeout": ProblemTimeout,
+	}
+	if p, ok := problems[name]; ok {
+		if g.Error == nil || g.Error.Problem != p {
+			t.Errorf("want file problem %s, got %+v", p, g.Error)
+		}
+		return
+	}
+	code, ok := expect[name]
+	if !ok {
+		t.Errorf("case %s has no expectation", name)
+		return
+	}
+	if g.Error != nil || !codes[code] {
+		t.Errorf("want item %s, got %+v", code, g)
+	}
+}
+
+// Every message is Swedish-looking and every error says what to do.
+func TestMessagesAreSwedish(t *testing.T) {
+	for _, c := range corpus() {
+		g := runCase(t, c, c.file(t))
+		msgs := []string{}
+		if g.Error != nil {
+			msgs = append(msgs, g.Error.Message)
+		}
+		for _, it := range g.Items {
+			msgs = append(msgs, it.Message)
+		}
+		for _, m := range msgs {
+			if m == "" || strings.Contains(m, "%!") || strings.Contains(m, "<nil>") {
+				t.Errorf("%s: bad message %q", c.name, m)
+			}
+		}
+	}
+}

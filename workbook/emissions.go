@@ -1,0 +1,566 @@
+package workbook
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/klimatkommunerna/klimatrapport"
+)
+
+// colLetters caches column names for the columns a sheet may have.
+var colLetters = func() []string {
+	out := make([]string, 16385)
+	for i := 1; i < len(out); i++ {
+		out[i] = colName(i)
+	}
+	return out
+}()
+
+// ref is a fast cellName for 1-based col and row.
+func ref(col, row int) string {
+	if col < 1 || col >= len(colLetters) || row < 1 {
+		return ""
+	}
+	var b [16]byte
+	s := append(b[:0], colLetters[col]...)
+	s = strconv.AppendInt(s, int64(row), 10)
+	return string(s)
+}
+
+func (t *table) val(cells []string, f field) string {
+	i, ok := t.cols.get(f)
+	if !ok {
+		return ""
+	}
+	return cellAt(cells, i)
+}
+
+func (t *table) ref(row int, f field) string {
+	i, ok := t.cols.get(f)
+	if !ok {
+		return ""
+	}
+	return ref(i+1, row)
+}
+
+// resolve canonicalises a sector and subsector pair, remembering answers.
+func (p *parser) resolve(sector, sub string) sectorNames {
+	k := [2]string{sector, sub}
+	if n, ok := p.names[k]; ok {
+		return n
+	}
+	n := sectorNames{sector: sector, subsector: sub}
+	if s, ok := NormalizeSector(sector); ok {
+		n.sector, n.sectorOK = s, true
+		if ss, ok := NormalizeSubsector(s, sub); ok {
+			n.subsector, n.subOK = ss, true
+		}
+	}
+	if len(p.names) < 10000 {
+		p.names[k] = n
+	}
+	return n
+}
+
+func (p *parser) resolveGas(g string) gasName {
+	if n, ok := p.gases[g]; ok {
+		return n
+	}
+	n := gasName{gas: g}
+	if c, ok := NormalizeGas(g); ok {
+		n = gasName{gas: c, ok: true}
+	}
+	if len(p.gases) < 1000 {
+		p.gases[g] = n
+	}
+	return n
+}
+
+// checkNames reports the row-level problems of an inventory row's sector,
+// subsector and gas. ok is false when the names are not usable.
+func (p *parser) checkNames(sheet string, row int, t *table, n sectorNames, rawSector, rawSub string, g gasName, rawGas string) {
+	switch {
+	case rawSector == "":
+		p.items.errorf(CodeMissingValue, sheet, t.ref(row, fSector),
+			"Sektor saknas på rad %d. Välj en av SMHI:s nio huvudsektorer i listan.", row)
+	case !n.sectorOK:
+		p.unknownSector(sheet, t.ref(row, fSector), rawSector)
+	case !n.subOK:
+		p.unknownSubsector(sheet, t.ref(row, fSubsector), n.sector, rawSub)
+	}
+	if !g.ok {
+		if !p.items.room(CodeUnknownGas) {
+			p.items.errorf(CodeUnknownGas, sheet, "", "")
+		} else {
+			valid := append([]string{}, klimatrapport.Gases...)
+			p.items.errorf(CodeUnknownGas, sheet, t.ref(row, fGas),
+				"Växthusgasen %s känns inte igen. %s Lämna cellen tom för alla växthusgaser omräknade till CO2e.",
+				quote(rawGas), suggestion(rawGas, valid, "Välj en av"))
+		}
+	}
+}
+
+func (p *parser) unknownSubsector(sheet, cell, sector, v string) {
+	if !p.items.room(CodeUnknownSubsector) {
+		p.items.errorf(CodeUnknownSubsector, sheet, cell, "")
+		return
+	}
+	subs := Subsectors[sector]
+	var msg string
+	switch owner, ok := subOwner[looseKey(v)]; {
+	case ok && owner != sector:
+		msg = fmt.Sprintf("Undersektorn %s hör till sektorn %s, inte %s. Rätta Sektor eller Undersektor.", quote(v), quote(owner), quote(sector))
+	case len(subs) == 0:
+		msg = fmt.Sprintf("Sektorn %s redovisas bara som helhet hos SMHI och har inga undersektorer. Lämna Undersektor tom (%s är ingen undersektor).", quote(sector), quote(v))
+	default:
+		if c, ok := closest(v, subs); ok {
+			msg = fmt.Sprintf("Undersektorn %s finns inte under %s. Menade du %s? Lämna Undersektor tom för sektorns total.", quote(v), quote(sector), quote(c))
+		} else {
+			msg = fmt.Sprintf("Undersektorn %s finns inte under %s. Välj en av: %s – eller lämna Undersektor tom för sektorns total.",
+				quote(v), quote(sector), strings.Join(subs, "; "))
+		}
+	}
+	p.items.errorf(CodeUnknownSubsector, sheet, cell, "%s", msg)
+}
+
+// yearInRange checks an inventory year against 1990..report year.
+func (p *parser) yearInRange(y int) bool {
+	return y >= klimatrapport.FirstYear && y <= p.maxYear
+}
+
+func (p *parser) yearRangeMsg(y int) string {
+	if y < klimatrapport.FirstYear {
+		return fmt.Sprintf("Året %d är före %d, det första år som rapporteras.", y, klimatrapport.FirstYear)
+	}
+	if p.reportYear != 0 {
+		return fmt.Sprintf("Året %d ligger efter rapportåret %d; utsläpp kan rapporteras för %d–%d.", y, p.reportYear, klimatrapport.FirstYear, p.reportYear)
+	}
+	return fmt.Sprintf("Året %d har inte inträffat än.", y)
+}
+
+// value reads one inventory value cell and emits it.
+func (p *parser) value(sheet string, col, row int, raw string, v klimatrapport.InventoryValue, commentCol string) error {
+	cell := ref(col, row)
+	v.Place = klimatrapport.Place{Sheet: sheet, Cell: cell, Row: row}
+	if k, ok := notationKey(raw); ok {
+		v.Notation = k
+		if v.Comment == "" {
+			p.items.errorf(CodeNotationNoComment, sheet, cell,
+				"Notationsnyckeln %s i %s behöver en förklaring. Skriv i kolumnen Kommentar%s varför värdet saknas (%s).",
+				k, cell, commentCol, notationMeaning[k])
+		}
+		return p.emit(v, 0, false)
+	}
+	x, ok := parseNumber(raw)
+	if !ok {
+		if formulaError(raw) {
+			p.items.errorf(CodeNotANumber, sheet, cell,
+				"Cellen %s innehåller felvärdet %s från en formel. Rätta formeln eller skriv in utsläppet i ton CO2e som ett tal.", cell, raw)
+		} else {
+			p.items.errorf(CodeNotANumber, sheet, cell,
+				"Värdet %s i %s är inget tal. Skriv utsläppet i ton CO2e som ett tal (t.ex. 1234,5), eller en notationsnyckel (NO, IE, NE, C) med en förklaring i Kommentar.",
+				quote(raw), cell)
+		}
+		return nil
+	}
+	if x < 0 {
+		p.items.errorf(CodeNegative, sheet, cell,
+			"Utsläppet %s i %s är negativt. Utsläpp rapporteras som tal från 0 och uppåt; rätta värdet (upptag från mark och skog ingår inte i rapporten).",
+			formatNumber(x), cell)
+	}
+	return p.emit(v, x, true)
+}
+
+var notationMeaning = map[string]string{
+	"NO": "NO = förekommer inte",
+	"IE": "IE = ingår i en annan post; ange vilken",
+	"NE": "NE = inte beräknat",
+	"C":  "C = konfidentiellt",
+}
+
+// readEmissions reads Utsläpp in the wide or the long layout, or SMHI's
+// export layout when the sheet turns out to be one.
+func (p *parser) readEmissions(s sheetInfo) error {
+	if p.looksLikeSMHI(s) {
+		_, err := p.readSMHI(s)
+		return err
+	}
+	var (
+		t        *table
+		yearCols []int
+		long     bool
+		content  bool
+	)
+	err := p.eachRow(s, func(row int, cells []string) error {
+		if t == nil {
+			t = p.findHeader(s, row, cells)
+			if t == nil {
+				content = true
+				if row > 30 {
+					return errStop
+				}
+				return nil
+			}
+			_, hasYear := t.cols.get(fYear)
+			_, hasValue := t.cols.get(fValue)
+			long = hasYear || hasValue
+			var req []field
+			if long {
+				req = []field{fYear, fSector, fValue}
+				t.years = map[int]int{}
+			} else {
+				req = []field{fSector}
+				if len(t.years) == 0 {
+					p.items.errorf(CodeMissingColumn, s.Name, "",
+						"Bladet Utsläpp har inga årskolumner i rubrikraden (rad %d). Skriv årtalen (1990, 2005, …) som rubriker till höger om Kommentar, eller använd kolumnerna År och Utsläpp (ton CO2e).", row)
+				}
+			}
+			p.reportHeader(t, cells, req)
+			for c := range t.years {
+				yearCols = append(yearCols, c)
+			}
+			sort.Ints(yearCols)
+			t.yearHit = map[int]bool{}
+			return nil
+		}
+		if long {
+			return p.longRow(t, row, cells)
+		}
+		return p.wideRow(t, row, cells, yearCols)
+	})
+	if err != nil {
+		return err
+	}
+	if t == nil && content {
+		p.noHeader(s, []field{fSector, fSubsector, fGas, fSource, fComment})
+	}
+	return nil
+}
+
+func (p *parser) commentCol(t *table, row int) string {
+	if r := t.ref(row, fComment); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
+func (p *parser) wideRow(t *table, row int, cells []string, yearCols []int) error {
+	any := false
+	for _, c := range yearCols {
+		if cellAt(cells, c) != "" {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return nil
+	}
+	rawSector, rawSub, rawGas := t.val(cells, fSector), t.val(cells, fSubsector), t.val(cells, fGas)
+	n := p.resolve(rawSector, rawSub)
+	g := p.resolveGas(rawGas)
+	if rawSector == "" || !n.sectorOK || !n.subOK || !g.ok {
+		p.checkNames(t.sheet.Name, row, t, n, rawSector, rawSub, g, rawGas)
+	}
+	base := klimatrapport.InventoryValue{
+		Sector: n.sector, Subsector: n.subsector, Gas: g.gas,
+		Source: t.val(cells, fSource), Comment: t.val(cells, fComment),
+	}
+	commentCol := ""
+	for _, c := range yearCols {
+		raw := cellAt(cells, c)
+		if raw == "" {
+			continue
+		}
+		y := t.years[c]
+		if !t.yearHit[c] {
+			t.yearHit[c] = true
+			if !p.yearInRange(y) {
+				h := ref(c+1, t.header)
+				p.items.errorf(CodeYearOutOfRange, t.sheet.Name, h,
+					"%s Ta bort kolumnen %s (%d) eller flytta värdena till rätt år.", p.yearRangeMsg(y), colName(c+1), y)
+			}
+		}
+		if commentCol == "" {
+			commentCol = p.commentCol(t, row)
+		}
+		v := base
+		v.Year = y
+		if err := p.value(t.sheet.Name, c+1, row, raw, v, commentCol); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) longRow(t *table, row int, cells []string) error {
+	raw := t.val(cells, fValue)
+	if raw == "" {
+		return nil
+	}
+	rawYear := t.val(cells, fYear)
+	if rawYear == "" {
+		p.items.errorf(CodeMissingValue, t.sheet.Name, t.ref(row, fYear),
+			"År saknas på rad %d. Skriv vilket år utsläppet gäller, t.ex. 2022.", row)
+		return nil
+	}
+	y, ok := parseInt(rawYear)
+	if !ok {
+		c := t.ref(row, fYear)
+		p.items.errorf(CodeNotAYear, t.sheet.Name, c, "År %s i %s är inget årtal. Skriv året som ett heltal, t.ex. 2022.", quote(rawYear), c)
+		return nil
+	}
+	if !p.yearInRange(y) {
+		c := t.ref(row, fYear)
+		p.items.errorf(CodeYearOutOfRange, t.sheet.Name, c, "%s Rätta året i %s.", p.yearRangeMsg(y), c)
+	}
+	rawSector, rawSub, rawGas := t.val(cells, fSector), t.val(cells, fSubsector), t.val(cells, fGas)
+	n := p.resolve(rawSector, rawSub)
+	g := p.resolveGas(rawGas)
+	if rawSector == "" || !n.sectorOK || !n.subOK || !g.ok {
+		p.checkNames(t.sheet.Name, row, t, n, rawSector, rawSub, g, rawGas)
+	}
+	v := klimatrapport.InventoryValue{
+		Year: y, Sector: n.sector, Subsector: n.subsector, Gas: g.gas,
+		Source: t.val(cells, fSource), Comment: t.val(cells, fComment),
+	}
+	commentCol := ""
+	if v.Comment == "" {
+		commentCol = p.commentCol(t, row)
+	}
+	return p.value(t.sheet.Name, t.cols[fValue], row, raw, v, commentCol)
+}
+
+// SMHI's export layout.
+
+// smhiHeader finds SMHI's header row: Huvudsektor | Undersektor | Län |
+// Kommun.
+func smhiHeader(cells []string) (sec, sub, county, mun int, ok bool) {
+	sec, sub, county, mun = -1, -1, -1, -1
+	for i, c := range cells {
+		switch norm(c) {
+		case "huvudsektor":
+			sec = i
+		case "undersektor":
+			sub = i
+		case "län", "lan":
+			county = i
+		case "kommun":
+			mun = i
+		}
+	}
+	return sec, sub, county, mun, sec >= 0 && sub >= 0 && mun >= 0
+}
+
+// looksLikeSMHI peeks at the first rows of a sheet for SMHI's header.
+func (p *parser) looksLikeSMHI(s sheetInfo) bool {
+	rows, err := p.f.Rows(s.Name)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	for n := 0; n < 30 && rows.Next(); n++ {
+		cells, err := rows.Columns()
+		if err != nil {
+			return false
+		}
+		for i := range cells {
+			cells[i] = clean(cells[i])
+		}
+		if _, _, _, _, ok := smhiHeader(cells); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readSMHI reads a sheet in SMHI's export layout holding one municipality's
+// rows. It reports false when the sheet is not in that layout.
+func (p *parser) readSMHI(s sheetInfo) (bool, error) {
+	if !p.looksLikeSMHI(s) {
+		return false, nil
+	}
+	p.rep.FromSMHI = true
+	var (
+		found        bool
+		prev         []string
+		secC, subC   int
+		munC         int
+		yearOf       = map[int]int{}
+		yearCols     []int
+		gas          string
+		source       = "SMHI"
+		municipality string
+		others       = map[string]bool{}
+		totals       = map[int]smhiTotal{} // year → the municipality total row's value
+		sectorSums   = map[int]float64{}
+		titleGas     string
+	)
+	err := p.eachRow(s, func(row int, cells []string) error {
+		if !found {
+			if sc, sb, _, mc, ok := smhiHeader(cells); ok {
+				found = true
+				secC, subC, munC = sc, sb, mc
+				gasHint := ""
+				for i := range cells {
+					if i <= max(sc, sb, mc) {
+						continue
+					}
+					if y, ok := isYearHeader(cells[i]); ok {
+						yearOf[i] = y
+					} else if y, ok := isYearHeader(cellAt(prev, i)); ok {
+						yearOf[i] = y
+						if gasHint == "" {
+							gasHint = cells[i]
+						}
+					}
+				}
+				for c := range yearOf {
+					yearCols = append(yearCols, c)
+				}
+				sort.Ints(yearCols)
+				if len(yearCols) == 0 {
+					p.items.errorf(CodeMissingColumn, s.Name, "",
+						"SMHI-filen saknar årskolumner (rad %d och raden ovanför). Ladda ner filen från SMHI på nytt och ladda upp den utan ändringar i rubrikerna.", row)
+				}
+				gas = ""
+				if g, ok := NormalizeGas(gasHint); ok {
+					gas = g
+				} else if g, ok := NormalizeGas(titleGas); ok {
+					gas = g
+				}
+				for _, y := range yearOf {
+					if y > p.reportYear && p.rep.Details.ReportYear == 0 {
+						p.reportYear = y
+					}
+				}
+				if p.rep.Details.ReportYear == 0 {
+					p.rep.Details.ReportYear = p.reportYear
+				}
+				if p.reportYear > 0 {
+					p.maxYear = max(p.maxYear, p.reportYear)
+				}
+				return nil
+			}
+			// Title rows: "Rapportnamn: Länsrapport, 2024-04-18", "Emissioner av Koldioxid (CO2)".
+			for _, c := range cells {
+				if i := strings.LastIndex(c, "("); i >= 0 && strings.HasSuffix(c, ")") && titleGas == "" {
+					titleGas = c[i+1 : len(c)-1]
+				}
+				if f := strings.Fields(c); len(f) > 0 {
+					last := f[len(f)-1]
+					if len(last) == 10 && last[4] == '-' && last[7] == '-' {
+						source = "SMHI " + last
+					}
+				}
+			}
+			prev = cells
+			if row > 40 {
+				return errStop
+			}
+			return nil
+		}
+		mun := cellAt(cells, munC)
+		if mun == "" || isAll(mun) {
+			return nil // Sweden's or a county's total
+		}
+		if municipality == "" {
+			municipality = mun
+			d := &p.rep.Details
+			if d.Code == "" && d.Name == "" {
+				d.Name = mun
+				if p.lim.NameToCode != nil {
+					if code, ok := p.lim.NameToCode(mun); ok {
+						d.Code = code
+					}
+				}
+			}
+		} else if mun != municipality {
+			if !others[mun] && len(others) < 1000 {
+				others[mun] = true
+				c := ref(munC+1, row)
+				p.items.errorf(CodeSeveralMunicipalities, s.Name, c,
+					"Filen innehåller rader för flera kommuner (%s och %s). Ta bara med er egen kommuns rader (%s) och ladda upp filen igen.",
+					quote(municipality), quote(mun), quote(municipality))
+			}
+			return nil
+		}
+		rawSector, rawSub := cellAt(cells, secC), cellAt(cells, subC)
+		if isAll(rawSector) {
+			for _, c := range yearCols {
+				if x, ok := parseNumber(cellAt(cells, c)); ok {
+					totals[yearOf[c]] = smhiTotal{x, ref(c+1, row)}
+				}
+			}
+			return nil
+		}
+		var n sectorNames
+		if s, ok := NormalizeSector(rawSector); ok {
+			n = sectorNames{sector: s, sectorOK: true}
+			if ss, ok := NormalizeSubsector(s, rawSub); ok {
+				n.subsector, n.subOK = ss, true
+			} else {
+				n.subsector = rawSub
+			}
+		} else {
+			n.sector = rawSector
+		}
+		if !n.sectorOK {
+			p.unknownSector(s.Name, ref(secC+1, row), rawSector)
+		} else if !n.subOK {
+			p.unknownSubsector(s.Name, ref(subC+1, row), n.sector, rawSub)
+		}
+		base := klimatrapport.InventoryValue{Sector: n.sector, Subsector: n.subsector, Gas: gas, Source: source}
+		for _, c := range yearCols {
+			raw := cellAt(cells, c)
+			if raw == "" {
+				continue
+			}
+			v := base
+			v.Year = yearOf[c]
+			if n.sectorOK && n.subsector == "" {
+				if x, ok := parseNumber(raw); ok {
+					sectorSums[v.Year] += x
+				}
+			}
+			if err := p.value(s.Name, c+1, row, raw, v, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return true, err
+	}
+	if !found {
+		return false, nil
+	}
+	years := make([]int, 0, len(totals))
+	for y := range totals {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	for _, y := range years {
+		t := totals[y]
+		sum := sectorSums[y]
+		if math.Abs(sum-t.value) > sumTolerance(t.value) {
+			p.items.warnf(CodeSumMismatch, s.Name, t.cell,
+				"Kommunens totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
+				y, formatNumber(t.value), formatNumber(sum), formatNumber(sum-t.value))
+		}
+	}
+	return true, nil
+}
+
+type smhiTotal struct {
+	value float64
+	cell  string
+}
+
+// sumTolerance is how far parts may be from their total before a warning:
+// 0,5 % of the total, at least 1 tonne (rounding in the source data).
+func sumTolerance(total float64) float64 {
+	return math.Max(1, math.Abs(total)*0.005)
+}

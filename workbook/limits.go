@@ -1,0 +1,129 @@
+// Package ingest reads and checks the workbooks members upload: the Swedish
+// template (WriteTemplate), the parser (Parse, ParseStream), validation
+// (Validate, Validator, Check, Ingest) and the annotated copy of an uploaded
+// workbook (Annotate).
+//
+// Parsing streams every sheet with excelize's row iterator and raw cell
+// values; no sheet is loaded whole. A file that cannot be read at all gives a
+// *klimatrapport.Error (Kind Invalid or TooLarge) with a Swedish message;
+// every problem inside a readable file is a klimatrapport.Item.
+package workbook
+
+import (
+	"time"
+
+	"github.com/klimatkommunerna/klimatrapport"
+)
+
+// Limits bound what Parse spends on one file. A zero field takes the value of
+// DefaultLimits.
+type Limits struct {
+	MaxBytes          int64         // the file itself; default 20 MB
+	MaxRows           int           // rows read per sheet; default 1 048 576 (Excel's own maximum)
+	MaxCols           int           // columns read per row; default 256
+	Timeout           time.Duration // wall time for the whole parse; default 2 minutes
+	UnzipSizeLimit    int64         // total uncompressed size of the zip; default 1 GiB
+	UnzipXMLSizeLimit int64         // a sheet larger than this is streamed from a temporary file; default 16 MiB
+	BatchSize         int           // inventory values per Sink.Inventory call; default 4096
+
+	// NameToCode resolves a municipality name (SMHI's export carries names
+	// only) to its code. When nil, or when it does not know the name, a file
+	// in SMHI's layout is returned with Details.Name set and Details.Code
+	// empty, and the caller resolves it before validating.
+	NameToCode func(name string) (code string, ok bool)
+}
+
+// DefaultLimits returns the limits used for zero fields of Limits.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxBytes:          20 << 20,
+		MaxRows:           1 << 20,
+		MaxCols:           256,
+		Timeout:           2 * time.Minute,
+		UnzipSizeLimit:    1 << 30,
+		UnzipXMLSizeLimit: 16 << 20,
+		BatchSize:         4096,
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxCols <= 0 {
+		l.MaxCols = d.MaxCols
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = d.Timeout
+	}
+	if l.UnzipSizeLimit <= 0 {
+		l.UnzipSizeLimit = d.UnzipSizeLimit
+	}
+	if l.UnzipXMLSizeLimit <= 0 {
+		l.UnzipXMLSizeLimit = d.UnzipXMLSizeLimit
+	}
+	if l.UnzipXMLSizeLimit > l.UnzipSizeLimit {
+		l.UnzipXMLSizeLimit = l.UnzipSizeLimit
+	}
+	if l.BatchSize <= 0 {
+		l.BatchSize = d.BatchSize
+	}
+	return l
+}
+
+// File-level failures. Each is a *klimatrapport.Error whose Message is the
+// Swedish text shown to the officer; FileProblem returns the stable code.
+const (
+	ProblemEmptyFile    = "empty_file"
+	ProblemTooLarge     = "file_too_large"
+	ProblemXLS          = "xls_file"
+	ProblemODS          = "ods_file"
+	ProblemText         = "text_file"
+	ProblemHTML         = "html_file"
+	ProblemPDF          = "pdf_file"
+	ProblemImage        = "image_file"
+	ProblemTruncated    = "truncated_file"
+	ProblemCorrupt      = "corrupt_file"
+	ProblemEncrypted    = "encrypted_file"
+	ProblemNotWorkbook  = "not_a_workbook"
+	ProblemNoKnownSheet = "no_known_sheet"
+	ProblemNoData       = "empty_workbook"
+	ProblemUnzipLimit   = "unzip_too_large"
+	ProblemTooManyRows  = "too_many_rows"
+	ProblemTooManyCols  = "too_many_columns"
+	ProblemTimeout      = "timeout"
+	ProblemInternal     = "unreadable"
+	ProblemUnknown      = "unknown_format"
+)
+
+// fileError is the cause inside a file-level *klimatrapport.Error; it carries
+// the stable problem code.
+type fileError struct{ code string }
+
+func (e *fileError) Error() string { return e.code }
+
+func fail(kind klimatrapport.Kind, code, format string, args ...any) error {
+	e := klimatrapport.E(kind, format, args...).(*klimatrapport.Error)
+	e.Err = &fileError{code: code}
+	return e
+}
+
+// FileProblem returns the stable code (one of the Problem constants) of a
+// file-level error returned by Parse, or "" for any other error.
+func FileProblem(err error) string {
+	for err != nil {
+		if fe, ok := err.(*fileError); ok {
+			return fe.code
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return ""
+		}
+		err = u.Unwrap()
+	}
+	return ""
+}

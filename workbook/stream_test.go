@@ -1,0 +1,121 @@
+package workbook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/klimatkommunerna/klimatrapport"
+)
+
+type recordSink struct {
+	reported bool
+	batches  []int
+	values   []klimatrapport.InventoryValue
+	failAt   int
+	panicAt  int
+}
+
+func (r *recordSink) Report(rep *klimatrapport.Report) error {
+	if r.reported {
+		return errors.New("Report twice")
+	}
+	r.reported = true
+	return nil
+}
+
+func (r *recordSink) Inventory(b []klimatrapport.InventoryValue) error {
+	if !r.reported {
+		return errors.New("Inventory before Report")
+	}
+	r.batches = append(r.batches, len(b))
+	if r.panicAt > 0 && len(r.batches) == r.panicAt {
+		panic("boom")
+	}
+	if r.failAt > 0 && len(r.batches) == r.failAt {
+		return errSinkFull
+	}
+	r.values = append(r.values, b...) // copies
+	return nil
+}
+
+var errSinkFull = errors.New("sink full")
+
+func TestParseStreamBatches(t *testing.T) {
+	// 250 distinct (sector, subsector, gas) keys.
+	var rows [][]any
+	for _, s := range klimatrapport.MainSectors {
+		for _, sub := range append([]string{""}, Subsectors[s]...) {
+			for _, g := range append([]string{""}, klimatrapport.Gases...) {
+				if len(rows) < 250 {
+					rows = append(rows, []any{2020, s, sub, g, float64(len(rows)), "", ""})
+				}
+			}
+		}
+	}
+	b := longWorkbook(t, rows)
+	s := &recordSink{}
+	items, err := ParseStream(bytes.NewReader(b), int64(len(b)), Limits{BatchSize: 100}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustJSON(t, s.batches) != "[\n  100,\n  100,\n  50\n]" {
+		t.Errorf("batches %v", s.batches)
+	}
+	rep, items2, err := Parse(bytes.NewReader(b), int64(len(b)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustJSON(t, rep.Inventory) != mustJSON(t, s.values) || mustJSON(t, items) != mustJSON(t, items2) {
+		t.Error("Parse and ParseStream differ")
+	}
+	for i, v := range s.values {
+		if *v.Tonnes != float64(i) {
+			t.Fatalf("value %d is %v: batch memory was reused under a kept pointer", i, *v.Tonnes)
+		}
+	}
+	// A sink's error comes back as is; its panic is not blamed on the file.
+	if _, err := ParseStream(bytes.NewReader(b), int64(len(b)), Limits{BatchSize: 100}, &recordSink{failAt: 2}); err != errSinkFull {
+		t.Errorf("sink error: %v", err)
+	}
+	_, err = ParseStream(bytes.NewReader(b), int64(len(b)), Limits{BatchSize: 100}, &recordSink{panicAt: 1})
+	if _, ok := err.(sinkPanic); !ok {
+		t.Errorf("sink panic: %v", err)
+	}
+	// A cancelled context stops parsing.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ParseStreamContext(ctx, bytes.NewReader(b), int64(len(b)), Limits{}, &recordSink{}); FileProblem(err) != ProblemTimeout {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestParseNumber(t *testing.T) {
+	for in, want := range map[string]float64{
+		"1234.5": 1234.5, "1 234,5": 1234.5, "1\u00a0234,5": 1234.5, "1\u202f234,5": 1234.5, "−12,5": -12.5,
+		"1.234.567,8": 1234567.8, "1,234.5": 1234.5, "0,5": 0.5, "1.5E-3": 0.0015, "2020": 2020, "1.234.567": 1234567,
+	} {
+		if got, ok := parseNumber(in); !ok || got != want {
+			t.Errorf("%q: %v %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "abc", "NaN", "Inf", "0x1p3", "1,2,3", "1e999", "12 %", "--", "1.2.3,4,5"} {
+		if v, ok := parseNumber(in); ok {
+			t.Errorf("%q accepted as %v", in, v)
+		}
+	}
+	for in, want := range map[string]string{"1234567.891": "1 234 567,89", "-0.5": "-0,5", "100": "100", "0": "0"} {
+		v, _ := parseNumber(in)
+		if got := formatNumber(v); got != want {
+			t.Errorf("format %s: %q", in, got)
+		}
+	}
+	for in, want := range map[string]string{"45366": "2024-03-15", "2024-03-15": "2024-03-15", "15/3/2024": "2024-03-15",
+		"15 mars 2024": "2024-03-15", "2024-03-15T10:00:00": "2024-03-15", "15.3.2024": "2024-03-15"} {
+		d, ok := parseDate(in, false)
+		if !ok || d.Format("2006-01-02") != want {
+			t.Errorf("date %q: %v %v", in, d, ok)
+		}
+	}
+}

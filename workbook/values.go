@@ -1,0 +1,269 @@
+package workbook
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// clean trims a cell value: surrounding white space of any kind, including
+// the non-breaking spaces spreadsheets like to leave behind.
+func clean(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
+}
+
+// parseNumber reads a number as spreadsheets store it (raw "1234.5",
+// "1.5E-3") or as a person types it as text in Swedish ("1 234,5",
+// "−12,5", "1.234.567,8"). It rejects NaN, infinities and hex floats.
+func parseNumber(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	// Fast path: a plain raw value.
+	plain := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		v, err := strconv.ParseFloat(s, 64)
+		if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return v, true
+		}
+		if strings.Count(s, ".") <= 1 {
+			return 0, false
+		}
+	}
+	if len(s) > 64 {
+		return 0, false
+	}
+	var b strings.Builder
+	dots, commas := 0, 0
+	lastDot, lastComma := -1, -1
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == 'e', r == 'E', r == '+':
+			b.WriteRune(r)
+		case r == '-' || r == '\u2212' || r == '\u2013':
+			b.WriteByte('-')
+		case r == '.':
+			dots++
+			lastDot = b.Len()
+			b.WriteByte('.')
+		case r == ',':
+			commas++
+			lastComma = b.Len()
+			b.WriteByte(',')
+		case unicode.IsSpace(r) || r == '\'' || r == '\u2009' || r == '\u202f':
+			// thousands separator
+		default:
+			return 0, false
+		}
+	}
+	t := []byte(b.String())
+	decimal := -1
+	switch {
+	case commas > 0 && dots > 0:
+		if lastComma > lastDot { // 1.234,5
+			if commas > 1 {
+				return 0, false
+			}
+			decimal = lastComma
+		} else { // 1,234.5
+			if dots > 1 {
+				return 0, false
+			}
+			decimal = lastDot
+		}
+	case commas == 1:
+		decimal = lastComma
+	case commas > 1:
+		return 0, false
+	case dots == 1:
+		decimal = lastDot
+	case dots > 1: // 1.234.567
+	}
+	// Thousands separators must group digits by three: "1.234.567" is a
+	// number, "15.3.2024" is not.
+	run, seenSep := 0, false
+	for i, c := range t {
+		switch {
+		case (c == '.' || c == ',') && i != decimal:
+			if seenSep && run != 3 || !seenSep && run == 0 {
+				return 0, false
+			}
+			seenSep, run = true, 0
+		case c == '.' || c == ',':
+			if seenSep && run != 3 {
+				return 0, false
+			}
+			seenSep, run = false, -1000
+		case c >= '0' && c <= '9':
+			run++
+		}
+	}
+	if seenSep && run != 3 {
+		return 0, false
+	}
+	out := t[:0:0]
+	for i, c := range t {
+		switch c {
+		case '.', ',':
+			if i == decimal {
+				out = append(out, '.')
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	v, err := strconv.ParseFloat(string(out), 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false
+	}
+	return v, true
+}
+
+// parsePercent reads "25", "25 %", "25,5%".
+func parsePercent(s string) (float64, bool) {
+	s = clean(strings.TrimSuffix(clean(s), "%"))
+	return parseNumber(s)
+}
+
+// parseInt reads a whole number (a year); "2020", "2020.0" and "2 020" are
+// accepted, "2020,5" is not.
+func parseInt(s string) (int, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	v, ok := parseNumber(s)
+	if !ok || v != math.Trunc(v) || math.Abs(v) > 1e9 {
+		return 0, false
+	}
+	return int(v), true
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system as Excel counts it (it
+// treats 1900 as a leap year, so serials from 61 on are off by one from a
+// 1899-12-31 epoch; 1899-12-30 makes them right).
+var (
+	excelEpoch1900 = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	excelEpoch1904 = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+var swedishMonths = map[string]time.Month{
+	"januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
+	"maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
+	"september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+	"december": 12, "dec": 12,
+	"january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+	"october": 10, "oct": 10,
+}
+
+var dateLayouts = []string{
+	"2006-01-02",
+	"2006-1-2",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006/01/02",
+	"2006/1/2",
+	"20060102",
+	"2.1.2006",
+	"02.01.2006",
+	"2/1/2006",
+	"02/01/2006",
+}
+
+// parseDate reads a date stored as an Excel serial number (either date
+// system) or typed as text ("2024-03-15", "15/3/2024", "15 mars 2024").
+// The result is midnight UTC of that day.
+func parseDate(s string, date1904 bool) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	if v, ok := parseNumber(s); ok && !strings.ContainsAny(s, "-/") {
+		if v < 1 || v > 2958465 {
+			return time.Time{}, false
+		}
+		epoch := excelEpoch1900
+		if date1904 {
+			epoch = excelEpoch1904
+		}
+		d := epoch.AddDate(0, 0, int(math.Floor(v)))
+		return d, true
+	}
+	if len(s) > 40 {
+		return time.Time{}, false
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
+		}
+	}
+	// "15 mars 2024", "15 mar. 2024"
+	f := strings.Fields(strings.ToLower(strings.ReplaceAll(s, ".", " ")))
+	if len(f) == 3 {
+		d, err1 := strconv.Atoi(f[0])
+		m, ok := swedishMonths[f[1]]
+		y, err2 := strconv.Atoi(f[2])
+		if err1 == nil && err2 == nil && ok && d >= 1 && d <= 31 && y >= 1900 && y <= 9999 {
+			t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+			if t.Day() == d {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// formatNumber writes v the Swedish way: space as thousands separator,
+// decimal comma, at most two decimals ("122 064,91").
+func formatNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteByte(',')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// formatPercent writes a percentage with no decimals ("57 %").
+func formatPercent(v float64) string {
+	return formatNumber(math.Round(v)) + " %"
+}
+
+// quote shortens and quotes a cell value for a message.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		s = string(r[:57]) + "…"
+	}
+	return "\"" + strings.ToValidUTF8(s, "?") + "\""
+}
