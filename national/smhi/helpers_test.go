@@ -16,9 +16,9 @@ import (
 // The shared sample files, relative to this package's directory. They are
 // read in place and never copied into the repository.
 const (
-	smhiSample       = "../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"
-	municipalitiesCS = "../../shared/data/scb/municipality_county.csv"
-	populationSample = "../../shared/data/scb/be0101-population-2024.xlsx"
+	smhiSample       = "../../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"
+	municipalitiesCS = "../../../shared/data/scb/municipality_county.csv"
+	populationSample = "../../../shared/data/scb/be0101-population-2024.xlsx"
 )
 
 var (

@@ -15,7 +15,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-const shared = "../../shared/data/"
+const shared = "../../../shared/data/"
 
 // loadNational imports the shared sample files.
 func loadNational(t *testing.T, db storage.DB) {

@@ -30,7 +30,7 @@ import (
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
 
-const shared = "../../shared/data/"
+const shared = "../../../shared/data/"
 
 // hostile is a name that would run code if it reached a page unescaped.
 const hostile = `</script><script>alert(1)</script>`
