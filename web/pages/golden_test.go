@@ -1,0 +1,170 @@
+package pages_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// goldenPages are the public pages whose tables are kept in
+// testdata/NAME.golden. The dates are fixed so that the trend's year does
+// not follow the clock.
+var goldenPages = []struct{ name, path string }{
+	{"index", "/"},
+	{"kommun-1281", "/kommun/1281?as_of=2026"},
+	{"kommun-0114", "/kommun/0114?as_of=2026"},
+	{"rangordning", "/rangordning?ar=2022"},
+	{"rangordning-namn", "/rangordning?ar=2022&sortera=namn&ordning=desc&kalla=reported"},
+	{"jamfor", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=00&kod=12&bas=2005"},
+	{"jamfor-exempel", "/jamfor"},
+}
+
+// TestGoldenTables compares the text of every table on the public pages
+// with testdata/*.golden (go test -run TestGoldenTables -update rewrites
+// them), on both engines: a change to what the pages show is a diff.
+func TestGoldenTables(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		f := newFixture(t, db, fixtureOptions{})
+		for _, p := range goldenPages {
+			r := get(t, f.url+p.path)
+			if r.status != 200 {
+				t.Fatalf("GET %s: %d", p.path, r.status)
+			}
+			got := tablesText(t, r.body)
+			file := filepath.Join("testdata", p.name+".golden")
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("GET %s: the tables differ from %s:\n%s", p.path, file, firstDifference(string(want), got))
+			}
+		}
+	})
+}
+
+// Values that differ between runs: submission ids and upload times.
+var (
+	uuidRe   = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	uploadRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
+)
+
+// tablesText prints every table of a page: "# ID: caption", then one line
+// per row with the cells separated by tabs; links as "text <href>", and
+// estimate and member cells with their classes in braces.
+func tablesText(t *testing.T, page []byte) string {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "table" {
+			writeTable(&b, n)
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	out := uuidRe.ReplaceAllString(b.String(), "<id>")
+	return uploadRe.ReplaceAllString(out, "<uploaded>")
+}
+
+func writeTable(b *strings.Builder, table *html.Node) {
+	b.WriteString("# " + attr(table, "id"))
+	var rows func(n *html.Node)
+	rows = func(n *html.Node) {
+		switch {
+		case n.Type == html.ElementNode && n.Data == "caption":
+			b.WriteString(": " + cellText(n))
+			return
+		case n.Type == html.ElementNode && n.Data == "tr":
+			b.WriteString("\n")
+			first := true
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type != html.ElementNode || (c.Data != "td" && c.Data != "th") {
+					continue
+				}
+				if !first {
+					b.WriteString("\t")
+				}
+				first = false
+				b.WriteString(cellText(c))
+				if cls := attr(c, "class"); strings.Contains(cls, "estimate") || strings.Contains(cls, "member") {
+					b.WriteString(" {" + strings.Join(strings.Fields(cls), " ") + "}")
+				}
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			rows(c)
+		}
+	}
+	rows(table)
+	b.WriteString("\n\n")
+}
+
+// cellText is a cell's text with its links' targets and with runs of white
+// space as one space.
+func cellText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data)
+		case n.Type == html.ElementNode && n.Data == "span" && attr(n, "aria-hidden") == "true":
+		case n.Type == html.ElementNode && n.Data == "a":
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+			b.WriteString(" <" + attr(n, "href") + ">")
+		default:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u00a0", " ")), " ")
+}
+
+// firstDifference shows the first line that differs, with its number.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(w), len(g)) {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
+		}
+	}
+	return "(same lines)"
+}
