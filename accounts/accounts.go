@@ -19,7 +19,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,8 +50,7 @@ type Store struct {
 	DB  storage.DB
 	Now func() time.Time
 
-	verMu   sync.Mutex
-	lastVer uint64
+	clock storage.Clock
 }
 
 func (s *Store) now() time.Time {
@@ -62,17 +60,8 @@ func (s *Store) now() time.Time {
 	return time.Now().UTC()
 }
 
-// version orders changes: nanoseconds, strictly increasing in the process.
-func (s *Store) version() uint64 {
-	s.verMu.Lock()
-	defer s.verMu.Unlock()
-	v := uint64(s.now().UnixNano())
-	if v <= s.lastVer {
-		v = s.lastVer + 1
-	}
-	s.lastVer = v
-	return v
-}
+// version orders the changes to every table of the store.
+func (s *Store) version() uint64 { return s.clock.Version(s.now()) }
 
 type accountRow struct {
 	ID           string    `ch:"id"`
@@ -91,10 +80,13 @@ func (r accountRow) account() Account {
 		Disabled: r.Disabled == 1, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt, passwordHash: r.PasswordHash}
 }
 
-const currentAccounts = `SELECT toString(id) AS id, argMax(email, version) AS email, argMax(toString(role), version) AS role,
-	argMax(municipality_code, version) AS municipality_code, argMax(password_hash, version) AS password_hash,
-	argMax(disabled, version) AS disabled, argMax(changed_by, version) AS changed_by,
-	argMax(changed_at, version) AS changed_at FROM accounts`
+// currentAccounts selects the current accountRow of each account; where
+// (with ? placeholders) filters the rows before the latest is taken, so it
+// may only name the key.
+func currentAccounts(where string) string {
+	return storage.Latest("accounts", []string{"toString(id) AS id"}, []string{"email", "toString(role) AS role",
+		"municipality_code", "password_hash", "disabled", "changed_by", "changed_at"}, where)
+}
 
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
@@ -152,7 +144,7 @@ func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
 // Get returns an account by id.
 func (s *Store) Get(ctx context.Context, id string) (Account, bool, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, currentAccounts+" WHERE toString(id) = ? GROUP BY id", id); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, currentAccounts("WHERE toString(id) = ?"), id); err != nil || len(rows) == 0 {
 		return Account{}, false, err
 	}
 	return rows[0].account(), true, nil
@@ -161,7 +153,7 @@ func (s *Store) Get(ctx context.Context, id string) (Account, bool, error) {
 // ByEmail returns the account with an address.
 func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts+" GROUP BY id) WHERE email = ?", NormalizeEmail(email)); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts("")+") WHERE email = ?", NormalizeEmail(email)); err != nil || len(rows) == 0 {
 		return Account{}, false, err
 	}
 	return rows[0].account(), true, nil
@@ -170,7 +162,7 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error
 // List returns every account by email.
 func (s *Store) List(ctx context.Context) ([]Account, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts+" GROUP BY id) ORDER BY email"); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts("")+") ORDER BY email"); err != nil {
 		return nil, err
 	}
 	out := make([]Account, len(rows))

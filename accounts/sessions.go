@@ -5,6 +5,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Session is a signed-in browser.
@@ -27,9 +28,10 @@ type sessionRow struct {
 // SessionLifetime is how long a session lasts without signing in again.
 const SessionLifetime = 12 * time.Hour
 
-const currentSessions = `SELECT sha256, argMax(toString(account_id), version) AS account_id, argMax(csrf, version) AS csrf,
-	argMax(created_at, version) AS created_at, argMax(expires_at, version) AS expires_at,
-	argMax(revoked, version) AS revoked FROM sessions`
+// currentSession selects the current sessionRow of the session whose
+// secret hashes to the one argument.
+var currentSession = storage.Latest("sessions", []string{"sha256"}, []string{"toString(account_id) AS account_id", "csrf",
+	"created_at", "expires_at", "revoked"}, "WHERE sha256 = ?")
 
 // StartSession creates a session for an account and returns the secret
 // for its cookie (only the hash is stored).
@@ -47,7 +49,7 @@ func (s *Store) StartSession(ctx context.Context, a Account) (string, Session, e
 // Session returns the live session of a cookie secret, if any.
 func (s *Store) Session(ctx context.Context, secret string) (Session, bool, error) {
 	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, currentSessions+" WHERE sha256 = ? GROUP BY sha256", hashSecret(secret)); err != nil {
+	if err := s.DB.Select(ctx, &rows, currentSession, hashSecret(secret)); err != nil {
 		return Session{}, false, err
 	}
 	if len(rows) == 0 || rows[0].Revoked == 1 || !s.now().Before(rows[0].ExpiresAt) {
@@ -63,7 +65,7 @@ func (s *Store) Session(ctx context.Context, secret string) (Session, bool, erro
 // EndSession signs a session out.
 func (s *Store) EndSession(ctx context.Context, secret string) error {
 	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, currentSessions+" WHERE sha256 = ? GROUP BY sha256", hashSecret(secret)); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, currentSession, hashSecret(secret)); err != nil || len(rows) == 0 {
 		return err
 	}
 	r := rows[0]
@@ -78,6 +80,11 @@ type linkRow struct {
 	Used      uint8     `ch:"used"`
 	Version   uint64    `ch:"version"`
 }
+
+// currentLink selects the current linkRow of the link whose secret hashes to
+// the one argument.
+var currentLink = storage.Latest("password_links", []string{"sha256"}, []string{"toString(account_id) AS account_id",
+	"expires_at", "used"}, "WHERE sha256 = ?")
 
 // PasswordLinkLifetime is how long a set-password link works.
 const PasswordLinkLifetime = 72 * time.Hour
@@ -97,9 +104,7 @@ func (s *Store) NewPasswordLink(ctx context.Context, accountID string) (string, 
 // link.
 func (s *Store) UsePasswordLink(ctx context.Context, secret, password string) (Account, error) {
 	var rows []linkRow
-	if err := s.DB.Select(ctx, &rows, `SELECT sha256, argMax(toString(account_id), version) AS account_id,
-		argMax(expires_at, version) AS expires_at, argMax(used, version) AS used FROM password_links
-		WHERE sha256 = ? GROUP BY sha256`, hashSecret(secret)); err != nil {
+	if err := s.DB.Select(ctx, &rows, currentLink, hashSecret(secret)); err != nil {
 		return Account{}, err
 	}
 	if len(rows) == 0 || rows[0].Used == 1 || !s.now().Before(rows[0].ExpiresAt) {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Token is an API token's record; the secret itself is shown once, at
@@ -33,9 +34,12 @@ func (r tokenRow) token() Token {
 	return Token{ID: r.ID, AccountID: r.AccountID, Name: r.Name, Revoked: r.Revoked == 1, CreatedAt: r.CreatedAt}
 }
 
-const currentTokens = `SELECT toString(id) AS id, argMax(toString(account_id), version) AS account_id,
-	argMax(name, version) AS name, argMax(sha256, version) AS sha256, argMax(revoked, version) AS revoked,
-	argMax(created_at, version) AS created_at FROM api_tokens`
+// currentTokens selects the current tokenRow of each token; where may only
+// name the key (see currentAccounts).
+func currentTokens(where string) string {
+	return storage.Latest("api_tokens", []string{"toString(id) AS id"}, []string{"toString(account_id) AS account_id",
+		"name", "sha256", "revoked", "created_at"}, where)
+}
 
 // TokenPrefix marks klimatrapport's API tokens so that secret scanners can
 // find leaked ones.
@@ -64,7 +68,7 @@ func (s *Store) CreateToken(ctx context.Context, by kr.Actor, accountID, name st
 // RevokeToken revokes a token at once.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, currentTokens+" WHERE toString(id) = ? GROUP BY id", id); err != nil {
+	if err := s.DB.Select(ctx, &rows, currentTokens("WHERE toString(id) = ?"), id); err != nil {
 		return err
 	}
 	if len(rows) == 0 {
@@ -78,7 +82,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 // Tokens lists an account's tokens.
 func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens+" GROUP BY id) WHERE account_id = ? ORDER BY created_at", accountID); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens("")+") WHERE account_id = ? ORDER BY created_at", accountID); err != nil {
 		return nil, err
 	}
 	out := make([]Token, len(rows))
@@ -92,7 +96,7 @@ func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 // live and the account enabled.
 func (s *Store) ByToken(ctx context.Context, secret string) (Account, bool, error) {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens+" GROUP BY id) WHERE sha256 = ?", hashSecret(secret)); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens("")+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
 		return Account{}, false, err
 	}
 	if len(rows) == 0 || rows[0].Revoked == 1 {

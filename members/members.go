@@ -76,6 +76,8 @@ type Register struct {
 	Now func() time.Time
 	// OnChange is called after a change (caches).
 	OnChange func()
+
+	clock storage.Clock
 }
 
 func (r *Register) now() time.Time {
@@ -114,7 +116,7 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	m.ChangedBy, m.ChangedAt = actor.Name(), at.Truncate(time.Second)
 	rw := row{Code: m.Code, Kind: m.Kind, Joined: day(m.Joined), ObserverUntil: dayPtr(m.ObserverUntil), Ended: dayPtr(m.Ended),
 		OfficialName: m.Official.Name, OfficialEmail: m.Official.Email, OfficerName: m.Officer.Name, OfficerEmail: m.Officer.Email,
-		ChangedBy: m.ChangedBy, ChangedAt: m.ChangedAt, Version: uint64(at.UnixNano())}
+		ChangedBy: m.ChangedBy, ChangedAt: m.ChangedAt, Version: r.clock.Version(at)}
 	if err := r.DB.Insert(ctx, "members", []row{rw}); err != nil {
 		return Member{}, err
 	}
@@ -187,12 +189,8 @@ const columns = `code, toString(kind) AS kind, joined, observer_until, ended, of
 func (r *Register) list(ctx context.Context, where string, args ...any) ([]Member, error) {
 	var rows []row
 	// The current entry of each member: the row with the highest version.
-	sql := `SELECT code, argMax(toString(kind), version) AS kind, argMax(joined, version) AS joined,
-		argMax(observer_until, version) AS observer_until, argMax(ended, version) AS ended,
-		argMax(official_name, version) AS official_name, argMax(official_email, version) AS official_email,
-		argMax(officer_name, version) AS officer_name, argMax(officer_email, version) AS officer_email,
-		argMax(changed_by, version) AS changed_by, argMax(changed_at, version) AS changed_at
-		FROM members ` + where + ` GROUP BY code ORDER BY code`
+	sql := storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined", "observer_until", "ended",
+		"official_name", "official_email", "officer_name", "officer_email", "changed_by", "changed_at"}, where) + " ORDER BY code"
 	if err := r.DB.Select(ctx, &rows, sql, args...); err != nil {
 		return nil, err
 	}
