@@ -58,10 +58,6 @@ type TableResult struct {
 	Name     string
 	Rows     uint64 // rows written (restore, copy) or read (backup)
 	Checksum string // the rows' checksum (Sum) as read from the source
-	// FloatsClose: the target (chDB) matched with floats equal to within a
-	// few units in the last place and everything else exactly, not to the
-	// last bit (see loose).
-	FloatsClose bool
 }
 
 // Backup writes every table of db into dir, which must not exist or be

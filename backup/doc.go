@@ -56,8 +56,8 @@
 // of the SHA-256 of every row's line (without its newline), as 64 hex
 // digits, big-endian. It does not depend on row order, so it is the same
 // for the same rows read from any engine; restore and copy compare it with
-// the target's after writing (into chDB, floats to within a few units in
-// the last place: see loose). sha256 protects the file as stored; restore
+// the target's after writing, exactly: both engines take inserts in binary,
+// so floats arrive bit for bit. sha256 protects the file as stored; restore
 // checks every file's size and SHA-256 before it writes anything, and
 // refuses a backup whose manifest is missing, whose files are missing, cut
 // short or changed.

@@ -14,8 +14,7 @@ import (
 // target is a table in the database being written.
 type target struct {
 	t      *table
-	loose  bool    // compare floats loosely (a chDB target; see loose)
-	before *digest // its rows before writing (only with Force)
+	before Sum // its rows before writing (only with Force)
 }
 
 // prepare migrates db, checks that it can take tables (same columns, same
@@ -76,9 +75,9 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 		if err != nil {
 			return nil, err
 		}
-		tg := &target{t: t, loose: db.Engine() == "chdb"}
+		tg := &target{t: t}
 		if counts[src.name] > 0 {
-			if tg.before, err = (&scanner{db: db, t: t, opts: opts}).digest(ctx, tg.loose); err != nil {
+			if tg.before, err = (&scanner{db: db, t: t, opts: opts}).sum(ctx); err != nil {
 				return nil, err
 			}
 		}
@@ -88,18 +87,16 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 }
 
 // verify re-reads a written table and compares it with what was written.
-func (tg *target) verify(ctx context.Context, db storage.DB, written *digest, opts Options) (TableResult, error) {
-	got, err := (&scanner{db: db, t: tg.t, opts: opts}).digest(ctx, tg.loose)
+func (tg *target) verify(ctx context.Context, db storage.DB, written Sum, opts Options) (TableResult, error) {
+	got, err := (&scanner{db: db, t: tg.t, opts: opts}).sum(ctx)
 	if err != nil {
 		return TableResult{}, err
 	}
-	want := written.plus(tg.before)
-	ok, exact := got.matches(want)
-	if !ok {
+	if want := written.Plus(tg.before); got != want {
 		return TableResult{}, fmt.Errorf("verification failed: table %s holds %d rows with checksum %s, expected %d rows with %s",
-			tg.t.name, got.exact.Rows, got.exact.Hex(), want.exact.Rows, want.exact.Hex())
+			tg.t.name, got.Rows, got.Hex(), want.Rows, want.Hex())
 	}
-	return TableResult{Name: tg.t.name, Rows: written.exact.Rows, Checksum: written.exact.Hex(), FloatsClose: !exact}, nil
+	return TableResult{Name: tg.t.name, Rows: written.Rows, Checksum: written.Hex()}, nil
 }
 
 // writeOrder lists tables with the marker tables last.
@@ -172,29 +169,24 @@ func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]Ta
 }
 
 // loadFile inserts a table file's rows into db a page at a time.
-func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, tg *target, opts Options) (*digest, error) {
+func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, tg *target, opts Options) (Sum, error) {
+	var sum Sum
 	r, err := openTable(dir, tm, tg.t)
 	if err != nil {
-		return nil, err
+		return sum, err
 	}
 	defer r.Close()
-	d := newDigest(tg.t, tg.loose)
 	var buf []byte
 	for {
 		rows, err := r.next(int(opts.pageRows()), int(opts.pageBytes()))
-		if err != nil {
-			return nil, err
+		if err != nil || rows.Len() == 0 {
+			return sum, err
 		}
-		if rows.Len() == 0 {
-			return d, nil
-		}
-		for i := 0; i < rows.Len(); i++ {
-			if buf, err = d.add(tg.t, rows.Index(i), buf); err != nil {
-				return nil, err
-			}
+		if buf, err = addRows(&sum, tg.t, rows, buf); err != nil {
+			return sum, err
 		}
 		if err := db.Insert(ctx, tg.t.name, rows.Interface()); err != nil {
-			return nil, err
+			return sum, err
 		}
 	}
 }
@@ -250,7 +242,7 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 	var results []TableResult
 	for _, name := range writeOrder(names) {
 		t, tg := byName[name], targets[name]
-		var written *digest
+		var written Sum
 		if tm, ok := spooled[name]; ok {
 			written, err = loadFile(ctx, to, spool, *tm, tg, opts)
 		} else {
@@ -272,17 +264,15 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 }
 
 // copyTable inserts the pages of a table into to and digests their rows.
-func copyTable(ctx context.Context, s *scanner, to storage.DB, tg *target) (*digest, error) {
-	d := newDigest(s.t, tg.loose)
+func copyTable(ctx context.Context, s *scanner, to storage.DB, tg *target) (Sum, error) {
+	var sum Sum
 	var buf []byte
 	err := s.scan(ctx, func(rows reflect.Value) error {
-		for i := 0; i < rows.Len(); i++ {
-			var err error
-			if buf, err = d.add(s.t, rows.Index(i), buf); err != nil {
-				return err
-			}
+		var err error
+		if buf, err = addRows(&sum, s.t, rows, buf); err != nil {
+			return err
 		}
-		return to.Insert(ctx, s.t.name, rows.Interface())
+		return to.Insert(ctx, tg.t.name, rows.Interface())
 	})
-	return d, err
+	return sum, err
 }

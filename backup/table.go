@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
+
 	"context"
 	"fmt"
 	"reflect"
@@ -264,10 +266,10 @@ type keyRow struct {
 // ordered, and compared with an argument.
 func (s *scanner) keyExprs(i int) (sel, order, cmp string) {
 	c := s.t.cols[i].Name
-	switch s.t.types[i].kind {
-	case kString:
+	switch s.t.types[i].Kind {
+	case chtype.String:
 		return "hex(" + c + ")", c, c
-	case kInt, kUint:
+	case chtype.Int, chtype.Uint:
 		return "toString(" + c + ")", c, c
 	}
 	return "toString(" + c + ")", "toString(" + c + ")", "toString(" + c + ")"
@@ -275,12 +277,12 @@ func (s *scanner) keyExprs(i int) (sel, order, cmp string) {
 
 // keyArg turns a selected key back into an argument for cmp.
 func (s *scanner) keyArg(i int, k string) (any, error) {
-	switch t := s.t.types[i]; t.kind {
-	case kString:
+	switch t := s.t.types[i]; t.Kind {
+	case chtype.String:
 		return unhex(k)
-	case kInt:
+	case chtype.Int:
 		return strconv.ParseInt(k, 10, 64)
-	case kUint:
+	case chtype.Uint:
 		return strconv.ParseUint(k, 10, 64)
 	}
 	return k, nil

@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -19,18 +21,12 @@ import (
 // appendRow appends the line for row (a struct of t.rowType) without the
 // newline.
 func (t *table) appendRow(buf []byte, row reflect.Value) ([]byte, error) {
-	return t.appendRowMasked(buf, row, nil)
-}
-
-// appendRowMasked is appendRow, except that with floats set every float
-// (not NULL) is written as "~" and handed to floats.
-func (t *table) appendRowMasked(buf []byte, row reflect.Value, floats func(float64)) ([]byte, error) {
 	var err error
 	for i, ct := range t.types {
 		if i > 0 {
 			buf = append(buf, '\t')
 		}
-		buf, err = appendValue(buf, row.Field(i), ct, false, floats)
+		buf, err = appendValue(buf, row.Field(i), ct, false)
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", t.name, t.cols[i].Name, err)
 		}
@@ -40,37 +36,33 @@ func (t *table) appendRowMasked(buf []byte, row reflect.Value, floats func(float
 
 // appendValue appends one value; quoted is set inside arrays, where strings
 // and dates are in single quotes.
-func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool, floats func(float64)) ([]byte, error) {
-	switch t.kind {
-	case kNullable:
+func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool) ([]byte, error) {
+	switch t.Kind {
+	case chtype.Nullable:
 		if v.IsNil() {
 			return append(buf, `\N`...), nil
 		}
-		return appendValue(buf, v.Elem(), t.elem, quoted, floats)
-	case kString, kUUID, kEnum:
+		return appendValue(buf, v.Elem(), t.elem, quoted)
+	case chtype.String, chtype.UUID, chtype.Enum:
 		if quoted {
 			buf = append(buf, '\'')
 			buf = appendEscaped(buf, v.String())
 			return append(buf, '\''), nil
 		}
 		return appendEscaped(buf, v.String()), nil
-	case kInt:
+	case chtype.Int:
 		return strconv.AppendInt(buf, v.Int(), 10), nil
-	case kUint:
+	case chtype.Uint:
 		return strconv.AppendUint(buf, v.Uint(), 10), nil
-	case kFloat:
+	case chtype.Float:
 		f := v.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("%v is not a finite number", f)
 		}
-		if floats != nil {
-			floats(f)
-			return append(buf, '~'), nil
-		}
-		return strconv.AppendFloat(buf, f, 'g', -1, t.bits), nil
-	case kDate, kDateTime:
+		return strconv.AppendFloat(buf, f, 'g', -1, t.Bits), nil
+	case chtype.Date, chtype.DateTime:
 		layout := time.DateTime
-		if t.kind == kDate {
+		if t.Kind == chtype.Date {
 			layout = time.DateOnly
 		}
 		if quoted {
@@ -81,20 +73,20 @@ func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool, floats fu
 			buf = append(buf, '\'')
 		}
 		return buf, nil
-	case kArray:
+	case chtype.Array:
 		buf = append(buf, '[')
 		for i := 0; i < v.Len(); i++ {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
 			var err error
-			if buf, err = appendValue(buf, v.Index(i), t.elem, true, floats); err != nil {
+			if buf, err = appendValue(buf, v.Index(i), t.elem, true); err != nil {
 				return nil, err
 			}
 		}
 		return append(buf, ']'), nil
 	}
-	return nil, fmt.Errorf("unsupported type %s", t.text)
+	return nil, fmt.Errorf("unsupported type %s", t.Text)
 }
 
 // appendEscaped escapes as ClickHouse's TabSeparated output does: backslash,
@@ -168,8 +160,8 @@ func (t *table) parseRow(line []byte, row reflect.Value, scratch []byte) ([]byte
 
 // parseField parses one field into v.
 func parseField(f []byte, v reflect.Value, t *colType) error {
-	switch t.kind {
-	case kNullable:
+	switch t.Kind {
+	case chtype.Nullable:
 		if string(f) == `\N` {
 			v.Set(reflect.Zero(v.Type()))
 			return nil
@@ -180,7 +172,7 @@ func parseField(f []byte, v reflect.Value, t *colType) error {
 		}
 		v.Set(p)
 		return nil
-	case kString, kUUID, kEnum:
+	case chtype.String, chtype.UUID, chtype.Enum:
 		s, n, err := unescape(f, 0)
 		if err != nil {
 			return err
@@ -190,7 +182,7 @@ func parseField(f []byte, v reflect.Value, t *colType) error {
 		}
 		v.SetString(s)
 		return nil
-	case kArray:
+	case chtype.Array:
 		return parseArray(f, v, t.elem)
 	}
 	return parseScalar(string(f), v, t)
@@ -198,28 +190,28 @@ func parseField(f []byte, v reflect.Value, t *colType) error {
 
 // parseScalar parses a number, date or time.
 func parseScalar(s string, v reflect.Value, t *colType) error {
-	switch t.kind {
-	case kInt:
-		n, err := strconv.ParseInt(s, 10, t.bits)
+	switch t.Kind {
+	case chtype.Int:
+		n, err := strconv.ParseInt(s, 10, t.Bits)
 		if err != nil {
 			return err
 		}
 		v.SetInt(n)
-	case kUint:
-		n, err := strconv.ParseUint(s, 10, t.bits)
+	case chtype.Uint:
+		n, err := strconv.ParseUint(s, 10, t.Bits)
 		if err != nil {
 			return err
 		}
 		v.SetUint(n)
-	case kFloat:
-		f, err := strconv.ParseFloat(s, t.bits)
+	case chtype.Float:
+		f, err := strconv.ParseFloat(s, t.Bits)
 		if err != nil {
 			return err
 		}
 		v.SetFloat(f)
-	case kDate, kDateTime:
+	case chtype.Date, chtype.DateTime:
 		layout := time.DateTime
-		if t.kind == kDate {
+		if t.Kind == chtype.Date {
 			layout = time.DateOnly
 		}
 		tm, err := time.ParseInLocation(layout, s, time.UTC)
@@ -228,7 +220,7 @@ func parseScalar(s string, v reflect.Value, t *colType) error {
 		}
 		v.Set(reflect.ValueOf(tm))
 	default:
-		return fmt.Errorf("unsupported type %s", t.text)
+		return fmt.Errorf("unsupported type %s", t.Text)
 	}
 	return nil
 }
@@ -241,7 +233,7 @@ func parseArray(f []byte, v reflect.Value, elem *colType) error {
 	body := f[1 : len(f)-1]
 	s := reflect.MakeSlice(v.Type(), 0, 4)
 	ev := reflect.New(v.Type().Elem()).Elem()
-	quotedElem := elem.kind == kString || elem.kind == kUUID || elem.kind == kEnum || elem.kind == kDate || elem.kind == kDateTime
+	quotedElem := elem.Kind == chtype.String || elem.Kind == chtype.UUID || elem.Kind == chtype.Enum || elem.Kind == chtype.Date || elem.Kind == chtype.DateTime
 	for pos := 0; pos < len(body); {
 		var text string
 		if quotedElem {
@@ -264,8 +256,8 @@ func parseArray(f []byte, v reflect.Value, elem *colType) error {
 			text, pos = string(body[pos:end]), end
 		}
 		ev.SetZero()
-		switch elem.kind {
-		case kString, kUUID, kEnum:
+		switch elem.Kind {
+		case chtype.String, chtype.UUID, chtype.Enum:
 			ev.SetString(text)
 		default:
 			if err := parseScalar(text, ev, elem); err != nil {

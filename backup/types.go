@@ -4,135 +4,82 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
 )
 
-// kind is what a column type is, as far as copying it is concerned.
-type kind int
-
-const (
-	kString   kind = iota // String, FixedString(N): bytes, read with hex()
-	kUUID                 // read with toString(), written as text
-	kEnum                 // Enum8/Enum16: read with toString(), written by name
-	kInt                  // Int8…Int64
-	kUint                 // UInt8…UInt64
-	kFloat                // Float32, Float64 (finite only)
-	kDate                 // Date
-	kDateTime             // DateTime('UTC')
-	kNullable             // Nullable(T)
-	kArray                // Array(T)
-)
-
-// colType is a parsed ClickHouse column type.
+// colType is a column type as a backup handles it: chtype's reading,
+// limited to the types a backup carries (SupportedTypes).
 type colType struct {
-	text string
-	kind kind
-	bits int      // kInt, kUint, kFloat
-	elem *colType // kNullable, kArray
+	*chtype.Type
+	elem *colType // Nullable, Array
 }
 
-var (
-	intRe   = regexp.MustCompile(`^(U?)Int(8|16|32|64)$`)
-	fixedRe = regexp.MustCompile(`^FixedString\(\d+\)$`)
-	identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-)
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // SupportedTypes lists the column types a backup carries, for messages.
 const SupportedTypes = "String, FixedString(N), UUID, Enum8, Enum16, Int8…Int64, UInt8…UInt64, Float32, Float64, Date, DateTime('UTC'), Nullable(T) and Array(T) of those"
 
 // parseType parses a column type as system.columns shows it.
 func parseType(s string) (*colType, error) {
-	t, err := parseInner(strings.TrimSpace(s), 0)
+	t, err := chtype.Parse(s)
+	if err == nil {
+		err = supported(t, false)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("column type %s: %w (supported: %s)", s, err, SupportedTypes)
 	}
-	return t, nil
+	return wrap(t), nil
 }
 
-func parseInner(s string, depth int) (*colType, error) {
-	if depth > 3 {
-		return nil, fmt.Errorf("nested too deep")
-	}
-	if inner, ok := wrapped(s, "Nullable"); ok {
-		e, err := parseInner(inner, depth+1)
-		if err != nil {
-			return nil, err
+// supported checks that a backup carries t: one Nullable or Array at most,
+// around a scalar, and DateTime only in UTC (a DateTime in another time
+// zone would shift between engines).
+func supported(t *chtype.Type, inner bool) error {
+	switch t.Kind {
+	case chtype.Nullable, chtype.Array:
+		if inner {
+			return fmt.Errorf("%s inside Nullable or Array is not supported", t.Text)
 		}
-		if e.kind == kNullable || e.kind == kArray {
-			return nil, fmt.Errorf("Nullable(%s) is not supported", inner)
+		return supported(t.Elem, true)
+	case chtype.DateTime:
+		if t.Zone != "UTC" {
+			return fmt.Errorf("only DateTime('UTC') is supported: a DateTime in another time zone would shift between engines")
 		}
-		return &colType{text: s, kind: kNullable, elem: e}, nil
 	}
-	if inner, ok := wrapped(s, "Array"); ok {
-		e, err := parseInner(inner, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		if e.kind == kNullable || e.kind == kArray {
-			return nil, fmt.Errorf("Array(%s) is not supported", inner)
-		}
-		return &colType{text: s, kind: kArray, elem: e}, nil
-	}
-	switch {
-	case s == "String" || fixedRe.MatchString(s):
-		return &colType{text: s, kind: kString}, nil
-	case s == "UUID":
-		return &colType{text: s, kind: kUUID}, nil
-	case strings.HasPrefix(s, "Enum8(") || strings.HasPrefix(s, "Enum16("):
-		return &colType{text: s, kind: kEnum}, nil
-	case s == "Float32":
-		return &colType{text: s, kind: kFloat, bits: 32}, nil
-	case s == "Float64":
-		return &colType{text: s, kind: kFloat, bits: 64}, nil
-	case s == "Date":
-		return &colType{text: s, kind: kDate}, nil
-	case s == "DateTime('UTC')":
-		return &colType{text: s, kind: kDateTime}, nil
-	case s == "DateTime" || strings.HasPrefix(s, "DateTime("):
-		return nil, fmt.Errorf("only DateTime('UTC') is supported: a DateTime in another time zone would shift between engines")
-	}
-	if m := intRe.FindStringSubmatch(s); m != nil {
-		bits, _ := strconv.Atoi(m[2])
-		k := kInt
-		if m[1] == "U" {
-			k = kUint
-		}
-		return &colType{text: s, kind: k, bits: bits}, nil
-	}
-	return nil, fmt.Errorf("unsupported")
+	return nil
 }
 
-// wrapped reports whether s is name(inner).
-func wrapped(s, name string) (string, bool) {
-	if strings.HasPrefix(s, name+"(") && strings.HasSuffix(s, ")") {
-		return s[len(name)+1 : len(s)-1], true
+func wrap(t *chtype.Type) *colType {
+	c := &colType{Type: t}
+	if t.Elem != nil {
+		c.elem = wrap(t.Elem)
 	}
-	return "", false
+	return c
 }
 
 var timeType = reflect.TypeOf(time.Time{})
 
 // goType is the Go type a column is read into and inserted from.
 func (t *colType) goType() reflect.Type {
-	switch t.kind {
-	case kString, kUUID, kEnum:
+	switch t.Kind {
+	case chtype.String, chtype.UUID, chtype.Enum:
 		return reflect.TypeOf("")
-	case kInt:
-		return [...]reflect.Type{8: reflect.TypeOf(int8(0)), 16: reflect.TypeOf(int16(0)), 32: reflect.TypeOf(int32(0)), 64: reflect.TypeOf(int64(0))}[t.bits]
-	case kUint:
-		return [...]reflect.Type{8: reflect.TypeOf(uint8(0)), 16: reflect.TypeOf(uint16(0)), 32: reflect.TypeOf(uint32(0)), 64: reflect.TypeOf(uint64(0))}[t.bits]
-	case kFloat:
-		if t.bits == 32 {
+	case chtype.Int:
+		return [...]reflect.Type{8: reflect.TypeOf(int8(0)), 16: reflect.TypeOf(int16(0)), 32: reflect.TypeOf(int32(0)), 64: reflect.TypeOf(int64(0))}[t.Bits]
+	case chtype.Uint:
+		return [...]reflect.Type{8: reflect.TypeOf(uint8(0)), 16: reflect.TypeOf(uint16(0)), 32: reflect.TypeOf(uint32(0)), 64: reflect.TypeOf(uint64(0))}[t.Bits]
+	case chtype.Float:
+		if t.Bits == 32 {
 			return reflect.TypeOf(float32(0))
 		}
 		return reflect.TypeOf(float64(0))
-	case kDate, kDateTime:
+	case chtype.Date, chtype.DateTime:
 		return timeType
-	case kNullable:
+	case chtype.Nullable:
 		return reflect.PointerTo(t.elem.goType())
-	case kArray:
+	case chtype.Array:
 		return reflect.SliceOf(t.elem.goType())
 	}
 	panic("backup: unknown kind")
@@ -142,18 +89,18 @@ func (t *colType) goType() reflect.Type {
 // engines exactly: bytes as hex (chDB returns JSON, whose strings cannot
 // carry arbitrary bytes), UUIDs and enums as text.
 func (t *colType) selectExpr(col string) string {
-	switch t.kind {
-	case kString:
+	switch t.Kind {
+	case chtype.String:
 		return "hex(" + col + ")"
-	case kUUID, kEnum:
+	case chtype.UUID, chtype.Enum:
 		return "toString(" + col + ")"
-	case kNullable:
+	case chtype.Nullable:
 		return t.elem.selectExpr(col)
-	case kArray:
-		switch t.elem.kind {
-		case kString:
+	case chtype.Array:
+		switch t.elem.Kind {
+		case chtype.String:
 			return "arrayMap(x -> hex(x), " + col + ")"
-		case kUUID, kEnum:
+		case chtype.UUID, chtype.Enum:
 			return "arrayMap(x -> toString(x), " + col + ")"
 		}
 	}
@@ -163,23 +110,23 @@ func (t *colType) selectExpr(col string) string {
 // fix turns a value as selected into the value as stored: hex decoded,
 // times in UTC.
 func (t *colType) fix(v reflect.Value) error {
-	switch t.kind {
-	case kString:
+	switch t.Kind {
+	case chtype.String:
 		b, err := unhex(v.String())
 		if err != nil {
 			return err
 		}
 		v.SetString(b)
-	case kDate:
+	case chtype.Date:
 		d := v.Interface().(time.Time)
 		v.Set(reflect.ValueOf(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)))
-	case kDateTime:
+	case chtype.DateTime:
 		v.Set(reflect.ValueOf(v.Interface().(time.Time).UTC()))
-	case kNullable:
+	case chtype.Nullable:
 		if !v.IsNil() {
 			return t.elem.fix(v.Elem())
 		}
-	case kArray:
+	case chtype.Array:
 		for i := 0; i < v.Len(); i++ {
 			if err := t.elem.fix(v.Index(i)); err != nil {
 				return err
@@ -220,8 +167,8 @@ func hexVal(c byte) (byte, bool) {
 
 // keyable reports whether a column can page a table: an ordered scalar.
 func (t *colType) keyable() bool {
-	switch t.kind {
-	case kString, kInt, kUint, kUUID, kEnum, kDate, kDateTime:
+	switch t.Kind {
+	case chtype.String, chtype.Int, chtype.Uint, chtype.UUID, chtype.Enum, chtype.Date, chtype.DateTime:
 		return true
 	}
 	return false
@@ -229,19 +176,19 @@ func (t *colType) keyable() bool {
 
 // hasFloat reports whether non-finite floats must be checked for.
 func (t *colType) hasFloat() bool {
-	return t.kind == kFloat || (t.elem != nil && t.elem.kind == kFloat)
+	return t.Kind == chtype.Float || (t.elem != nil && t.elem.Kind == chtype.Float)
 }
 
 // sizeExpr estimates a column's bytes in a row, for page sizes.
 func (t *colType) sizeExpr(col string) string {
 	switch {
-	case t.kind == kString:
+	case t.Kind == chtype.String:
 		return "length(" + col + ")"
-	case t.kind == kNullable && t.elem.kind == kString:
+	case t.Kind == chtype.Nullable && t.elem.Kind == chtype.String:
 		return "length(ifNull(" + col + ", ''))"
-	case t.kind == kArray && t.elem.kind == kString:
+	case t.Kind == chtype.Array && t.elem.Kind == chtype.String:
 		return "length(arrayStringConcat(" + col + "))"
-	case t.kind == kArray:
+	case t.Kind == chtype.Array:
 		return "length(" + col + ") * 8"
 	}
 	return ""
@@ -249,12 +196,12 @@ func (t *colType) sizeExpr(col string) string {
 
 // nonFiniteExpr is true for a row holding NaN or ±Inf in col.
 func (t *colType) nonFiniteExpr(col string) string {
-	switch t.kind {
-	case kFloat:
+	switch t.Kind {
+	case chtype.Float:
 		return "NOT isFinite(" + col + ")"
-	case kNullable:
+	case chtype.Nullable:
 		return "NOT isFinite(ifNull(" + col + ", 0))"
-	case kArray:
+	case chtype.Array:
 		return "arrayExists(x -> NOT isFinite(x), " + col + ")"
 	}
 	return ""

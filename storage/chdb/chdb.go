@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -46,8 +45,6 @@ var (
 	open      *engine // at most one path per process
 )
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // DB is a database inside a chDB data path.
 type DB struct {
 	e        *engine
@@ -60,7 +57,7 @@ type DB struct {
 // in it. A second Open of the same path shares the connection; a different
 // path fails until every DB on the first is closed.
 func Open(ctx context.Context, path, database string) (*DB, error) {
-	if !identRe.MatchString(database) {
+	if !row.IsIdent(database) {
 		return nil, fmt.Errorf("chdb: invalid database name %q", database)
 	}
 	abs, err := filepath.Abs(path)
@@ -181,10 +178,7 @@ func (db *DB) Select(ctx context.Context, dest any, query string, args ...any) e
 // Insert writes rows into table as one INSERT … FROM INFILE in RowBinary
 // (see rowbinary.go). The temporary file is removed afterwards.
 func (db *DB) Insert(ctx context.Context, table string, rows any) error {
-	if !identRe.MatchString(table) {
-		return fmt.Errorf("chdb: invalid table name %q", table)
-	}
-	rv, st, err := row.SliceOf(rows)
+	rv, st, err := row.ForInsert(table, rows)
 	if err != nil || rv.Len() == 0 {
 		return err
 	}

@@ -8,7 +8,6 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -37,8 +36,6 @@ type DB struct {
 	database string
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // Open connects to the server named by dsn
 // (clickhouse://USER:PASS@HOST:9000/DATABASE) and creates the database if it
 // does not exist. database, when not empty, overrides the DSN's.
@@ -53,7 +50,7 @@ func Open(ctx context.Context, dsn, database string, pool Pool) (*DB, error) {
 	if database == "" {
 		database = "default"
 	}
-	if !identRe.MatchString(database) {
+	if !row.IsIdent(database) {
 		return nil, fmt.Errorf("clickhouse: invalid database name %q", database)
 	}
 	if !strings.Contains(dsn, "dial_timeout") {
@@ -121,10 +118,7 @@ func (db *DB) Select(ctx context.Context, dest any, query string, args ...any) e
 // Insert sends rows as one batch with an explicit column list (ClickHouse
 // 18.16 needs it).
 func (db *DB) Insert(ctx context.Context, table string, rows any) error {
-	if !identRe.MatchString(table) {
-		return fmt.Errorf("clickhouse: invalid table name %q", table)
-	}
-	rv, st, err := row.SliceOf(rows)
+	rv, st, err := row.ForInsert(table, rows)
 	if err != nil || rv.Len() == 0 {
 		return err
 	}
