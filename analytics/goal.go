@@ -3,6 +3,8 @@ package analytics
 import (
 	"fmt"
 	"math"
+
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Goal is an emission goal: reduce emissions by ReductionPct per cent from
@@ -178,9 +180,9 @@ func (t GoalTracking) verdict() string {
 // per cent from 10 % up, one decimal below that ("12 %", "8,5 %").
 func verdictPercent(p float64) string {
 	if p >= 10 {
-		return FormatPercent(p, 0)
+		return swedish.Percent(p, 0)
 	}
-	return FormatPercent(p, 1)
+	return swedish.Percent(p, 1)
 }
 
 func ptr(v float64) *float64 { return &v }

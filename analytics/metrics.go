@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"strconv"
+
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // ChangeBaseYears are the base years of the "change since" metrics.
@@ -414,7 +416,7 @@ func FormatMetric(metric string, v *float64) string {
 	if metric == MetricNetZeroYear {
 		return FormatYear(*v)
 	}
-	return FormatNumber(*v, info.Decimals)
+	return swedish.Number(*v, info.Decimals)
 }
 
 // FormatYear writes a fractional year as a whole year without digit

@@ -53,7 +53,7 @@ import (
 	"time"
 	_ "time/tzdata" // deadlines are in Swedish time whatever the host has
 
-	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Status of one obligation. The values are what people see.
@@ -68,8 +68,11 @@ const (
 	Late      Status = "försenat"     // met, but after the deadline
 )
 
-// Statuses lists every status, in the order of a summary.
-var Statuses = []Status{Fulfilled, Partial, Late, Missing, NotDue}
+// statuses lists every status, in the order of a summary.
+var statuses = []Status{Fulfilled, Partial, Late, Missing, NotDue}
+
+// Statuses returns every status, in the order of a summary.
+func Statuses() []Status { return slices.Clone(statuses) }
 
 // ParseStatus reads a status, forgiving case, surrounding space and "_" or
 // "-" for the space, and "o" for "ö".
@@ -94,8 +97,11 @@ const (
 	Reporting Obligation = "reporting"
 )
 
-// Obligations lists the obligations in the association's order.
-var Obligations = []Obligation{Inventory, Goals, Plan, Reporting}
+// obligations lists the obligations in the association's order.
+var obligations = []Obligation{Inventory, Goals, Plan, Reporting}
+
+// Obligations returns the obligations in the association's order.
+func Obligations() []Obligation { return slices.Clone(obligations) }
 
 // Title is the obligation's Swedish name.
 func (o Obligation) Title() string {
@@ -283,7 +289,7 @@ func looseStatus(s string) string {
 // the value has one: "50 %", "12,5 %".
 func formatPct(v float64) string {
 	if v == float64(int64(v)) {
-		return analytics.FormatPercent(v, 0)
+		return swedish.Percent(v, 0)
 	}
-	return analytics.FormatPercent(v, 1)
+	return swedish.Percent(v, 1)
 }

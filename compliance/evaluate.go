@@ -8,6 +8,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // The rules, as small functions over one member's facts. Each returns the
@@ -68,7 +69,7 @@ func (c evalContext) withGrace(r Result, graceYears int) Result {
 		who = "regionen"
 	}
 	r.Explanation = fmt.Sprintf("Som ny medlem sedan %s har %s till %s på sig (%s år efter inträdet), så kravet har inte förfallit. Det som behövs: %s",
-		day(c.member.Joined), who, day(due), swedishCount(graceYears), r.Explanation)
+		day(c.member.Joined), who, day(due), swedish.Count(graceYears), r.Explanation)
 	return r
 }
 
@@ -98,7 +99,7 @@ func (c evalContext) inventory(f *memberFacts) Result {
 	case chosen != nil:
 		note := fmt.Sprintf("Utsläpp %d: alla nio huvudsektorer", chosen.Year)
 		if chosen.KeySectors > 0 {
-			note += fmt.Sprintf(" (%s med notationsnyckel och kommentar)", swedishCount(chosen.KeySectors))
+			note += fmt.Sprintf(" (%s med notationsnyckel och kommentar)", swedish.Count(chosen.KeySectors))
 		}
 		r.Evidence = append(r.Evidence, c.evidence(chosen.Submission, chosen.Sheet, chosen.Rows, chosen.Year, note+"."))
 	case latest.Year < minYear:
@@ -115,10 +116,10 @@ func (c evalContext) inventory(f *memberFacts) Result {
 			}
 		}
 		problems = append(problems, fmt.Sprintf("inventeringen för %d saknar %s av de nio huvudsektorerna (%s)",
-			y.Year, swedishCount(len(missing)), swedishList(missing)))
+			y.Year, swedish.Count(len(missing)), swedish.List(missing)))
 		fixes = append(fixes, "Fyll i värden för dem i bladet Utsläpp, eller en notationsnyckel (NO, IE, NE, C) med en förklaring i Kommentar.")
 		r.Evidence = append(r.Evidence, c.evidence(y.Submission, y.Sheet, y.Rows, y.Year,
-			fmt.Sprintf("Utsläpp %d: %s av nio huvudsektorer.", y.Year, swedishCount(len(kr.MainSectors)-len(missing)))))
+			fmt.Sprintf("Utsläpp %d: %s av nio huvudsektorer.", y.Year, swedish.Count(len(kr.MainSectors)-len(missing)))))
 	}
 
 	// Gaps in the window ending at the latest year reported.
@@ -136,7 +137,7 @@ func (c evalContext) inventory(f *memberFacts) Result {
 	}
 	if len(gaps) > 0 {
 		problems = append(problems, fmt.Sprintf("inventering saknas för %s, inom de senaste %s åren (%d–%d)",
-			swedishList(gaps), swedishCount(w), latest.Year-w+1, latest.Year))
+			swedish.List(gaps), swedish.Count(w), latest.Year-w+1, latest.Year))
 		fixes = append(fixes, "Rapportera utsläppen även för de åren (eller en notationsnyckel med förklaring).")
 	}
 
@@ -144,13 +145,13 @@ func (c evalContext) inventory(f *memberFacts) Result {
 		r.Status = Fulfilled
 		r.Explanation = fmt.Sprintf("Inventeringen för %d täcker alla nio huvudsektorer", chosen.Year)
 		if chosen.KeySectors > 0 {
-			r.Explanation += fmt.Sprintf(" (%s med notationsnyckel och förklaring)", swedishCount(chosen.KeySectors))
+			r.Explanation += fmt.Sprintf(" (%s med notationsnyckel och förklaring)", swedish.Count(chosen.KeySectors))
 		}
 		r.Explanation += fmt.Sprintf(", och inget år saknas %d–%d.", from, latest.Year)
 		return r
 	}
 	r.Status = Partial
-	r.Explanation = capitalise(swedishList(problems)) + ". " + strings.Join(fixes, " ")
+	r.Explanation = capitalise(swedish.List(problems)) + ". " + strings.Join(fixes, " ")
 	return r
 }
 
@@ -163,7 +164,7 @@ func (c evalContext) goalProblems(g goalFact) []goalProblem {
 	rules := c.rules.Goals
 	if !contains(rules.GoalTypes, g.Type) {
 		ps = append(ps, goalProblem{fmt.Sprintf("måltypen %q räknas inte", g.Type),
-			fmt.Sprintf("Målet ska vara av typen %s.", swedishOr(rules.GoalTypes))})
+			fmt.Sprintf("Målet ska vara av typen %s.", swedish.Or(rules.GoalTypes))})
 	}
 	if g.BaseYear == 0 {
 		ps = append(ps, goalProblem{"basår saknas", "Fyll i Basår."})
@@ -269,7 +270,7 @@ func (c evalContext) goals(f *memberFacts) Result {
 		g := r.Evidence[0]
 		r.Explanation = "Det finns ett politiskt beslutat mål för de totala utsläppen. " + g.Note
 		if len(r.Evidence) > 1 {
-			r.Explanation += fmt.Sprintf(" (%s mål uppfyller kraven.)", capitalise(swedishCount(len(r.Evidence))))
+			r.Explanation += fmt.Sprintf(" (%s mål uppfyller kraven.)", capitalise(swedish.Count(len(r.Evidence))))
 		}
 		return r
 	}
@@ -282,7 +283,7 @@ func (c evalContext) goals(f *memberFacts) Result {
 			}
 		}
 		r.Explanation = fmt.Sprintf("Det finns bara mål för enskilda sektorer (%s), inget för de totala territoriella utsläppen. Lägg till ett mål där Sektor lämnas tom, med basår, målår %d eller senare och minskning, beslutat av t.ex. kommunfullmäktige.",
-			swedishList(sectors), c.year)
+			swedish.List(sectors), c.year)
 		for _, g := range f.goals {
 			r.Evidence = append(r.Evidence, c.evidence(g.Submission, g.Sheet, []int{int(g.Row)}, 0, fmt.Sprintf("Mål %s gäller sektorn %s.", goalLabel(g), g.Sector)))
 		}
@@ -293,7 +294,7 @@ func (c evalContext) goals(f *memberFacts) Result {
 		whats[i], fixes[i] = p.what, p.fix
 	}
 	r.Explanation = fmt.Sprintf("Målet %s i bladet %s, rad %d, räknas inte: %s. %s", goalLabel(*best), best.Sheet, best.Row,
-		swedishList(whats), strings.Join(fixes, " "))
+		swedish.List(whats), strings.Join(fixes, " "))
 	r.Evidence = append(r.Evidence, c.evidence(best.Submission, best.Sheet, []int{int(best.Row)}, 0,
 		fmt.Sprintf("Mål %s: %s till %d från %d.", goalLabel(*best), goalReduction(*best), best.TargetYear, best.BaseYear)))
 	return r
@@ -328,11 +329,11 @@ func (c evalContext) plan(f *memberFacts) Result {
 	for _, n := range counts {
 		total += n
 	}
-	activeWords := strings.ToLower(swedishOr(rules.ActiveStatuses))
+	activeWords := strings.ToLower(swedish.Or(rules.ActiveStatuses))
 	if len(f.plans) == 0 && total == 0 {
 		r.Status = Missing
 		r.Explanation = fmt.Sprintf("Ingen handlingsplan och inga åtgärder är inrapporterade. Rapportera en antagen handlingsplan som gäller %d i bladet Handlingsplan och minst %s åtgärd med status %s i bladet Åtgärder.",
-			c.year, swedishCount(rules.MinActiveMeasures), swedishOr(rules.ActiveStatuses))
+			c.year, swedish.Count(rules.MinActiveMeasures), swedish.Or(rules.ActiveStatuses))
 		return r
 	}
 	var problems, fixes []string
@@ -369,37 +370,37 @@ func (c evalContext) plan(f *memberFacts) Result {
 	for _, m := range f.measures {
 		if contains(rules.ActiveStatuses, m.Status) {
 			r.Evidence = append(r.Evidence, c.evidence(m.Submission, m.Sheet, ints(m.Rows), 0,
-				fmt.Sprintf("%s %s.", capitalise(swedishCount(int(m.N))), measureWord(int(m.N), m.Status))))
+				fmt.Sprintf("%s %s.", capitalise(swedish.Count(int(m.N))), measureWord(int(m.N), m.Status))))
 		}
 	}
 	if active < rules.MinActiveMeasures {
 		var others []string
 		for _, s := range kr.MeasureStatuses {
 			if n := counts[s]; n > 0 && !contains(rules.ActiveStatuses, s) {
-				others = append(others, fmt.Sprintf("%s %s", swedishCount(n), strings.ToLower(statusPlural(s, n))))
+				others = append(others, fmt.Sprintf("%s %s", swedish.Count(n), strings.ToLower(statusPlural(s, n))))
 			}
 		}
 		what := fmt.Sprintf("ingen åtgärd är %s", activeWords)
 		if active > 0 {
-			what = fmt.Sprintf("bara %s åtgärd%s är %s, men minst %s krävs", swedishCount(active), plural(active, "", "er"), activeWords, swedishCount(rules.MinActiveMeasures))
+			what = fmt.Sprintf("bara %s åtgärd%s är %s, men minst %s krävs", swedish.Count(active), plural(active, "", "er"), activeWords, swedish.Count(rules.MinActiveMeasures))
 		}
 		if total == 0 {
 			what = "inga åtgärder är inrapporterade"
 		} else if len(others) > 0 {
-			what += " (" + swedishList(others) + ")"
+			what += " (" + swedish.List(others) + ")"
 		}
 		problems = append(problems, what)
-		fixes = append(fixes, fmt.Sprintf("Rapportera minst %s åtgärd med status %s i bladet Åtgärder.", swedishCount(rules.MinActiveMeasures), swedishOr(rules.ActiveStatuses)))
+		fixes = append(fixes, fmt.Sprintf("Rapportera minst %s åtgärd med status %s i bladet Åtgärder.", swedish.Count(rules.MinActiveMeasures), swedish.Or(rules.ActiveStatuses)))
 	}
 	if len(problems) == 0 {
 		r.Status = Fulfilled
 		p := valid[0]
 		r.Explanation = fmt.Sprintf("Handlingsplanen %q är antagen %s och gäller %s; %s åtgärd%s är %s.", p.Name, dayPtr(p.Adopted), validity(p),
-			swedishCount(active), plural(active, "", "er"), activeWords)
+			swedish.Count(active), plural(active, "", "er"), activeWords)
 		return r
 	}
 	r.Status = Partial
-	r.Explanation = capitalise(swedishList(problems)) + ". " + strings.Join(fixes, " ")
+	r.Explanation = capitalise(swedish.List(problems)) + ". " + strings.Join(fixes, " ")
 	return r
 }
 
@@ -471,7 +472,7 @@ func (c evalContext) reporting(f *memberFacts) Result {
 			fmt.Sprintf("Första godkända inlämningen för %d, %s.", c.year, moment(rep.FirstAt))))
 		if rep.LastID != rep.FirstID {
 			r.Evidence = append(r.Evidence, c.evidence(rep.LastID, "", nil, c.year,
-				fmt.Sprintf("Senaste godkända inlämningen för %d, %s (%s godkända inlämningar).", c.year, moment(rep.LastAt), swedishCount(int(rep.Accepted)))))
+				fmt.Sprintf("Senaste godkända inlämningen för %d, %s (%s godkända inlämningar).", c.year, moment(rep.LastAt), swedish.Count(int(rep.Accepted)))))
 		}
 		if rep.FirstAt.Before(end) || !required {
 			r.Status = Fulfilled
@@ -508,35 +509,6 @@ func (c evalContext) reporting(f *memberFacts) Result {
 }
 
 // Swedish words and lists.
-
-var smallNumbers = []string{"noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"}
-
-// swedishCount writes small counts as words ("två"), larger as digits.
-func swedishCount(n int) string {
-	if n >= 0 && n < len(smallNumbers) {
-		return smallNumbers[n]
-	}
-	return fmt.Sprint(n)
-}
-
-// swedishList joins "a", "a och b", "a, b och c".
-func swedishList(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " och " + items[len(items)-1]
-}
-
-// swedishOr joins "a", "a eller b", "a, b eller c".
-func swedishOr(items []string) string {
-	if len(items) < 2 {
-		return swedishList(items)
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " eller " + items[len(items)-1]
-}
 
 func plural(n int, one, many string) string {
 	if n == 1 {

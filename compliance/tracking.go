@@ -11,6 +11,7 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Sources of a tracked value.
@@ -281,14 +282,14 @@ func trackSummary(t GoalTrack, tr analytics.GoalTracking, release string) string
 	}
 	unit := " " + t.Unit
 	fmt.Fprintf(&b, " %d: %s%s mot den raka vägens %s%s.", tr.LatestYear,
-		analytics.FormatNumber(tr.LatestTonnes, decimals), unit, analytics.FormatNumber(tr.PathTonnes, decimals), unit)
+		swedish.Number(tr.LatestTonnes, decimals), unit, swedish.Number(tr.PathTonnes, decimals), unit)
 	if tr.RequiredRatePct != nil {
 		fmt.Fprintf(&b, " För att nå målet (%s%s %d) %s per år från %d.",
-			analytics.FormatNumber(tr.TargetTonnes, decimals), unit, t.TargetYear, required(*tr.RequiredRatePct), tr.LatestYear)
+			swedish.Number(tr.TargetTonnes, decimals), unit, t.TargetYear, required(*tr.RequiredRatePct), tr.LatestYear)
 	} else if tr.RequiredTonnesPerYear != nil {
 		fmt.Fprintf(&b, " För att nå målet (%s%s %d) behöver utsläppen minska med %s%s per år från %d.",
-			analytics.FormatNumber(tr.TargetTonnes, decimals), unit, t.TargetYear,
-			analytics.FormatNumber(math.Abs(*tr.RequiredTonnesPerYear), decimals), unit, tr.LatestYear)
+			swedish.Number(tr.TargetTonnes, decimals), unit, t.TargetYear,
+			swedish.Number(math.Abs(*tr.RequiredTonnesPerYear), decimals), unit, tr.LatestYear)
 	}
 	if tr.RateSinceBasePct != nil {
 		fmt.Fprintf(&b, " Sedan basåret %d har de %s per år", t.BaseYear, changed(*tr.RateSinceBasePct))
@@ -305,17 +306,17 @@ func trackSummary(t GoalTrack, tr analytics.GoalTracking, release string) string
 // med högst 1,0 %".
 func required(pct float64) string {
 	if pct <= 0 {
-		return "behöver utsläppen minska med " + analytics.FormatPercent(-pct, 1)
+		return "behöver utsläppen minska med " + swedish.Percent(-pct, 1)
 	}
-	return "får utsläppen öka med högst " + analytics.FormatPercent(pct, 1)
+	return "får utsläppen öka med högst " + swedish.Percent(pct, 1)
 }
 
 // changed says "minskat med 2,1 %" or "ökat med 0,5 %".
 func changed(pct float64) string {
 	if pct <= 0 {
-		return "minskat med " + analytics.FormatPercent(-pct, 1)
+		return "minskat med " + swedish.Percent(-pct, 1)
 	}
-	return "ökat med " + analytics.FormatPercent(pct, 1)
+	return "ökat med " + swedish.Percent(pct, 1)
 }
 
 func sourceName(source, release string) string {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 // Sheet names of the board's workbook.
@@ -130,7 +132,7 @@ func (x *xlsxWriter) set(sheet string, col, row int, v any, style int) {
 	}
 	switch s := v.(type) {
 	case string:
-		err = x.f.SetCellStr(sheet, cell, SafeCellText(s))
+		err = x.f.SetCellStr(sheet, cell, workbook.SafeText(s))
 	case Status:
 		err = x.f.SetCellStr(sheet, cell, string(s))
 	default:
@@ -389,18 +391,4 @@ func rowList(rows []int) string {
 		i = j + 1
 	}
 	return strings.Join(parts, ", ")
-}
-
-// SafeCellText neutralises text that a spreadsheet program could take for a
-// formula (starting with =, +, -, @, or a tab or carriage return) by
-// prefixing an apostrophe.
-func SafeCellText(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

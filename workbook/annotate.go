@@ -228,7 +228,7 @@ func (a *annotator) summary(items klimatrapport.Items) error {
 			if v == "" {
 				continue
 			}
-			if err := f.SetCellStr(s, cellName(j+1, row), v); err != nil {
+			if err := f.SetCellStr(s, cellName(j+1, row), SafeText(v)); err != nil {
 				return err
 			}
 		}

@@ -91,8 +91,10 @@ func TestAnnotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The annotated file still parses to the same report.
-	if _, items2, err := parseBytes(out.Bytes()); err != nil || len(items2) != 1 {
-		t.Errorf("annotated file: %v %v", err, items2)
+	if p, err := parseBytes(out.Bytes()); err != nil {
+		t.Errorf("annotated file: %v", err)
+	} else if len(p.Items) != 1 {
+		t.Errorf("annotated file: %v", p.Items)
 	}
 	// A file that is not a workbook is refused.
 	if err := Annotate(bytes.NewReader([]byte("%PDF-1.4")), 8, items, &again); FileProblem(err) != ProblemPDF {

@@ -459,7 +459,7 @@ func TestCorpus(t *testing.T) {
 			// Each case must show what it is named after.
 			checkCaseShowsRule(t, c.name, g)
 			// Parse and Ingest agree.
-			rep, items, err := Parse(bytes.NewReader(b), int64(len(b)), c.lim)
+			parsed, err := Parse(bytes.NewReader(b), int64(len(b)), c.lim)
 			if (err != nil) != (g.Error != nil) {
 				t.Fatalf("Parse error %v, Ingest error %v", err, g.Error)
 			}
@@ -468,7 +468,7 @@ func TestCorpus(t *testing.T) {
 				if ctx.Today.IsZero() && ctx.KnownCode == nil {
 					ctx = stdCtx
 				}
-				v := Validate(rep, items, ctx)
+				v := Validate(parsed, ctx)
 				if a, b := mustJSON(t, v), mustJSON(t, g.Items); a != b {
 					t.Errorf("Parse+Validate differs from Ingest:\n%s\n%s", a, b)
 				}

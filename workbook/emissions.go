@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // colLetters caches column names for the columns a sheet may have.
@@ -169,7 +170,7 @@ func (p *parser) value(sheet string, col, row int, raw string, v klimatrapport.I
 	if x < 0 {
 		p.items.errorf(CodeNegative, sheet, cell,
 			"Utsläppet %s i %s är negativt. Utsläpp rapporteras som tal från 0 och uppåt; rätta värdet (upptag från mark och skog ingår inte i rapporten).",
-			formatNumber(x), cell)
+			swedish.Plain(x), cell)
 	}
 	return p.emit(v, x, true)
 }
@@ -548,7 +549,7 @@ func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 		if math.Abs(sum-t.value) > sumTolerance(t.value) {
 			p.items.warnf(CodeSumMismatch, s.Name, t.cell,
 				"Kommunens totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
-				y, formatNumber(t.value), formatNumber(sum), formatNumber(sum-t.value))
+				y, swedish.Plain(t.value), swedish.Plain(sum), swedish.Plain(sum-t.value))
 		}
 	}
 	return true, nil

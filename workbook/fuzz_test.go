@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := Limits{Timeout: 20 * time.Second, MaxRows: 20000, UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 8 << 20}
-		rep, items, err := Parse(bytes.NewReader(b), int64(len(b)), lim)
+		parsed, err := Parse(bytes.NewReader(b), int64(len(b)), lim)
 		if err != nil {
 			var e *klimatrapport.Error
 			if !errors.As(err, &e) || (e.Kind != klimatrapport.Invalid && e.Kind != klimatrapport.TooLarge) || e.Message == "" {
@@ -42,7 +42,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		all := Validate(rep, items, ValidationContext{UploaderCode: "1281", Today: date(2025, 1, 1), KnownCode: knownCodes,
+		all := Validate(parsed, ValidationContext{UploaderCode: "1281", Today: date(2025, 1, 1), KnownCode: knownCodes,
 			SMHI: func(string, int, string) (float64, bool) { return 100, true }})
 		for _, it := range all {
 			if it.Message == "" || it.Code == "" || (it.Severity != klimatrapport.SeverityError && it.Severity != klimatrapport.SeverityWarning) {
@@ -109,14 +109,14 @@ func FuzzParseSheet(f *testing.F) {
 	f.Fuzz(func(t *testing.T, sheet []byte) {
 		b := minimalXLSX([2]string{"Uppgifter", fuzzDetailsSheet}, [2]string{"Utsläpp", string(sheet)})
 		lim := Limits{Timeout: 20 * time.Second, MaxRows: 20000}
-		rep, items, err := Parse(bytes.NewReader(b), int64(len(b)), lim)
+		parsed, err := Parse(bytes.NewReader(b), int64(len(b)), lim)
 		if err != nil {
 			if p := FileProblem(err); p == ProblemInternal || p == "" {
 				t.Fatalf("parser panicked or gave no problem code: %v", err)
 			}
 			return
 		}
-		for _, it := range Validate(rep, items, ValidationContext{Today: date(2025, 1, 1)}) {
+		for _, it := range Validate(parsed, ValidationContext{Today: date(2025, 1, 1)}) {
 			if it.Message == "" || it.Code == "" {
 				t.Fatalf("bad item %+v", it)
 			}

@@ -68,7 +68,7 @@ func templateBytes(t testing.TB, opts TemplateOptions) []byte {
 	return buf.Bytes()
 }
 
-func parseBytes(b []byte) (*klimatrapport.Report, klimatrapport.Items, error) {
+func parseBytes(b []byte) (*Parsed, error) {
 	return Parse(bytes.NewReader(b), int64(len(b)), Limits{})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Item codes. They are stable: clients and golden files rely on them.
@@ -128,7 +129,7 @@ func (c *collector) result() klimatrapport.Items {
 		}
 		out = append(out, klimatrapport.Item{Severity: sev, Code: CodeMoreItems, Message: fmt.Sprintf(
 			"Ytterligare %s %s av samma slag (%s) visas inte. Rätta de som visas ovan och ladda upp filen igen.",
-			formatNumber(float64(n)), kind, code)})
+			swedish.Plain(float64(n)), kind, code)})
 	}
 	return out
 }

@@ -40,14 +40,15 @@ func mustJSON(t testing.TB, v any) string {
 func TestRoundTripPrefill(t *testing.T) {
 	want := sampleReport()
 	b := templateBytes(t, TemplateOptions{Year: 2024, Prefill: want})
-	got, items, err := parseBytes(b)
+	parsed, err := parseBytes(b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got, items := parsed.Report, parsed.Items
 	if len(items) != 0 {
 		t.Fatalf("items: %s", mustJSON(t, items))
 	}
-	if v := Validate(got, items, ValidationContext{UploaderCode: "1281"}); v.HasErrors() {
+	if v := Validate(parsed, ValidationContext{UploaderCode: "1281"}); v.HasErrors() {
 		t.Fatalf("validation: %s", mustJSON(t, v))
 	}
 	stripPlaces(got)
@@ -116,10 +117,11 @@ func TestRoundTripFilled(t *testing.T) {
 	set(SheetMeasures, "G2", 1200.5)
 	b = workbookBytes(t, f)
 
-	got, items, err := parseBytes(b)
+	parsed, err := parseBytes(b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got, items := parsed.Report, parsed.Items
 	if len(items) != 0 {
 		t.Fatalf("items: %s", mustJSON(t, items))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/richardlehane/mscfb"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 const (
@@ -20,9 +21,9 @@ const (
 
 func megabytes(n int64) string {
 	if n < 1<<20 {
-		return formatNumber(math.Ceil(float64(n)/1024)) + " kB"
+		return swedish.Plain(math.Ceil(float64(n)/1024)) + " kB"
 	}
-	return formatNumber(math.Round(float64(n)/(1<<20)*10)/10) + " MB"
+	return swedish.Plain(math.Round(float64(n)/(1<<20)*10)/10) + " MB"
 }
 
 // sniff decides, before excelize sees the file, whether it is an xlsx zip we

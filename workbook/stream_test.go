@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 type recordSink struct {
@@ -45,9 +46,9 @@ var errSinkFull = errors.New("sink full")
 func TestParseStreamBatches(t *testing.T) {
 	// 250 distinct (sector, subsector, gas) keys.
 	var rows [][]any
-	for _, s := range klimatrapport.MainSectors {
-		for _, sub := range append([]string{""}, Subsectors[s]...) {
-			for _, g := range append([]string{""}, klimatrapport.Gases...) {
+	for _, s := range klimatrapport.MainSectors() {
+		for _, sub := range append([]string{""}, klimatrapport.Subsectors(s)...) {
+			for _, g := range append([]string{""}, klimatrapport.Gases()...) {
 				if len(rows) < 250 {
 					rows = append(rows, []any{2020, s, sub, g, float64(len(rows)), "", ""})
 				}
@@ -56,18 +57,18 @@ func TestParseStreamBatches(t *testing.T) {
 	}
 	b := longWorkbook(t, rows)
 	s := &recordSink{}
-	items, err := ParseStream(bytes.NewReader(b), int64(len(b)), Limits{BatchSize: 100}, s)
+	streamed, err := ParseStream(bytes.NewReader(b), int64(len(b)), Limits{BatchSize: 100}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if mustJSON(t, s.batches) != "[\n  100,\n  100,\n  50\n]" {
 		t.Errorf("batches %v", s.batches)
 	}
-	rep, items2, err := Parse(bytes.NewReader(b), int64(len(b)), Limits{})
+	whole, err := Parse(bytes.NewReader(b), int64(len(b)), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mustJSON(t, rep.Inventory) != mustJSON(t, s.values) || mustJSON(t, items) != mustJSON(t, items2) {
+	if mustJSON(t, whole.Report.Inventory) != mustJSON(t, s.values) || mustJSON(t, streamed.Items) != mustJSON(t, whole.Items) {
 		t.Error("Parse and ParseStream differ")
 	}
 	for i, v := range s.values {
@@ -107,7 +108,7 @@ func TestParseNumber(t *testing.T) {
 	}
 	for in, want := range map[string]string{"1234567.891": "1 234 567,89", "-0.5": "-0,5", "100": "100", "0": "0"} {
 		v, _ := parseNumber(in)
-		if got := formatNumber(v); got != want {
+		if got := swedish.Plain(v); got != want {
 			t.Errorf("format %s: %q", in, got)
 		}
 	}

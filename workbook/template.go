@@ -3,6 +3,7 @@ package workbook
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -115,9 +116,9 @@ var listColumns = []struct {
 	title string
 	items func() []string
 }{
-	{"Sektorer", func() []string { return klimatrapport.MainSectors }},
+	{"Sektorer", func() []string { return klimatrapport.MainSectors() }},
 	{"Undersektorer", allSubsectors},
-	{"Växthusgaser", func() []string { return klimatrapport.Gases }},
+	{"Växthusgaser", func() []string { return klimatrapport.Gases() }},
 	{"Notationsnycklar", func() []string { return klimatrapport.NotationKeys }},
 	{"Måltyper", func() []string { return klimatrapport.GoalTypes }},
 	{"Status", func() []string { return klimatrapport.MeasureStatuses }},
@@ -126,8 +127,8 @@ var listColumns = []struct {
 func allSubsectors() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range klimatrapport.MainSectors {
-		for _, sub := range Subsectors[s] {
+	for _, s := range klimatrapport.MainSectors() {
+		for _, sub := range klimatrapport.Subsectors(s) {
 			if !seen[sub] {
 				seen[sub] = true
 				out = append(out, sub)
@@ -161,52 +162,53 @@ func (t *tmpl) lists() error {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;")
 
-// validation helpers
+// Data validations of the template's cells.
 
 func (t *tmpl) dropDown(sheet, sqref string, list int, title, msg string) error {
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = sqref
 	dv.SetSqrefDropList(listRef(list))
+	return t.addValidation(sheet, dv, title, msg)
+}
+
+// rangeCheck accepts values of typ from lo to hi, or from lo up when hi is
+// below lo.
+func (t *tmpl) rangeCheck(sheet, sqref string, typ excelize.DataValidationType, lo, hi float64, title, msg string) error {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = sqref
+	op := excelize.DataValidationOperatorBetween
+	if hi < lo {
+		op = excelize.DataValidationOperatorGreaterThanOrEqual
+	}
+	if err := dv.SetRange(lo, max(hi, lo), typ, op); err != nil {
+		return err
+	}
+	if hi < lo {
+		dv.Formula2 = ""
+	}
+	return t.addValidation(sheet, dv, title, msg)
+}
+
+func (t *tmpl) addValidation(sheet string, dv *excelize.DataValidation, title, msg string) error {
 	dv.SetError(excelize.DataValidationErrorStyleStop, title, msg)
 	return t.f.AddDataValidation(sheet, dv)
 }
 
 func (t *tmpl) wholeYears(sheet, sqref string) error {
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = sqref
-	if err := dv.SetRange(1900, 2100, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
-		return err
-	}
-	dv.SetError(excelize.DataValidationErrorStyleStop, "Årtal", "Skriv ett årtal som ett heltal, t.ex. 2030.")
-	return t.f.AddDataValidation(sheet, dv)
+	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeWhole, 1900, 2100, "Årtal", "Skriv ett årtal som ett heltal, t.ex. 2030.")
 }
 
+// decimal accepts numbers from lo to hi, or from lo up when hi is 0.
 func (t *tmpl) decimal(sheet, sqref string, lo, hi float64, msg string) error {
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = sqref
-	var err error
-	if hi > 0 {
-		err = dv.SetRange(lo, hi, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
-	} else {
-		err = dv.SetRange(lo, 0.0, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
-		dv.Formula2 = ""
+	if hi == 0 {
+		hi = lo - 1
 	}
-	if err != nil {
-		return err
-	}
-	dv.SetError(excelize.DataValidationErrorStyleStop, "Tal", msg)
-	return t.f.AddDataValidation(sheet, dv)
+	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDecimal, lo, hi, "Tal", msg)
 }
 
 func (t *tmpl) dateValidation(sheet, sqref string) error {
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = sqref
 	// 1900-01-01 … 2100-12-31 as serial numbers
-	if err := dv.SetRange(1, 73415, excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
-		return err
-	}
-	dv.SetError(excelize.DataValidationErrorStyleStop, "Datum", "Skriv ett datum som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
-	return t.f.AddDataValidation(sheet, dv)
+	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDate, 1, 73415, "Datum", "Skriv ett datum som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
 }
 
 // headerRow writes a styled, frozen header row and column widths.
@@ -275,12 +277,7 @@ func (t *tmpl) instructions() error {
 	if err := t.f.SetCellStyle(s, "A2", cellName(1, len(lines)), t.wrap); err != nil {
 		return err
 	}
-	for _, r := range []int{1} {
-		if err := t.f.SetCellStyle(s, cellName(1, r), cellName(1, r), t.title); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.f.SetCellStyle(s, "A1", "A1", t.title)
 }
 
 func (t *tmpl) details() error {
@@ -289,10 +286,7 @@ func (t *tmpl) details() error {
 		return err
 	}
 	d := t.rep.Details
-	rows := []struct {
-		label string
-		value any
-	}{
+	rows := [][]any{
 		{"Kod", t.opts.Code},
 		{"Namn", t.opts.Name},
 		{"Rapportår", t.opts.Year},
@@ -302,34 +296,19 @@ func (t *tmpl) details() error {
 		{"Datum", nil},
 	}
 	for i, r := range rows {
-		row := i + 2
-		if err := t.f.SetCellStr(s, cellName(1, row), r.label); err != nil {
+		if err := t.setRow(s, i+2, r); err != nil {
 			return err
 		}
-		switch v := r.value.(type) {
-		case string:
-			if v != "" {
-				if err := t.f.SetCellStr(s, cellName(2, row), v); err != nil {
-					return err
-				}
-			}
-		case int:
-			if err := t.f.SetCellInt(s, cellName(2, row), int64(v)); err != nil {
-				return err
-			}
+	}
+	for _, err := range []error{
+		t.f.SetCellStyle(s, "B2", "B2", t.code),
+		t.f.SetCellStyle(s, "B8", "B8", t.date),
+		t.wholeYears(s, "B4"),
+		t.dateValidation(s, "B8"),
+	} {
+		if err != nil {
+			return err
 		}
-	}
-	if err := t.f.SetCellStyle(s, "B2", "B2", t.code); err != nil {
-		return err
-	}
-	if err := t.f.SetCellStyle(s, "B8", "B8", t.date); err != nil {
-		return err
-	}
-	if err := t.wholeYears(s, "B4"); err != nil {
-		return err
-	}
-	if err := t.dateValidation(s, "B8"); err != nil {
-		return err
 	}
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = "B2"
@@ -348,13 +327,8 @@ type wideRow struct {
 }
 
 func appendUnique(list []string, s string) []string {
-	if s == "" {
+	if s == "" || slices.Contains(list, s) {
 		return list
-	}
-	for _, x := range list {
-		if x == s {
-			return list
-		}
 	}
 	return append(list, s)
 }
@@ -392,7 +366,7 @@ func (t *tmpl) emissionRows() []*wideRow {
 		}
 		return r
 	}
-	for _, s := range klimatrapport.MainSectors {
+	for _, s := range klimatrapport.MainSectors() {
 		get(wideKey{sector: s})
 	}
 	for _, v := range t.rep.Inventory {
@@ -456,44 +430,17 @@ func (t *tmpl) emissions() error {
 	}
 	rows := t.emissionRows()
 	for i, r := range rows {
-		row := i + 2
-		set := func(col int, v string) error {
-			if v == "" {
-				return nil
+		vals := []any{r.key.sector, r.key.subsector, r.key.gas, strings.Join(r.sources, "; "), strings.Join(r.comments, "; ")}
+		for _, y := range years {
+			v := r.values[y]
+			if v.Notation != "" {
+				vals = append(vals, v.Notation)
+			} else {
+				vals = append(vals, v.Tonnes) // nil when the year has no value
 			}
-			return t.f.SetCellStr(s, cellName(col, row), v)
 		}
-		if err := set(1, r.key.sector); err != nil {
+		if err := t.setRow(s, i+2, vals); err != nil {
 			return err
-		}
-		if err := set(2, r.key.subsector); err != nil {
-			return err
-		}
-		if err := set(3, r.key.gas); err != nil {
-			return err
-		}
-		if err := set(4, strings.Join(r.sources, "; ")); err != nil {
-			return err
-		}
-		if err := set(5, strings.Join(r.comments, "; ")); err != nil {
-			return err
-		}
-		for j, y := range years {
-			v, ok := r.values[y]
-			if !ok {
-				continue
-			}
-			c := cellName(6+j, row)
-			var err error
-			switch {
-			case v.Notation != "":
-				err = t.f.SetCellStr(s, c, v.Notation)
-			case v.Tonnes != nil:
-				err = t.f.SetCellFloat(s, c, *v.Tonnes, -1, 64)
-			}
-			if err != nil {
-				return err
-			}
 		}
 	}
 	last := max(templateRows, len(rows)+templateRows/2)
@@ -598,7 +545,8 @@ func (t *tmpl) measures() error {
 	return nil
 }
 
-// setRow writes a data row; zero values stay empty.
+// setRow writes a row of cells; zero values stay empty, and text is written
+// through SafeText, since prefilled text comes from an earlier upload.
 func (t *tmpl) setRow(sheet string, row int, vals []any) error {
 	for i, v := range vals {
 		c := cellName(i+1, row)
@@ -606,7 +554,7 @@ func (t *tmpl) setRow(sheet string, row int, vals []any) error {
 		switch x := v.(type) {
 		case string:
 			if x != "" {
-				err = t.f.SetCellStr(sheet, c, x)
+				err = t.f.SetCellStr(sheet, c, SafeText(x))
 			}
 		case int:
 			if x != 0 {

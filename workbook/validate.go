@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // ValidationContext is what validation needs to know beyond the file.
@@ -39,18 +41,20 @@ const (
 )
 
 // Validator checks a report as it streams past: it is a Sink (so it can sit
-// beside the lead's own sink, see Tee and Ingest) and keeps only compact
+// beside the caller's own sink, see Tee and Ingest) and keeps only compact
 // state per (year, sector, subsector, gas), bounded by the number of valid
-// combinations, never the rows themselves.
+// combinations, never the rows themselves. Finish takes the parser's result
+// and returns the complete report.
 type Validator struct {
 	ctx    ValidationContext
 	items  *collector
-	hints  *placeHints
 	sheets []string
 	order  []string // workbook sheet order, for sorting
 
-	code    string
-	maxYear int
+	details  klimatrapport.Details // as the Sink's Report call had them
+	fromSMHI bool
+	code     string
+	maxYear  int
 
 	state map[uint64]entry
 }
@@ -70,8 +74,6 @@ func NewValidator(ctx ValidationContext) *Validator {
 	return &Validator{ctx: ctx, items: newCollector(), state: map[uint64]entry{}}
 }
 
-func (v *Validator) setHints(h *placeHints) { v.hints = h }
-
 func validCodeFormat(code string) bool {
 	if len(code) != 2 && len(code) != 4 {
 		return false
@@ -84,30 +86,40 @@ func validCodeFormat(code string) bool {
 	return true
 }
 
-// Report checks who reports and for which year.
+// Report notes who reports and for which year, which the inventory checks
+// need; the items about them are made by Finish, which knows their cells.
 func (v *Validator) Report(rep *klimatrapport.Report) error {
 	v.order = rep.SheetsSeen
-	d := rep.Details
-	sheet, codeCell, yearCell := SheetDetails, "", ""
-	if v.hints != nil {
-		if v.hints.Sheet != "" {
-			sheet = v.hints.Sheet
-		}
-		codeCell, yearCell = v.hints.Cells[dCode], v.hints.Cells[dReportYear]
+	v.details, v.fromSMHI = rep.Details, rep.FromSMHI
+	v.code = rep.Details.Code
+	v.maxYear = v.ctx.Today.Year()
+	if y := rep.Details.ReportYear; y >= klimatrapport.FirstYear && y <= 2200 {
+		v.maxYear = y
 	}
-	if rep.FromSMHI && (v.hints == nil || v.hints.Sheet == "") {
+	return nil
+}
+
+// checkDetails checks who reports and for which year; places name the
+// Uppgifter cells.
+func (v *Validator) checkDetails(items *collector, places detailPlaces) {
+	d := v.details
+	sheet := SheetDetails
+	switch {
+	case places.sheet != "":
+		sheet = places.sheet
+	case v.fromSMHI:
 		sheet = ""
 	}
-	v.code = d.Code
+	codeCell, yearCell := places.cells[dCode], places.cells[dReportYear]
 	switch {
-	case d.Code == "" && rep.FromSMHI:
-		v.items.errorf(CodeUnknownMunicipality, sheet, "",
+	case d.Code == "" && v.fromSMHI:
+		items.errorf(CodeUnknownMunicipality, sheet, "",
 			"Kommunen %s i SMHI-filen kunde inte kopplas till en kommunkod. Kontrollera att filen är SMHI:s export för er kommun, eller använd mallen och skriv kommunkoden i Uppgifter.",
 			quote(d.Name))
 	case d.Code == "" || !validCodeFormat(d.Code):
 		// reported by the parser (missing_value, invalid_code)
 	case v.ctx.KnownCode != nil && !v.ctx.KnownCode(d.Code):
-		v.items.errorf(CodeUnknownMunicipality, sheet, codeCell,
+		items.errorf(CodeUnknownMunicipality, sheet, codeCell,
 			"Kommunkoden %s finns inte. Skriv kommunens fyrsiffriga kod enligt SCB (t.ex. 1281 för Lund, 0180 för Stockholm) eller, för en region, länets tvåsiffriga kod.",
 			quote(d.Code))
 	case v.ctx.UploaderCode != "" && d.Code != v.ctx.UploaderCode:
@@ -115,19 +127,14 @@ func (v *Validator) Report(rep *klimatrapport.Report) error {
 		if d.Name != "" {
 			what = d.Name + " (kod " + d.Code + ")"
 		}
-		v.items.errorf(CodeWrongMunicipality, sheet, codeCell,
+		items.errorf(CodeWrongMunicipality, sheet, codeCell,
 			"Filen gäller %s, men du rapporterar för kod %s. Rätta kommunkoden i Uppgifter, eller be en administratör ladda upp filen.",
 			what, v.ctx.UploaderCode)
 	}
-	v.maxYear = v.ctx.Today.Year()
 	if d.ReportYear > v.ctx.Today.Year() && d.ReportYear <= 2200 {
-		v.items.errorf(CodeFutureReportYear, sheet, yearCell,
+		items.errorf(CodeFutureReportYear, sheet, yearCell,
 			"Rapportåret %d ligger i framtiden. Skriv det år rapporten gäller, högst %d.", d.ReportYear, v.ctx.Today.Year())
 	}
-	if d.ReportYear >= klimatrapport.FirstYear && d.ReportYear <= 2200 {
-		v.maxYear = d.ReportYear
-	}
-	return nil
 }
 
 // subIndex maps sector → subsector → its number, for lookups without
@@ -135,9 +142,9 @@ func (v *Validator) Report(rep *klimatrapport.Report) error {
 var subIndex = func() map[string]map[string]int {
 	out := map[string]map[string]int{}
 	n := 0
-	for _, s := range klimatrapport.MainSectors {
+	for _, s := range klimatrapport.MainSectors() {
 		m := map[string]int{}
-		for _, sub := range Subsectors[s] {
+		for _, sub := range klimatrapport.Subsectors(s) {
 			n++
 			m[sub] = n
 		}
@@ -171,10 +178,8 @@ func splitCell(c string) (col, row int) {
 }
 
 func (v *Validator) sheetIndex(name string) uint8 {
-	for i, s := range v.sheets {
-		if s == name {
-			return uint8(i)
-		}
+	if i := slices.Index(v.sheets, name); i >= 0 {
+		return uint8(i)
 	}
 	if len(v.sheets) >= 255 {
 		return 255
@@ -213,53 +218,85 @@ func (v *Validator) Inventory(batch []klimatrapport.InventoryValue) error {
 		if iv.Tonnes != nil {
 			x = *iv.Tonnes
 		}
-		col, row := splitCell(iv.Place.Cell)
 		k := packKey(iv.Year, si, sub, gi)
 		if prev, dup := v.state[k]; dup {
-			if v.items.room(CodeDuplicateValue) {
-				psheet, pcell := v.cellOf(prev)
-				where := pcell
-				if psheet != iv.Place.Sheet {
-					where = psheet + "!" + pcell
-				}
-				v.items.errorf(CodeDuplicateValue, iv.Place.Sheet, iv.Place.Cell,
-					"Samma post (%s) finns två gånger: i %s och i %s. Ta bort den ena eller ändra Sektor, Undersektor, Växthusgas eller År.",
-					describeKey(iv.Year, iv.Sector, iv.Subsector, iv.Gas), where, iv.Place.Cell)
-			} else {
-				v.items.errorf(CodeDuplicateValue, "", "", "")
-			}
+			v.duplicate(iv, prev)
 			continue
 		}
+		col, row := splitCell(iv.Place.Cell)
 		v.state[k] = entry{v: x, row: int32(row), col: int16(col), sheet: v.sheetIndex(iv.Place.Sheet)}
-		if v.ctx.SMHI != nil && sub == 0 && gi == 0 && !math.IsNaN(x) && v.code != "" {
-			if s, ok := v.ctx.SMHI(v.code, iv.Year, iv.Sector); ok && s > 0 {
-				diff := x - s
-				if math.Abs(diff) > SMHIShare*s && math.Abs(diff) >= SMHIMinTonnes {
-					dir := "högre"
-					if diff < 0 {
-						dir = "lägre"
-					}
-					v.items.warnf(CodeSMHIDifference, iv.Place.Sheet, iv.Place.Cell,
-						"%s %d: %s ton är %s %s än SMHI:s siffra %s ton (mer än 10 %%). Kontrollera värdet, eller förklara skillnaden i Kommentar.",
-						iv.Sector, iv.Year, formatNumber(x), formatPercent(math.Abs(100*diff/s)), dir, formatNumber(s))
-				}
-			}
+		if sub == 0 && gi == 0 && !math.IsNaN(x) {
+			v.compareSMHI(iv, x)
 		}
 	}
 	return nil
 }
 
-// Finish runs the whole-file checks (subsector sums, year-to-year jumps) and
-// returns parsed (the parser's items) with the validator's, sorted for
-// people.
-func (v *Validator) Finish(parsed klimatrapport.Items) klimatrapport.Items {
-	keys := make([]uint64, 0, len(v.state))
-	for k := range v.state {
-		keys = append(keys, k)
+func (v *Validator) duplicate(iv *klimatrapport.InventoryValue, prev entry) {
+	if !v.items.room(CodeDuplicateValue) {
+		v.items.errorf(CodeDuplicateValue, "", "", "")
+		return
 	}
-	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	psheet, pcell := v.cellOf(prev)
+	where := pcell
+	if psheet != iv.Place.Sheet {
+		where = psheet + "!" + pcell
+	}
+	v.items.errorf(CodeDuplicateValue, iv.Place.Sheet, iv.Place.Cell,
+		"Samma post (%s) finns två gånger: i %s och i %s. Ta bort den ena eller ändra Sektor, Undersektor, Växthusgas eller År.",
+		describeKey(iv.Year, iv.Sector, iv.Subsector, iv.Gas), where, iv.Place.Cell)
+}
 
-	// Subsectors against their sector total.
+// compareSMHI warns when a sector total for all gases, x tonnes, differs
+// from SMHI's figure by more than SMHIShare and SMHIMinTonnes.
+func (v *Validator) compareSMHI(iv *klimatrapport.InventoryValue, x float64) {
+	if v.ctx.SMHI == nil || v.code == "" {
+		return
+	}
+	s, ok := v.ctx.SMHI(v.code, iv.Year, iv.Sector)
+	if !ok || s <= 0 {
+		return
+	}
+	diff := x - s
+	if math.Abs(diff) > SMHIShare*s && math.Abs(diff) >= SMHIMinTonnes {
+		v.items.warnf(CodeSMHIDifference, iv.Place.Sheet, iv.Place.Cell,
+			"%s %d: %s ton är %s %s än SMHI:s siffra %s ton (mer än 10 %%). Kontrollera värdet, eller förklara skillnaden i Kommentar.",
+			iv.Sector, iv.Year, swedish.Plain(x), swedish.Percent(math.Abs(100*diff/s), 0), direction(diff), swedish.Plain(s))
+	}
+}
+
+// direction is "högre" for a rise, "lägre" for a fall.
+func direction(diff float64) string {
+	if diff < 0 {
+		return "lägre"
+	}
+	return "högre"
+}
+
+// Finish runs the checks that need the whole file (who reports, subsector
+// sums, year-to-year jumps) and returns the parser's items with the
+// validator's, sorted for people. parsed is what ParseStream returned for
+// the file whose contents this Validator received.
+func (v *Validator) Finish(parsed *Parsed) klimatrapport.Items {
+	if parsed == nil {
+		parsed = &Parsed{}
+	}
+	head := newCollector()
+	v.checkDetails(head, parsed.details)
+	keys := slices.Sorted(maps.Keys(v.state))
+	v.checkSums(keys)
+	v.checkJumps(keys)
+
+	out := make(klimatrapport.Items, 0, len(parsed.Items)+len(head.items)+len(v.items.items)+4)
+	out = append(out, parsed.Items...)
+	out = append(out, head.result()...)
+	out = append(out, v.items.result()...)
+	SortItems(out, v.order)
+	return out
+}
+
+// checkSums compares the subsectors with their sector total.
+func (v *Validator) checkSums(keys []uint64) {
 	type agg struct {
 		sum float64
 		n   int
@@ -289,14 +326,17 @@ func (v *Validator) Finish(parsed klimatrapport.Items) klimatrapport.Items {
 		}
 		if math.Abs(a.sum-e.v) > math.Max(SumToleranceTonnes, SumToleranceShare*math.Abs(e.v)) {
 			sheet, cell := v.cellOf(e)
-			sector := klimatrapport.MainSectors[s-1]
+			sector := klimatrapport.MainSectors()[s-1]
 			v.items.warnf(CodeSumMismatch, sheet, cell,
 				"Undersektorerna till %s %d%s summerar till %s ton, men sektorns total i %s är %s ton (skillnad %s ton; mer än 0,5 %% och 1 ton). Kontrollera total och undersektorer, eller förklara skillnaden i Kommentar.",
-				sector, y, gasSuffix(g), formatNumber(a.sum), cell, formatNumber(e.v), formatNumber(a.sum-e.v))
+				sector, y, gasSuffix(g), swedish.Plain(a.sum), cell, swedish.Plain(e.v), swedish.Plain(a.sum-e.v))
 		}
 	}
+}
 
-	// Jumps from one year to the next.
+// checkJumps warns about changes from one year to the next of at least
+// JumpShare and JumpMinTonnes.
+func (v *Validator) checkJumps(keys []uint64) {
 	for _, k := range keys {
 		y, s, sub, g := unpackKey(k)
 		e := v.state[k]
@@ -308,36 +348,26 @@ func (v *Validator) Finish(parsed klimatrapport.Items) klimatrapport.Items {
 		if math.Abs(diff) >= JumpShare*prev.v && math.Abs(diff) >= JumpMinTonnes {
 			sheet, cell := v.cellOf(e)
 			_, pcell := v.cellOf(prev)
-			what := klimatrapport.MainSectors[s-1]
+			what := klimatrapport.MainSectors()[s-1]
 			if sub != 0 {
 				what += ", " + subsectorName(s, sub)
 			}
-			dir := "högre"
-			if diff < 0 {
-				dir = "lägre"
-			}
 			v.items.warnf(CodeJump, sheet, cell,
 				"%s%s: %d är %s ton, %s %s än %d (%s ton i %s). Kontrollera att värdet är rätt, eller förklara förändringen i Kommentar.",
-				what, gasSuffix(g), y, formatNumber(e.v), formatPercent(math.Abs(100*diff/prev.v)), dir, y-1, formatNumber(prev.v), pcell)
+				what, gasSuffix(g), y, swedish.Plain(e.v), swedish.Percent(math.Abs(100*diff/prev.v), 0), direction(diff), y-1, swedish.Plain(prev.v), pcell)
 		}
 	}
-
-	out := make(klimatrapport.Items, 0, len(parsed)+len(v.items.items)+4)
-	out = append(out, parsed...)
-	out = append(out, v.items.result()...)
-	SortItems(out, v.order)
-	return out
 }
 
 func gasSuffix(g int) string {
 	if g == 0 {
 		return ""
 	}
-	return " (" + klimatrapport.Gases[g-1] + ")"
+	return " (" + klimatrapport.Gases()[g-1] + ")"
 }
 
 func subsectorName(sector, sub int) string {
-	s := klimatrapport.MainSectors[sector-1]
+	s := klimatrapport.MainSectors()[sector-1]
 	for name, i := range subIndex[s] {
 		if i == sub {
 			return name
@@ -346,36 +376,40 @@ func subsectorName(sector, sub int) string {
 	return fmt.Sprint(sub)
 }
 
-// Validate checks a whole Report (as Parse returns it) in ctx and returns
-// items, the parser's included, sorted.
+// Validate checks a whole parsed workbook (as Parse returns it) in ctx and
+// returns the items, the parser's included, sorted.
 //
-// The rules are split by what they need: Parse finds everything one cell or
-// one row decides (types, sector names, year range, negative values,
-// notation keys, goal, plan and measure rows), because only it knows the
-// cells; Validate adds the rules that need the caller's context (code
-// known, code the uploader's, report year not in the future) or the whole
-// file (duplicates, subsector sums, jumps, SMHI's figures). So pass Parse's
-// items in; a Report built by hand gets only Validate's rules. For a report
-// returned by Parse the items about Uppgifter name their cells.
-func Validate(rep *klimatrapport.Report, items klimatrapport.Items, ctx ValidationContext) klimatrapport.Items {
+// The rules are split by what they need: the parser finds everything one
+// cell or one row decides (types, sector names, year range, negative
+// values, notation keys, goal, plan and measure rows), because only it
+// knows the cells; Validate adds the rules that need the caller's context
+// (code known, code the uploader's, report year not in the future) or the
+// whole file (duplicates, subsector sums, jumps, SMHI's figures). A Parsed
+// built by hand around a Report gets only Validate's rules, and its items
+// about Uppgifter name no cell.
+func Validate(p *Parsed, ctx ValidationContext) klimatrapport.Items {
+	if p == nil {
+		p = &Parsed{}
+	}
+	rep := p.Report
+	if rep == nil {
+		rep = &klimatrapport.Report{}
+	}
 	v := NewValidator(ctx)
-	if h := hintsOf(rep); h != nil {
-		v.setHints(h)
-	}
 	_ = v.Report(rep)
-	for i := 0; i < len(rep.Inventory); i += 4096 {
-		_ = v.Inventory(rep.Inventory[i:min(i+4096, len(rep.Inventory))])
+	for batch := range slices.Chunk(rep.Inventory, 4096) {
+		_ = v.Inventory(batch)
 	}
-	return v.Finish(items)
+	return v.Finish(p)
 }
 
 // Check parses and validates a workbook: Parse followed by Validate.
 func Check(r io.ReaderAt, size int64, lim Limits, ctx ValidationContext) (*klimatrapport.Report, klimatrapport.Items, error) {
-	rep, items, err := Parse(r, size, lim)
+	p, err := Parse(r, size, lim)
 	if err != nil {
 		return nil, nil, err
 	}
-	return rep, Validate(rep, items, ctx), nil
+	return p.Report, Validate(p, ctx), nil
 }
 
 // Ingest streams a workbook into sink (which may be nil) while validating
@@ -393,11 +427,11 @@ func IngestContext(c context.Context, r io.ReaderAt, size int64, lim Limits, ctx
 	if sink != nil {
 		s = Tee(v, sink)
 	}
-	items, err := ParseStreamContext(c, r, size, lim, s)
+	parsed, err := ParseStreamContext(c, r, size, lim, s)
 	if err != nil {
 		return nil, err
 	}
-	return v.Finish(items), nil
+	return v.Finish(parsed), nil
 }
 
 // Tee returns a Sink that hands everything to each of sinks in turn.
@@ -421,12 +455,4 @@ func (t teeSink) Inventory(batch []klimatrapport.InventoryValue) error {
 		}
 	}
 	return nil
-}
-
-func (t teeSink) setHints(h *placeHints) {
-	for _, s := range t {
-		if r, ok := s.(hintReceiver); ok {
-			r.setHints(h)
-		}
-	}
 }

@@ -224,41 +224,6 @@ func parseDate(s string, date1904 bool) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// formatNumber writes v the Swedish way: space as thousands separator,
-// decimal comma, at most two decimals ("122 064,91").
-func formatNumber(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	frac = strings.TrimRight(frac, "0")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
-// formatPercent writes a percentage with no decimals ("57 %").
-func formatPercent(v float64) string {
-	return formatNumber(math.Round(v)) + " %"
-}
-
 // quote shortens and quotes a cell value for a message.
 func quote(s string) string {
 	if utf8.RuneCountInString(s) > 60 {

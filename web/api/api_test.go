@@ -289,9 +289,12 @@ func TestTemplateDownload(t *testing.T) {
 		t.Fatalf("template: %d %v", r.status, r.header)
 	}
 	// Pre-filled with last year's data: it parses back to Lund's values.
-	rep, _, err := workbook.Parse(bytes.NewReader(r.body), int64(len(r.body)), workbook.DefaultLimits())
-	if err != nil || rep.Details.Code != "1281" || rep.Details.ReportYear != 2026 || len(rep.Inventory) != 9 || len(rep.Goals) != 1 {
-		t.Fatalf("pre-filled template: %+v %v", rep, err)
+	parsed, err := workbook.Parse(bytes.NewReader(r.body), int64(len(r.body)), workbook.DefaultLimits())
+	if err != nil {
+		t.Fatalf("pre-filled template: %v", err)
+	}
+	if rep := parsed.Report; rep.Details.Code != "1281" || rep.Details.ReportYear != 2026 || len(rep.Inventory) != 9 || len(rep.Goals) != 1 {
+		t.Fatalf("pre-filled template: %+v", rep)
 	}
 	for _, q := range []string{"municipality=12%27%20OR%201", "municipality=12345", "year=1800", "year=abc"} {
 		if r := get(t, ts.URL+"/api/v1/template.xlsx?"+q, ""); r.status != 422 {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 // Exports: the table-shaped answers as CSV (for programs: the JSON field
@@ -44,22 +44,12 @@ type table struct {
 	Rows    [][]any
 }
 
-// Neutralise makes a text cell safe from formula injection: a value that
-// begins with =, +, -, @, a tab or a carriage return gets a leading
-// apostrophe, which spreadsheets show as text.
-func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return Neutralise(x)
+		return workbook.SafeText(x)
 	case int:
 		return strconv.Itoa(x)
 	case float64:
@@ -72,7 +62,7 @@ func csvCell(v any) string {
 	case bool:
 		return strconv.FormatBool(x)
 	}
-	return Neutralise(fmt.Sprint(v))
+	return workbook.SafeText(fmt.Sprint(v))
 }
 
 func writeCSV(t table) ([]byte, error) {
@@ -162,7 +152,7 @@ func xlsxCell(v any) any {
 	case nil:
 		return nil
 	case string:
-		return Neutralise(x)
+		return workbook.SafeText(x)
 	case *float64:
 		if x == nil {
 			return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Charts are built with go-echarts, but never rendered by it: its templates
@@ -199,11 +200,11 @@ func numCell(v float64, decimals int) Cell {
 	return Cell{Text: nf(v, decimals), Num: true}
 }
 
-// nf formats a number the Swedish way (analytics.FormatNumber) with
+// nf formats a number the Swedish way (swedish.Number) with
 // no-break spaces between digit groups, so a number never breaks across
 // lines.
 func nf(v float64, decimals int) string {
-	return strings.ReplaceAll(analytics.FormatNumber(v, decimals), " ", "\u00a0")
+	return strings.ReplaceAll(swedish.Number(v, decimals), " ", "\u00a0")
 }
 
 func optCell(v *float64, decimals int) Cell {

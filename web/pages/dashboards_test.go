@@ -14,10 +14,11 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // plain undoes the no-break spaces of the pages' numbers, so they compare
-// with analytics.FormatNumber.
+// with swedish.Number.
 func plain(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
 
 func TestPageStatus(t *testing.T) {
@@ -175,8 +176,8 @@ func TestTablesEqualAPI(t *testing.T) {
 		check := func(where, got string, want float64, decimals int) {
 			t.Helper()
 			checks++
-			if plain(got) != analytics.FormatNumber(want, decimals) {
-				t.Errorf("%s: table %q, API %s", where, got, analytics.FormatNumber(want, decimals))
+			if plain(got) != swedish.Number(want, decimals) {
+				t.Errorf("%s: table %q, API %s", where, got, swedish.Number(want, decimals))
 			}
 		}
 
@@ -299,7 +300,7 @@ func TestTablesEqualAPI(t *testing.T) {
 		// Overview: the headline is the members' and Sweden's per capita.
 		home := string(get(t, f.url+"/").body)
 		for _, g := range rk.Averages[:2] {
-			want := analytics.FormatNumber(*g.Value, 1)
+			want := swedish.Number(*g.Value, 1)
 			if !strings.Contains(plain(home), `<span class="value">`+want+`</span>`) {
 				t.Errorf("overview: no headline %s for %s", want, g.Name)
 			}

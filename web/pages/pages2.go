@@ -182,7 +182,7 @@ type rangordningView struct {
 	APIHref, CSVHref, XLSXHref string
 }
 
-var swedish = collate.New(language.Swedish)
+var swedishCollator = collate.New(language.Swedish)
 
 func (p *Pages) rangordning(c *gin.Context, snap *analytics.Snapshot) (string, framed, error) {
 	year, err := analytics.ParseYear("ar", c.Query("ar"))
@@ -251,7 +251,7 @@ func (p *Pages) rangordning(c *gin.Context, snap *analytics.Snapshot) (string, f
 	rows := append([]analytics.RankingRow(nil), rk.Rows...)
 	if sortBy == "namn" {
 		sort.SliceStable(rows, func(i, j int) bool {
-			c := swedish.CompareString(rows[i].Name, rows[j].Name)
+			c := swedishCollator.CompareString(rows[i].Name, rows[j].Name)
 			if order == "desc" {
 				return c > 0
 			}

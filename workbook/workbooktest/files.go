@@ -123,9 +123,9 @@ func (x *XLSXWriter) Close() error {
 // Keys are every (sector, subsector, gas) row a report can have.
 func Keys() [][3]string {
 	var keys [][3]string
-	for _, s := range kr.MainSectors {
-		for _, sub := range append([]string{""}, workbook.Subsectors[s]...) {
-			for _, g := range append([]string{""}, kr.Gases...) {
+	for _, s := range kr.MainSectors() {
+		for _, sub := range append([]string{""}, kr.Subsectors(s)...) {
+			for _, g := range append([]string{""}, kr.Gases()...) {
 				keys = append(keys, [3]string{s, sub, g})
 			}
 		}

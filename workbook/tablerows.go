@@ -1,0 +1,135 @@
+package workbook
+
+import (
+	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
+)
+
+func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]string) {
+	g := klimatrapport.Goal{Place: t.rowPlace(row)}
+	g.ID = p.checkID(t, cells, row, fGoalID, ids)
+	g.Name = p.requireField(t, cells, row, fGoalName, "målet i ord")
+	typ := p.requireField(t, cells, row, fGoalType, "måltypen")
+	if typ != "" {
+		g.Type = typ
+		for _, gt := range klimatrapport.GoalTypes {
+			if looseKey(gt) == looseKey(typ) {
+				g.Type = gt
+			}
+		}
+		if g.Type == typ && !isGoalType(typ) {
+			_, ref := t.get(cells, row, fGoalType)
+			p.items.errorf(CodeGoalType, t.sheet.Name, ref, "Måltypen %s finns inte. %s", quote(typ),
+				suggestion(typ, klimatrapport.GoalTypes, "Välj en av"))
+		}
+	}
+	g.Sector = p.sectorField(t, cells, row)
+	base, baseRef, baseOK := p.yearField(t, cells, row, fBaseYear)
+	target, _, targetOK := p.yearField(t, cells, row, fTargetYear)
+	g.BaseYear, g.TargetYear = base, target
+	if v, ref := t.get(cells, row, fBaseYear); v == "" && ref != "" && g.Type != klimatrapport.GoalNetZero {
+		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Basår saknas i %s. Fyll i det år minskningen räknas från, t.ex. 1990.", ref)
+	}
+	if v, ref := t.get(cells, row, fTargetYear); v == "" && ref != "" {
+		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Målår saknas i %s. Fyll i det år målet ska vara nått, t.ex. 2030.", ref)
+	}
+	if baseOK && targetOK && base >= target {
+		p.items.errorf(CodeGoalYears, t.sheet.Name, baseRef,
+			"Basåret %d måste vara tidigare än målåret %d. Rätta Basår eller Målår på rad %d.", base, target, row)
+	}
+	if v, ref := t.get(cells, row, fReduction); v != "" {
+		r, ok := parsePercent(v)
+		switch {
+		case !ok:
+			p.items.errorf(CodeNotANumber, t.sheet.Name, ref, "Minskningen %s i %s är inget tal. Skriv hur många procent utsläppen ska minska, t.ex. 70.", quote(v), ref)
+		case r <= 0 || r > 100:
+			p.items.errorf(CodeGoalReduction, t.sheet.Name, ref,
+				"Minskningen %s %% i %s måste vara större än 0 och högst 100. Skriv hur många procent utsläppen ska minska, t.ex. 70.",
+				swedish.Plain(r), ref)
+		case r <= 1:
+			g.ReductionPct = r
+			p.items.warnf(CodeGoalReductionShare, t.sheet.Name, ref,
+				"Minskningen %s i %s ser ut som en andel. Om målet är %s %% ska cellen innehålla %s (procent, inte andel).",
+				swedish.Plain(r), ref, swedish.Plain(r*100), swedish.Plain(r*100))
+		default:
+			g.ReductionPct = r
+		}
+	} else if ref != "" && g.Type != klimatrapport.GoalNetZero && g.Type != "" {
+		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Minskning (%%) saknas i %s. Skriv hur många procent utsläppen ska minska till målåret, t.ex. 70.", ref)
+	}
+	g.DecidedBy, _ = t.get(cells, row, fDecidedBy)
+	g.DecidedOn = p.dateField(t, cells, row, fDecidedOn)
+	g.Link, _ = t.get(cells, row, fLink)
+	p.rep.Goals = append(p.rep.Goals, g)
+}
+
+func isGoalType(s string) bool {
+	for _, gt := range klimatrapport.GoalTypes {
+		if gt == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) planRow(t *table, row int, cells []string) {
+	pl := klimatrapport.ActionPlan{Place: t.rowPlace(row)}
+	pl.Name = p.requireField(t, cells, row, fPlanName, "handlingsplanens namn")
+	pl.Adopted = p.dateField(t, cells, row, fAdopted)
+	pl.DecidedBy, _ = t.get(cells, row, fDecidedBy)
+	from, fromRef, fromOK := p.yearField(t, cells, row, fValidFrom)
+	to, _, toOK := p.yearField(t, cells, row, fValidTo)
+	pl.ValidFrom, pl.ValidTo = from, to
+	if fromOK && toOK && from > to {
+		p.items.errorf(CodePlanYears, t.sheet.Name, fromRef,
+			"Handlingsplanen gäller från %d men till %d. Rätta Gäller från eller Gäller till på rad %d.", from, to, row)
+	}
+	pl.Link, _ = t.get(cells, row, fLink)
+	p.rep.Plans = append(p.rep.Plans, pl)
+}
+
+func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]string) {
+	m := klimatrapport.Measure{Place: t.rowPlace(row)}
+	m.ID = p.checkID(t, cells, row, fMeasureID, ids)
+	m.Name = p.requireField(t, cells, row, fMeasureName, "åtgärden i ord")
+	m.Sector = p.sectorField(t, cells, row)
+	if st := p.requireField(t, cells, row, fStatus, "status"); st != "" {
+		m.Status = st
+		found := false
+		for _, s := range klimatrapport.MeasureStatuses {
+			if looseKey(s) == looseKey(st) {
+				m.Status, found = s, true
+			}
+		}
+		if !found {
+			_, ref := t.get(cells, row, fStatus)
+			p.items.errorf(CodeMeasureStatus, t.sheet.Name, ref, "Statusen %s finns inte. %s", quote(st),
+				suggestion(st, klimatrapport.MeasureStatuses, "Välj en av"))
+		}
+	}
+	start, startRef, startOK := p.yearField(t, cells, row, fStartYear)
+	end, _, endOK := p.yearField(t, cells, row, fEndYear)
+	m.StartYear, m.EndYear = start, end
+	if startOK && endOK && start > end {
+		p.items.errorf(CodeMeasureYears, t.sheet.Name, startRef,
+			"Startåret %d är senare än slutåret %d. Rätta Startår eller Slutår på rad %d.", start, end, row)
+	}
+	if v, ref := t.get(cells, row, fExpected); v != "" {
+		x, ok := parseNumber(v)
+		switch {
+		case !ok:
+			p.items.errorf(CodeNotANumber, t.sheet.Name, ref,
+				"Förväntad minskning %s i %s är inget tal. Skriv hur många ton CO2e per år åtgärden väntas minska utsläppen, t.ex. 120,5, eller lämna cellen tom.",
+				quote(v), ref)
+		case x < 0:
+			p.items.errorf(CodeNegative, t.sheet.Name, ref,
+				"Förväntad minskning %s i %s är negativ. Skriv minskningen som ett positivt tal i ton CO2e per år.", swedish.Plain(x), ref)
+			m.ExpectedReduction = &x
+		default:
+			m.ExpectedReduction = &x
+		}
+	}
+	m.Responsible, _ = t.get(cells, row, fResponsible)
+	m.Comment, _ = t.get(cells, row, fComment)
+	p.rep.Measures = append(p.rep.Measures, m)
+}
