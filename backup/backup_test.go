@@ -68,13 +68,12 @@ func value(t *colType, i int) reflect.Value {
 		lim := uint64(1)<<(t.Bits-1)*2 - 1
 		v.SetUint([]uint64{0, 1, lim, 2024, 7}[i%5])
 	case chtype.Float:
-		// Not subnormals (below 2.2e-308): chDB reads them as 0, and copy
-		// or restore into chDB would fail its verification.
-		fs := []float64{0, math.Copysign(0, -1), 0.1, -1e300, 2.2250738585072014e-308, math.MaxFloat64, 123.456, 1e21, 0.30000000000000004}
+		// Subnormals and extremes too: chDB takes inserts in binary, so
+		// they arrive bit for bit and verification is exact.
+		fs := []float64{0, math.Copysign(0, -1), 0.1, -1e300, 2.2250738585072014e-308, math.MaxFloat64, 123.456, 1e21,
+			0.30000000000000004, 5e-324, -1.5e-310}
 		if t.Bits == 32 {
-			// Not extremes such as MaxFloat32 or 1.17549435e-38: chDB reads
-			// their 17-digit text one ulp off.
-			fs = []float64{0, 0.1, 3e38, -2.5, 123.456}
+			fs = []float64{0, 0.1, 3e38, -2.5, 123.456, math.MaxFloat32, 1.17549435e-38, math.SmallestNonzeroFloat32}
 		}
 		f := fs[i%len(fs)]
 		if t.Bits == 32 {

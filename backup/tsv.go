@@ -94,28 +94,27 @@ func appendValue(buf []byte, v reflect.Value, t *colType, quoted bool) ([]byte, 
 // is written as it is.
 func appendEscaped(buf []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			buf = append(buf, '\\', '\\')
-		case '\'':
-			buf = append(buf, '\\', '\'')
-		case '\b':
-			buf = append(buf, '\\', 'b')
-		case '\f':
-			buf = append(buf, '\\', 'f')
-		case '\n':
-			buf = append(buf, '\\', 'n')
-		case '\r':
-			buf = append(buf, '\\', 'r')
-		case '\t':
-			buf = append(buf, '\\', 't')
-		case 0:
-			buf = append(buf, '\\', '0')
-		default:
-			buf = append(buf, c)
+		if e := escapeOf[s[i]]; e != 0 {
+			buf = append(buf, '\\', e)
+		} else {
+			buf = append(buf, s[i])
 		}
 	}
 	return buf
+}
+
+// escapeOf is the letter after the backslash for each byte written escaped
+// (0: as it is); unescapeOf is the other way round.
+var escapeOf, unescapeOf = escapeTables(map[byte]byte{'\\': '\\', '\'': '\'', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', 0: '0'})
+
+func escapeTables(m map[byte]byte) (esc [256]byte, unesc [256]int16) {
+	for i := range unesc {
+		unesc[i] = -1
+	}
+	for c, e := range m {
+		esc[c], unesc[e] = e, int16(c)
+	}
+	return esc, unesc
 }
 
 var errSyntax = errors.New("not canonical TabSeparated")
@@ -294,26 +293,11 @@ func unescape(b []byte, start int) (string, int, error) {
 		if i == len(b) {
 			return "", 0, errSyntax
 		}
-		switch b[i] {
-		case '\\':
-			out = append(out, '\\')
-		case '\'':
-			out = append(out, '\'')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case '0':
-			out = append(out, 0)
-		default:
+		c = b[i]
+		if unescapeOf[c] < 0 {
 			return "", 0, errSyntax
 		}
+		out = append(out, byte(unescapeOf[c]))
 	}
 	return string(out), i, nil
 }

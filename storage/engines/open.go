@@ -1,5 +1,6 @@
-// Package engines opens the storage engine a DSN names. It is the one place
-// that links both engines, so that only the binary and the tests carry both.
+// Package engines opens the storage engine a DSN names, for the binary. It
+// and storage/storagetest (for tests) are the only packages that link both
+// engines, so that nothing else carries libchdb's binding and clickhouse-go.
 package engines
 
 import (

@@ -1,5 +1,6 @@
-// Package storagetest gives tests a fresh database on each engine and holds
-// the storage contract suite that both engines must pass.
+// Package storagetest gives tests a fresh, migrated database on each engine
+// (Engines, Migrated, Open). Besides storage/engines, which the binary uses,
+// it is the one place that opens both engines.
 //
 // chDB opens one data path per process, so every test in a test binary
 // shares one path (a temporary directory, removed by Main) and gets a
