@@ -6,24 +6,6 @@ package klimatrapport
 
 import "time"
 
-// MainSectors are SMHI's nine main sectors (huvudsektorer), spelled exactly as
-// SMHI publishes them. Their order is the order used in templates and pages.
-var MainSectors = []string{
-	"Transporter",
-	"Industri (energi + processer)",
-	"Jordbruk",
-	"El och fjärrvärme",
-	"Egen uppvärmning av bostäder och lokaler",
-	"Arbetsmaskiner",
-	"Produktanvändning (inkl. lösningsmedel)",
-	"Avfall (inkl.avlopp)",
-	"Utrikes transporter",
-}
-
-// Gases are the greenhouse gases an inventory row may name. The empty string
-// means all greenhouse gases together, in CO2 equivalents.
-var Gases = []string{"CO2", "CH4", "N2O", "HFC", "PFC", "SF6"}
-
 // NotationKeys explain a missing value (GHG Protocol for Cities). Each needs a
 // comment saying why.
 var NotationKeys = []string{"NO", "IE", "NE", "C"}

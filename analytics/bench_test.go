@@ -72,7 +72,7 @@ func generateInventory(b *testing.B, db storage.DB, rows int) []string {
 				'', toNullable(toFloat64(number % 997)), '', '', '', 'Utsläpp', '', toUInt32(number % 1000)
 			FROM (SELECT number + ? AS number FROM numbers(?))`,
 			ids, benchRowsPerSub, codes, benchRowsPerSub, benchMunicipality, benchRowsPerSub, benchRowsPerYear,
-			kr.MainSectors, benchRowsPerYear, start, n)
+			kr.MainSectors(), benchRowsPerYear, start, n)
 		if err != nil {
 			b.Fatalf("generating inventory rows: %v", err)
 		}

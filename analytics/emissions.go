@@ -133,7 +133,7 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 }
 
 func sectorOrder(s string) int {
-	for i, m := range kr.MainSectors {
+	for i, m := range kr.MainSectors() {
 		if m == s {
 			return i + 1
 		}

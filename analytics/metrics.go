@@ -198,7 +198,7 @@ func ComputeMetrics(in MetricsInput) AreaMetrics {
 }
 
 // SectorsIn returns the main sectors' values for year in the order of
-// klimatrapport.MainSectors (other sector names after them, sorted), with
+// klimatrapport.MainSectors() (other sector names after them, sorted), with
 // each sector's share of their sum.
 func SectorsIn(sectors map[string]Series, year int) []SectorValue {
 	names := make([]string, 0, len(sectors))

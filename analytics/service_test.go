@@ -213,7 +213,7 @@ func TestReportedSeriesMatchesReporting(t *testing.T) {
 		mk := func(code string, years []int, scale float64) *kr.Report {
 			rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: 2024}}
 			for _, y := range years {
-				for i, s := range kr.MainSectors {
+				for i, s := range kr.MainSectors() {
 					rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(scale * float64(1000*(i+1)+y))})
 				}
 				// A subsector and a per-gas row, which the sector rule must not double count.

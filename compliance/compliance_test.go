@@ -116,7 +116,7 @@ func report(code string, ry int, years ...int) *kr.Report {
 		},
 	}
 	for _, y := range years {
-		for _, s := range kr.MainSectors {
+		for _, s := range kr.MainSectors() {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(sectorValue(y))})
 		}
 	}
@@ -186,7 +186,7 @@ var scenarios = []scenario{
 		name: "new member within grace", code: "1280", joined: "2025-09-01", binding: true,
 		setup: func(t *testing.T, f *fixture, code string) {
 			rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: year}}
-			for _, s := range kr.MainSectors[:5] {
+			for _, s := range kr.MainSectors()[:5] {
 				rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2023, Sector: s, Tonnes: fp(500)})
 			}
 			f.submit(t, onTime, rep)
@@ -202,7 +202,7 @@ var scenarios = []scenario{
 		setup: func(t *testing.T, f *fixture, code string) {
 			rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: year}}
 			for _, y := range []int{2023, 2024} {
-				for _, s := range kr.MainSectors[:5] {
+				for _, s := range kr.MainSectors()[:5] {
 					rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(500)})
 				}
 			}
@@ -719,7 +719,7 @@ func TestGoalTracking(t *testing.T) {
 		}
 		f.join(t, "1281", "2015-01-01", false)
 		rep := report("1281", year, span(2020, 2024)...)
-		for _, s := range kr.MainSectors[:5] {
+		for _, s := range kr.MainSectors()[:5] {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2019, Sector: s, Tonnes: fp(1000)})
 		}
 		rep.Goals = append(rep.Goals, kr.Goal{ID: "M2", Name: "Transporterna −60 %", Type: kr.GoalAbsolute, Sector: "Transporter",

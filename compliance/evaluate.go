@@ -110,7 +110,7 @@ func (c evalContext) inventory(f *memberFacts) Result {
 	default:
 		y := latest
 		var missing []string
-		for _, s := range kr.MainSectors {
+		for _, s := range kr.MainSectors() {
 			if !contains(y.Covered, s) {
 				missing = append(missing, s)
 			}
@@ -119,7 +119,7 @@ func (c evalContext) inventory(f *memberFacts) Result {
 			y.Year, swedish.Count(len(missing)), swedish.List(missing)))
 		fixes = append(fixes, "Fyll i värden för dem i bladet Utsläpp, eller en notationsnyckel (NO, IE, NE, C) med en förklaring i Kommentar.")
 		r.Evidence = append(r.Evidence, c.evidence(y.Submission, y.Sheet, y.Rows, y.Year,
-			fmt.Sprintf("Utsläpp %d: %s av nio huvudsektorer.", y.Year, swedish.Count(len(kr.MainSectors)-len(missing)))))
+			fmt.Sprintf("Utsläpp %d: %s av nio huvudsektorer.", y.Year, swedish.Count(len(kr.MainSectors())-len(missing)))))
 	}
 
 	// Gaps in the window ending at the latest year reported.

@@ -201,7 +201,7 @@ func TestGoldenTracking(t *testing.T) {
 		}
 		f.join(t, "1281", "2015-01-01", false)
 		rep := report("1281", year, span(2020, 2024)...)
-		for _, s := range kr.MainSectors[:5] {
+		for _, s := range kr.MainSectors()[:5] {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2019, Sector: s, Tonnes: fp(1000)})
 		}
 		rep.Goals = append(rep.Goals, kr.Goal{ID: "M2", Name: "Transporterna −60 %", Type: kr.GoalAbsolute, Sector: "Transporter",

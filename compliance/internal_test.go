@@ -41,7 +41,7 @@ func TestTrackPerCapita(t *testing.T) {
 		smhi:        map[string]map[int]float64{"1281": {2010: 200000}},
 		populations: analytics.Populations{"1281": {2010: 100000, 2024: 125000}},
 	}
-	years := []yearFact{{Year: 2024, Total: 150000, Covered: kr.MainSectors, Submission: "s1"}}
+	years := []yearFact{{Year: 2024, Total: 150000, Covered: kr.MainSectors(), Submission: "s1"}}
 	g := goalFact{GoalID: "M1", Type: kr.GoalPerCapita, BaseYear: 2010, TargetYear: 2030, ReductionPct: 50}
 	tr := td.track("1281", g, years, true)
 	if tr.Tracking == nil {

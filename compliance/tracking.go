@@ -183,12 +183,12 @@ func (td trackingData) series(code, sector string, years []yearFact) []TrackPoin
 // complete reports whether covered names all nine main sectors.
 func complete(covered []string) bool {
 	n := 0
-	for _, s := range kr.MainSectors {
+	for _, s := range kr.MainSectors() {
 		if contains(covered, s) {
 			n++
 		}
 	}
-	return n == len(kr.MainSectors)
+	return n == len(kr.MainSectors())
 }
 
 // track follows up one goal.

@@ -277,7 +277,7 @@ func TestPopulationAndReference(t *testing.T) {
 		if len(munis) != 290 || munis[0].CountyName == "" {
 			t.Fatalf("municipalities: %d, first %+v", len(munis), munis[0])
 		}
-		ref := &national.Reference{Store: s}
+		ref := &national.Lookup{Store: s}
 		if known, ok := ref.KnownCode(ctx, "1281"); !known || !ok {
 			t.Error("1281 unknown")
 		}

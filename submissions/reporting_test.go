@@ -43,7 +43,7 @@ func lundReport(year int) *kr.Report {
 		Measures: []kr.Measure{{ID: "Å1", Name: "Fler laddplatser", Sector: "Transporter", Status: kr.MeasureOngoing,
 			StartYear: 2022, EndYear: 2026, ExpectedReduction: fp(1200.5), Responsible: "Tekniska förvaltningen"}},
 	}
-	for i, s := range kr.MainSectors {
+	for i, s := range kr.MainSectors() {
 		for _, y := range []int{2020, 2021, 2022} {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(float64(1000*(i+1) + y - 2000))})
 		}
@@ -289,7 +289,7 @@ func TestVersionsAndChanges(t *testing.T) {
 		// v2 revises Transporter 2021, adds 2023, drops nothing, changes the measure's status.
 		v2 := lundReport(2025)
 		v2.Inventory = nil
-		for i, sec := range kr.MainSectors {
+		for i, sec := range kr.MainSectors() {
 			for _, y := range []int{2021, 2023} {
 				v := float64(1000*(i+1) + y - 2000)
 				if sec == "Transporter" && y == 2021 {

@@ -23,10 +23,10 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
-// Reference answers validation's questions about the world outside the file.
+// Lookup answers validation's questions about the world outside the file.
 // Every method may return "don't know" (ok false), and validation then skips
 // the check that needs it.
-type Reference interface {
+type Lookup interface {
 	// KnownCode reports whether a municipality or county code exists.
 	KnownCode(ctx context.Context, code string) (known, ok bool)
 	// SMHISector returns SMHI's figure (all greenhouse gases, tonnes CO2e)
@@ -38,10 +38,10 @@ type Reference interface {
 
 // Service handles submissions.
 type Service struct {
-	DB        storage.DB
-	Reference Reference // may be nil: no reference checks
-	Limits    workbook.Limits
-	Now       func() time.Time
+	DB     storage.DB
+	Lookup Lookup // may be nil: no checks against national data
+	Limits workbook.Limits
+	Now    func() time.Time
 	// BufferValues is how many inventory values are held in memory before
 	// they are written (tagged, invisible) ahead of the commit. Small files
 	// never touch the database unless accepted.
@@ -109,8 +109,8 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 		return Result{}, err
 	}
 	lim := s.Limits
-	if lim.NameToCode == nil && s.Reference != nil {
-		lim.NameToCode = s.Reference.CodeForName
+	if lim.NameToCode == nil && s.Lookup != nil {
+		lim.NameToCode = s.Lookup.CodeForName
 	}
 	if max := limitBytes(lim); int64(len(up.Content)) > max {
 		return Result{}, kr.E(kr.TooLarge, "Filen är %s MB men får vara högst %d MB. Ta bort tomma eller onödiga blad och försök igen.",
@@ -291,21 +291,21 @@ func limitBytes(l workbook.Limits) int64 {
 }
 
 func (s *Service) knownCode(ctx context.Context) func(string) bool {
-	if s.Reference == nil {
+	if s.Lookup == nil {
 		return nil
 	}
 	return func(code string) bool {
-		known, ok := s.Reference.KnownCode(ctx, code)
+		known, ok := s.Lookup.KnownCode(ctx, code)
 		return !ok || known
 	}
 }
 
 func (s *Service) smhi(ctx context.Context) func(string, int, string) (float64, bool) {
-	if s.Reference == nil {
+	if s.Lookup == nil {
 		return nil
 	}
 	return func(code string, year int, sector string) (float64, bool) {
-		return s.Reference.SMHISector(ctx, code, year, sector)
+		return s.Lookup.SMHISector(ctx, code, year, sector)
 	}
 }
 

@@ -54,9 +54,9 @@ func (p *parser) resolve(sector, sub string) sectorNames {
 		return n
 	}
 	n := sectorNames{sector: sector, subsector: sub}
-	if s, ok := NormalizeSector(sector); ok {
+	if s, ok := klimatrapport.MainSector(sector); ok {
 		n.sector, n.sectorOK = s, true
-		if ss, ok := NormalizeSubsector(s, sub); ok {
+		if ss, ok := klimatrapport.Subsector(s, sub); ok {
 			n.subsector, n.subOK = ss, true
 		}
 	}
@@ -71,7 +71,7 @@ func (p *parser) resolveGas(g string) gasName {
 		return n
 	}
 	n := gasName{gas: g}
-	if c, ok := NormalizeGas(g); ok {
+	if c, ok := klimatrapport.Gas(g); ok {
 		n = gasName{gas: c, ok: true}
 	}
 	if len(p.gases) < 1000 {
@@ -96,7 +96,7 @@ func (p *parser) checkNames(sheet string, row int, t *table, n sectorNames, rawS
 		if !p.items.room(CodeUnknownGas) {
 			p.items.errorf(CodeUnknownGas, sheet, "", "")
 		} else {
-			valid := append([]string{}, klimatrapport.Gases...)
+			valid := append([]string{}, klimatrapport.Gases()...)
 			p.items.errorf(CodeUnknownGas, sheet, t.ref(row, fGas),
 				"Växthusgasen %s känns inte igen. %s Lämna cellen tom för alla växthusgaser omräknade till CO2e.",
 				quote(rawGas), suggestion(rawGas, valid, "Välj en av"))
@@ -109,9 +109,9 @@ func (p *parser) unknownSubsector(sheet, cell, sector, v string) {
 		p.items.errorf(CodeUnknownSubsector, sheet, cell, "")
 		return
 	}
-	subs := Subsectors[sector]
+	subs := klimatrapport.Subsectors(sector)
 	var msg string
-	switch owner, ok := subOwner[looseKey(v)]; {
+	switch owner, ok := klimatrapport.SubsectorOwner(v); {
 	case ok && owner != sector:
 		msg = fmt.Sprintf("Undersektorn %s hör till sektorn %s, inte %s. Rätta Sektor eller Undersektor.", quote(v), quote(owner), quote(sector))
 	case len(subs) == 0:
@@ -427,9 +427,9 @@ func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 						"SMHI-filen saknar årskolumner (rad %d och raden ovanför). Ladda ner filen från SMHI på nytt och ladda upp den utan ändringar i rubrikerna.", row)
 				}
 				gas = ""
-				if g, ok := NormalizeGas(gasHint); ok {
+				if g, ok := klimatrapport.Gas(gasHint); ok {
 					gas = g
-				} else if g, ok := NormalizeGas(titleGas); ok {
+				} else if g, ok := klimatrapport.Gas(titleGas); ok {
 					gas = g
 				}
 				for _, y := range yearOf {
@@ -498,9 +498,9 @@ func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 			return nil
 		}
 		var n sectorNames
-		if s, ok := NormalizeSector(rawSector); ok {
+		if s, ok := klimatrapport.MainSector(rawSector); ok {
 			n = sectorNames{sector: s, sectorOK: true}
-			if ss, ok := NormalizeSubsector(s, rawSub); ok {
+			if ss, ok := klimatrapport.Subsector(s, rawSub); ok {
 				n.subsector, n.subOK = ss, true
 			} else {
 				n.subsector = rawSub

@@ -3,28 +3,16 @@ package workbook
 import (
 	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 )
 
-// smhiSample finds SMHI's sample export in shared/ beside the repository.
-func smhiSample(t testing.TB) string {
-	for _, p := range []string{
-		filepath.Join("..", "..", "shared", "data", "smhi", "smhi-co2-2024-04-18.xlsx"),
-		"/work/shared/data/smhi/smhi-co2-2024-04-18.xlsx",
-	} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("SMHI sample file not found (shared/data/smhi)")
-	return ""
-}
+// smhiSample is SMHI's sample export in shared/ beside the repository.
+func smhiSample(t testing.TB) string { return samples.Path(t, samples.SMHI) }
 
 // cutMunicipality copies the title and header rows and one municipality's
 // rows of SMHI's export into a new workbook in the same layout, and returns
@@ -185,7 +173,7 @@ func TestSubsectorTable(t *testing.T) {
 			continue
 		}
 		seen[c[0]+"|"+c[1]] = true
-		s, ok := NormalizeSector(c[0])
+		s, ok := klimatrapport.MainSector(c[0])
 		if !ok {
 			t.Errorf("sector %q not recognised", c[0])
 			continue
@@ -193,20 +181,20 @@ func TestSubsectorTable(t *testing.T) {
 		if c[1] == "Alla" {
 			continue
 		}
-		sub, ok := NormalizeSubsector(s, c[1])
+		sub, ok := klimatrapport.Subsector(s, c[1])
 		if !ok {
 			t.Errorf("subsector %q / %q not recognised", s, c[1])
 		}
 		want[s] = append(want[s], sub)
 	}
-	for _, s := range klimatrapport.MainSectors {
-		if mustJSON(t, want[s]) != mustJSON(t, Subsectors[s]) && !(len(want[s]) == 0 && len(Subsectors[s]) == 0) {
-			t.Errorf("%s: file %v, table %v", s, want[s], Subsectors[s])
+	for _, s := range klimatrapport.MainSectors() {
+		if mustJSON(t, want[s]) != mustJSON(t, klimatrapport.Subsectors(s)) && !(len(want[s]) == 0 && len(klimatrapport.Subsectors(s)) == 0) {
+			t.Errorf("%s: file %v, table %v", s, want[s], klimatrapport.Subsectors(s))
 		}
 	}
 	keys := map[string]string{}
-	for _, s := range klimatrapport.MainSectors {
-		for _, name := range append([]string{s}, Subsectors[s]...) {
+	for _, s := range klimatrapport.MainSectors() {
+		for _, name := range append([]string{s}, klimatrapport.Subsectors(s)...) {
 			k := s + "|" + looseKey(name)
 			if prev, dup := keys[k]; dup && prev != name {
 				t.Errorf("loose keys collide: %q %q", prev, name)

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/klimatkommunerna/klimatrapport"
 )
 
 // clean trims a cell value: surrounding white space of any kind, including
@@ -15,119 +17,9 @@ func clean(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
 }
 
-// parseNumber reads a number as spreadsheets store it (raw "1234.5",
-// "1.5E-3") or as a person types it as text in Swedish ("1 234,5",
-// "−12,5", "1.234.567,8"). It rejects NaN, infinities and hex floats.
-func parseNumber(s string) (float64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	// Fast path: a plain raw value.
-	plain := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		v, err := strconv.ParseFloat(s, 64)
-		if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-			return v, true
-		}
-		if strings.Count(s, ".") <= 1 {
-			return 0, false
-		}
-	}
-	if len(s) > 64 {
-		return 0, false
-	}
-	var b strings.Builder
-	dots, commas := 0, 0
-	lastDot, lastComma := -1, -1
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9', r == 'e', r == 'E', r == '+':
-			b.WriteRune(r)
-		case r == '-' || r == '\u2212' || r == '\u2013':
-			b.WriteByte('-')
-		case r == '.':
-			dots++
-			lastDot = b.Len()
-			b.WriteByte('.')
-		case r == ',':
-			commas++
-			lastComma = b.Len()
-			b.WriteByte(',')
-		case unicode.IsSpace(r) || r == '\'' || r == '\u2009' || r == '\u202f':
-			// thousands separator
-		default:
-			return 0, false
-		}
-	}
-	t := []byte(b.String())
-	decimal := -1
-	switch {
-	case commas > 0 && dots > 0:
-		if lastComma > lastDot { // 1.234,5
-			if commas > 1 {
-				return 0, false
-			}
-			decimal = lastComma
-		} else { // 1,234.5
-			if dots > 1 {
-				return 0, false
-			}
-			decimal = lastDot
-		}
-	case commas == 1:
-		decimal = lastComma
-	case commas > 1:
-		return 0, false
-	case dots == 1:
-		decimal = lastDot
-	case dots > 1: // 1.234.567
-	}
-	// Thousands separators must group digits by three: "1.234.567" is a
-	// number, "15.3.2024" is not.
-	run, seenSep := 0, false
-	for i, c := range t {
-		switch {
-		case (c == '.' || c == ',') && i != decimal:
-			if seenSep && run != 3 || !seenSep && run == 0 {
-				return 0, false
-			}
-			seenSep, run = true, 0
-		case c == '.' || c == ',':
-			if seenSep && run != 3 {
-				return 0, false
-			}
-			seenSep, run = false, -1000
-		case c >= '0' && c <= '9':
-			run++
-		}
-	}
-	if seenSep && run != 3 {
-		return 0, false
-	}
-	out := t[:0:0]
-	for i, c := range t {
-		switch c {
-		case '.', ',':
-			if i == decimal {
-				out = append(out, '.')
-			}
-		default:
-			out = append(out, c)
-		}
-	}
-	v, err := strconv.ParseFloat(string(out), 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, false
-	}
-	return v, true
-}
+// parseNumber reads a cell as a number by the domain package's one rule
+// (klimatrapport.ParseNumber), the same for the template and SMHI's layout.
+func parseNumber(s string) (float64, bool) { return klimatrapport.ParseNumber(s) }
 
 // parsePercent reads "25", "25 %", "25,5%".
 func parsePercent(s string) (float64, bool) {

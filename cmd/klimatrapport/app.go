@@ -23,7 +23,7 @@ import (
 type app struct {
 	db          storage.DB
 	national    *national.Store
-	reference   *national.Reference
+	reference   *national.Lookup
 	submissions *submissions.Service
 	members     *members.Register
 	accounts    *accounts.Store
@@ -37,9 +37,9 @@ func newApp(db storage.DB, maxUploadMB int) *app {
 		lim.MaxBytes = int64(maxUploadMB) << 20
 	}
 	a := &app{db: db, national: &national.Store{DB: db}}
-	a.reference = &national.Reference{Store: a.national}
+	a.reference = &national.Lookup{Store: a.national}
 	a.national.OnChange = a.reference.Invalidate
-	a.submissions = &submissions.Service{DB: db, Limits: lim, Reference: a.reference}
+	a.submissions = &submissions.Service{DB: db, Limits: lim, Lookup: a.reference}
 	a.members = &members.Register{DB: db}
 	a.accounts = &accounts.Store{DB: db}
 	// Pages and computed figures are cached per data generation: dropped at

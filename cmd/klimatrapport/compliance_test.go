@@ -41,7 +41,7 @@ func completeWorkbook(t *testing.T, code string, year int) []byte {
 		Measures: []kr.Measure{{ID: "Å1", Name: "Laddplatser", Status: kr.MeasureOngoing}},
 	}
 	for y := year - 6; y <= year-2; y++ {
-		for _, s := range kr.MainSectors {
+		for _, s := range kr.MainSectors() {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(1000)})
 		}
 	}

@@ -113,7 +113,7 @@ func smallReport(t *testing.T, year int, scale float64) []byte {
 func reportFor(t *testing.T, code string, year int, scale float64) []byte {
 	t.Helper()
 	rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: year}}
-	for i, s := range kr.MainSectors {
+	for i, s := range kr.MainSectors() {
 		v := scale * float64(i+1)
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: year - 2, Sector: s, Tonnes: &v})
 	}

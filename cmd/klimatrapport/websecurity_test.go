@@ -23,7 +23,7 @@ const xss = `</script><script>alert(1)</script>"><img src=x onerror=alert(2)>`
 func hostileReport(code string, year int) *kr.Report {
 	v := 100.0
 	rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: year, Contact: xss, Email: "a@b.se", PoliticalContact: xss}}
-	for _, s := range kr.MainSectors {
+	for _, s := range kr.MainSectors() {
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: year - 2, Sector: s, Tonnes: &v, Source: xss, Comment: "=HYPERLINK(\"http://x\")"})
 	}
 	rep.Goals = []kr.Goal{{ID: "=1+1", Name: xss, Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030, ReductionPct: 50,

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
 type benchInput struct {
 	name  string
 	data  func(testing.TB) []byte
-	names func(testing.TB) *Names
+	names func(testing.TB) Places
 }
 
 var (
@@ -39,8 +41,8 @@ func synthetic10x(tb testing.TB) []byte {
 // benchInputs are SMHI's real file and the synthetic one ten times its
 // size, each loaded only when its benchmark runs.
 var benchInputs = []benchInput{
-	{"real", func(tb testing.TB) []byte { return readFile(tb, smhiSample) }, func(tb testing.TB) *Names { return testNames(tb) }},
-	{"synthetic10x", synthetic10x, func(testing.TB) *Names { return SyntheticNames() }},
+	{"real", func(tb testing.TB) []byte { return readFile(tb, smhiSample) }, func(tb testing.TB) Places { return testNames(tb) }},
+	{"synthetic10x", synthetic10x, func(testing.TB) Places { return scb.NewNames(SyntheticPlaces()) }},
 }
 
 // BenchmarkParseSMHI parses the whole file, emitting every row.

@@ -23,13 +23,14 @@ type Tolerance struct {
 	Rel float64 // fraction
 }
 
-// DefaultTolerance allows 0.01 tonne (10 kg) or one part in a million,
-// whichever is larger. SMHI publishes unrounded doubles (15–16 significant
-// digits), so the only legitimate difference is floating-point summation
-// order, which is many orders of magnitude smaller; anything beyond this is
-// a real inconsistency in the published data (or a row missing from the
-// file) and is reported.
-var DefaultTolerance = Tolerance{Abs: 0.01, Rel: 1e-6}
+// DefaultTolerance is the one tolerance SMHI's totals are checked with, by
+// the national import and by a member's upload of SMHI's export alike: 0.01
+// tonne (10 kg) or one part in a million, whichever is larger. SMHI
+// publishes unrounded doubles (15–16 significant digits), so the only
+// legitimate difference is floating-point summation order, which is many
+// orders of magnitude smaller; anything beyond this is a real inconsistency
+// in the published data (or a row missing from the file) and is reported.
+func DefaultTolerance() Tolerance { return Tolerance{Abs: 0.01, Rel: 1e-6} }
 
 // Mismatch is a total that does not equal the sum of its parts. It is data
 // for an import report, not an error.
@@ -97,7 +98,7 @@ type partSums struct {
 // NewSMHIChecker returns a checker with DefaultTolerance.
 func NewSMHIChecker() *SMHIChecker {
 	return &SMHIChecker{
-		Tolerance: DefaultTolerance,
+		Tolerance: DefaultTolerance(),
 		years:     map[int]int{},
 		nodes:     map[nodeKey]*checkNode{},
 	}

@@ -11,23 +11,24 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
 // The shared sample files, relative to this package's directory. They are
 // read in place and never copied into the repository.
 const (
 	smhiSample       = "../../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"
+	ggtSample        = "../../../shared/data/smhi/ggt-2026-04-15-sektorer.xlsx"
 	municipalitiesCS = "../../../shared/data/scb/municipality_county.csv"
-	populationSample = "../../../shared/data/scb/be0101-population-2024.xlsx"
 )
 
 var (
 	namesOnce sync.Once
-	names     *Names
+	names     *scb.Names
 	namesErr  error
 )
 
-func testNames(t testing.TB) *Names {
+func testNames(t testing.TB) *scb.Names {
 	t.Helper()
 	namesOnce.Do(func() {
 		f, err := os.Open(municipalitiesCS)
@@ -36,7 +37,7 @@ func testNames(t testing.TB) *Names {
 			return
 		}
 		defer f.Close()
-		names, namesErr = LoadNames(f)
+		names, namesErr = scb.LoadNames(f)
 	})
 	if namesErr != nil {
 		t.Fatal(namesErr)

@@ -55,11 +55,11 @@ func TestParseSMHIRealFile(t *testing.T) {
 	if r := rows[0]; r.Level != LevelCountry || r.AreaCode != "00" || r.CountyCode != "" || r.MainSector != "" {
 		t.Errorf("first row = %+v", r)
 	}
-	// Main sectors are the nine, subsectors are SMHISubsectors, typos fixed.
+	// Main sectors are the nine, subsectors klimatrapport.Subsectors, typos fixed.
 	subs := map[string][]string{}
 	for _, r := range rows {
-		if r.MainSector != "" && !slices.Contains(klimatrapport.MainSectors, r.MainSector) {
-			t.Fatalf("main sector %q not in klimatrapport.MainSectors", r.MainSector)
+		if r.MainSector != "" && !slices.Contains(klimatrapport.MainSectors(), r.MainSector) {
+			t.Fatalf("main sector %q not in klimatrapport.MainSectors()", r.MainSector)
 		}
 		if r.AreaCode == "00" && r.Subsector != "" {
 			subs[r.MainSector] = append(subs[r.MainSector], r.Subsector)
@@ -70,9 +70,9 @@ func TestParseSMHIRealFile(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range klimatrapport.MainSectors {
-		if !slices.Equal(subs[m], SMHISubsectors[m]) {
-			t.Errorf("subsectors of %s = %q, SMHISubsectors has %q", m, subs[m], SMHISubsectors[m])
+	for _, m := range klimatrapport.MainSectors() {
+		if !slices.Equal(subs[m], klimatrapport.Subsectors(m)) {
+			t.Errorf("subsectors of %s = %q, klimatrapport.Subsectors has %q", m, subs[m], klimatrapport.Subsectors(m))
 		}
 	}
 	wantNorm := []Normalisation{
@@ -91,33 +91,6 @@ func TestParseSMHIRealFile(t *testing.T) {
 	}
 	if !slices.Equal(meta.Normalised, wantNorm) {
 		t.Errorf("normalised = %q", meta.Normalised)
-	}
-}
-
-func TestNormalizeSector(t *testing.T) {
-	for in, want := range map[string]string{
-		"Slitage fran vägbanan":                   "Slitage från vägbanan",
-		"Egen uppärmning av bostäder och lokaler": "Egen uppvärmning av bostäder och lokaler",
-		"  Transporter ":                          "Transporter",
-		"Fran  hamnar":                            "Från hamnar",
-		"Personbilar":                             "Personbilar",
-		"":                                        "",
-	} {
-		if got := NormalizeSector(in); got != want {
-			t.Errorf("NormalizeSector(%q) = %q, want %q", in, got, want)
-		}
-	}
-	for in, want := range map[string]string{
-		"Egen uppärmning av bostäder och lokaler": "Egen uppvärmning av bostäder och lokaler",
-		"avfall (inkl. avlopp)":                   "Avfall (inkl.avlopp)",
-		"INDUSTRI (energi+processer)":             "Industri (energi + processer)",
-	} {
-		if got, ok := CanonicalMainSector(in); !ok || got != want {
-			t.Errorf("CanonicalMainSector(%q) = %q, %v", in, got, ok)
-		}
-	}
-	if _, ok := CanonicalMainSector("Sjöfart"); ok {
-		t.Error("Sjöfart accepted as a main sector")
 	}
 }
 
@@ -284,7 +257,7 @@ func TestSMHIChecksRealFile(t *testing.T) {
 		byCheck[m.Check] = append(byCheck[m.Check], m)
 	}
 	t.Logf("%d mismatches beyond %+v: counties %d, municipalities %d, main sectors %d, subsectors %d",
-		len(ms), DefaultTolerance, len(byCheck[CheckCounties]), len(byCheck[CheckMunicipalities]),
+		len(ms), DefaultTolerance(), len(byCheck[CheckCounties]), len(byCheck[CheckMunicipalities]),
 		len(byCheck[CheckMainSectors]), len(byCheck[CheckSubsectors]))
 
 	// Every county equals the sum of its municipalities and every area's
@@ -349,7 +322,7 @@ func TestSMHIChecksRealFile(t *testing.T) {
 // the real file's gap is a property of SMHI's data, not of the parser.
 func TestSwedenEqualsCounties(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteSyntheticSMHIFor(&buf, testNames(t), []string{"GGT", "N2O"}, 1); err != nil {
+	if err := WriteSyntheticSMHIFor(&buf, testNames(t).Municipalities(), testNames(t).Counties(), []string{"GGT", "N2O"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	c := NewSMHIChecker()
@@ -432,5 +405,35 @@ func TestCheckerReports(t *testing.T) {
 	// Missing totals sort last and have no row.
 	if last := ms[len(ms)-1]; !last.MissingTotal || last.Row != 0 {
 		t.Errorf("last mismatch = %+v", last)
+	}
+}
+
+// TestSMHINamesAllMapped: every place in SMHI's sample maps to a code, and
+// every one of SCB's 290 municipalities and 21 counties is in it.
+func TestSMHINamesAllMapped(t *testing.T) {
+	rows, _ := parseReal(t)
+	n := testNames(t)
+	levels := map[Level]map[string]bool{LevelCountry: {}, LevelCounty: {}, LevelMunicipality: {}}
+	for _, r := range rows {
+		levels[r.Level][r.AreaCode] = true
+	}
+	if len(levels[LevelCountry]) != 1 || !levels[LevelCountry][SwedenCode] {
+		t.Errorf("country codes = %v", levels[LevelCountry])
+	}
+	if got := len(levels[LevelCounty]); got != 21 {
+		t.Errorf("%d counties mapped, want 21", got)
+	}
+	if got := len(levels[LevelMunicipality]); got != 290 {
+		t.Errorf("%d municipalities mapped, want 290", got)
+	}
+	for _, m := range n.Municipalities() {
+		if !levels[LevelMunicipality][m.Code] {
+			t.Errorf("municipality %s %s not in the SMHI file", m.Code, m.Name)
+		}
+	}
+	for _, c := range n.Counties() {
+		if !levels[LevelCounty][c.Code] {
+			t.Errorf("county %s %s not in the SMHI file", c.Code, c.Name)
+		}
 	}
 }

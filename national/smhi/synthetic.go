@@ -5,7 +5,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -19,7 +20,8 @@ var syntheticCountyCodes = []string{"01", "03", "04", "05", "06", "07", "08", "0
 
 // SyntheticPlaces returns the made-up places WriteSyntheticSMHI writes: 21
 // counties with SCB's county codes named "Testlän CC" and 290 municipalities
-// "Testkommun CCNN" spread over them.
+// "Testkommun CCNN" spread over them. scb.NewNames(SyntheticPlaces()) reads
+// them back.
 func SyntheticPlaces() ([]klimatrapport.Municipality, []klimatrapport.County) {
 	counties := make([]klimatrapport.County, len(syntheticCountyCodes))
 	for i, c := range syntheticCountyCodes {
@@ -39,19 +41,13 @@ func SyntheticPlaces() ([]klimatrapport.Municipality, []klimatrapport.County) {
 	return munis, counties
 }
 
-// SyntheticNames returns a Names for the places of WriteSyntheticSMHI.
-func SyntheticNames() *Names {
-	return NewNames(SyntheticPlaces())
-}
-
 // WriteSyntheticSMHI writes a workbook in SMHI's export layout for
 // benchmarks: one sheet per substance (in the order given; nil means all
 // seven), each with SMHI's title rows, row of years, header row and the real
 // export's structure (Sweden, 21 counties and 290 municipalities × the total,
-// the nine main sectors and their 52 subsectors, with SMHI's misspellings),
-// and made-up values whose totals equal the sums of their parts (about 3 % of
-// the leaf cells are empty). The places are SyntheticPlaces; read the file
-// with SyntheticNames.
+// the nine main sectors and their 52 subsectors, spelled as SMHI does, typos
+// included), and made-up values whose totals equal the sums of their parts
+// (about 3 % of the leaf cells are empty). The places are SyntheticPlaces.
 //
 // scale sets the size: the workbook holds about scale times the value cells
 // of SMHI's real single-substance export (19 344 rows × 12 years), spread
@@ -61,208 +57,235 @@ func SyntheticNames() *Names {
 // StreamWriter.
 func WriteSyntheticSMHI(w io.Writer, substances []string, scale int) error {
 	munis, counties := SyntheticPlaces()
-	return writeSynthetic(w, munis, counties, substances, scale)
+	return WriteSyntheticSMHIFor(w, munis, counties, substances, scale)
 }
 
-// WriteSyntheticSMHIFor is WriteSyntheticSMHI with the places of names (for
+// WriteSyntheticSMHIFor is WriteSyntheticSMHI with the given places (for
 // instance the real 290 municipalities from SCB's list) instead of made-up
 // ones.
-func WriteSyntheticSMHIFor(w io.Writer, names *Names, substances []string, scale int) error {
-	if names == nil {
+func WriteSyntheticSMHIFor(w io.Writer, munis []klimatrapport.Municipality, counties []klimatrapport.County, substances []string, scale int) error {
+	if len(munis) == 0 {
 		return invalid(CodeNoNames, "", 0, 0, "Ortnamnslistan saknas.")
 	}
-	return writeSynthetic(w, names.Municipalities(), names.Counties(), substances, scale)
-}
-
-type synthArea struct {
-	level     Level
-	code      string
-	county    string // name written in column C ("Alla" for Sweden)
-	muni      string // name written in column D
-	parent    int    // index of the county in areas (municipalities), -1 otherwise
-	countyIdx int
-}
-
-func writeSynthetic(w io.Writer, munis []klimatrapport.Municipality, counties []klimatrapport.County, substances []string, scale int) error {
 	if len(substances) == 0 {
-		substances = Substances
+		substances = klimatrapport.Substances()
 	}
 	if scale < 1 {
 		return invalid(CodeSyntheticArguments, "", 0, 0, "Skalan måste vara minst 1.")
 	}
-	for _, s := range substances {
-		if substanceCode(s) == "" {
-			return invalid(CodeSyntheticArguments, "", 0, 0, "Okänt ämne %q; välj bland %v.", s, Substances)
+	codes := make([]string, len(substances))
+	for i, s := range substances {
+		if codes[i] = strings.ToUpper(strings.TrimSpace(s)); !slices.Contains(klimatrapport.Substances(), codes[i]) {
+			return invalid(CodeSyntheticArguments, "", 0, 0, "Okänt ämne %q; välj bland %v.", s, klimatrapport.Substances())
 		}
 	}
-	nYears := max(1, int(math.Round(12*float64(scale)/float64(len(substances)))))
-	years := syntheticYears(nYears)
-
-	// SMHI's order: Sweden, then each county (by name) followed by its
-	// municipalities (by name).
-	counties = append([]klimatrapport.County(nil), counties...)
-	sort.Slice(counties, func(i, j int) bool { return counties[i].Name < counties[j].Name })
-	byCounty := map[string][]klimatrapport.Municipality{}
-	for _, m := range munis {
-		byCounty[m.CountyCode] = append(byCounty[m.CountyCode], m)
-	}
-	areas := []synthArea{{level: LevelCountry, code: SwedenCode, county: "Alla", muni: "Alla", parent: -1}}
-	var muniIdx []int
-	for ci, c := range counties {
-		cIdx := len(areas)
-		areas = append(areas, synthArea{level: LevelCounty, code: c.Code, county: c.Name, muni: "Alla", parent: -1, countyIdx: ci})
-		ms := byCounty[c.Code]
-		sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
-		for _, m := range ms {
-			muniIdx = append(muniIdx, len(areas))
-			areas = append(areas, synthArea{level: LevelMunicipality, code: m.Code, county: c.Name, muni: m.Name, parent: cIdx})
-		}
-	}
-
-	// Sector keys in SMHI's order: the total, then per main sector its
-	// total and its subsectors. parentOf points at the sector key a key is
-	// summed into (-1 for the total).
-	type sectorKey struct {
-		main, sub string
-		parent    int
-		leaf      bool
-	}
-	keys := []sectorKey{{main: "Alla", sub: "Alla", parent: -1}}
-	for _, g := range smhiSectors {
-		mainIdx := len(keys)
-		keys = append(keys, sectorKey{main: g[0], sub: "Alla", parent: 0, leaf: len(g) == 1})
-		for _, s := range g[1:] {
-			keys = append(keys, sectorKey{main: g[0], sub: s, parent: mainIdx, leaf: true})
-		}
-	}
-
+	g := synthGrid{areas: synthAreas(munis, counties), keys: synthKeys(), years: syntheticYears(max(1, int(math.Round(12*float64(scale)/float64(len(codes))))))}
+	g.vals = make([]float64, len(g.areas)*len(g.keys)*len(g.years))
 	f := excelize.NewFile()
 	defer f.Close()
-	nA, nK, nY := len(areas), len(keys), len(years)
-	vals := make([]float64, nA*nK*nY) // NaN: empty cell
-	at := func(a, k, y int) int { return (a*nK+k)*nY + y }
-	for si, sub := range substances {
-		sub = substanceCode(sub)
-		rng := rand.New(rand.NewPCG(uint64(si+1), 0x736d6869))
-		for i := range vals {
-			vals[i] = math.NaN()
-		}
-		add := func(i int, v float64) {
-			if math.IsNaN(vals[i]) {
-				vals[i] = v
-			} else {
-				vals[i] += v
-			}
-		}
-		// Leaves of municipalities, then sums up the sector tree, then up
-		// to counties and Sweden.
-		for _, a := range muniIdx {
-			size := 0.2 + 3*rng.Float64()*rng.Float64()
-			for k, key := range keys {
-				if !key.leaf {
-					continue
-				}
-				base := size * (50 + 20000*rng.Float64()*rng.Float64()*rng.Float64())
-				for y := range years {
-					if rng.IntN(33) == 0 {
-						continue
-					}
-					v := base * (1.4 - 0.5*float64(y)/float64(max(1, nY-1))) * (0.9 + 0.2*rng.Float64())
-					v = math.Round(v*1e9) / 1e9 // SMHI-like precision
-					vals[at(a, k, y)] = v
-				}
-			}
-			for k := nK - 1; k > 0; k-- { // subsectors before main sectors before the total
-				p := keys[k].parent
-				for y := range years {
-					if v := vals[at(a, k, y)]; !math.IsNaN(v) {
-						add(at(a, p, y), v)
-					}
-				}
-			}
-		}
-		for _, a := range muniIdx {
-			p := areas[a].parent
-			for i := 0; i < nK*nY; i++ {
-				if v := vals[a*nK*nY+i]; !math.IsNaN(v) {
-					add(p*nK*nY+i, v)
-				}
-			}
-		}
-		for a := 1; a < nA; a++ {
-			if areas[a].level != LevelCounty {
-				continue
-			}
-			for i := 0; i < nK*nY; i++ {
-				if v := vals[a*nK*nY+i]; !math.IsNaN(v) {
-					add(i, v)
-				}
-			}
-		}
-
-		sheet := SubstanceNames[sub] + " (" + sub + ")"
+	for si, sub := range codes {
+		g.fill(rand.New(rand.NewPCG(uint64(si+1), 0x736d6869)))
+		name := klimatrapport.SubstanceName(sub) + " (" + sub + ")"
+		var err error
 		if si == 0 {
-			if err := f.SetSheetName("Sheet1", sheet); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(sheet); err != nil {
-			return err
+			err = f.SetSheetName("Sheet1", name)
+		} else {
+			_, err = f.NewSheet(name)
 		}
-		sw, err := f.NewStreamWriter(sheet)
+		if err == nil {
+			err = g.writeSheet(f, name, sub)
+		}
 		if err != nil {
-			return err
-		}
-		unit := "ton/år"
-		if sub != "CO2" {
-			unit = "ton CO2-ekv/år"
-		}
-		header := []any{"Huvudsektor", "Undersektor", "Län", "Kommun"}
-		yearRow := []any{nil, nil, nil, nil}
-		for _, y := range years {
-			header = append(header, sub)
-			yearRow = append(yearRow, y)
-		}
-		rowNum := 1
-		for _, r := range [][]any{
-			{"Rapportnamn:", "Länsrapport, 2024-04-18"},
-			{"Emissioner av " + sheet},
-			{"Enhet: " + unit},
-			nil,
-			yearRow,
-			header,
-		} {
-			if r != nil {
-				cell, _ := excelize.CoordinatesToCellName(1, rowNum)
-				if err := sw.SetRow(cell, r); err != nil {
-					return err
-				}
-			}
-			rowNum++
-		}
-		line := make([]any, 4+nY)
-		for k, key := range keys {
-			for a, area := range areas {
-				line[0], line[1], line[2], line[3] = key.main, key.sub, area.county, area.muni
-				for y := range years {
-					if v := vals[at(a, k, y)]; math.IsNaN(v) {
-						line[4+y] = nil
-					} else {
-						line[4+y] = v
-					}
-				}
-				cell, _ := excelize.CoordinatesToCellName(1, rowNum)
-				if err := sw.SetRow(cell, line); err != nil {
-					return err
-				}
-				rowNum++
-			}
-		}
-		if err := sw.Flush(); err != nil {
 			return err
 		}
 	}
 	_, err := f.WriteTo(w)
 	return err
+}
+
+// synthArea is one place of a synthetic file.
+type synthArea struct {
+	level  Level
+	county string // name written in column C ("Alla" for Sweden)
+	muni   string // name written in column D
+	parent int    // index of the county in areas (municipalities), -1 otherwise
+}
+
+// synthKey is one sector row of an area: parent is the index of the key it
+// is summed into (-1 for the total); leaves get made-up values.
+type synthKey struct {
+	main, sub string
+	parent    int
+	leaf      bool
+}
+
+// synthGrid is the values of one sheet: area × sector key × year; NaN is an
+// empty cell.
+type synthGrid struct {
+	areas []synthArea
+	keys  []synthKey
+	years []int
+	vals  []float64
+}
+
+// synthAreas puts the places in SMHI's order: Sweden, then each county (by
+// name) followed by its municipalities (by name).
+func synthAreas(munis []klimatrapport.Municipality, counties []klimatrapport.County) []synthArea {
+	counties = slices.Clone(counties)
+	slices.SortFunc(counties, func(a, b klimatrapport.County) int { return strings.Compare(a.Name, b.Name) })
+	byCounty := map[string][]klimatrapport.Municipality{}
+	for _, m := range munis {
+		byCounty[m.CountyCode] = append(byCounty[m.CountyCode], m)
+	}
+	areas := []synthArea{{level: LevelCountry, county: "Alla", muni: "Alla", parent: -1}}
+	for _, c := range counties {
+		cIdx := len(areas)
+		areas = append(areas, synthArea{level: LevelCounty, county: c.Name, muni: "Alla", parent: -1})
+		ms := byCounty[c.Code]
+		slices.SortFunc(ms, func(a, b klimatrapport.Municipality) int { return strings.Compare(a.Name, b.Name) })
+		for _, m := range ms {
+			areas = append(areas, synthArea{level: LevelMunicipality, county: c.Name, muni: m.Name, parent: cIdx})
+		}
+	}
+	return areas
+}
+
+// synthKeys are the sector rows in SMHI's order and spelling: the total,
+// then per main sector its total and its subsectors.
+func synthKeys() []synthKey {
+	keys := []synthKey{{main: "Alla", sub: "Alla", parent: -1}}
+	for _, main := range klimatrapport.MainSectors() {
+		subs := klimatrapport.Subsectors(main)
+		mainIdx := len(keys)
+		raw := klimatrapport.SMHIPublishedSpelling(main)
+		keys = append(keys, synthKey{main: raw, sub: "Alla", parent: 0, leaf: len(subs) == 0})
+		for _, s := range subs {
+			keys = append(keys, synthKey{main: raw, sub: klimatrapport.SMHIPublishedSpelling(s), parent: mainIdx, leaf: true})
+		}
+	}
+	return keys
+}
+
+func (g *synthGrid) at(a, k, y int) int { return (a*len(g.keys)+k)*len(g.years) + y }
+
+// add adds v to the cell at i; an empty cell becomes v.
+func (g *synthGrid) add(i int, v float64) {
+	if math.IsNaN(g.vals[i]) {
+		g.vals[i] = v
+	} else {
+		g.vals[i] += v
+	}
+}
+
+// fill makes up the municipalities' leaves, then sums them up the sector
+// tree, then up to the counties and Sweden.
+func (g *synthGrid) fill(rng *rand.Rand) {
+	for i := range g.vals {
+		g.vals[i] = math.NaN()
+	}
+	nK, nY := len(g.keys), len(g.years)
+	for a, area := range g.areas {
+		if area.level != LevelMunicipality {
+			continue
+		}
+		size := 0.2 + 3*rng.Float64()*rng.Float64()
+		for k, key := range g.keys {
+			if !key.leaf {
+				continue
+			}
+			base := size * (50 + 20000*rng.Float64()*rng.Float64()*rng.Float64())
+			for y := range g.years {
+				if rng.IntN(33) == 0 {
+					continue
+				}
+				v := base * (1.4 - 0.5*float64(y)/float64(max(1, nY-1))) * (0.9 + 0.2*rng.Float64())
+				g.vals[g.at(a, k, y)] = math.Round(v*1e9) / 1e9 // SMHI-like precision
+			}
+		}
+		for k := nK - 1; k > 0; k-- { // subsectors before main sectors before the total
+			for y := range g.years {
+				if v := g.vals[g.at(a, k, y)]; !math.IsNaN(v) {
+					g.add(g.at(a, g.keys[k].parent, y), v)
+				}
+			}
+		}
+	}
+	g.sumInto(LevelMunicipality, func(a synthArea) int { return a.parent })
+	g.sumInto(LevelCounty, func(synthArea) int { return 0 })
+}
+
+// sumInto adds every cell of the areas of level into the area parent says.
+func (g *synthGrid) sumInto(level Level, parent func(synthArea) int) {
+	n := len(g.keys) * len(g.years)
+	for a, area := range g.areas {
+		if area.level != level {
+			continue
+		}
+		p := parent(area)
+		for i := range n {
+			if v := g.vals[a*n+i]; !math.IsNaN(v) {
+				g.add(p*n+i, v)
+			}
+		}
+	}
+}
+
+// writeSheet writes the grid as the sheet of substance sub: SMHI's title
+// rows, the row of years, the header row and one row per sector key and
+// area.
+func (g *synthGrid) writeSheet(f *excelize.File, name, sub string) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	unit := "ton/år"
+	if sub != "CO2" {
+		unit = "ton CO2-ekv/år"
+	}
+	header := []any{"Huvudsektor", "Undersektor", "Län", "Kommun"}
+	yearRow := []any{nil, nil, nil, nil}
+	for _, y := range g.years {
+		header = append(header, sub)
+		yearRow = append(yearRow, y)
+	}
+	rowNum := 0
+	setRow := func(r []any) error {
+		rowNum++
+		if r == nil {
+			return nil
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
+		return sw.SetRow(cell, r)
+	}
+	for _, r := range [][]any{
+		{"Rapportnamn:", "Länsrapport, 2024-04-18"},
+		{"Emissioner av " + name},
+		{"Enhet: " + unit},
+		nil,
+		yearRow,
+		header,
+	} {
+		if err := setRow(r); err != nil {
+			return err
+		}
+	}
+	line := make([]any, 4+len(g.years))
+	for k, key := range g.keys {
+		for a, area := range g.areas {
+			line[0], line[1], line[2], line[3] = key.main, key.sub, area.county, area.muni
+			for y := range g.years {
+				if v := g.vals[g.at(a, k, y)]; math.IsNaN(v) {
+					line[4+y] = nil
+				} else {
+					line[4+y] = v
+				}
+			}
+			if err := setRow(line); err != nil {
+				return err
+			}
+		}
+	}
+	return sw.Flush()
 }
 
 // syntheticYears returns n year columns ending in 2022: 1990 and the n−1

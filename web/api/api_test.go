@@ -58,7 +58,7 @@ func fp(v float64) *float64 { return &v }
 
 func report(code string, bad bool) *kr.Report {
 	rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: 2025}}
-	for i, s := range kr.MainSectors {
+	for i, s := range kr.MainSectors() {
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2022, Sector: s, Tonnes: fp(float64(100 * (i + 1)))})
 	}
 	rep.Goals = []kr.Goal{{ID: "M1", Name: "</script><script>alert(1)</script>", Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030, ReductionPct: 60}}

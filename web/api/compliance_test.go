@@ -63,7 +63,7 @@ func lundComplete() *kr.Report {
 		Measures: []kr.Measure{{ID: "Å1", Name: "Laddplatser", Status: kr.MeasureDone}},
 	}
 	for y := 2020; y <= 2024; y++ {
-		for _, s := range kr.MainSectors {
+		for _, s := range kr.MainSectors() {
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(float64(1000 - 10*(y-2020)))})
 		}
 	}

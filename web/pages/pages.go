@@ -325,7 +325,7 @@ func trendChart(name string, r *analytics.MunicipalityReport) (Chart, error) {
 func sectorChart(name string, sm *analytics.SourceMetrics) (Chart, error) {
 	var sectors []string
 	years := map[int]bool{}
-	for _, s := range kr.MainSectors {
+	for _, s := range kr.MainSectors() {
 		if len(sm.Sectors[s]) > 0 {
 			sectors = append(sectors, s)
 		}

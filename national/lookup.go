@@ -5,16 +5,17 @@ import (
 	"sync"
 )
 
-// Reference answers validation's questions from the stored national data
-// (it implements submissions.Reference). It caches per municipality and
-// forgets everything when Invalidate is called after an import.
-type Reference struct {
+// Lookup answers validation's questions from the stored national data: is
+// a code a municipality or county, what is a municipality's code from its
+// name, what are SMHI's figures for it (it implements submissions.Lookup).
+// It caches per municipality and forgets everything when Invalidate is
+// called after an import.
+type Lookup struct {
 	Store *Store
 
-	mu     sync.Mutex
-	codes  map[string]bool                // nil until loaded
-	smhi   map[string]map[smhiKey]float64 // per municipality
-	hasGGT *bool
+	mu    sync.Mutex
+	codes map[string]bool                // nil until loaded
+	smhi  map[string]map[smhiKey]float64 // per municipality
 }
 
 type smhiKey struct {
@@ -23,15 +24,15 @@ type smhiKey struct {
 }
 
 // Invalidate drops the caches.
-func (r *Reference) Invalidate() {
+func (r *Lookup) Invalidate() {
 	r.mu.Lock()
-	r.codes, r.smhi, r.hasGGT = nil, nil, nil
+	r.codes, r.smhi = nil, nil
 	r.mu.Unlock()
 }
 
 // KnownCode reports whether code is a stored municipality or county; ok is
 // false when no municipality list has been imported.
-func (r *Reference) KnownCode(ctx context.Context, code string) (known, ok bool) {
+func (r *Lookup) KnownCode(ctx context.Context, code string) (known, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.codes == nil {
@@ -59,7 +60,7 @@ func (r *Reference) KnownCode(ctx context.Context, code string) (known, ok bool)
 
 // SMHISector returns SMHI's figure for all greenhouse gases (GGT, newest
 // release) for a municipality, year and main sector.
-func (r *Reference) SMHISector(ctx context.Context, code string, year int, sector string) (float64, bool) {
+func (r *Lookup) SMHISector(ctx context.Context, code string, year int, sector string) (float64, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.smhi == nil {
@@ -82,7 +83,7 @@ func (r *Reference) SMHISector(ctx context.Context, code string, year int, secto
 }
 
 // CodeForName resolves a municipality name through the stored list.
-func (r *Reference) CodeForName(name string) (string, bool) {
+func (r *Lookup) CodeForName(name string) (string, bool) {
 	names, err := r.Store.Names(context.Background())
 	if err != nil {
 		return "", false

@@ -1,4 +1,4 @@
-package smhi
+package scb
 
 import (
 	"strings"
@@ -74,7 +74,7 @@ func TestParseMunicipalitiesVariants(t *testing.T) {
 }
 
 func TestNamesVariants(t *testing.T) {
-	n := testNames(t)
+	n := names(t)
 	for name, want := range map[string]string{
 		"Lund":                  "1281",
 		"lund":                  "1281",
@@ -213,36 +213,6 @@ func TestNamesVariants(t *testing.T) {
 	for _, name := range []string{"Lund", "Skåne kommun", "Norrland", "11", ""} {
 		if code, ok := n.County(name); ok {
 			t.Errorf("County(%q) = %q, want not found", name, code)
-		}
-	}
-}
-
-// TestSMHINamesAllMapped: every place in SMHI's sample maps to a code, and
-// every one of SCB's 290 municipalities and 21 counties is in it.
-func TestSMHINamesAllMapped(t *testing.T) {
-	rows, _ := parseReal(t)
-	n := testNames(t)
-	levels := map[Level]map[string]bool{LevelCountry: {}, LevelCounty: {}, LevelMunicipality: {}}
-	for _, r := range rows {
-		levels[r.Level][r.AreaCode] = true
-	}
-	if len(levels[LevelCountry]) != 1 || !levels[LevelCountry][SwedenCode] {
-		t.Errorf("country codes = %v", levels[LevelCountry])
-	}
-	if got := len(levels[LevelCounty]); got != 21 {
-		t.Errorf("%d counties mapped, want 21", got)
-	}
-	if got := len(levels[LevelMunicipality]); got != 290 {
-		t.Errorf("%d municipalities mapped, want 290", got)
-	}
-	for _, m := range n.Municipalities() {
-		if !levels[LevelMunicipality][m.Code] {
-			t.Errorf("municipality %s %s not in the SMHI file", m.Code, m.Name)
-		}
-	}
-	for _, c := range n.Counties() {
-		if !levels[LevelCounty][c.Code] {
-			t.Errorf("county %s %s not in the SMHI file", c.Code, c.Name)
 		}
 	}
 }

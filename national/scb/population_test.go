@@ -1,4 +1,4 @@
-package smhi
+package scb
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ func TestParsePopulationReal(t *testing.T) {
 		t.Errorf("Sweden %d, sum of counties %d, sum of municipalities %d", pop["00"].Persons, sumCounties, sumMunis)
 	}
 	// Every municipality of SCB's list has a population.
-	for _, m := range testNames(t).Municipalities() {
+	for _, m := range names(t).Municipalities() {
 		if _, ok := pop[m.Code]; !ok {
 			t.Errorf("no population for %s %s", m.Code, m.Name)
 		}
