@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
@@ -186,3 +187,105 @@ func verdictPercent(p float64) string {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+// GoalSource is one source's figures a goal is followed up against: the
+// area's yearly totals and main-sector series, cut at the year the follow-up
+// is made for. Sources are never mixed in one series.
+type GoalSource struct {
+	Source  string // SourceSMHI or SourceReported
+	Unit    string // of Total, e.g. "ton CO2e"
+	Total   Series
+	Sectors map[string]Series
+}
+
+// GoalTrack is a goal followed up against one source's figures.
+type GoalTrack struct {
+	Source string `json:"source"`
+	Unit   string `json:"unit"`
+	GoalTracking
+	Path Series `json:"path"` // the straight path from the base year to the target
+}
+
+// GoalReport is a member's goal with its follow-up against each source.
+type GoalReport struct {
+	kr.Goal
+	Tracking []GoalTrack `json:"tracking"`
+	Note     string      `json:"note,omitempty"` // Swedish: why it cannot be followed up, when it cannot
+}
+
+// FollowGoal follows a member's goal up against each source, in the order
+// given, whose series has the goal's base year: the goal's sector's series
+// for a sector goal, the totals otherwise, divided by pop's population for a
+// per-capita goal (pop may be nil when there is no population). A net-zero
+// goal without a reduction counts as −100 %. It is the one follow-up of a
+// goal: the public pages and the compliance review both show what it says.
+func FollowGoal(g kr.Goal, sources []GoalSource, pop PopulationFunc) GoalReport {
+	gr := GoalReport{Goal: g, Tracking: []GoalTrack{}}
+	ag := Goal{BaseYear: g.BaseYear, TargetYear: g.TargetYear, ReductionPct: g.ReductionPct}
+	if g.Type == kr.GoalNetZero && ag.ReductionPct == 0 {
+		ag.ReductionPct = 100 // net zero: the whole way
+	}
+	switch {
+	case g.BaseYear == 0:
+		gr.Note = "Målet har inget basår, så det går inte att följa upp mot en rak väg från basåret."
+		return gr
+	case g.TargetYear <= g.BaseYear:
+		gr.Note = "Målåret ligger inte efter basåret."
+		return gr
+	case !(ag.ReductionPct > 0):
+		gr.Note = "Målet anger ingen minskning."
+		return gr
+	}
+	anyFigures := false
+	for _, src := range sources {
+		s, unit := GoalSeries(g, src, pop)
+		anyFigures = anyFigures || len(src.Total) > 0
+		base, ok := s.Value(g.BaseYear)
+		if !ok {
+			continue
+		}
+		t, ok := TrackGoal(ag, base, s)
+		if !ok {
+			continue
+		}
+		gr.Tracking = append(gr.Tracking, GoalTrack{Source: src.Source, Unit: unit, GoalTracking: t, Path: GoalPath(ag, base)})
+	}
+	if len(gr.Tracking) > 0 {
+		return gr
+	}
+	if g.Type == kr.GoalPerCapita && anyFigures && !hasPopulation(sources, pop) {
+		gr.Note = "Befolkningsuppgifter saknas, så målet per invånare kan inte följas upp. Läs in SCB:s befolkningstabell."
+		return gr
+	}
+	what := "utsläppen"
+	if g.Sector != "" {
+		what = "sektorns utsläpp"
+	}
+	gr.Note = fmt.Sprintf("Målet kan inte följas upp: varken SMHI:s eller kommunens egna siffror har %s för basåret %d.", what, g.BaseYear)
+	return gr
+}
+
+// GoalSeries is the series of src that goal g is followed up against, and
+// its unit: the goal's sector's series for a sector goal, else the totals;
+// per inhabitant (years without a population left out) for a per-capita goal.
+func GoalSeries(g kr.Goal, src GoalSource, pop PopulationFunc) (Series, string) {
+	s := src.Total
+	if g.Sector != "" {
+		s = src.Sectors[g.Sector]
+	}
+	if g.Type == kr.GoalPerCapita {
+		return PerCapitaSeries(s, pop), src.Unit + " per invånare"
+	}
+	return s, src.Unit
+}
+
+// hasPopulation reports whether pop has a figure for any year of the
+// sources' totals.
+func hasPopulation(sources []GoalSource, pop PopulationFunc) bool {
+	for _, src := range sources {
+		if len(PerCapitaSeries(src.Total, pop)) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -2,14 +2,25 @@ package analytics
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
-// ChangeBaseYears are the base years of the "change since" metrics.
-var ChangeBaseYears = []int{1990, 2005, 2015}
+// Sources of emission figures. They are never mixed in one series.
+const (
+	SourceSMHI     = "smhi"
+	SourceReported = "reported"
+)
+
+// changeBaseYears are the base years of the "change since" metrics.
+var changeBaseYears = []int{1990, 2005, 2015}
+
+// ChangeBaseYears returns the base years of the "change since" metrics.
+func ChangeBaseYears() []int { return slices.Clone(changeBaseYears) }
 
 // Metric names, as used by GET /api/v1/ranking?metric=… and the ranking page.
 const (
@@ -35,8 +46,8 @@ type MetricInfo struct {
 	Estimate bool `json:"estimate"`
 }
 
-// Metrics lists the rankable metrics in the order pages show them.
-var Metrics = []MetricInfo{
+// metrics lists the rankable metrics in the order pages show them.
+var metrics = []MetricInfo{
 	{MetricEmissions, "Utsläpp", "Utsläpp", "ton", 0, false},
 	{MetricPerCapita, "Utsläpp per invånare", "Per invånare", "ton/invånare", 2, false},
 	{MetricChange1990, "Förändring sedan 1990", "Sedan 1990", "%", 1, false},
@@ -47,9 +58,12 @@ var Metrics = []MetricInfo{
 	{MetricNetZeroYear, "Nettonoll enligt trenden", "Nettonoll (trend)", "", 0, true},
 }
 
+// Metrics returns the rankable metrics in the order pages show them.
+func Metrics() []MetricInfo { return slices.Clone(metrics) }
+
 // MetricByName returns the metric called name.
 func MetricByName(name string) (MetricInfo, bool) {
-	for _, m := range Metrics {
+	for _, m := range metrics {
 		if m.Name == name {
 			return m, true
 		}
@@ -167,7 +181,7 @@ func ComputeMetrics(in MetricsInput) AreaMetrics {
 			}
 		}
 	}
-	for _, base := range ChangeBaseYears {
+	for _, base := range changeBaseYears {
 		if pct, ok := ChangeSince(s, base); ok {
 			switch base {
 			case 1990:
@@ -206,7 +220,7 @@ func SectorsIn(sectors map[string]Series, year int) []SectorValue {
 		names = append(names, name)
 	}
 	sort.Slice(names, func(i, j int) bool {
-		a, b := sectorOrder(names[i]), sectorOrder(names[j])
+		a, b := SectorOrder(names[i]), SectorOrder(names[j])
 		if a == 0 {
 			a = 1000
 		}
@@ -427,3 +441,7 @@ func FormatYear(y float64) string {
 	}
 	return strconv.Itoa(int(math.Floor(y)))
 }
+
+// SectorOrder is a sector's place in klimatrapport.MainSectors(), from 1; 0
+// for a name that is not a main sector.
+func SectorOrder(s string) int { return slices.Index(kr.MainSectors(), s) + 1 }

@@ -53,7 +53,7 @@ func TestComputeMetricsByHand(t *testing.T) {
 	assertPtr(t, "transport share", m.Sectors[0].SharePct, 200.0/3, 1e-12)
 	assertPtr(t, "agriculture share", m.Sectors[1].SharePct, 100.0/3, 1e-12)
 
-	for _, info := range Metrics {
+	for _, info := range Metrics() {
 		if m.Value(info.Name) == nil {
 			t.Errorf("metric %s undefined for a complete series", info.Name)
 		}

@@ -57,3 +57,30 @@ func Mean(values []float64) (float64, bool) {
 	}
 	return sum / float64(len(values)), true
 }
+
+// Populations holds SCB's population by area and year.
+type Populations map[string]map[int]int64
+
+// Nearest returns the population of code in year, or in the nearest year
+// SCB has (the earlier one on a tie), and which year that was.
+func (p Populations) Nearest(code string, year int) (int64, int, bool) {
+	years := p[code]
+	if n, ok := years[year]; ok {
+		return n, year, true
+	}
+	best, bestYear, found := int64(0), 0, false
+	for y, n := range years {
+		dist, bestDist := abs(y-year), abs(bestYear-year)
+		if !found || dist < bestDist || (dist == bestDist && y < bestYear) {
+			best, bestYear, found = n, y, true
+		}
+	}
+	return best, bestYear, found
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

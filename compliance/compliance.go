@@ -49,6 +49,7 @@
 package compliance
 
 import (
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // deadlines are in Swedish time whatever the host has
@@ -78,7 +79,7 @@ func Statuses() []Status { return slices.Clone(statuses) }
 // "-" for the space, and "o" for "ö".
 func ParseStatus(s string) (Status, bool) {
 	k := looseStatus(s)
-	for _, st := range Statuses {
+	for _, st := range statuses {
 		if looseStatus(string(st)) == k {
 			return st, true
 		}
@@ -121,7 +122,7 @@ func (o Obligation) Title() string {
 // ParseObligation reads an obligation by id or Swedish name.
 func ParseObligation(s string) (Obligation, bool) {
 	k := looseStatus(s)
-	for _, o := range Obligations {
+	for _, o := range obligations {
 		if k == string(o) || k == looseStatus(o.Title()) {
 			return o, true
 		}
@@ -228,9 +229,9 @@ type Summary struct {
 func Summarise(members []MemberResult) Summary {
 	s := Summary{Counts: map[Obligation]map[Status]int{}, BindingBy: map[Obligation]map[Status]int{},
 		Tracking: map[string]int{"on_track": 0, "off_track": 0, "unknown": 0}}
-	for _, o := range Obligations {
+	for _, o := range obligations {
 		s.Counts[o], s.BindingBy[o] = map[Status]int{}, map[Status]int{}
-		for _, st := range Statuses {
+		for _, st := range statuses {
 			s.Counts[o][st], s.BindingBy[o][st] = 0, 0
 		}
 	}
@@ -239,7 +240,7 @@ func Summarise(members []MemberResult) Summary {
 		if m.Binding {
 			s.Binding++
 		}
-		all := len(m.Obligations) == len(Obligations)
+		all := len(m.Obligations) == len(obligations)
 		for _, r := range m.Obligations {
 			s.Counts[r.Obligation][r.Status]++
 			if m.Binding {

@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -9,7 +10,9 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
 // Engine evaluates members' obligations and keeps reviews and replies.
@@ -17,11 +20,14 @@ type Engine struct {
 	DB       storage.DB
 	Members  *members.Register
 	National *national.Store // names, SMHI's figures and population; may be nil
-	Rules    Rules
-	Now      func() time.Time
+	// Reports reads the reported figures goals are followed up against;
+	// nil reads them from DB.
+	Reports *submissions.Service
+	Rules   Rules
+	Now     func() time.Time
 
-	writeMu     sync.Mutex // serialises reviews and replies, so that "before" is what was shown
-	lastVersion uint64
+	writeMu sync.Mutex    // serialises reviews and replies, so that "before" is what was shown
+	clock   storage.Clock // versions of reviews and replies
 }
 
 func (e *Engine) now() time.Time {
@@ -75,92 +81,123 @@ func (e *Engine) Evaluate(ctx context.Context, q Query) (Report, error) {
 	if end := time.Date(q.Year, time.December, 31, 23, 59, 59, 0, time.UTC); end.Before(ref) {
 		ref = end
 	}
-	yearStart := time.Date(q.Year, time.January, 1, 0, 0, 0, 0, time.UTC)
-
-	all, err := e.Members.All(ctx)
+	ms, err := e.membersIn(ctx, q.Year, ref, q.Codes)
 	if err != nil {
 		return rep, unavailable(err)
-	}
-	want := map[string]bool{}
-	for _, c := range q.Codes {
-		want[c] = true
-	}
-	var ms []members.Member
-	var codes []string
-	for _, m := range all {
-		if len(want) > 0 && !want[m.Code] {
-			continue
-		}
-		if m.Joined.After(ref) || (m.Ended != nil && !m.Ended.After(yearStart)) {
-			continue // not a member during the year
-		}
-		ms = append(ms, m)
-		codes = append(codes, m.Code)
 	}
 	if len(ms) == 0 {
 		rep.Summary = Summarise(nil)
 		return rep, nil
 	}
-	facts, err := loadFacts(ctx, e.DB, codes, q.Year, asOf)
-	if err != nil {
-		return rep, unavailable(err)
-	}
-	times, err := submissionTimes(ctx, e.DB, evidenceSubmissions(facts))
-	if err != nil {
-		return rep, unavailable(err)
-	}
-	revs, err := e.loadReviews(ctx, codes, q.Year)
-	if err != nil {
-		return rep, unavailable(err)
-	}
-	var td trackingData
-	if !q.NoTracking {
-		if td, err = e.loadTracking(ctx, codes, facts, asOf); err != nil {
-			return rep, unavailable(err)
-		}
-	}
-	names, err := e.names(ctx)
+	in, err := e.load(ctx, ms, q, asOf)
 	if err != nil {
 		return rep, unavailable(err)
 	}
 	for _, m := range ms {
-		f := facts[m.Code]
-		c := evalContext{rules: rules, year: q.Year, asOf: asOf, ref: ref, member: m, times: times}
-		mr := MemberResult{Code: m.Code, Name: names[m.Code], Kind: m.Kind, Joined: m.Joined, Ended: m.Ended,
-			ObserverUntil: m.ObserverUntil, Observer: m.Observer(ref), Binding: true, Goals: []GoalTrack{}}
-		switch {
-		case m.Ended != nil && !m.Ended.After(ref):
-			mr.Binding = false
-			mr.NotBindingReason = "Medlemskapet upphörde " + day(*m.Ended) + "."
-		case mr.Observer:
-			mr.Binding = false
-			mr.NotBindingReason = "Observatör till " + day(*m.ObserverUntil) + ": utvärderas men är inte bindande."
-		}
-		mr.Obligations = evaluate(c, f)
-		for i := range mr.Obligations {
-			r := &mr.Obligations[i]
-			k := resultKey{m.Code, r.Obligation}
-			if h := revs.history[k]; h != nil {
-				r.History = h
-			}
-			if o := revs.overrides[k]; o != nil {
-				r.Override = o
-				r.Overridden = true
-				r.Status = o.Status
-			}
-			if r.Status == Fulfilled {
-				mr.Fulfilled++
-			}
-		}
-		if !q.NoTracking {
-			for _, g := range f.goals {
-				mr.Goals = append(mr.Goals, td.track(m.Code, g, f.years, q.Series))
-			}
-		}
-		rep.Members = append(rep.Members, mr)
+		c := evalContext{rules: rules, year: q.Year, asOf: asOf, ref: ref, member: m, times: in.times}
+		rep.Members = append(rep.Members, in.member(c, q))
 	}
 	rep.Summary = Summarise(rep.Members)
 	return rep, nil
+}
+
+// membersIn returns the members (of codes, when given) whose membership
+// overlaps year up to ref, the day the year is judged on.
+func (e *Engine) membersIn(ctx context.Context, year int, ref time.Time, codes []string) ([]members.Member, error) {
+	all, err := e.Members.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	yearStart := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
+	var out []members.Member
+	for _, m := range all {
+		if len(codes) > 0 && !slices.Contains(codes, m.Code) {
+			continue
+		}
+		if m.Joined.After(ref) || (m.Ended != nil && !m.Ended.After(yearStart)) {
+			continue // not a member during the year
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// inputs is what an evaluation reads, for all its members at once.
+type inputs struct {
+	facts   map[string]*memberFacts
+	times   map[string]time.Time // submission → uploaded at
+	reviews reviews
+	figures *publish.GoalFigures // nil with Query.NoTracking
+	names   map[string]string
+}
+
+// load reads the facts, the evidence's upload times, the reviews, the
+// figures goals are tracked against and the members' names.
+func (e *Engine) load(ctx context.Context, ms []members.Member, q Query, asOf time.Time) (inputs, error) {
+	codes := make([]string, len(ms))
+	for i, m := range ms {
+		codes[i] = m.Code
+	}
+	var in inputs
+	var err error
+	if in.facts, err = loadFacts(ctx, e.DB, codes, q.Year, asOf); err != nil {
+		return in, err
+	}
+	if in.times, err = submissionTimes(ctx, e.DB, evidenceSubmissions(in.facts)); err != nil {
+		return in, err
+	}
+	if in.reviews, err = e.loadReviews(ctx, codes, q.Year); err != nil {
+		return in, err
+	}
+	if !q.NoTracking {
+		if in.figures, err = e.loadTracking(ctx, codes, asOf); err != nil {
+			return in, err
+		}
+	}
+	in.names = map[string]string{}
+	if e.National != nil {
+		in.names, err = publish.Data{National: e.National}.AreaNames(ctx)
+	}
+	return in, err
+}
+
+// member evaluates one member: whether the result binds it, the four
+// obligations with reviewers' overrides applied, and its goals.
+func (in inputs) member(c evalContext, q Query) MemberResult {
+	m := c.member
+	mr := MemberResult{Code: m.Code, Name: in.names[m.Code], Kind: m.Kind, Joined: m.Joined, Ended: m.Ended,
+		ObserverUntil: m.ObserverUntil, Observer: m.Observer(c.ref), Binding: true, Goals: []GoalTrack{}}
+	switch {
+	case m.Ended != nil && !m.Ended.After(c.ref):
+		mr.Binding = false
+		mr.NotBindingReason = "Medlemskapet upphörde " + day(*m.Ended) + "."
+	case mr.Observer:
+		mr.Binding = false
+		mr.NotBindingReason = "Observatör till " + day(*m.ObserverUntil) + ": utvärderas men är inte bindande."
+	}
+	f := in.facts[m.Code]
+	mr.Obligations = evaluate(c, f)
+	for i := range mr.Obligations {
+		r := &mr.Obligations[i]
+		k := resultKey{m.Code, r.Obligation}
+		if h := in.reviews.history[k]; h != nil {
+			r.History = h
+		}
+		if o := in.reviews.overrides[k]; o != nil {
+			r.Override = o
+			r.Overridden = true
+			r.Status = o.Status
+		}
+		if r.Status == Fulfilled {
+			mr.Fulfilled++
+		}
+	}
+	if in.figures != nil {
+		for _, g := range f.goals {
+			mr.Goals = append(mr.Goals, track(in.figures, m.Code, g, c.asOf.In(sweden).Year(), q.Series))
+		}
+	}
+	return mr
 }
 
 // Member evaluates one member; NotFound when code is not a member in the
@@ -177,29 +214,6 @@ func (e *Engine) Member(ctx context.Context, code string, q Query) (MemberResult
 	return rep.Members[0], nil
 }
 
-// names maps member codes to municipality and region names.
-func (e *Engine) names(ctx context.Context) (map[string]string, error) {
-	out := map[string]string{}
-	if e.National == nil {
-		return out, nil
-	}
-	munis, err := e.National.Municipalities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range munis {
-		out[m.Code] = m.Name
-	}
-	counties, err := e.National.Counties(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range counties {
-		out[c.Code] = c.Name
-	}
-	return out, nil
-}
-
 // evidenceSubmissions lists the submissions evidence may point at.
 func evidenceSubmissions(facts map[string]*memberFacts) []string {
 	set := map[string]bool{}
@@ -208,10 +222,10 @@ func evidenceSubmissions(facts map[string]*memberFacts) []string {
 			set[y.Submission] = true
 		}
 		for _, g := range f.goals {
-			set[g.Submission] = true
+			set[g.SubmissionID] = true
 		}
 		for _, p := range f.plans {
-			set[p.Submission] = true
+			set[p.SubmissionID] = true
 		}
 		for _, m := range f.measures {
 			set[m.Submission] = true
@@ -252,10 +266,10 @@ func (f Filter) Apply(rep Report) Report {
 		}
 		var keep []Result
 		for _, r := range m.Obligations {
-			if len(f.Obligations) > 0 && !containsObligation(f.Obligations, r.Obligation) {
+			if len(f.Obligations) > 0 && !slices.Contains(f.Obligations, r.Obligation) {
 				continue
 			}
-			if len(f.Statuses) > 0 && !containsStatus(f.Statuses, r.Status) {
+			if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, r.Status) {
 				continue
 			}
 			keep = append(keep, r)
@@ -268,22 +282,4 @@ func (f Filter) Apply(rep Report) Report {
 	}
 	out.Summary = Summarise(out.Members)
 	return out
-}
-
-func containsObligation(list []Obligation, o Obligation) bool {
-	for _, x := range list {
-		if x == o {
-			return true
-		}
-	}
-	return false
-}
-
-func containsStatus(list []Status, s Status) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

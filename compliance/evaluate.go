@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -111,7 +112,7 @@ func (c evalContext) inventory(f *memberFacts) Result {
 		y := latest
 		var missing []string
 		for _, s := range kr.MainSectors() {
-			if !contains(y.Covered, s) {
+			if !slices.Contains(y.Covered, s) {
 				missing = append(missing, s)
 			}
 		}
@@ -162,7 +163,7 @@ type goalProblem struct{ what, fix string }
 func (c evalContext) goalProblems(g goalFact) []goalProblem {
 	var ps []goalProblem
 	rules := c.rules.Goals
-	if !contains(rules.GoalTypes, g.Type) {
+	if !slices.Contains(rules.GoalTypes, g.Type) {
 		ps = append(ps, goalProblem{fmt.Sprintf("måltypen %q räknas inte", g.Type),
 			fmt.Sprintf("Målet ska vara av typen %s.", swedish.Or(rules.GoalTypes))})
 	}
@@ -208,7 +209,7 @@ func political(decidedBy string, bodies []string) bool {
 	for _, b := range bodies {
 		b = strings.ToLower(strings.TrimSpace(b))
 		if len([]rune(b)) <= 3 {
-			if contains(words, b) {
+			if slices.Contains(words, b) {
 				return true
 			}
 		} else if strings.Contains(low, b) {
@@ -247,7 +248,7 @@ func (c evalContext) goals(f *memberFacts) Result {
 		totals = append(totals, g)
 		ps := c.goalProblems(g)
 		if len(ps) == 0 {
-			r.Evidence = append(r.Evidence, c.evidence(g.Submission, g.Sheet, []int{int(g.Row)}, 0,
+			r.Evidence = append(r.Evidence, c.evidence(g.SubmissionID, g.Sheet, []int{int(g.Row)}, 0,
 				fmt.Sprintf("Mål %s: %s till %d från %d, beslutat av %s %s.", goalLabel(g), goalReduction(g), g.TargetYear, g.BaseYear,
 					g.DecidedBy, dayPtr(g.DecidedOn))))
 			continue
@@ -278,14 +279,14 @@ func (c evalContext) goals(f *memberFacts) Result {
 	if len(totals) == 0 {
 		var sectors []string
 		for _, g := range f.goals {
-			if !contains(sectors, g.Sector) {
+			if !slices.Contains(sectors, g.Sector) {
 				sectors = append(sectors, g.Sector)
 			}
 		}
 		r.Explanation = fmt.Sprintf("Det finns bara mål för enskilda sektorer (%s), inget för de totala territoriella utsläppen. Lägg till ett mål där Sektor lämnas tom, med basår, målår %d eller senare och minskning, beslutat av t.ex. kommunfullmäktige.",
 			swedish.List(sectors), c.year)
 		for _, g := range f.goals {
-			r.Evidence = append(r.Evidence, c.evidence(g.Submission, g.Sheet, []int{int(g.Row)}, 0, fmt.Sprintf("Mål %s gäller sektorn %s.", goalLabel(g), g.Sector)))
+			r.Evidence = append(r.Evidence, c.evidence(g.SubmissionID, g.Sheet, []int{int(g.Row)}, 0, fmt.Sprintf("Mål %s gäller sektorn %s.", goalLabel(g), g.Sector)))
 		}
 		return r
 	}
@@ -295,7 +296,7 @@ func (c evalContext) goals(f *memberFacts) Result {
 	}
 	r.Explanation = fmt.Sprintf("Målet %s i bladet %s, rad %d, räknas inte: %s. %s", goalLabel(*best), best.Sheet, best.Row,
 		swedish.List(whats), strings.Join(fixes, " "))
-	r.Evidence = append(r.Evidence, c.evidence(best.Submission, best.Sheet, []int{int(best.Row)}, 0,
+	r.Evidence = append(r.Evidence, c.evidence(best.SubmissionID, best.Sheet, []int{int(best.Row)}, 0,
 		fmt.Sprintf("Mål %s: %s till %d från %d.", goalLabel(*best), goalReduction(*best), best.TargetYear, best.BaseYear)))
 	return r
 }
@@ -321,7 +322,7 @@ func (c evalContext) plan(f *memberFacts) Result {
 	active, counts := 0, map[string]int{}
 	for _, m := range f.measures {
 		counts[m.Status] += int(m.N)
-		if contains(rules.ActiveStatuses, m.Status) {
+		if slices.Contains(rules.ActiveStatuses, m.Status) {
 			active += int(m.N)
 		}
 	}
@@ -354,7 +355,7 @@ func (c evalContext) plan(f *memberFacts) Result {
 	switch {
 	case len(valid) > 0:
 		for _, p := range valid {
-			r.Evidence = append(r.Evidence, c.evidence(p.Submission, p.Sheet, []int{int(p.Row)}, 0,
+			r.Evidence = append(r.Evidence, c.evidence(p.SubmissionID, p.Sheet, []int{int(p.Row)}, 0,
 				fmt.Sprintf("Handlingsplanen %q, antagen %s, gäller %s.", p.Name, dayPtr(p.Adopted), validity(p))))
 		}
 	case len(f.plans) == 0:
@@ -363,12 +364,12 @@ func (c evalContext) plan(f *memberFacts) Result {
 	default:
 		problems = append(problems, bestWhat)
 		fixes = append(fixes, bestFix)
-		r.Evidence = append(r.Evidence, c.evidence(best.Submission, best.Sheet, []int{int(best.Row)}, 0,
+		r.Evidence = append(r.Evidence, c.evidence(best.SubmissionID, best.Sheet, []int{int(best.Row)}, 0,
 			fmt.Sprintf("Handlingsplanen %q gäller %s.", best.Name, validity(*best))))
 	}
 
 	for _, m := range f.measures {
-		if contains(rules.ActiveStatuses, m.Status) {
+		if slices.Contains(rules.ActiveStatuses, m.Status) {
 			r.Evidence = append(r.Evidence, c.evidence(m.Submission, m.Sheet, ints(m.Rows), 0,
 				fmt.Sprintf("%s %s.", capitalise(swedish.Count(int(m.N))), measureWord(int(m.N), m.Status))))
 		}
@@ -376,7 +377,7 @@ func (c evalContext) plan(f *memberFacts) Result {
 	if active < rules.MinActiveMeasures {
 		var others []string
 		for _, s := range kr.MeasureStatuses {
-			if n := counts[s]; n > 0 && !contains(rules.ActiveStatuses, s) {
+			if n := counts[s]; n > 0 && !slices.Contains(rules.ActiveStatuses, s) {
 				others = append(others, fmt.Sprintf("%s %s", swedish.Count(n), strings.ToLower(statusPlural(s, n))))
 			}
 		}
@@ -535,3 +536,13 @@ func dayPtr(t *time.Time) string {
 
 // moment writes an upload time in Swedish time.
 func moment(t time.Time) string { return t.In(sweden).Format("2006-01-02 15:04") }
+
+// complete reports whether covered names all nine main sectors.
+func complete(covered []string) bool {
+	for _, s := range kr.MainSectors() {
+		if !slices.Contains(covered, s) {
+			return false
+		}
+	}
+	return true
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,7 +188,7 @@ func (r Rules) Validate() error {
 		bad("goals.goal_types får inte vara tom (välj bland %s)", strings.Join(kr.GoalTypes, ", "))
 	}
 	for _, t := range r.Goals.GoalTypes {
-		if !contains(kr.GoalTypes, t) {
+		if !slices.Contains(kr.GoalTypes, t) {
 			bad("goals.goal_types: %q är ingen måltyp (välj bland %s)", t, strings.Join(kr.GoalTypes, ", "))
 		}
 	}
@@ -200,7 +201,7 @@ func (r Rules) Validate() error {
 		bad("plan.active_measure_statuses får inte vara tom (välj bland %s)", strings.Join(kr.MeasureStatuses, ", "))
 	}
 	for _, s := range r.Plan.ActiveStatuses {
-		if !contains(kr.MeasureStatuses, s) {
+		if !slices.Contains(kr.MeasureStatuses, s) {
 			bad("plan.active_measure_statuses: %q är ingen åtgärdsstatus (välj bland %s)", s, strings.Join(kr.MeasureStatuses, ", "))
 		}
 	}
@@ -247,13 +248,4 @@ func (r Rules) DeadlineDay(year int) time.Time {
 func (r Rules) deadlineEnd(year int) time.Time {
 	day := r.DeadlineDay(year)
 	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, sweden)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

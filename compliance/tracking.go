@@ -4,20 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
-// Sources of a tracked value.
+// Sources of a tracked value: the same as the public pages'.
 const (
-	SourceReported = "reported" // the member's own inventory
-	SourceSMHI     = "smhi"     // SMHI's figure, for years the member has not fully reported
+	SourceReported = analytics.SourceReported // the member's own inventory
+	SourceSMHI     = analytics.SourceSMHI     // SMHI's published figures
 )
 
 // TrackPoint is one year of the series a goal is tracked against.
@@ -31,6 +31,12 @@ type TrackPoint struct {
 }
 
 // GoalTrack is one goal followed up against the member's emissions.
+//
+// The follow-up is analytics.FollowGoal over the figures publish loads, the
+// same as on the municipality's public page: Sources holds it per source
+// (SMHI's, then the member's own), with the same verdicts. Tracking is the
+// one the review counts: the member's own figures when the goal can be
+// followed up on them, else SMHI's.
 type GoalTrack struct {
 	GoalID       string  `json:"goal_id"`
 	Name         string  `json:"name"`
@@ -45,13 +51,17 @@ type GoalTrack struct {
 	Tracking *analytics.GoalTracking `json:"tracking"`
 	Problem  string                  `json:"problem,omitempty"`
 	// BaseSource and LatestSource say where the base-year and the latest
-	// value come from (SourceReported or SourceSMHI).
+	// value of Tracking come from (SourceReported or SourceSMHI): one
+	// source, never mixed.
 	BaseSource   string `json:"base_source,omitempty"`
 	LatestSource string `json:"latest_source,omitempty"`
 	SMHIRelease  string `json:"smhi_release,omitempty"` // the SMHI release used, when one was
 	// Summary is Swedish: the verdict, the rate needed against the rate
 	// achieved, and which figures were used.
 	Summary string `json:"summary"`
+	// Sources is the follow-up against every source that has the goal's
+	// base year, as the public page shows it.
+	Sources []analytics.GoalTrack `json:"sources"`
 	// Points is the series used (with Query.Series); Path the straight
 	// path from the base-year value to the target.
 	Points []TrackPoint      `json:"points,omitempty"`
@@ -59,217 +69,76 @@ type GoalTrack struct {
 	Place  kr.Place          `json:"place"`
 }
 
-// trackingData is what goal tracking reads besides the facts.
-type trackingData struct {
-	smhi        map[string]map[int]float64            // code → year → total
-	smhiSector  map[string]map[string]map[int]float64 // code → sector → year → value
-	release     string                                // SMHI release date
-	sectors     map[string]map[string][]sectorValue   // code → sector → reported values
-	populations analytics.Populations
+// loadTracking reads the figures the members' goals are followed up
+// against, as they stood at asOf.
+func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Time) (*publish.GoalFigures, error) {
+	reports := e.Reports
+	if reports == nil {
+		reports = &submissions.Service{DB: e.DB}
+	}
+	return publish.Data{National: e.National, Reports: reports}.LoadGoalFigures(ctx, codes, asOf)
 }
 
-// loadTracking reads SMHI's totals (and, for sector goals, sector figures),
-// the members' per-sector figures for sector goals, and the population for
-// per-capita goals.
-func (e *Engine) loadTracking(ctx context.Context, codes []string, facts map[string]*memberFacts, asOf time.Time) (trackingData, error) {
-	td := trackingData{smhi: map[string]map[int]float64{}, smhiSector: map[string]map[string]map[int]float64{},
-		sectors: map[string]map[string][]sectorValue{}}
-	var pairs []string
-	perCapita := false
-	for code, f := range facts {
-		for _, g := range f.goals {
-			if g.Sector != "" {
-				pairs = append(pairs, code+"|"+g.Sector)
-			}
-			perCapita = perCapita || g.Type == kr.GoalPerCapita
-		}
-	}
-	sort.Strings(pairs)
-	if e.National != nil {
-		vals, rel, err := e.National.Values(ctx, national.Query{Codes: codes, Substance: national.AllGHG})
-		if err != nil {
-			return td, err
-		}
-		if rel.ID != "" {
-			td.release = rel.ReleaseDate.Format(time.DateOnly)
-		}
-		for _, v := range vals {
-			if td.smhi[v.AreaCode] == nil {
-				td.smhi[v.AreaCode] = map[int]float64{}
-			}
-			td.smhi[v.AreaCode][int(v.Year)] = v.Tonnes
-		}
-		if len(pairs) > 0 {
-			vals, _, err := e.National.Values(ctx, national.Query{Codes: codes, BySector: true, Substance: national.AllGHG})
-			if err != nil {
-				return td, err
-			}
-			for _, v := range vals {
-				if td.smhiSector[v.AreaCode] == nil {
-					td.smhiSector[v.AreaCode] = map[string]map[int]float64{}
-				}
-				if td.smhiSector[v.AreaCode][v.Sector] == nil {
-					td.smhiSector[v.AreaCode][v.Sector] = map[int]float64{}
-				}
-				td.smhiSector[v.AreaCode][v.Sector][int(v.Year)] = v.Tonnes
-			}
-		}
-		if perCapita {
-			pop, err := e.National.Population(ctx)
-			if err != nil {
-				return td, err
-			}
-			td.populations = analytics.Populations{}
-			for _, p := range pop {
-				if td.populations[p.AreaCode] == nil {
-					td.populations[p.AreaCode] = map[int]int64{}
-				}
-				td.populations[p.AreaCode][p.Year] = p.Persons
-			}
-		}
-	}
-	if len(pairs) > 0 {
-		rows, err := loadSectors(ctx, e.DB, codes, pairs, asOf)
-		if err != nil {
-			return td, err
-		}
-		for _, r := range rows {
-			if td.sectors[r.Code] == nil {
-				td.sectors[r.Code] = map[string][]sectorValue{}
-			}
-			td.sectors[r.Code][r.Sector] = append(td.sectors[r.Code][r.Sector], r)
-		}
-	}
-	return td, nil
-}
-
-// series builds the series a goal of code is tracked against: for each
-// year the member's own figure when its inventory for that year is complete
-// (every main sector has a value or a notation key; for a sector goal, that
-// sector has a value), else SMHI's figure.
-func (td trackingData) series(code, sector string, years []yearFact) []TrackPoint {
-	byYear := map[int]TrackPoint{}
-	if sector == "" {
-		for y, v := range td.smhi[code] {
-			byYear[y] = TrackPoint{Year: y, Value: v, Source: SourceSMHI}
-		}
-		for _, y := range years {
-			if complete(y.Covered) {
-				byYear[y.Year] = TrackPoint{Year: y.Year, Value: y.Total, Source: SourceReported, Submission: y.Submission}
-			}
-		}
-	} else {
-		for y, v := range td.smhiSector[code][sector] {
-			byYear[y] = TrackPoint{Year: y, Value: v, Source: SourceSMHI}
-		}
-		sub := map[int]string{}
-		for _, y := range years {
-			sub[y.Year] = y.Submission
-		}
-		for _, v := range td.sectors[code][sector] {
-			if v.NValues > 0 {
-				byYear[int(v.Year)] = TrackPoint{Year: int(v.Year), Value: v.Tonnes, Source: SourceReported, Submission: sub[int(v.Year)]}
-			}
-		}
-	}
-	out := make([]TrackPoint, 0, len(byYear))
-	for _, p := range byYear {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Year < out[j].Year })
-	return out
-}
-
-// complete reports whether covered names all nine main sectors.
-func complete(covered []string) bool {
-	n := 0
-	for _, s := range kr.MainSectors() {
-		if contains(covered, s) {
-			n++
-		}
-	}
-	return n == len(kr.MainSectors())
-}
-
-// track follows up one goal.
-func (td trackingData) track(code string, g goalFact, years []yearFact, withSeries bool) GoalTrack {
-	t := GoalTrack{GoalID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: int(g.BaseYear),
-		TargetYear: int(g.TargetYear), ReductionPct: g.ReductionPct, Unit: "ton CO2e",
+// track follows up one goal of code with the data up to year.
+func track(figures *publish.GoalFigures, code string, g goalFact, year int, withSeries bool) GoalTrack {
+	goal := kr.Goal{ID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: int(g.BaseYear),
+		TargetYear: int(g.TargetYear), ReductionPct: g.ReductionPct}
+	t := GoalTrack{GoalID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: goal.BaseYear,
+		TargetYear: goal.TargetYear, ReductionPct: g.ReductionPct, Unit: "ton CO2e",
 		Place: kr.Place{Sheet: g.Sheet, Row: int(g.Row)}}
-	goal := analytics.Goal{BaseYear: int(g.BaseYear), TargetYear: int(g.TargetYear), ReductionPct: g.ReductionPct}
-	if g.Type == kr.GoalNetZero && goal.ReductionPct == 0 {
-		goal.ReductionPct = 100 // net zero: the whole way
-		t.ReductionPct = 100
+	if g.Type == kr.GoalNetZero && t.ReductionPct == 0 {
+		t.ReductionPct = 100 // net zero: the whole way
 	}
-	switch {
-	case g.BaseYear == 0:
-		t.Problem = "Målet har inget basår, så det går inte att följa upp mot en rak väg från basåret."
-	case g.TargetYear <= g.BaseYear:
-		t.Problem = "Målåret ligger inte efter basåret."
-	case goal.ReductionPct <= 0:
-		t.Problem = "Målet anger ingen minskning."
-	}
-	if t.Problem != "" {
-		t.Summary = t.Problem
-		return t
-	}
-	points := td.series(code, g.Sector, years)
 	if g.Type == kr.GoalPerCapita {
 		t.Unit = "ton CO2e per invånare"
-		var pc []TrackPoint
-		for _, p := range points {
-			if persons, _, ok := td.populations.Nearest(code, p.Year); ok && persons > 0 {
-				p.Value /= float64(persons)
-				pc = append(pc, p)
+	}
+	sources := figures.Sources(code, year)
+	pop := analytics.AreaPopulation(figures.Population, code)
+	gr := analytics.FollowGoal(goal, sources, pop)
+	t.Sources = gr.Tracking
+	if len(gr.Tracking) == 0 {
+		t.Problem, t.Summary = gr.Note, gr.Note
+		return t
+	}
+	chosen := gr.Tracking[0]
+	for _, gt := range gr.Tracking {
+		if gt.Source == SourceReported {
+			chosen = gt
+		}
+	}
+	t.Tracking = &chosen.GoalTracking
+	t.Unit = chosen.Unit
+	t.BaseSource, t.LatestSource = chosen.Source, chosen.Source
+	release := ""
+	if chosen.Source == SourceSMHI {
+		release = figures.Release.ReleaseDate.Format(time.DateOnly)
+		t.SMHIRelease = release
+	}
+	t.Summary = trackSummary(t, chosen.GoalTracking, release)
+	if withSeries {
+		for _, src := range sources {
+			if src.Source == chosen.Source {
+				t.Points = trackPoints(goal, src, pop, figures.Reported[code])
 			}
 		}
-		points = pc
-		if len(points) == 0 {
-			t.Problem = "Befolkningsuppgifter saknas, så målet per invånare kan inte följas upp. Läs in SCB:s befolkningstabell."
-			t.Summary = t.Problem
-			return t
-		}
-	}
-	var base *TrackPoint
-	series := make(analytics.Series, 0, len(points))
-	for i, p := range points {
-		if p.Year == int(g.BaseYear) {
-			base = &points[i]
-		}
-		series = append(series, analytics.Point{Year: p.Year, Tonnes: p.Value})
-	}
-	what := "utsläpp"
-	if g.Sector != "" {
-		what = "utsläpp i sektorn " + g.Sector
-	}
-	if base == nil {
-		t.Problem = fmt.Sprintf("Basårets (%d) %s finns varken i medlemmens inventering eller hos SMHI, så målet kan inte följas upp. Rapportera inventeringen för %d.",
-			g.BaseYear, what, g.BaseYear)
-		t.Summary = t.Problem
-		return t
-	}
-	tr, ok := analytics.TrackGoal(goal, base.Value, series)
-	if !ok {
-		last, _ := series.Last()
-		t.Problem = fmt.Sprintf("Målet kan inte följas upp: basårets värde är inte positivt, eller det senaste året med uppgifter (%d) ligger före basåret.", last.Year)
-		t.Summary = t.Problem
-		return t
-	}
-	t.Tracking = &tr
-	t.BaseSource = base.Source
-	latest := points[len(points)-1]
-	t.LatestSource = latest.Source
-	for _, p := range points {
-		if p.Source == SourceSMHI {
-			t.SMHIRelease = td.release
-		}
-	}
-	t.Summary = trackSummary(t, tr, td.release)
-	if withSeries {
-		t.Points = points
-		t.Path = analytics.GoalPath(goal, base.Value)
+		t.Path = chosen.Path
 	}
 	return t
+}
+
+// trackPoints is the series a goal was followed up against, with where each
+// value comes from.
+func trackPoints(g kr.Goal, src analytics.GoalSource, pop analytics.PopulationFunc, rep *publish.Reported) []TrackPoint {
+	s, _ := analytics.GoalSeries(g, src, pop)
+	out := make([]TrackPoint, 0, len(s))
+	for _, p := range s {
+		tp := TrackPoint{Year: p.Year, Value: p.Tonnes, Source: src.Source}
+		if src.Source == SourceReported && rep != nil {
+			tp.Submission = rep.Submissions[p.Year]
+		}
+		out = append(out, tp)
+	}
+	return out
 }
 
 // trackSummary writes the Swedish summary of a tracked goal.
@@ -298,7 +167,7 @@ func trackSummary(t GoalTrack, tr analytics.GoalTracking, release string) string
 		}
 		b.WriteString(".")
 	}
-	fmt.Fprintf(&b, " Basåret är %s, %d %s.", sourceName(t.BaseSource, release), tr.LatestYear, sourceName(t.LatestSource, release))
+	fmt.Fprintf(&b, " Siffrorna är %s.", sourceName(t.BaseSource, release))
 	return b.String()
 }
 
@@ -322,9 +191,9 @@ func changed(pct float64) string {
 func sourceName(source, release string) string {
 	if source == SourceSMHI {
 		if release != "" {
-			return "SMHI:s siffra (publicering " + release + ")"
+			return "SMHI:s (publicering " + release + ")"
 		}
-		return "SMHI:s siffra"
+		return "SMHI:s"
 	}
 	return "medlemmens egen inventering"
 }

@@ -17,10 +17,10 @@ const (
 	SheetDetails = "Förklaringar"
 )
 
-// StatusColours are the fills of the statuses: the Okabe–Ito palette, which
+// statusColours are the fills of the statuses: the Okabe–Ito palette, which
 // people with the common kinds of colour blindness can tell apart. The
 // status is always written in the cell too, so nothing rests on colour.
-var StatusColours = map[Status]string{
+var statusColours = map[Status]string{
 	Fulfilled: "009E73", // bluish green
 	Partial:   "F0E442", // yellow
 	Late:      "E69F00", // orange
@@ -106,7 +106,7 @@ func (x *xlsxWriter) title() int {
 // statusStyle is the fill of a status; overridden ones are italic and
 // marked in the text too.
 func (x *xlsxWriter) statusStyle(s Status, overridden bool) int {
-	c, ok := StatusColours[s]
+	c, ok := statusColours[s]
 	if !ok {
 		return 0
 	}
@@ -193,20 +193,20 @@ func (x *xlsxWriter) summary(rep Report) error {
 	row := 5
 	table := func(title string, counts map[Obligation]map[Status]int) {
 		x.set(s, 1, row, title, x.header())
-		for j, st := range Statuses {
+		for j, st := range statuses {
 			x.set(s, 2+j, row, st, x.statusStyle(st, false))
 		}
-		x.set(s, 2+len(Statuses), row, "Summa", x.header())
+		x.set(s, 2+len(statuses), row, "Summa", x.header())
 		row++
-		for _, o := range Obligations {
+		for _, o := range obligations {
 			x.set(s, 1, row, o.Title(), 0)
 			sum := 0
-			for j, st := range Statuses {
+			for j, st := range statuses {
 				n := counts[o][st]
 				sum += n
 				x.set(s, 2+j, row, n, 0)
 			}
-			x.set(s, 2+len(Statuses), row, sum, 0)
+			x.set(s, 2+len(statuses), row, sum, 0)
 			row++
 		}
 		row++
@@ -230,7 +230,7 @@ func (x *xlsxWriter) summary(rep Report) error {
 		Missing:   "Inget finns inrapporterat.",
 		NotDue:    "Kravet har inte förfallit än (ny medlem inom sin tid, eller sista dagen har inte passerat).",
 	}
-	for _, st := range Statuses {
+	for _, st := range statuses {
 		x.set(s, 1, row, st, x.statusStyle(st, false))
 		x.set(s, 2, row, legend[st], 0)
 		row++
@@ -245,7 +245,7 @@ func (x *xlsxWriter) summary(rep Report) error {
 func (x *xlsxWriter) members(rep Report) error {
 	s := SheetMembers
 	headers := append([]string(nil), memberColumns...)
-	for _, o := range Obligations {
+	for _, o := range obligations {
 		headers = append(headers, o.Title())
 	}
 	headers = append(headers, "Uppfyllda", "Målföljning")
@@ -269,7 +269,7 @@ func (x *xlsxWriter) members(rep Report) error {
 		x.set(s, 5, row, binding, 0)
 		x.comment(s, 5, row, m.NotBindingReason)
 		col := len(memberColumns) + 1
-		for _, o := range Obligations {
+		for _, o := range obligations {
 			r, ok := m.Result(o)
 			if ok {
 				text := r.Status
@@ -278,7 +278,7 @@ func (x *xlsxWriter) members(rep Report) error {
 			}
 			col++
 		}
-		x.set(s, col, row, fmt.Sprintf("%d av %d", m.Fulfilled, len(Obligations)), 0)
+		x.set(s, col, row, fmt.Sprintf("%d av %d", m.Fulfilled, len(obligations)), 0)
 		col++
 		x.set(s, col, row, trackingCell(m.Goals), x.wrap())
 	}

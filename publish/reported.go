@@ -1,9 +1,10 @@
-package analytics
+package publish
 
 import (
 	"context"
 	"sort"
 
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
@@ -11,10 +12,10 @@ import (
 // each year (from the latest accepted submission holding that year), per
 // main sector and summed, with the submission each year comes from.
 type Reported struct {
-	Code        string            `json:"municipality"`
-	Total       Series            `json:"total"`
-	Sectors     map[string]Series `json:"sectors"`
-	Submissions map[int]string    `json:"submissions"` // year → submission id
+	Code        string                      `json:"municipality"`
+	Total       analytics.Series            `json:"total"`
+	Sectors     map[string]analytics.Series `json:"sectors"`
+	Submissions map[int]string              `json:"submissions"` // year → submission id
 }
 
 // SubmissionIDs returns the distinct submissions the figures come from,
@@ -41,7 +42,13 @@ func (r *Reported) SubmissionIDs() []string {
 // the years from..to (0: open), keyed by code.
 // It is the comparison query: submissions.Series, regrouped per municipality.
 func (d Data) ReportedSeries(ctx context.Context, codes []string, from, to int) (map[string]*Reported, error) {
-	rows, err := d.Reports.Series(ctx, submissions.SeriesQuery{Codes: codes, From: from, To: to, BySector: true})
+	return d.reported(ctx, submissions.SeriesQuery{Codes: codes, From: from, To: to, BySector: true})
+}
+
+// reported runs a per-sector series query and regroups its rows per
+// municipality.
+func (d Data) reported(ctx context.Context, q submissions.SeriesQuery) (map[string]*Reported, error) {
+	rows, err := d.Reports.Series(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -50,20 +57,24 @@ func (d Data) ReportedSeries(ctx context.Context, codes []string, from, to int) 
 	for _, r := range rows {
 		rep := out[r.Code]
 		if rep == nil {
-			rep = &Reported{Code: r.Code, Sectors: map[string]Series{}, Submissions: map[int]string{}}
+			rep = &Reported{Code: r.Code, Sectors: map[string]analytics.Series{}, Submissions: map[int]string{}}
 			out[r.Code] = rep
 			totals[r.Code] = map[int]float64{}
 		}
 		y := int(r.Year)
-		rep.Sectors[r.Sector] = append(rep.Sectors[r.Sector], Point{Year: y, Tonnes: r.Tonnes})
+		rep.Sectors[r.Sector] = append(rep.Sectors[r.Sector], analytics.Point{Year: y, Tonnes: r.Tonnes})
 		rep.Submissions[y] = r.SubmissionID
 		totals[r.Code][y] += r.Tonnes
 	}
 	for code, rep := range out {
 		for y, t := range totals[code] {
-			rep.Total = append(rep.Total, Point{Year: y, Tonnes: t})
+			rep.Total = append(rep.Total, analytics.Point{Year: y, Tonnes: t})
 		}
 		sort.Slice(rep.Total, func(i, j int) bool { return rep.Total[i].Year < rep.Total[j].Year })
 	}
 	return out, nil
 }
+
+// reportedUnit is the unit of members' reported figures: the template asks
+// for tonnes CO2e.
+const reportedUnit = "ton CO2e"

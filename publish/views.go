@@ -1,4 +1,4 @@
-package analytics
+package publish
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 )
 
 // LastTrendYear is the latest as-of year the trend accepts.
-const LastTrendYear = EndYear
+const LastTrendYear = analytics.EndYear
 
 // MemberInfo is a member's status for pages and the API.
 type MemberInfo struct {
@@ -46,38 +47,23 @@ type SubmissionRef struct {
 // SourceMetrics are an area's metrics from one source, with where they
 // come from.
 type SourceMetrics struct {
-	Source      string            `json:"source"`
-	Release     string            `json:"release,omitempty"`   // SMHI: the release date
-	Substance   string            `json:"substance,omitempty"` // SMHI
-	Unit        string            `json:"unit"`
-	Submissions []SubmissionRef   `json:"submissions,omitempty"` // reported: newest first
-	Metrics     AreaMetrics       `json:"metrics"`
-	Sectors     map[string]Series `json:"sector_series"`
+	Source      string                      `json:"source"`
+	Release     string                      `json:"release,omitempty"`   // SMHI: the release date
+	Substance   string                      `json:"substance,omitempty"` // SMHI
+	Unit        string                      `json:"unit"`
+	Submissions []SubmissionRef             `json:"submissions,omitempty"` // reported: newest first
+	Metrics     analytics.AreaMetrics       `json:"metrics"`
+	Sectors     map[string]analytics.Series `json:"sector_series"`
 }
 
 // NamedSeries is a series with a label, for comparisons.
 type NamedSeries struct {
-	Code   string `json:"code"`
-	Name   string `json:"name"`
-	Series Series `json:"values"`
+	Code   string           `json:"code"`
+	Name   string           `json:"name"`
+	Series analytics.Series `json:"values"`
 	// PopulationYears lists the SCB years whose population per-capita
 	// values use (a year's own when SCB has it).
 	PopulationYears []int `json:"population_years,omitempty"`
-}
-
-// GoalTrack is a goal followed up against one source's figures.
-type GoalTrack struct {
-	Source string `json:"source"`
-	Unit   string `json:"unit"`
-	GoalTracking
-	Path Series `json:"path"` // the straight path from the base year to the target
-}
-
-// GoalReport is one of the member's goals with its follow-up.
-type GoalReport struct {
-	kr.Goal
-	Tracking []GoalTrack `json:"tracking"`
-	Note     string      `json:"note,omitempty"` // Swedish: why it cannot be followed up, when it cannot
 }
 
 // MunicipalityReport is what the municipality page and GET
@@ -90,11 +76,11 @@ type MunicipalityReport struct {
 	Reported     *SourceMetrics  `json:"reported"` // nil without accepted reports
 	// PerCapita compares the municipality's SMHI per-capita series with
 	// Sweden's, its county's and the members' (taken together).
-	PerCapita []NamedSeries   `json:"per_capita_comparison"`
-	Averages  []GroupAverage  `json:"averages"` // per capita in the municipality's last SMHI year
-	Goals     []GoalReport    `json:"goals"`
-	Plans     []kr.ActionPlan `json:"action_plans"`
-	Measures  []kr.Measure    `json:"measures"`
+	PerCapita []NamedSeries            `json:"per_capita_comparison"`
+	Averages  []analytics.GroupAverage `json:"averages"` // per capita in the municipality's last SMHI year
+	Goals     []analytics.GoalReport   `json:"goals"`
+	Plans     []kr.ActionPlan          `json:"action_plans"`
+	Measures  []kr.Measure             `json:"measures"`
 }
 
 var codeRe = regexp.MustCompile(`^\d{4}$`)
@@ -136,22 +122,22 @@ func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf 
 func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Municipality, asOf int) (*MunicipalityReport, error) {
 	code := muni.Code
 	r := &MunicipalityReport{Municipality: muni, Member: snap.memberInfo(code), AsOf: asOf,
-		Goals: []GoalReport{}, Plans: []kr.ActionPlan{}, Measures: []kr.Measure{}, PerCapita: []NamedSeries{}}
-	pop := AreaPopulation(snap.Population, code)
+		Goals: []analytics.GoalReport{}, Plans: []kr.ActionPlan{}, Measures: []kr.Measure{}, PerCapita: []NamedSeries{}}
+	pop := analytics.AreaPopulation(snap.Population, code)
 	if snap.Release.ID != "" {
 		total := snap.smhiTotal[code]
-		r.SMHI = &SourceMetrics{Source: SourceSMHI, Release: snap.Release.ReleaseDate.Format(time.DateOnly),
+		r.SMHI = &SourceMetrics{Source: analytics.SourceSMHI, Release: snap.Release.ReleaseDate.Format(time.DateOnly),
 			Substance: snap.Substance, Unit: snap.Unit, Sectors: untilAll(snap.smhiSectors[code], asOf),
-			Metrics: ComputeMetrics(MetricsInput{Code: code, Name: muni.Name, Source: SourceSMHI, Total: total,
+			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceSMHI, Total: total,
 				Sectors: snap.smhiSectors[code], Population: pop, AsOf: asOf})}
-		mine := PerCapitaSeries(Until(total, asOf), pop)
+		mine := analytics.PerCapitaSeries(analytics.Until(total, asOf), pop)
 		r.PerCapita = append(r.PerCapita, NamedSeries{Code: code, Name: muni.Name, Series: mine, PopulationYears: snap.popYears(pop, mine)})
 		groups := snap.groupAreas()
 		for _, g := range []groupArea{groups[0], groupFor(groups, muni.CountyCode), groups[1]} {
 			if g.key == "" || len(g.codes) == 0 {
 				continue
 			}
-			s := PerCapitaSeries(Until(g.total, asOf), g.pop)
+			s := analytics.PerCapitaSeries(analytics.Until(g.total, asOf), g.pop)
 			r.PerCapita = append(r.PerCapita, NamedSeries{Code: g.avg.Code, Name: g.avg.Name, Series: s, PopulationYears: snap.popYears(g.pop, s)})
 			avg := g.avg
 			if r.SMHI.Metrics.LastYear > 0 {
@@ -167,8 +153,8 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		return nil, err
 	}
 	if rep := reported[code]; rep != nil && len(rep.Total) > 0 {
-		sm := &SourceMetrics{Source: SourceReported, Unit: "ton CO2e", Sectors: untilAll(rep.Sectors, asOf),
-			Metrics: ComputeMetrics(MetricsInput{Code: code, Name: muni.Name, Source: SourceReported, Total: rep.Total,
+		sm := &SourceMetrics{Source: analytics.SourceReported, Unit: "ton CO2e", Sectors: untilAll(rep.Sectors, asOf),
+			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,
 				Sectors: rep.Sectors, Population: pop, AsOf: asOf})}
 		for _, id := range rep.SubmissionIDs() {
 			ref := SubmissionRef{ID: id}
@@ -199,14 +185,15 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 	if cur.Measures != nil {
 		r.Measures = cur.Measures
 	}
+	sources := goalSources(snap.smhiTotal[code], snap.smhiSectors[code], snap.Unit, snap.Release.ID != "", reported[code], asOf)
 	for _, g := range cur.Goals {
-		r.Goals = append(r.Goals, snap.trackGoal(g, r, pop))
+		r.Goals = append(r.Goals, analytics.FollowGoal(g, sources, pop))
 	}
 	return r, nil
 }
 
 // popYears lists the population years a per-capita series used.
-func (snap *Snapshot) popYears(pop PopulationFunc, s Series) []int {
+func (snap *Snapshot) popYears(pop analytics.PopulationFunc, s analytics.Series) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, p := range s {
@@ -219,65 +206,26 @@ func (snap *Snapshot) popYears(pop PopulationFunc, s Series) []int {
 	return out
 }
 
-func untilAll(m map[string]Series, year int) map[string]Series {
-	out := make(map[string]Series, len(m))
+func untilAll(m map[string]analytics.Series, year int) map[string]analytics.Series {
+	out := make(map[string]analytics.Series, len(m))
 	for k, s := range m {
-		out[k] = Until(s, year)
+		out[k] = analytics.Until(s, year)
 	}
 	return out
-}
-
-// trackGoal follows a goal up against each source whose series has the
-// goal's base year: SMHI's first (official), then the member's own.
-func (snap *Snapshot) trackGoal(g kr.Goal, r *MunicipalityReport, pop PopulationFunc) GoalReport {
-	gr := GoalReport{Goal: g, Tracking: []GoalTrack{}}
-	ag := Goal{BaseYear: g.BaseYear, TargetYear: g.TargetYear, ReductionPct: g.ReductionPct}
-	if g.Type == kr.GoalNetZero && ag.ReductionPct == 0 {
-		ag.ReductionPct = 100
-	}
-	for _, sm := range []*SourceMetrics{r.SMHI, r.Reported} {
-		if sm == nil {
-			continue
-		}
-		s, unit := sm.Metrics.Measured, sm.Unit
-		if g.Sector != "" {
-			s = sm.Sectors[g.Sector]
-		}
-		if g.Type == kr.GoalPerCapita {
-			s, unit = PerCapitaSeries(s, pop), sm.Unit+" per invånare"
-		}
-		base, ok := s.Value(g.BaseYear)
-		if !ok {
-			continue
-		}
-		t, ok := TrackGoal(ag, base, s)
-		if !ok {
-			continue
-		}
-		gr.Tracking = append(gr.Tracking, GoalTrack{Source: sm.Source, Unit: unit, GoalTracking: t, Path: GoalPath(ag, base)})
-	}
-	if len(gr.Tracking) == 0 {
-		what := "utsläppen"
-		if g.Sector != "" {
-			what = "sektorns utsläpp"
-		}
-		gr.Note = fmt.Sprintf("Målet kan inte följas upp: varken SMHI:s eller kommunens egna siffror har %s för basåret %d.", what, g.BaseYear)
-	}
-	return gr
 }
 
 // groupArea is a group of municipalities taken as one area.
 type groupArea struct {
 	key   string // "sweden", "members", "county:12"
-	avg   GroupAverage
-	codes []string // its municipalities
-	total Series   // SMHI totals (SMHI's own for Sweden and counties, the sum for members)
-	pop   PopulationFunc
+	avg   analytics.GroupAverage
+	codes []string         // its municipalities
+	total analytics.Series // SMHI totals (SMHI's own for Sweden and counties, the sum for members)
+	pop   analytics.PopulationFunc
 }
 
 func groupFor(groups []groupArea, county string) groupArea {
 	for _, g := range groups {
-		if g.key == GroupCounty+":"+county {
+		if g.key == analytics.GroupCounty+":"+county {
 			return g
 		}
 	}
@@ -298,26 +246,26 @@ func (snap *Snapshot) groupAreas() []groupArea {
 		if len(sweden) == 0 {
 			sweden = snap.sumSMHI(all)
 		}
-		swedenPop := AreaPopulation(snap.Population, "00")
+		swedenPop := analytics.AreaPopulation(snap.Population, "00")
 		if _, ok := snap.Population["00"]; !ok {
-			swedenPop = GroupPopulation(snap.Population, all)
+			swedenPop = analytics.GroupPopulation(snap.Population, all)
 		}
 		mem := snap.ActiveMunicipalityMembers()
 		groups := []groupArea{
-			{key: GroupSweden, avg: GroupAverage{Group: GroupSweden, Code: "00", Name: "Sverige"}, codes: all, total: sweden, pop: swedenPop},
-			{key: GroupMembers, avg: GroupAverage{Group: GroupMembers, Name: "Klimatkommunernas medlemmar"}, codes: mem,
-				total: snap.sumSMHI(mem), pop: GroupPopulation(snap.Population, mem)},
+			{key: analytics.GroupSweden, avg: analytics.GroupAverage{Group: analytics.GroupSweden, Code: "00", Name: "Sverige"}, codes: all, total: sweden, pop: swedenPop},
+			{key: analytics.GroupMembers, avg: analytics.GroupAverage{Group: analytics.GroupMembers, Name: "Klimatkommunernas medlemmar"}, codes: mem,
+				total: snap.sumSMHI(mem), pop: analytics.GroupPopulation(snap.Population, mem)},
 		}
 		for _, c := range snap.Counties {
 			total := snap.smhiTotal[c.Code]
 			if len(total) == 0 {
 				total = snap.sumSMHI(byCounty[c.Code])
 			}
-			pop := AreaPopulation(snap.Population, c.Code)
+			pop := analytics.AreaPopulation(snap.Population, c.Code)
 			if _, ok := snap.Population[c.Code]; !ok {
-				pop = GroupPopulation(snap.Population, byCounty[c.Code])
+				pop = analytics.GroupPopulation(snap.Population, byCounty[c.Code])
 			}
-			groups = append(groups, groupArea{key: GroupCounty + ":" + c.Code, avg: GroupAverage{Group: GroupCounty, Code: c.Code, Name: c.Name},
+			groups = append(groups, groupArea{key: analytics.GroupCounty + ":" + c.Code, avg: analytics.GroupAverage{Group: analytics.GroupCounty, Code: c.Code, Name: c.Name},
 				codes: byCounty[c.Code], total: total, pop: pop})
 		}
 		return groups, nil
@@ -325,18 +273,18 @@ func (snap *Snapshot) groupAreas() []groupArea {
 	return v.([]groupArea)
 }
 
-func (snap *Snapshot) sumSMHI(codes []string) Series {
-	ss := make([]Series, 0, len(codes))
+func (snap *Snapshot) sumSMHI(codes []string) analytics.Series {
+	ss := make([]analytics.Series, 0, len(codes))
 	for _, c := range codes {
 		ss = append(ss, snap.smhiTotal[c])
 	}
-	return SumSeries(ss)
+	return analytics.SumSeries(ss)
 }
 
 // RankingQuery selects a ranking.
 type RankingQuery struct {
-	Metric     string // default MetricPerCapita
-	Source     string // SourceSMHI (default) or SourceReported
+	Metric     string // default analytics.MetricPerCapita
+	Source     string // analytics.SourceSMHI (default) or analytics.SourceReported
 	Year       int    // data year; 0: the latest
 	AsOf       int    // 0: the calendar year
 	Descending bool
@@ -344,34 +292,34 @@ type RankingQuery struct {
 
 // Ranking is every municipality ranked by one metric, with averages.
 type Ranking struct {
-	Metric    MetricInfo     `json:"metric"`
-	Source    string         `json:"source"`
-	Release   string         `json:"release,omitempty"`
-	Substance string         `json:"substance,omitempty"`
-	Unit      string         `json:"unit"`
-	Year      int            `json:"year"`
-	AsOf      int            `json:"as_of"`
-	Order     string         `json:"order"` // "asc" or "desc"
-	Rows      []RankingRow   `json:"rows"`
-	Averages  []GroupAverage `json:"averages"`
+	Metric    analytics.MetricInfo     `json:"metric"`
+	Source    string                   `json:"source"`
+	Release   string                   `json:"release,omitempty"`
+	Substance string                   `json:"substance,omitempty"`
+	Unit      string                   `json:"unit"`
+	Year      int                      `json:"year"`
+	AsOf      int                      `json:"as_of"`
+	Order     string                   `json:"order"` // "asc" or "desc"
+	Rows      []analytics.RankingRow   `json:"rows"`
+	Averages  []analytics.GroupAverage `json:"averages"`
 }
 
 // CheckRankingQuery fills in defaults and validates q.
 func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (RankingQuery, error) {
 	if q.Metric == "" {
-		q.Metric = MetricPerCapita
+		q.Metric = analytics.MetricPerCapita
 	}
-	if _, ok := MetricByName(q.Metric); !ok {
-		names := make([]string, len(Metrics))
-		for i, m := range Metrics {
+	if _, ok := analytics.MetricByName(q.Metric); !ok {
+		names := make([]string, len(analytics.Metrics()))
+		for i, m := range analytics.Metrics() {
 			names[i] = m.Name
 		}
 		return q, kr.E(kr.Invalid, "Måttet %q finns inte. Välj ett av: %s.", q.Metric, strings.Join(names, ", "))
 	}
 	switch q.Source {
 	case "":
-		q.Source = SourceSMHI
-	case SourceSMHI, SourceReported:
+		q.Source = analytics.SourceSMHI
+	case analytics.SourceSMHI, analytics.SourceReported:
 	default:
 		return q, kr.E(kr.Invalid, "Källan %q finns inte. Välj smhi (SMHI:s officiella siffror) eller reported (medlemmarnas egna).", q.Source)
 	}
@@ -381,7 +329,7 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 	}
 	if q.Year == 0 {
 		q.Year = snap.LatestSMHIYear()
-		if q.Source == SourceReported {
+		if q.Source == analytics.SourceReported {
 			q.Year = 0
 			all, err := snap.Reported(ctx, nil)
 			if err != nil {
@@ -405,20 +353,20 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 
 // AllMetrics returns the metrics of every municipality with data from a
 // source, as of asOf with data up to year (memoised).
-func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year int) (map[string]AreaMetrics, error) {
+func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year int) (map[string]analytics.AreaMetrics, error) {
 	v, err := snap.Memo(fmt.Sprintf("all:%s:%d:%d", source, asOf, year), func() (any, error) {
-		out := map[string]AreaMetrics{}
+		out := map[string]analytics.AreaMetrics{}
 		var reported map[string]*Reported
-		if source == SourceReported {
+		if source == analytics.SourceReported {
 			var err error
 			if reported, err = snap.Reported(ctx, nil); err != nil {
 				return nil, err
 			}
 		}
 		for _, m := range snap.Municipalities {
-			in := MetricsInput{Code: m.Code, Name: m.Name, Source: source, AsOf: asOf, DataYear: year,
-				Population: AreaPopulation(snap.Population, m.Code)}
-			if source == SourceReported {
+			in := analytics.MetricsInput{Code: m.Code, Name: m.Name, Source: source, AsOf: asOf, DataYear: year,
+				Population: analytics.AreaPopulation(snap.Population, m.Code)}
+			if source == analytics.SourceReported {
 				rep := reported[m.Code]
 				if rep == nil {
 					continue
@@ -427,14 +375,14 @@ func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year 
 			} else {
 				in.Total = snap.smhiTotal[m.Code]
 			}
-			out[m.Code] = ComputeMetrics(in)
+			out[m.Code] = analytics.ComputeMetrics(in)
 		}
 		return out, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]AreaMetrics), nil
+	return v.(map[string]analytics.AreaMetrics), nil
 }
 
 // Ranking ranks every municipality (every one with reports, for the
@@ -450,24 +398,24 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 		if err != nil {
 			return nil, err
 		}
-		info, _ := MetricByName(q.Metric)
-		r := &Ranking{Metric: info, Source: q.Source, Year: q.Year, AsOf: q.AsOf, Order: "asc", Rows: []RankingRow{}, Averages: []GroupAverage{}}
+		info, _ := analytics.MetricByName(q.Metric)
+		r := &Ranking{Metric: info, Source: q.Source, Year: q.Year, AsOf: q.AsOf, Order: "asc", Rows: []analytics.RankingRow{}, Averages: []analytics.GroupAverage{}}
 		if q.Descending {
 			r.Order = "desc"
 		}
 		r.Unit = info.Unit
-		if q.Source == SourceSMHI && snap.Release.ID != "" {
+		if q.Source == analytics.SourceSMHI && snap.Release.ID != "" {
 			r.Release, r.Substance = snap.Release.ReleaseDate.Format(time.DateOnly), snap.Substance
 		}
 		switch q.Metric {
-		case MetricEmissions:
+		case analytics.MetricEmissions:
 			r.Unit = snap.Unit
-			if q.Source == SourceReported {
+			if q.Source == analytics.SourceReported {
 				r.Unit = "ton CO2e"
 			}
-		case MetricPerCapita:
+		case analytics.MetricPerCapita:
 			r.Unit = strings.TrimPrefix(snap.Unit, "ton ") + " ton per invånare"
-			if q.Source == SourceReported {
+			if q.Source == analytics.SourceReported {
 				r.Unit = "ton CO2e per invånare"
 			}
 		}
@@ -476,10 +424,10 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 			if !ok {
 				continue
 			}
-			r.Rows = append(r.Rows, RankingRow{Code: m.Code, Name: m.Name, CountyCode: m.CountyCode, CountyName: m.CountyName,
+			r.Rows = append(r.Rows, analytics.RankingRow{Code: m.Code, Name: m.Name, CountyCode: m.CountyCode, CountyName: m.CountyName,
 				Member: snap.IsActiveMember(m.Code), Year: am.LastYear, Value: am.Value(q.Metric)})
 		}
-		RankRows(r.Rows, q.Descending)
+		analytics.RankRows(r.Rows, q.Descending)
 		for _, g := range snap.groupAreas() {
 			avg := g.avg
 			var vals []*float64
@@ -488,9 +436,9 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 					vals = append(vals, am.Value(q.Metric))
 				}
 			}
-			avg.Mean, avg.Municipalities = MeanOf(vals)
-			if q.Source == SourceSMHI {
-				gm := ComputeMetrics(MetricsInput{Code: g.avg.Code, Name: g.avg.Name, Source: q.Source, Total: g.total,
+			avg.Mean, avg.Municipalities = analytics.MeanOf(vals)
+			if q.Source == analytics.SourceSMHI {
+				gm := analytics.ComputeMetrics(analytics.MetricsInput{Code: g.avg.Code, Name: g.avg.Name, Source: q.Source, Total: g.total,
 					Population: g.pop, AsOf: q.AsOf, DataYear: q.Year})
 				avg.Value, avg.Year = gm.Value(q.Metric), gm.LastYear
 			}
@@ -507,7 +455,7 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 // CompareQuery selects areas to compare.
 type CompareQuery struct {
 	Codes    []string // municipalities; for SMHI also counties and "00"
-	Source   string   // SourceSMHI (default) or SourceReported
+	Source   string   // analytics.SourceSMHI (default) or analytics.SourceReported
 	BaseYear int      // the index year (=100); 0: 1990 for SMHI, else the first common year
 	AsOf     int      // data after it is left out; 0: the calendar year
 }
@@ -517,12 +465,12 @@ const MaxCompare = 12
 
 // CompareArea is one area of a comparison.
 type CompareArea struct {
-	Code      string      `json:"code"`
-	Name      string      `json:"name"`
-	Member    bool        `json:"member"`
-	Total     Series      `json:"total"`
-	PerCapita NamedSeries `json:"per_capita"`
-	Index     Series      `json:"index"` // nil when the base year is missing
+	Code      string           `json:"code"`
+	Name      string           `json:"name"`
+	Member    bool             `json:"member"`
+	Total     analytics.Series `json:"total"`
+	PerCapita NamedSeries      `json:"per_capita"`
+	Index     analytics.Series `json:"index"` // nil when the base year is missing
 }
 
 // Comparison is several areas side by side.
@@ -547,8 +495,8 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 	}
 	switch q.Source {
 	case "":
-		q.Source = SourceSMHI
-	case SourceSMHI, SourceReported:
+		q.Source = analytics.SourceSMHI
+	case analytics.SourceSMHI, analytics.SourceReported:
 	default:
 		return nil, kr.E(kr.Invalid, "Källan %q finns inte. Välj smhi eller reported.", q.Source)
 	}
@@ -561,7 +509,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 	for _, c := range q.Codes {
 		_, isMuni := snap.muni[c]
 		_, isArea := snap.names[c]
-		if !isMuni && !(q.Source == SourceSMHI && isArea) {
+		if !isMuni && !(q.Source == analytics.SourceSMHI && isArea) {
 			return nil, kr.E(kr.NotFound, "Det finns ingen kommun med koden %q.", c)
 		}
 		if !seen[c] {
@@ -575,14 +523,14 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 	key := fmt.Sprintf("compare:%s:%d:%d:%s", q.Source, q.BaseYear, asOf, strings.Join(codes, ","))
 	v, err := snap.Memo(key, func() (any, error) {
 		c := &Comparison{Source: q.Source, Unit: "ton CO2e", Areas: []CompareArea{}, Years: []int{}}
-		totals := map[string]Series{}
-		if q.Source == SourceSMHI {
+		totals := map[string]analytics.Series{}
+		if q.Source == analytics.SourceSMHI {
 			c.Unit, c.Substance = snap.Unit, snap.Substance
 			if snap.Release.ID != "" {
 				c.Release = snap.Release.ReleaseDate.Format(time.DateOnly)
 			}
 			for _, code := range codes {
-				totals[code] = Until(snap.smhiTotal[code], asOf)
+				totals[code] = analytics.Until(snap.smhiTotal[code], asOf)
 			}
 		} else {
 			rep, err := snap.Reported(ctx, codes)
@@ -591,7 +539,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 			}
 			for _, code := range codes {
 				if r := rep[code]; r != nil {
-					totals[code] = Until(r.Total, asOf)
+					totals[code] = analytics.Until(r.Total, asOf)
 				}
 			}
 		}
@@ -603,11 +551,11 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 		for _, code := range codes {
 			t := totals[code]
 			if t == nil {
-				t = Series{}
+				t = analytics.Series{}
 			}
-			pop := AreaPopulation(snap.Population, code)
-			pc := PerCapitaSeries(t, pop)
-			idx, _ := IndexSeries(t, c.BaseYear)
+			pop := analytics.AreaPopulation(snap.Population, code)
+			pc := analytics.PerCapitaSeries(t, pop)
+			idx, _ := analytics.IndexSeries(t, c.BaseYear)
 			c.Areas = append(c.Areas, CompareArea{Code: code, Name: snap.names[code], Member: snap.IsActiveMember(code), Total: t,
 				PerCapita: NamedSeries{Code: code, Name: snap.names[code], Series: pc, PopulationYears: snap.popYears(pop, pc)}, Index: idx})
 			for _, p := range t {
@@ -628,7 +576,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 
 // commonFirstYear is 1990 when every area has it, else the first year every
 // area has, else 0.
-func commonFirstYear(totals map[string]Series, codes []string) int {
+func commonFirstYear(totals map[string]analytics.Series, codes []string) int {
 	count := map[int]int{}
 	for _, c := range codes {
 		for _, p := range totals[c] {
@@ -646,18 +594,18 @@ func commonFirstYear(totals map[string]Series, codes []string) int {
 
 // MemberRow is one member on the overview.
 type MemberRow struct {
-	Code     string      `json:"code"`
-	Name     string      `json:"name"`
-	County   string      `json:"county"`
-	Kind     string      `json:"kind"` // members.KindMunicipality or members.KindRegion
-	Joined   time.Time   `json:"joined"`
-	Observer bool        `json:"observer"`
-	SMHI     AreaMetrics `json:"smhi"`
+	Code     string                `json:"code"`
+	Name     string                `json:"name"`
+	County   string                `json:"county"`
+	Kind     string                `json:"kind"` // members.KindMunicipality or members.KindRegion
+	Joined   time.Time             `json:"joined"`
+	Observer bool                  `json:"observer"`
+	SMHI     analytics.AreaMetrics `json:"smhi"`
 	// LatestReported is the member's latest reported total, if any, and
 	// the submission it comes from.
-	LatestReported *Point   `json:"latest_reported"`
-	Submission     string   `json:"submission,omitempty"`
-	ReportedPerCap *float64 `json:"reported_per_capita"`
+	LatestReported *analytics.Point `json:"latest_reported"`
+	Submission     string           `json:"submission,omitempty"`
+	ReportedPerCap *float64         `json:"reported_per_capita"`
 }
 
 // Overview is the front page: the association's headline figures and its
@@ -670,10 +618,10 @@ type Overview struct {
 	Year      int    `json:"year"` // the latest SMHI year
 	// Headline: the members' per capita (Σ tonnes / Σ inhabitants) against
 	// Sweden's, in Year.
-	Members    GroupAverage  `json:"members_average"`
-	Sweden     GroupAverage  `json:"sweden_average"`
-	PerCapita  []NamedSeries `json:"per_capita"` // Sweden and the members, per year
-	MemberRows []MemberRow   `json:"members"`
+	Members    analytics.GroupAverage `json:"members_average"`
+	Sweden     analytics.GroupAverage `json:"sweden_average"`
+	PerCapita  []NamedSeries          `json:"per_capita"` // Sweden and the members, per year
+	MemberRows []MemberRow            `json:"members"`
 }
 
 // Overview builds the front page's figures (memoised).
@@ -685,7 +633,7 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 		}
 		groups := snap.groupAreas()
 		for i, g := range groups[:2] {
-			s := PerCapitaSeries(Until(g.total, snap.AsOf), g.pop)
+			s := analytics.PerCapitaSeries(analytics.Until(g.total, snap.AsOf), g.pop)
 			o.PerCapita = append(o.PerCapita, NamedSeries{Code: g.avg.Code, Name: g.avg.Name, Series: s, PopulationYears: snap.popYears(g.pop, s)})
 			avg := g.avg
 			avg.Municipalities = len(g.codes)
@@ -719,14 +667,14 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 			if row.Name == "" {
 				row.Name = m.Code
 			}
-			pop := AreaPopulation(snap.Population, m.Code)
-			row.SMHI = ComputeMetrics(MetricsInput{Code: m.Code, Name: row.Name, Source: SourceSMHI, Total: snap.smhiTotal[m.Code],
+			pop := analytics.AreaPopulation(snap.Population, m.Code)
+			row.SMHI = analytics.ComputeMetrics(analytics.MetricsInput{Code: m.Code, Name: row.Name, Source: analytics.SourceSMHI, Total: snap.smhiTotal[m.Code],
 				Population: pop, AsOf: snap.AsOf})
 			if rep := reported[m.Code]; rep != nil {
 				if p, ok := rep.Total.Last(); ok {
 					row.LatestReported, row.Submission = &p, rep.Submissions[p.Year]
 					if persons, _, ok := pop(p.Year); ok {
-						if pc, ok := PerCapita(p.Tonnes, persons); ok {
+						if pc, ok := analytics.PerCapita(p.Tonnes, persons); ok {
 							row.ReportedPerCap = ptr(pc)
 						}
 					}
@@ -753,3 +701,5 @@ func ParseYear(name, s string) (int, error) {
 	}
 	return y, nil
 }
+
+func ptr(v float64) *float64 { return &v }

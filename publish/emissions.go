@@ -1,4 +1,4 @@
-package analytics
+package publish
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
@@ -17,15 +18,9 @@ type Data struct {
 	Reports  *submissions.Service
 }
 
-// Sources of emission figures. They are never mixed in one series.
-const (
-	SourceSMHI     = "smhi"
-	SourceReported = "reported"
-)
-
 // EmissionsQuery selects emission series.
 type EmissionsQuery struct {
-	Source    string   // SourceSMHI (default) or SourceReported
+	Source    string   // analytics.SourceSMHI (default) or analytics.SourceReported
 	Codes     []string // municipalities (or counties, "00" for Sweden, SMHI only); empty: all municipalities
 	From, To  int
 	BySector  bool
@@ -70,8 +65,8 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 	type key struct{ code, sector string }
 	points := map[key][]EmissionPoint{}
 	switch q.Source {
-	case "", SourceSMHI:
-		out.Source = SourceSMHI
+	case "", analytics.SourceSMHI:
+		out.Source = analytics.SourceSMHI
 		vals, rel, err := d.National.Values(ctx, national.Query{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector,
 			Substance: q.Substance, Release: q.Release})
 		if err != nil {
@@ -87,7 +82,7 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 			k := key{v.AreaCode, v.Sector}
 			points[k] = append(points[k], EmissionPoint{Year: int(v.Year), Tonnes: v.Tonnes})
 		}
-	case SourceReported:
+	case analytics.SourceReported:
 		vals, err := d.Reports.Series(ctx, submissions.SeriesQuery{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector})
 		if err != nil {
 			return out, err
@@ -99,11 +94,11 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 	default:
 		return out, kr.E(kr.Invalid, "Källan %q finns inte. Välj smhi (SMHI:s officiella siffror) eller reported (medlemmarnas egna).", q.Source)
 	}
-	names, err := d.areaNames(ctx)
+	names, err := d.AreaNames(ctx)
 	if err != nil {
 		return out, err
 	}
-	var pop Populations
+	var pop analytics.Populations
 	if q.PerCapita {
 		if pop, err = d.Populations(ctx); err != nil {
 			return out, err
@@ -114,7 +109,7 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 		if q.PerCapita {
 			for i := range ps {
 				if persons, year, ok := pop.Nearest(k.code, ps[i].Year); ok {
-					if pc, ok := PerCapita(ps[i].Tonnes, persons); ok {
+					if pc, ok := analytics.PerCapita(ps[i].Tonnes, persons); ok {
 						ps[i].PerCapita, ps[i].PopulationYear = &pc, year
 					}
 				}
@@ -127,22 +122,13 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 		if a.Code != b.Code {
 			return a.Code < b.Code
 		}
-		return sectorOrder(a.Sector) < sectorOrder(b.Sector)
+		return analytics.SectorOrder(a.Sector) < analytics.SectorOrder(b.Sector)
 	})
 	return out, nil
 }
 
-func sectorOrder(s string) int {
-	for i, m := range kr.MainSectors() {
-		if m == s {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// areaNames maps municipality and county codes (and "00") to names.
-func (d Data) areaNames(ctx context.Context) (map[string]string, error) {
+// AreaNames maps municipality and county codes (and "00") to names.
+func (d Data) AreaNames(ctx context.Context) (map[string]string, error) {
 	names := map[string]string{"00": "Sverige"}
 	munis, err := d.National.Municipalities(ctx)
 	if err != nil {
@@ -161,16 +147,13 @@ func (d Data) areaNames(ctx context.Context) (map[string]string, error) {
 	return names, nil
 }
 
-// Populations holds SCB's population by area and year.
-type Populations map[string]map[int]int64
-
 // Populations loads every stored population figure.
-func (d Data) Populations(ctx context.Context) (Populations, error) {
+func (d Data) Populations(ctx context.Context) (analytics.Populations, error) {
 	rows, err := d.National.Population(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := Populations{}
+	p := analytics.Populations{}
 	for _, r := range rows {
 		if p[r.AreaCode] == nil {
 			p[r.AreaCode] = map[int]int64{}
@@ -178,28 +161,4 @@ func (d Data) Populations(ctx context.Context) (Populations, error) {
 		p[r.AreaCode][r.Year] = r.Persons
 	}
 	return p, nil
-}
-
-// Nearest returns the population of code in year, or in the nearest year
-// SCB has (the earlier one on a tie), and which year that was.
-func (p Populations) Nearest(code string, year int) (int64, int, bool) {
-	years := p[code]
-	if n, ok := years[year]; ok {
-		return n, year, true
-	}
-	best, bestYear, found := int64(0), 0, false
-	for y, n := range years {
-		dist, bestDist := abs(y-year), abs(bestYear-year)
-		if !found || dist < bestDist || (dist == bestDist && y < bestYear) {
-			best, bestYear, found = n, y, true
-		}
-	}
-	return best, bestYear, found
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

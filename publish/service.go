@@ -1,4 +1,4 @@
-package analytics
+package publish
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -201,7 +202,7 @@ type Snapshot struct {
 
 	Municipalities []kr.Municipality
 	Counties       []kr.County
-	Population     Populations
+	Population     analytics.Populations
 	Members        []members.Member // every member's current entry, ended ones too
 
 	Release   national.Release // the SMHI release used; ID "" when there is none
@@ -213,8 +214,8 @@ type Snapshot struct {
 	muni        map[string]kr.Municipality
 	names       map[string]string
 	member      map[string]members.Member
-	smhiTotal   map[string]Series            // municipalities, counties, "00"
-	smhiSectors map[string]map[string]Series // idem
+	smhiTotal   map[string]analytics.Series            // municipalities, counties, "00"
+	smhiSectors map[string]map[string]analytics.Series // idem
 	maxMemo     int
 	maxBytes    int64
 
@@ -244,7 +245,7 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 	}
 	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
 		muni: map[string]kr.Municipality{}, names: map[string]string{"00": "Sverige"}, member: map[string]members.Member{},
-		smhiTotal: map[string]Series{}, smhiSectors: map[string]map[string]Series{}, maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
+		smhiTotal: map[string]analytics.Series{}, smhiSectors: map[string]map[string]analytics.Series{}, maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
 	nat := s.Data.National
 	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
 		return nil, unavailable(err)
@@ -270,46 +271,16 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 			snap.member[m.Code] = m
 		}
 	}
-	// SMHI: one release for everything, the newest of the default substance.
-	sub, err := nat.DefaultSubstance(ctx)
+	areas := []string{"00"}
+	for _, c := range snap.Counties {
+		areas = append(areas, c.Code)
+	}
+	smhi, err := s.Data.loadSMHI(ctx, nil, areas)
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	rel, ok, err := nat.ReleaseFor(ctx, sub, time.Time{})
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	snap.Substance, snap.Unit = sub, "ton CO2e"
-	if sub != national.AllGHG {
-		snap.Unit = "ton " + sub
-	}
-	if ok {
-		snap.Release = rel
-		areas := []string{"00"}
-		for _, c := range snap.Counties {
-			areas = append(areas, c.Code)
-		}
-		for _, q := range []national.Query{
-			{BySector: false}, {BySector: true}, {Codes: areas, BySector: false}, {Codes: areas, BySector: true},
-		} {
-			q.Substance, q.Release = sub, rel.ReleaseDate
-			vals, _, err := nat.Values(ctx, q)
-			if err != nil {
-				return nil, unavailable(err)
-			}
-			for _, v := range vals {
-				p := Point{Year: int(v.Year), Tonnes: v.Tonnes}
-				if !q.BySector {
-					snap.smhiTotal[v.AreaCode] = append(snap.smhiTotal[v.AreaCode], p)
-					continue
-				}
-				if snap.smhiSectors[v.AreaCode] == nil {
-					snap.smhiSectors[v.AreaCode] = map[string]Series{}
-				}
-				snap.smhiSectors[v.AreaCode][v.Sector] = append(snap.smhiSectors[v.AreaCode][v.Sector], p)
-			}
-		}
-	}
+	snap.Substance, snap.Unit, snap.Release = smhi.Substance, smhi.Unit, smhi.Release
+	snap.smhiTotal, snap.smhiSectors = smhi.Total, smhi.Sectors
 	return snap, nil
 }
 
@@ -423,10 +394,12 @@ func (snap *Snapshot) ActiveMunicipalityMembers() []string {
 
 // SMHITotal returns SMHI's yearly totals for an area (municipality, county
 // or "00").
-func (snap *Snapshot) SMHITotal(code string) Series { return snap.smhiTotal[code] }
+func (snap *Snapshot) SMHITotal(code string) analytics.Series { return snap.smhiTotal[code] }
 
 // SMHISectors returns SMHI's main-sector series for an area.
-func (snap *Snapshot) SMHISectors(code string) map[string]Series { return snap.smhiSectors[code] }
+func (snap *Snapshot) SMHISectors(code string) map[string]analytics.Series {
+	return snap.smhiSectors[code]
+}
 
 // LatestSMHIYear returns the last year of SMHI's national series (or of any
 // municipality's), 0 when there is none.
