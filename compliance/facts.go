@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
 // The facts the rules need, read from ClickHouse as aggregates per member:
@@ -25,33 +26,12 @@ type yearFact struct {
 	Rows       []int
 }
 
-type goalFact struct {
-	Submission   string     `ch:"submission_id"`
-	Code         string     `ch:"municipality_code"`
-	GoalID       string     `ch:"goal_id"`
-	Name         string     `ch:"name"`
-	Type         string     `ch:"type"`
-	Sector       string     `ch:"sector"`
-	BaseYear     uint16     `ch:"base_year"`
-	TargetYear   uint16     `ch:"target_year"`
-	ReductionPct float64    `ch:"reduction_pct"`
-	DecidedBy    string     `ch:"decided_by"`
-	DecidedOn    *time.Time `ch:"decided_on"`
-	Sheet        string     `ch:"sheet"`
-	Row          uint32     `ch:"row"`
-}
-
-type planFact struct {
-	Submission string     `ch:"submission_id"`
-	Code       string     `ch:"municipality_code"`
-	Name       string     `ch:"name"`
-	Adopted    *time.Time `ch:"adopted"`
-	DecidedBy  string     `ch:"decided_by"`
-	ValidFrom  uint16     `ch:"valid_from"`
-	ValidTo    uint16     `ch:"valid_to"`
-	Sheet      string     `ch:"sheet"`
-	Row        uint32     `ch:"row"`
-}
+// goalFact and planFact are a member's current goals and plans as
+// submissions stores them.
+type (
+	goalFact = submissions.GoalRow
+	planFact = submissions.PlanRow
+)
 
 // measureFact counts a member's current measures of one status.
 type measureFact struct {
@@ -84,46 +64,17 @@ type memberFacts struct {
 	report   reportFact
 }
 
-// accepted is the subquery of submissions visible on the evaluation date
-// for the members asked about. Arguments: asOf, codes.
-const accepted = `SELECT id AS submission_id, seq FROM submissions
-	WHERE status = 'accepted' AND uploaded_at <= ? AND has(?, municipality_code)`
-
-// currentYears lists, per member and inventory year, the latest visible
-// submission holding that year. Arguments: codes, asOf, codes.
-const currentYears = `SELECT municipality_code, year, toString(argMax(submission_id, seq)) FROM (
-		SELECT DISTINCT municipality_code, year, submission_id FROM inventory_values WHERE has(?, municipality_code)
-	) AS v ALL INNER JOIN (` + accepted + `) AS a USING submission_id
-	GROUP BY municipality_code, year`
-
-// latestIn is the condition "row of the member's latest visible submission
-// with rows in table". Arguments: codes, asOf, codes.
-func latestIn(table string) string {
-	return `(municipality_code, toString(submission_id)) IN (
-		SELECT municipality_code, toString(argMax(submission_id, seq)) FROM (
-			SELECT DISTINCT municipality_code, submission_id FROM ` + table + ` WHERE has(?, municipality_code)
-		) AS v ALL INNER JOIN (` + accepted + `) AS a USING submission_id
-		GROUP BY municipality_code)`
-}
-
-// sectorTonnes is a main sector's figure in a member's report: its total row
-// for all gases when there is one, else the sum of its subsectors for all
-// gases, else the sum of its per-gas totals; notation keys count as nothing.
-// (The same reading as submissions.Series.)
-const sectorTonnes = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector = '' AND gas = ''),
-	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
-		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`
-
 // sectorFacts is the current inventory per member, year and main sector.
-// Arguments: codes, codes, asOf, codes, then those of extra.
-func sectorFacts(extra string) string {
-	return `SELECT municipality_code, year, sector, ` + sectorTonnes + ` AS sector_tonnes,
+// Its arguments follow it; extra is a further condition on the rows.
+func sectorFacts(codes []string, asOf time.Time, extra string) (string, []any) {
+	visible, args := submissions.VisibleSQL("inventory_values", submissions.Scope{Codes: codes, AsOf: asOf})
+	return `SELECT municipality_code, year, sector, ` + submissions.SectorTonnesSQL + ` AS sector_tonnes,
 		countIf(isNotNull(tonnes)) AS n_values,
 		countIf(isNull(tonnes) AND notation_key != '' AND comment != '') AS n_keys,
 		any(submission_id) AS sub_id, any(sheet) AS sheet_name, groupArray(row) AS row_list
 	FROM inventory_values
-	WHERE has(?, municipality_code) AND (municipality_code, year, toString(submission_id)) IN (` + currentYears + `)` + extra + `
-	GROUP BY municipality_code, year, sector`
+	WHERE ` + visible + extra + `
+	GROUP BY municipality_code, year, sector`, args
 }
 
 type yearRow struct {
@@ -142,14 +93,15 @@ const maxEvidenceRows = 200
 
 func loadYears(ctx context.Context, db storage.DB, codes []string, asOf time.Time) (map[string][]yearFact, error) {
 	var rows []yearRow
+	facts, args := sectorFacts(codes, asOf, "")
 	q := `SELECT municipality_code AS code, year, sum(sector_tonnes) AS total,
 		groupArrayIf(sector, n_values + n_keys > 0) AS covered,
 		countIf(n_values = 0 AND n_keys > 0) AS key_sectors,
 		toString(any(sub_id)) AS sid, any(sheet_name) AS sheet,
 		arraySlice(arraySort(groupUniqArrayArray(row_list)), 1, ?) AS rows_all
-	FROM (` + sectorFacts("") + `)
+	FROM (` + facts + `)
 	GROUP BY municipality_code, year ORDER BY code, year`
-	if err := db.Select(ctx, &rows, q, maxEvidenceRows, codes, codes, asOf, codes); err != nil {
+	if err := db.Select(ctx, &rows, q, append([]any{maxEvidenceRows}, args...)...); err != nil {
 		return nil, err
 	}
 	out := map[string][]yearFact{}
@@ -174,31 +126,9 @@ type sectorValue struct {
 // member|sector pairs (for goals that concern one sector).
 func loadSectors(ctx context.Context, db storage.DB, codes, pairs []string, asOf time.Time) ([]sectorValue, error) {
 	var rows []sectorValue
-	q := `SELECT municipality_code, year, sector, sector_tonnes, n_values, n_keys FROM (` +
-		sectorFacts(" AND has(?, concat(municipality_code, '|', sector))") + `) ORDER BY municipality_code, sector, year`
-	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes, pairs); err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
-func loadGoals(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]goalFact, error) {
-	var rows []goalFact
-	q := `SELECT toString(submission_id) AS submission_id, municipality_code, goal_id, name, type, sector,
-		base_year, target_year, reduction_pct, decided_by, decided_on, sheet, row
-	FROM goals WHERE has(?, municipality_code) AND ` + latestIn("goals") + ` ORDER BY municipality_code, row`
-	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes); err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
-func loadPlans(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]planFact, error) {
-	var rows []planFact
-	q := `SELECT toString(submission_id) AS submission_id, municipality_code, name, adopted, decided_by,
-		valid_from, valid_to, sheet, row
-	FROM action_plans WHERE has(?, municipality_code) AND ` + latestIn("action_plans") + ` ORDER BY municipality_code, row`
-	if err := db.Select(ctx, &rows, q, codes, codes, asOf, codes); err != nil {
+	facts, args := sectorFacts(codes, asOf, " AND has(?, concat(municipality_code, '|', sector))")
+	q := `SELECT municipality_code, year, sector, sector_tonnes, n_values, n_keys FROM (` + facts + `) ORDER BY municipality_code, sector, year`
+	if err := db.Select(ctx, &rows, q, append(args, pairs)...); err != nil {
 		return nil, err
 	}
 	return rows, nil
@@ -209,11 +139,12 @@ const maxMeasureRows = 50
 
 func loadMeasures(ctx context.Context, db storage.DB, codes []string, asOf time.Time) ([]measureFact, error) {
 	var rows []measureFact
+	visible, args := submissions.VisibleSQL("measures", submissions.Scope{Codes: codes, AsOf: asOf})
 	q := `SELECT municipality_code AS code, status AS mstatus, count() AS n, toString(any(submission_id)) AS sid,
 		any(sheet) AS sheet_name, arraySlice(arraySort(groupArray(row)), 1, ?) AS row_list
-	FROM measures WHERE has(?, municipality_code) AND ` + latestIn("measures") + `
+	FROM measures WHERE ` + visible + `
 	GROUP BY municipality_code, status ORDER BY code, mstatus`
-	if err := db.Select(ctx, &rows, q, maxMeasureRows, codes, codes, asOf, codes); err != nil {
+	if err := db.Select(ctx, &rows, q, append([]any{maxMeasureRows}, args...)...); err != nil {
 		return nil, err
 	}
 	return rows, nil
@@ -274,7 +205,8 @@ func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asO
 	for code, ys := range years {
 		get(code).years = ys
 	}
-	goals, err := loadGoals(ctx, db, codes, asOf)
+	scope := submissions.Scope{Codes: codes, AsOf: asOf}
+	goals, err := submissions.Goals(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +214,7 @@ func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asO
 		f := get(g.Code)
 		f.goals = append(f.goals, g)
 	}
-	plans, err := loadPlans(ctx, db, codes, asOf)
+	plans, err := submissions.Plans(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Event kinds.
@@ -113,10 +114,9 @@ func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (rev
 	}
 	// The current state of the append-only table: the row with the
 	// highest version per result.
-	if err := e.DB.Select(ctx, &current, `SELECT municipality_code, obligation,
-			argMax(toString(id), version) AS last_id, argMax(status, version) AS last_status
-		FROM compliance_reviews WHERE report_year = ? AND has(?, municipality_code)
-		GROUP BY municipality_code, obligation`, year, codes); err != nil {
+	if err := e.DB.Select(ctx, &current, storage.Latest("compliance_reviews", []string{"municipality_code", "obligation"},
+		[]string{"toString(id) AS last_id", "status AS last_status"}, "WHERE report_year = ? AND has(?, municipality_code)"),
+		year, codes); err != nil {
 		return out, err
 	}
 	var revs []reviewRow
@@ -182,11 +182,8 @@ type ReviewInput struct {
 // Review records a reviewer's decision on one result and returns it with
 // the member's result as it now stands. The previous decision is kept.
 func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Event, MemberResult, error) {
-	if err := access.Check(actor, access.ReviewCompliance, in.Code); err != nil {
-		return Event{}, MemberResult{}, err
-	}
 	var err error
-	if in.Obligation, err = obligationOf(in.Obligation); err != nil {
+	if in.Obligation, err = checkTarget(actor, access.ReviewCompliance, in.Code, in.Obligation); err != nil {
 		return Event{}, MemberResult{}, err
 	}
 	if in.Status != "" {
@@ -237,11 +234,8 @@ type ReplyInput struct {
 
 // Reply records a member's reply to one result.
 func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Event, MemberResult, error) {
-	if err := access.Check(actor, access.ReplyCompliance, in.Code); err != nil {
-		return Event{}, MemberResult{}, err
-	}
 	var err error
-	if in.Obligation, err = obligationOf(in.Obligation); err != nil {
+	if in.Obligation, err = checkTarget(actor, access.ReplyCompliance, in.Code, in.Obligation); err != nil {
 		return Event{}, MemberResult{}, err
 	}
 	msg, err := cleanText(in.Message, "ert svar")
@@ -283,6 +277,15 @@ func (e *Engine) current(ctx context.Context, code string, year int, o Obligatio
 	return m, r, nil
 }
 
+// checkTarget checks that actor may act on code's results and returns the
+// obligation named in a request, normalised.
+func checkTarget(actor kr.Actor, action access.Action, code string, o Obligation) (Obligation, error) {
+	if err := access.Check(actor, action, code); err != nil {
+		return "", err
+	}
+	return obligationOf(o)
+}
+
 // obligationOf checks and normalises an obligation named in a request.
 func obligationOf(o Obligation) (Obligation, error) {
 	p, ok := ParseObligation(string(o))
@@ -292,15 +295,10 @@ func obligationOf(o Obligation) (Obligation, error) {
 	return p, nil
 }
 
-// stamp returns the time and a strictly increasing version for a write.
+// stamp returns the time and the register version for a write.
 func (e *Engine) stamp() (time.Time, uint64) {
 	at := e.now()
-	v := uint64(at.UnixNano())
-	if v <= e.lastVersion {
-		v = e.lastVersion + 1
-	}
-	e.lastVersion = v
-	return at.Truncate(time.Second), v
+	return at.Truncate(time.Second), e.clock.Version(at)
 }
 
 func cleanText(s, what string) (string, error) {
@@ -318,16 +316,16 @@ func cleanText(s, what string) (string, error) {
 }
 
 func statusList() string {
-	parts := make([]string, len(Statuses))
-	for i, s := range Statuses {
+	parts := make([]string, len(statuses))
+	for i, s := range statuses {
 		parts[i] = string(s)
 	}
 	return strings.Join(parts, ", ")
 }
 
 func obligationList() string {
-	parts := make([]string, len(Obligations))
-	for i, o := range Obligations {
+	parts := make([]string, len(obligations))
+	for i, o := range obligations {
 		parts[i] = string(o) + " (" + strings.ToLower(o.Title()) + ")"
 	}
 	return strings.Join(parts, ", ")

@@ -75,7 +75,9 @@ func (r inventoryRow) value() kr.InventoryValue {
 	}
 }
 
-type goalRow struct {
+// GoalRow is a goal as stored, with the submission and municipality it
+// belongs to.
+type GoalRow struct {
 	SubmissionID string     `ch:"submission_id"`
 	Code         string     `ch:"municipality_code"`
 	GoalID       string     `ch:"goal_id"`
@@ -96,8 +98,8 @@ type goalRow struct {
 const goalColumns = `toString(submission_id) AS submission_id, municipality_code, goal_id, name, type, sector,
 	base_year, target_year, reduction_pct, decided_by, decided_on, link, sheet, cell, row`
 
-func toGoalRow(id, code string, g kr.Goal) goalRow {
-	return goalRow{
+func toGoalRow(id, code string, g kr.Goal) GoalRow {
+	return GoalRow{
 		SubmissionID: id, Code: code, GoalID: g.ID, Name: g.Name, Type: g.Type, Sector: g.Sector,
 		BaseYear: uint16(g.BaseYear), TargetYear: uint16(g.TargetYear), ReductionPct: g.ReductionPct,
 		DecidedBy: g.DecidedBy, DecidedOn: datePtr(g.DecidedOn), Link: g.Link,
@@ -105,7 +107,7 @@ func toGoalRow(id, code string, g kr.Goal) goalRow {
 	}
 }
 
-func (r goalRow) goal() kr.Goal {
+func (r GoalRow) goal() kr.Goal {
 	return kr.Goal{
 		ID: r.GoalID, Name: r.Name, Type: r.Type, Sector: r.Sector, BaseYear: int(r.BaseYear),
 		TargetYear: int(r.TargetYear), ReductionPct: r.ReductionPct, DecidedBy: r.DecidedBy,
@@ -113,7 +115,9 @@ func (r goalRow) goal() kr.Goal {
 	}
 }
 
-type planRow struct {
+// PlanRow is an action plan as stored, with the submission and municipality
+// it belongs to.
+type PlanRow struct {
 	SubmissionID string     `ch:"submission_id"`
 	Code         string     `ch:"municipality_code"`
 	Name         string     `ch:"name"`
@@ -130,15 +134,15 @@ type planRow struct {
 const planColumns = `toString(submission_id) AS submission_id, municipality_code, name, adopted, decided_by,
 	valid_from, valid_to, link, sheet, cell, row`
 
-func toPlanRow(id, code string, p kr.ActionPlan) planRow {
-	return planRow{
+func toPlanRow(id, code string, p kr.ActionPlan) PlanRow {
+	return PlanRow{
 		SubmissionID: id, Code: code, Name: p.Name, Adopted: datePtr(p.Adopted), DecidedBy: p.DecidedBy,
 		ValidFrom: uint16(p.ValidFrom), ValidTo: uint16(p.ValidTo), Link: p.Link,
 		Sheet: p.Place.Sheet, Cell: p.Place.Cell, Row: uint32(p.Place.Row),
 	}
 }
 
-func (r planRow) plan() kr.ActionPlan {
+func (r PlanRow) plan() kr.ActionPlan {
 	return kr.ActionPlan{
 		Name: r.Name, Adopted: dateVal(r.Adopted), DecidedBy: r.DecidedBy, ValidFrom: int(r.ValidFrom),
 		ValidTo: int(r.ValidTo), Link: r.Link, Place: kr.Place{Sheet: r.Sheet, Cell: r.Cell, Row: int(r.Row)},

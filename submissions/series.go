@@ -2,7 +2,7 @@ package submissions
 
 import (
 	"context"
-	"strings"
+	"time"
 )
 
 // SeriesValue is a reported figure for a municipality, year and main sector
@@ -18,8 +18,9 @@ type SeriesValue struct {
 
 // SeriesQuery selects reported figures.
 type SeriesQuery struct {
-	Codes    []string // empty: every municipality with reports
-	From, To int      // years, inclusive; 0 for open
+	Codes    []string  // empty: every municipality with reports
+	From, To int       // years, inclusive; 0 for open
+	AsOf     time.Time // zero: now; else as the figures stood then
 	BySector bool
 }
 
@@ -32,36 +33,15 @@ const SectorTonnesSQL = `if(countIf(subsector = '' AND gas = '') > 0, sumIf(ifNu
 	if(countIf(subsector != '' AND gas = '') > 0, sumIf(ifNull(tonnes, 0), subsector != '' AND gas = ''),
 		sumIf(ifNull(tonnes, 0), subsector = '' AND gas != '')))`
 
-// Series returns the current reported figures, per main sector or summed to
-// totals, ordered by municipality, sector and year: for each municipality
-// and year, the values of its latest accepted submission holding that year.
-//
-// The filters sit inside every subquery, so that with a few municipalities
-// ClickHouse reads only their part of inventory_values (ordered by
-// municipality first) instead of finding the current submission of every
-// municipality and year in the whole table.
+// Series returns the current reported figures (see VisibleSQL), per main
+// sector or summed to totals, ordered by municipality, sector and year: for
+// each municipality and year, the values of its latest accepted submission
+// holding that year.
 func (s *Service) Series(ctx context.Context, q SeriesQuery) ([]SeriesValue, error) {
-	to := q.To
-	if to == 0 {
-		to = 9999
-	}
-	codeCond, codeArgs := codeFilter(q.Codes)
-	args := []any{q.From, to}
-	args = append(args, codeArgs...)
-	args = append(args, q.From, to)
-	args = append(args, codeArgs...)
-	args = append(args, codeArgs...)
+	cond, args := VisibleSQL("inventory_values", Scope{Codes: q.Codes, From: q.From, To: q.To, AsOf: q.AsOf})
 	bySector := `SELECT municipality_code, year, sector, ` + SectorTonnesSQL + ` AS tonnes,
 		toString(any(submission_id)) AS submission
-		FROM inventory_values
-		WHERE year >= ? AND year <= ?` + codeCond + ` AND (municipality_code, year, toString(submission_id)) IN (
-			SELECT municipality_code, year, toString(argMax(submission_id, seq)) FROM (
-				SELECT DISTINCT municipality_code, year, submission_id FROM inventory_values
-				WHERE year >= ? AND year <= ?` + codeCond + `
-			) AS v ALL INNER JOIN (
-				SELECT id AS submission_id, seq FROM submissions WHERE status = 'accepted'` + codeCond + `
-			) AS a USING submission_id
-			GROUP BY municipality_code, year)
+		FROM inventory_values WHERE ` + cond + `
 		GROUP BY municipality_code, year, sector`
 	sql := bySector + " ORDER BY municipality_code, sector, year"
 	if !q.BySector {
@@ -73,27 +53,4 @@ func (s *Service) Series(ctx context.Context, q SeriesQuery) ([]SeriesValue, err
 		return nil, unavailable(err)
 	}
 	return out, nil
-}
-
-// maxKeyCodes is the most codes filtered with a chain of equalities.
-const maxKeyCodes = 64
-
-// codeFilter restricts a query to municipality codes. A few codes become
-// "(municipality_code = ? OR …)", which both engines use to skip the parts
-// of a table ordered by municipality that hold no such code (has(?, col)
-// reads the whole column: ten times slower on ClickHouse 18.16 at a million
-// rows); many codes use has(?, municipality_code). The values are always
-// arguments, never SQL text.
-func codeFilter(codes []string) (string, []any) {
-	switch {
-	case len(codes) == 0:
-		return "", nil
-	case len(codes) > maxKeyCodes:
-		return " AND has(?, municipality_code)", []any{codes}
-	}
-	args := make([]any, len(codes))
-	for i, c := range codes {
-		args[i] = c
-	}
-	return " AND (municipality_code = ?" + strings.Repeat(" OR municipality_code = ?", len(codes)-1) + ")", args
 }

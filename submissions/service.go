@@ -1,7 +1,3 @@
-// Package reporting takes members' workbooks in: it streams an upload through
-// the parser and validator (package ingest), stores accepted submissions
-// atomically with their original file, keeps rejected ones with their report,
-// and answers what a municipality's current data is, version by version.
 package submissions
 
 import (
@@ -50,22 +46,7 @@ type Service struct {
 	OnCommit func(code string)
 
 	locks keyedMutex
-
-	seqMu   sync.Mutex
-	lastSeq uint64
-}
-
-// nextSeq orders submissions: nanoseconds since 1970, strictly increasing
-// within the process even when the clock stands still or steps back.
-func (s *Service) nextSeq(at time.Time) uint64 {
-	s.seqMu.Lock()
-	defer s.seqMu.Unlock()
-	seq := uint64(at.UnixNano())
-	if seq <= s.lastSeq {
-		seq = s.lastSeq + 1
-	}
-	s.lastSeq = seq
-	return seq
+	seq   storage.Clock // orders submissions: strictly increasing even when the clock stands still or steps back
 }
 
 // Upload is one uploaded file.
@@ -100,6 +81,11 @@ func (s *Service) now() time.Time {
 // returned only when the upload could not be handled at all (the database is
 // down, the caller may not upload); problems with the file are in the
 // submission's report.
+//
+// The steps: check the uploader and the size, return the earlier submission
+// of an identical file, stream and validate the workbook (inventory values
+// of a large file are written meanwhile, invisible), then write the data
+// rows and the file, and publish the submissions row last.
 func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result, error) {
 	target := up.Municipality
 	if target == "" && actor.Role == kr.RoleOfficer {
@@ -108,10 +94,7 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 	if err := access.Check(actor, access.Submit, target); err != nil {
 		return Result{}, err
 	}
-	lim := s.Limits
-	if lim.NameToCode == nil && s.Lookup != nil {
-		lim.NameToCode = s.Lookup.CodeForName
-	}
+	lim := s.limits()
 	if max := limitBytes(lim); int64(len(up.Content)) > max {
 		return Result{}, kr.E(kr.TooLarge, "Filen är %s MB men får vara högst %d MB. Ta bort tomma eller onödiga blad och försök igen.",
 			fmt.Sprintf("%.1f", float64(len(up.Content))/(1<<20)), max>>20)
@@ -130,9 +113,55 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 		return Result{Submission: existing, Existing: true}, nil
 	}
 
-	id, err := uuid.NewV7()
+	in, err := s.validate(ctx, actor, up, lim)
 	if err != nil {
 		return Result{}, err
+	}
+	sub := in.submission(actor, up, sha)
+	// Whatever validation said, an officer may write only for their own
+	// municipality: belt and braces beside the validator's own item.
+	if !sub.Items.HasErrors() {
+		if err := access.Check(actor, access.Submit, sub.MunicipalityCode); err != nil {
+			in.sink.discard()
+			return Result{}, err
+		}
+	}
+	if sub.Items.HasErrors() {
+		sub.Status = kr.SubmissionRejected
+		in.sink.discard()
+		if err := s.writeFile(ctx, sub.ID, up.Content); err != nil {
+			return Result{}, unavailable(err)
+		}
+		if err := s.publish(ctx, sub, in); err != nil {
+			return Result{}, unavailable(err)
+		}
+		return Result{Submission: sub}, nil
+	}
+	sub.Status = kr.SubmissionAccepted
+	if err := s.writeAccepted(ctx, sub, in, up.Content); err != nil {
+		in.sink.discard()
+		return Result{}, unavailable(err)
+	}
+	if s.OnCommit != nil {
+		s.OnCommit(sub.MunicipalityCode)
+	}
+	return Result{Submission: sub}, nil
+}
+
+// validated is an upload streamed through the parser and validator.
+type validated struct {
+	sink  *dbSink
+	items kr.Items
+	at    time.Time // when the upload began
+}
+
+// validate streams the workbook through the parser and validator into a
+// sink. A file that cannot be read at all becomes a report with one item
+// saying why; only a failure to handle the upload is an error.
+func (s *Service) validate(ctx context.Context, actor kr.Actor, up Upload, lim workbook.Limits) (validated, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return validated{}, err
 	}
 	at := s.now()
 	sink := &dbSink{ctx: ctx, db: s.DB, id: id.String(), buffer: s.bufferValues()}
@@ -147,22 +176,29 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 		if kr.KindOf(perr) == kr.Other || errors.Is(perr, context.Canceled) || errors.Is(perr, context.DeadlineExceeded) {
 			sink.discard()
 			if sink.err != nil {
-				return Result{}, unavailable(sink.err)
+				return validated{}, unavailable(sink.err)
 			}
-			return Result{}, perr
+			return validated{}, perr
 		}
-		// The file cannot be read at all: one item says why.
 		items = kr.Items{{Severity: kr.SeverityError, Code: workbook.FileProblem(perr), Message: kr.MessageOf(perr)}}
 	}
 	if sink.err != nil {
 		sink.discard()
-		return Result{}, unavailable(sink.err)
+		return validated{}, unavailable(sink.err)
 	}
+	if sink.report == nil {
+		sink.report = &kr.Report{}
+	}
+	if items == nil {
+		items = kr.Items{}
+	}
+	return validated{sink: sink, items: items, at: at}, nil
+}
 
-	rep := sink.report
-	if rep == nil {
-		rep = &kr.Report{}
-	}
+// submission describes the validated upload, its status not yet set. The
+// municipality is the file's, else the one asserted, else an officer's own.
+func (in validated) submission(actor kr.Actor, up Upload, sha string) kr.Submission {
+	rep := in.sink.report
 	code := rep.Details.Code
 	if code == "" {
 		code = up.Municipality
@@ -170,88 +206,78 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 	if actor.Role == kr.RoleOfficer && code == "" {
 		code = actor.Municipality
 	}
-	sub := kr.Submission{
-		ID: sink.id, MunicipalityCode: code, ReportYear: rep.Details.ReportYear, FileName: up.FileName,
-		SHA256: sha, Size: int64(len(up.Content)), UploadedBy: actor.Name(), UploadedAt: at.Truncate(time.Second),
-		Items: items, Counts: kr.Counts{Inventory: sink.values, Goals: len(rep.Goals), Plans: len(rep.Plans), Measures: len(rep.Measures)},
+	return kr.Submission{
+		ID: in.sink.id, MunicipalityCode: code, ReportYear: rep.Details.ReportYear, FileName: up.FileName,
+		SHA256: sha, Size: int64(len(up.Content)), UploadedBy: actor.Name(), UploadedAt: in.at.Truncate(time.Second),
+		Items: in.items, Counts: kr.Counts{Inventory: in.sink.values, Goals: len(rep.Goals), Plans: len(rep.Plans), Measures: len(rep.Measures)},
 	}
-	if sub.Items == nil {
-		sub.Items = kr.Items{}
-	}
-	layout := "template"
-	if rep.FromSMHI {
-		layout = "smhi"
-	}
-	// Whatever validation said, an officer may write only for their own
-	// municipality: belt and braces beside the validator's own item.
-	if !items.HasErrors() {
-		if err := access.Check(actor, access.Submit, code); err != nil {
-			return Result{}, err
-		}
-	}
-
-	if items.HasErrors() {
-		sub.Status = kr.SubmissionRejected
-		sink.discard()
-		if err := s.store(ctx, sub, rep, layout, at, up.Content, nil); err != nil {
-			return Result{}, unavailable(err)
-		}
-		return Result{Submission: sub}, nil
-	}
-	sub.Status = kr.SubmissionAccepted
-	if err := sink.flush(code); err != nil {
-		sink.discard()
-		return Result{}, unavailable(err)
-	}
-	if err := s.store(ctx, sub, rep, layout, at, up.Content, sink); err != nil {
-		sink.discard()
-		return Result{}, unavailable(err)
-	}
-	if s.OnCommit != nil {
-		s.OnCommit(code)
-	}
-	return Result{Submission: sub}, nil
 }
 
-// store writes the small sheets and the file, then the submissions row —
-// last, because that row is what makes an accepted submission visible.
-func (s *Service) store(ctx context.Context, sub kr.Submission, rep *kr.Report, layout string, at time.Time, content []byte, accepted *dbSink) error {
-	id, code := sub.ID, sub.MunicipalityCode
-	if accepted != nil {
-		goals := make([]goalRow, len(rep.Goals))
-		for i, g := range rep.Goals {
-			goals[i] = toGoalRow(id, code, g)
-		}
-		plans := make([]planRow, len(rep.Plans))
-		for i, p := range rep.Plans {
-			plans[i] = toPlanRow(id, code, p)
-		}
-		measures := make([]measureRow, len(rep.Measures))
-		for i, m := range rep.Measures {
-			measures[i] = toMeasureRow(id, code, m)
-		}
-		for _, ins := range []struct {
-			table string
-			rows  any
-		}{{"goals", goals}, {"action_plans", plans}, {"measures", measures}} {
-			if err := s.DB.Insert(ctx, ins.table, ins.rows); err != nil {
-				return err
-			}
-		}
-	}
-	if err := s.DB.Insert(ctx, "submission_files", []fileRow{{SubmissionID: id, Content: string(content)}}); err != nil {
+// writeAccepted writes an accepted submission's data rows (inventory values,
+// then the small sheets) and its file, and publishes it.
+func (s *Service) writeAccepted(ctx context.Context, sub kr.Submission, in validated, content []byte) error {
+	if err := in.sink.flush(sub.MunicipalityCode); err != nil {
 		return err
 	}
+	if err := s.writeSheets(ctx, sub.ID, sub.MunicipalityCode, in.sink.report); err != nil {
+		return err
+	}
+	if err := s.writeFile(ctx, sub.ID, content); err != nil {
+		return err
+	}
+	return s.publish(ctx, sub, in)
+}
+
+// writeSheets writes the goals, action plans and measures, tagged with the
+// submission id and so invisible until it is published.
+func (s *Service) writeSheets(ctx context.Context, id, code string, rep *kr.Report) error {
+	goals := make([]GoalRow, len(rep.Goals))
+	for i, g := range rep.Goals {
+		goals[i] = toGoalRow(id, code, g)
+	}
+	plans := make([]PlanRow, len(rep.Plans))
+	for i, p := range rep.Plans {
+		plans[i] = toPlanRow(id, code, p)
+	}
+	measures := make([]measureRow, len(rep.Measures))
+	for i, m := range rep.Measures {
+		measures[i] = toMeasureRow(id, code, m)
+	}
+	for _, ins := range []struct {
+		table string
+		rows  any
+	}{{"goals", goals}, {"action_plans", plans}, {"measures", measures}} {
+		if err := s.DB.Insert(ctx, ins.table, ins.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile keeps the uploaded file as it came, accepted or not.
+func (s *Service) writeFile(ctx context.Context, id string, content []byte) error {
+	return s.DB.Insert(ctx, "submission_files", []fileRow{{SubmissionID: id, Content: string(content)}})
+}
+
+// publish writes the submissions row. It comes last: for an accepted
+// submission it is what makes the rows written before visible (see
+// VisibleSQL). Its seq orders the municipality's submissions.
+func (s *Service) publish(ctx context.Context, sub kr.Submission, in validated) error {
 	report, err := json.Marshal(sub.Items)
 	if err != nil {
 		return err
 	}
+	layout := "template"
+	if in.sink.report.FromSMHI {
+		layout = "smhi"
+	}
+	d := in.sink.report.Details
 	row := submissionRow{
-		ID: id, Code: code, ReportYear: uint16(sub.ReportYear), FileName: sub.FileName, SHA256: sub.SHA256,
+		ID: sub.ID, Code: sub.MunicipalityCode, ReportYear: uint16(sub.ReportYear), FileName: sub.FileName, SHA256: sub.SHA256,
 		Size: uint64(sub.Size), Layout: layout, UploadedBy: sub.UploadedBy, UploadedAt: sub.UploadedAt,
-		Seq: s.nextSeq(at), Status: sub.Status, NInventory: uint32(sub.Counts.Inventory),
+		Seq: s.seq.Version(in.at), Status: sub.Status, NInventory: uint32(sub.Counts.Inventory),
 		NGoals: uint32(sub.Counts.Goals), NPlans: uint32(sub.Counts.Plans), NMeasures: uint32(sub.Counts.Measures),
-		Report: string(report), Contact: rep.Details.Contact, Email: rep.Details.Email, PoliticalContact: rep.Details.PoliticalContact,
+		Report: string(report), Contact: d.Contact, Email: d.Email, PoliticalContact: d.PoliticalContact,
 	}
 	return s.DB.Insert(ctx, "submissions", []submissionRow{row})
 }
@@ -274,6 +300,16 @@ func (s *Service) existing(ctx context.Context, actor kr.Actor, sha, code string
 		}
 	}
 	return kr.Submission{}, false, nil
+}
+
+// limits are the parser's limits, with place names resolved through the
+// reference unless the limits bring a resolver of their own.
+func (s *Service) limits() workbook.Limits {
+	lim := s.Limits
+	if lim.NameToCode == nil && s.Lookup != nil {
+		lim.NameToCode = s.Lookup.CodeForName
+	}
+	return lim
 }
 
 func (s *Service) bufferValues() int {

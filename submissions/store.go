@@ -103,51 +103,45 @@ func (s *Service) List(ctx context.Context, code string) ([]Version, error) {
 	return out, nil
 }
 
-// acceptedFor is the subquery of a municipality's accepted submissions.
-const acceptedFor = "SELECT id AS submission_id, seq FROM submissions WHERE municipality_code = ? AND status = 'accepted'"
-
-// Current returns a municipality's current data: for each inventory year the
-// values of the latest accepted submission holding that year; for goals,
-// plans and measures those of the latest accepted submission with rows in
-// that sheet.
+// Current returns a municipality's current data (see VisibleSQL): for each
+// inventory year the values of the latest accepted submission holding that
+// year; for goals, plans and measures those of the latest accepted
+// submission with rows in that sheet.
 func (s *Service) Current(ctx context.Context, code string) (*kr.Report, error) {
+	return s.CurrentAsOf(ctx, code, time.Time{})
+}
+
+// CurrentAsOf is Current as it stood at asOf: submissions uploaded later
+// are not seen. A zero asOf is now.
+func (s *Service) CurrentAsOf(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {
+	scope := Scope{Codes: []string{code}, AsOf: asOf}
 	rep := &kr.Report{Details: kr.Details{Code: code}}
-	var inv []inventoryRow
-	if err := s.DB.Select(ctx, &inv, "SELECT "+inventoryColumns+` FROM inventory_values
-		WHERE municipality_code = ? AND (year, toString(submission_id)) IN (
-			SELECT year, toString(argMax(submission_id, seq)) FROM (
-				SELECT DISTINCT year, submission_id FROM inventory_values WHERE municipality_code = ?
-			) AS v ALL INNER JOIN (`+acceptedFor+`) AS a USING submission_id
-			GROUP BY year)
-		ORDER BY year, sector, subsector, gas`, code, code, code); err != nil {
+	inv, err := inventory(ctx, s.DB, scope)
+	if err != nil {
 		return nil, unavailable(err)
 	}
 	for _, r := range inv {
 		rep.Inventory = append(rep.Inventory, r.value())
 	}
-	latestIn := func(table string) string {
-		return `toString(submission_id) = (SELECT toString(argMax(submission_id, seq)) FROM (SELECT DISTINCT submission_id FROM ` + table +
-			` WHERE municipality_code = ?) AS v ALL INNER JOIN (` + acceptedFor + `) AS a USING submission_id)`
-	}
-	var goals []goalRow
-	if err := s.DB.Select(ctx, &goals, "SELECT "+goalColumns+" FROM goals WHERE municipality_code = ? AND "+latestIn("goals")+" ORDER BY row", code, code, code); err != nil {
+	goals, err := Goals(ctx, s.DB, scope)
+	if err != nil {
 		return nil, unavailable(err)
 	}
 	for _, r := range goals {
 		rep.Goals = append(rep.Goals, r.goal())
 	}
-	var plans []planRow
-	if err := s.DB.Select(ctx, &plans, "SELECT "+planColumns+" FROM action_plans WHERE municipality_code = ? AND "+latestIn("action_plans")+" ORDER BY row", code, code, code); err != nil {
+	plans, err := Plans(ctx, s.DB, scope)
+	if err != nil {
 		return nil, unavailable(err)
 	}
 	for _, r := range plans {
 		rep.Plans = append(rep.Plans, r.plan())
 	}
-	var measures []measureRow
-	if err := s.DB.Select(ctx, &measures, "SELECT "+measureColumns+" FROM measures WHERE municipality_code = ? AND "+latestIn("measures")+" ORDER BY row", code, code, code); err != nil {
+	ms, err := measures(ctx, s.DB, scope)
+	if err != nil {
 		return nil, unavailable(err)
 	}
-	for _, r := range measures {
+	for _, r := range ms {
 		rep.Measures = append(rep.Measures, r.measure())
 	}
 	return rep, nil
