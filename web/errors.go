@@ -9,7 +9,8 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
-// ErrorBody is the JSON shape of every API error (CONTRACT.md).
+// ErrorBody is the JSON shape of every API error:
+// {"error":{"code":"…","message":"…"}}, the message in Swedish.
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }

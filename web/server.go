@@ -1,7 +1,3 @@
-// Package httpserver is the service's HTTP shell: the gin engine, request
-// ids, access logs, Prometheus metrics, health and readiness, JSON errors,
-// and graceful shutdown. Pages (package dashboards) and API handlers
-// register their routes on it.
 package web
 
 import (
@@ -41,8 +37,8 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry()}
-	m := newMetrics(s.registry)
-	r.Use(requestID(), m.middleware(), accessLog(log), recovery(log))
+	m := newHTTPMetrics(s.registry)
+	r.Use(requestID(), m.count(), accessLog(log), recovery(log))
 	r.NoRoute(func(c *gin.Context) { NotFound(c) })
 	r.NoMethod(func(c *gin.Context) {
 		Error(c, http.StatusMethodNotAllowed, "method_not_allowed", "Metoden stöds inte för den här adressen.")

@@ -1,8 +1,7 @@
 package web
 
 import (
-	"crypto/subtle"
-	"log/slog"
+	"context"
 	"net/http"
 	"strings"
 
@@ -50,7 +49,7 @@ func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
 	if !ok {
 		return kr.Public, nil // an expired session is simply signed out
 	}
-	*r = *r.WithContext(withSession(r.Context(), s))
+	*r = *r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
 	return s.Account.Actor(), nil
 }
 
@@ -58,73 +57,4 @@ func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
 func SessionOf(c *gin.Context) (accounts.Session, bool) {
 	s, ok := c.Request.Context().Value(sessionKey{}).(accounts.Session)
 	return s, ok
-}
-
-// CSRFField is the form field (or X-CSRF-Token header) holding the token.
-const CSRFField = "csrf"
-
-// CSRF rejects state-changing requests of browser sessions that do not
-// carry the session's CSRF token. Requests with a bearer token carry no
-// ambient credentials and need none; anonymous requests have no session to
-// abuse (the login form has its own check).
-func CSRF() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		switch c.Request.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			c.Next()
-			return
-		}
-		s, ok := SessionOf(c)
-		if !ok {
-			c.Next()
-			return
-		}
-		token := c.GetHeader("X-CSRF-Token")
-		if token == "" {
-			if err := parseForm(c.Request); TooLarge(err) {
-				Error(c, http.StatusRequestEntityTooLarge, "too_large", "Det du skickar är för stort.")
-				return
-			}
-			token = c.PostForm(CSRFField)
-		}
-		if subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
-			Error(c, http.StatusForbidden, "csrf", "Formuläret är för gammalt eller kom inte från den här webbplatsen. Ladda om sidan och försök igen.")
-			return
-		}
-		c.Next()
-	}
-}
-
-// Audit records every state-changing request: who, what, when, from where,
-// and how it ended.
-func Audit(store *accounts.Store, log *slog.Logger) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		c.Next()
-		switch c.Request.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			return
-		}
-		route := c.FullPath()
-		if route == "" {
-			return
-		}
-		var target []string
-		for _, p := range c.Params {
-			target = append(target, p.Key+"="+p.Value)
-		}
-		details := "status=" + http.StatusText(c.Writer.Status())
-		if err := store.Audit(c.Request.Context(), ActorOf(c), c.Request.Method+" "+route, strings.Join(target, " "),
-			c.ClientIP(), RequestID(c), details); err != nil {
-			log.Error("audit log: write not recorded", "err", err, "route", route, "request_id", RequestID(c))
-		}
-	}
-}
-
-// parseForm parses a urlencoded or multipart body and returns the error
-// gin's PostForm would swallow.
-func parseForm(r *http.Request) error {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return r.ParseMultipartForm(32 << 20)
-	}
-	return r.ParseForm()
 }

@@ -1,6 +1,9 @@
-// Package api serves the JSON API under /api/v1 (CONTRACT.md, "HTTP"). Each
-// handler asks package access whether the request's actor may do what it
-// asks; credentials are resolved before, by web.Authenticate.
+// Package api serves the JSON API under /api/v1: submissions and their
+// files, the template, municipalities, emissions, emission metrics and the
+// ranking (with CSV and XLSX exports), compliance, reviews and replies,
+// and the members register. Each handler asks package access whether the
+// request's actor may do what it asks; credentials are resolved before, by
+// web.Authenticate. Errors are JSON with the status of web.StatusOf.
 package api
 
 import (
@@ -9,27 +12,28 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
-	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 // API holds what the handlers need.
 type API struct {
-	Data        analytics.Data
+	Data        publish.Data
 	Members     *members.Register
 	Submissions *submissions.Service
 	Log         *slog.Logger
-	// MaxUploadBytes caps an upload's request body (the file plus the form).
+	// MaxUploadBytes is the largest workbook POST /submissions takes (the
+	// default workbook limit when 0); the upload form takes the same.
 	MaxUploadBytes int64
 	// Metrics answers the metrics, ranking and export routes from cached
-	// snapshots; nil makes RegisterMetrics build one that checks for new
+	// snapshots; nil makes registerEmissionMetrics build one that checks for new
 	// data on every request.
-	Metrics *analytics.Service
+	Metrics *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
-	// compliance routes (RegisterCompliance).
+	// compliance routes (registerCompliance).
 	Compliance *compliance.Engine
 }
 
@@ -44,8 +48,8 @@ func (a *API) Register(r gin.IRouter) {
 	v1.GET("/template.xlsx", a.getTemplate)
 	v1.GET("/municipalities", a.listMunicipalities)
 	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
-	a.RegisterMetrics(v1)
-	a.RegisterCompliance(v1)
+	a.registerEmissionMetrics(v1)
+	a.registerCompliance(v1)
 }
 
 // fail writes err with the status its kind implies.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,10 +21,10 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
-// RegisterCompliance adds the routes of the membership obligations: the
+// registerCompliance adds the routes of the membership obligations: the
 // compliance results, reviews and replies (when a.Compliance is set), and
 // the members register for administrators.
-func (a *API) RegisterCompliance(v1 gin.IRouter) {
+func (a *API) registerCompliance(v1 gin.IRouter) {
 	if a.Compliance != nil {
 		v1.GET("/compliance", a.listCompliance)
 		v1.GET("/compliance.xlsx", a.complianceXLSX)
@@ -241,43 +242,40 @@ func jsonError(err error) string {
 // postReview is a reviewer's decision: {"year", "obligation", "status"
 // (empty removes the current override), "comment"}.
 func (a *API) postReview(c *gin.Context) {
-	code := c.Param("code")
-	actor := web.ActorOf(c)
-	if !a.allowed(c, access.ReviewCompliance, code) {
-		return
-	}
 	var in compliance.ReviewInput
-	if err := readJSON(c, &in); err != nil {
-		a.fail(c, err)
-		return
-	}
-	in.Code = code
-	ev, m, err := a.Compliance.Review(c.Request.Context(), actor, in)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"review": ev, "member": m})
+	a.postEvent(c, access.ReviewCompliance, "review", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
+		ev, m, err := a.Compliance.Review(ctx, actor, in)
+		return ev, m, err
+	})
 }
 
 // postReply is the member's reply: {"year", "obligation", "message",
 // "reply_to" (optional review id)}.
 func (a *API) postReply(c *gin.Context) {
-	code := c.Param("code")
-	actor := web.ActorOf(c)
-	if !a.allowed(c, access.ReplyCompliance, code) {
+	var in compliance.ReplyInput
+	a.postEvent(c, access.ReplyCompliance, "reply", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
+		ev, m, err := a.Compliance.Reply(ctx, actor, in)
+		return ev, m, err
+	})
+}
+
+// postEvent records a review or a reply on the municipality of the path:
+// it checks the right, reads the JSON body into in and sets its code, and
+// answers 201 with the event (under key) and the member's new results.
+func (a *API) postEvent(c *gin.Context, action access.Action, key string, in any, code *string,
+	record func(context.Context, kr.Actor) (any, compliance.MemberResult, error)) {
+	if !a.allowed(c, action, c.Param("code")) {
 		return
 	}
-	var in compliance.ReplyInput
-	if err := readJSON(c, &in); err != nil {
+	if err := readJSON(c, in); err != nil {
 		a.fail(c, err)
 		return
 	}
-	in.Code = code
-	ev, m, err := a.Compliance.Reply(c.Request.Context(), actor, in)
+	*code = c.Param("code") // the path decides, not the body
+	ev, m, err := record(c.Request.Context(), web.ActorOf(c))
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"reply": ev, "member": m})
+	c.JSON(http.StatusCreated, gin.H{key: ev, "member": m})
 }

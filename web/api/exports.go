@@ -190,14 +190,8 @@ func (a *API) sendTables(c *gin.Context, f exportFormat, name string, tables ...
 
 func (a *API) exportEmissions(f exportFormat) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		q, err := emissionsQuery(c)
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		e, err := a.Data.Emissions(c.Request.Context(), q)
-		if err != nil {
-			a.fail(c, err)
+		e, ok := a.emissions(c)
+		if !ok {
 			return
 		}
 		t := table{Sheet: "Utsläpp", Columns: []column{
@@ -222,18 +216,8 @@ func (a *API) exportEmissions(f exportFormat) gin.HandlerFunc {
 
 func (a *API) exportRanking(f exportFormat) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		snap, ok := a.snapshot(c)
+		r, ok := a.ranking(c)
 		if !ok {
-			return
-		}
-		q, err := rankingQuery(c)
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		r, err := snap.Ranking(c.Request.Context(), q)
-		if err != nil {
-			a.fail(c, err)
 			return
 		}
 		rows := table{Sheet: "Rangordning", Columns: []column{
@@ -266,18 +250,8 @@ func (a *API) exportRanking(f exportFormat) gin.HandlerFunc {
 
 func (a *API) exportMetrics(f exportFormat) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		snap, ok := a.snapshot(c)
+		rep, ok := a.municipalityReport(c)
 		if !ok {
-			return
-		}
-		asOf, err := analytics.ParseYear("as_of", c.Query("as_of"))
-		if err != nil {
-			a.fail(c, err)
-			return
-		}
-		rep, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
-		if err != nil {
-			a.fail(c, err)
 			return
 		}
 		t := table{Sheet: "Värden", Columns: []column{

@@ -74,20 +74,34 @@ func parseDay(s, field string) (time.Time, error) {
 	return t, nil
 }
 
-func (a *API) addMember(c *gin.Context) {
-	if !a.allowed(c, access.ManageMembers, "") {
-		return
-	}
+// memberInput checks that the actor manages the register and reads the
+// request's body.
+func (a *API) memberInput(c *gin.Context) (memberInput, bool) {
 	var in memberInput
+	if !a.allowed(c, access.ManageMembers, "") {
+		return in, false
+	}
 	if err := readJSON(c, &in); err != nil {
 		a.fail(c, err)
+		return in, false
+	}
+	return in, true
+}
+
+// requiredDay parses a date that must be given: missing says what to give.
+func requiredDay(s, field, missing string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, kr.E(kr.Invalid, "%s", missing)
+	}
+	return parseDay(s, field)
+}
+
+func (a *API) addMember(c *gin.Context) {
+	in, ok := a.memberInput(c)
+	if !ok {
 		return
 	}
-	if in.Joined == "" {
-		a.fail(c, kr.E(kr.Invalid, "Ange datum för inträdet (joined), ÅÅÅÅ-MM-DD."))
-		return
-	}
-	joined, err := parseDay(in.Joined, "joined")
+	joined, err := requiredDay(in.Joined, "joined", "Ange datum för inträdet (joined), ÅÅÅÅ-MM-DD.")
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -109,12 +123,8 @@ func (a *API) addMember(c *gin.Context) {
 }
 
 func (a *API) updateMember(c *gin.Context) {
-	if !a.allowed(c, access.ManageMembers, "") {
-		return
-	}
-	var in memberInput
-	if err := readJSON(c, &in); err != nil {
-		a.fail(c, err)
+	in, ok := a.memberInput(c)
+	if !ok {
 		return
 	}
 	var ch members.Change
@@ -152,19 +162,11 @@ func (a *API) updateMember(c *gin.Context) {
 }
 
 func (a *API) endMember(c *gin.Context) {
-	if !a.allowed(c, access.ManageMembers, "") {
+	in, ok := a.memberInput(c)
+	if !ok {
 		return
 	}
-	var in memberInput
-	if err := readJSON(c, &in); err != nil {
-		a.fail(c, err)
-		return
-	}
-	if in.Date == "" {
-		a.fail(c, kr.E(kr.Invalid, "Ange dagen då medlemskapet upphör (date), ÅÅÅÅ-MM-DD."))
-		return
-	}
-	d, err := parseDay(in.Date, "date")
+	d, err := requiredDay(in.Date, "date", "Ange dagen då medlemskapet upphör (date), ÅÅÅÅ-MM-DD.")
 	if err != nil {
 		a.fail(c, err)
 		return

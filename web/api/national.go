@@ -2,14 +2,13 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 )
 
 // municipality is one entry of GET /api/v1/municipalities.
@@ -53,18 +52,18 @@ func (a *API) listMunicipalities(c *gin.Context) {
 }
 
 // emissionsQuery reads the query string of GET /api/v1/emissions.
-func emissionsQuery(c *gin.Context) (analytics.EmissionsQuery, error) {
-	q := analytics.EmissionsQuery{Source: c.Query("source"), Codes: c.QueryArray("municipality"), Substance: c.Query("substance")}
+func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
+	q := publish.EmissionsQuery{Source: c.Query("source"), Codes: c.QueryArray("municipality"), Substance: c.Query("substance")}
 	for _, code := range q.Codes {
 		if code != "00" && !codeRe.MatchString(code) {
 			return q, kr.E(kr.Invalid, "%q är ingen kommunkod (fyra siffror) eller länskod (två siffror).", code)
 		}
 	}
 	var err error
-	if q.From, err = yearParam(c, "from"); err != nil {
+	if q.From, err = publish.ParseYear("from", c.Query("from")); err != nil {
 		return q, err
 	}
-	if q.To, err = yearParam(c, "to"); err != nil {
+	if q.To, err = publish.ParseYear("to", c.Query("to")); err != nil {
 		return q, err
 	}
 	switch c.Query("by") {
@@ -83,28 +82,23 @@ func emissionsQuery(c *gin.Context) (analytics.EmissionsQuery, error) {
 	return q, nil
 }
 
-func yearParam(c *gin.Context, name string) (int, error) {
-	s := c.Query(name)
-	if s == "" {
-		return 0, nil
-	}
-	y, err := strconv.Atoi(s)
-	if err != nil || y < kr.FirstYear || y > 2100 {
-		return 0, kr.E(kr.Invalid, "%s ska vara ett årtal mellan %d och 2100.", name, kr.FirstYear)
-	}
-	return y, nil
-}
-
-func (a *API) getEmissions(c *gin.Context) {
+// emissions answers GET /emissions's query, or writes the error.
+func (a *API) emissions(c *gin.Context) (publish.Emissions, bool) {
 	q, err := emissionsQuery(c)
 	if err != nil {
 		a.fail(c, err)
-		return
+		return publish.Emissions{}, false
 	}
 	e, err := a.Data.Emissions(c.Request.Context(), q)
 	if err != nil {
 		a.fail(c, err)
-		return
+		return e, false
 	}
-	c.JSON(http.StatusOK, e)
+	return e, true
+}
+
+func (a *API) getEmissions(c *gin.Context) {
+	if e, ok := a.emissions(c); ok {
+		c.JSON(http.StatusOK, e)
+	}
 }

@@ -2,9 +2,7 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -29,38 +27,13 @@ func (a *API) postSubmission(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	max := a.MaxUploadBytes
-	if max <= 0 {
-		max = workbook.DefaultLimits().MaxBytes
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+1<<20) // the form around the file
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			a.fail(c, kr.E(kr.TooLarge, "Filen är för stor. Den får vara högst %d MB.", max>>20))
-			return
-		}
-		a.fail(c, kr.E(kr.Invalid, "Skicka arbetsboken som fältet \"file\" i ett formulär (multipart/form-data)."))
-		return
-	}
-	if fh.Size > max {
-		a.fail(c, kr.E(kr.TooLarge, "Filen är för stor. Den får vara högst %d MB.", max>>20))
-		return
-	}
-	f, err := fh.Open()
+	up, err := web.ReadUpload(c, a.MaxUploadBytes)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	content, err := io.ReadAll(io.LimitReader(f, max+1))
-	f.Close()
-	if err != nil {
-		a.fail(c, kr.Wrap(kr.Invalid, err, "Filen kunde inte läsas i sin helhet. Försök ladda upp den igen."))
-		return
-	}
 	res, err := a.Submissions.Submit(c.Request.Context(), actor, submissions.Upload{
-		FileName: fh.Filename, Content: content, Municipality: c.PostForm("municipality"),
+		FileName: up.FileName, Content: up.Content, Municipality: c.PostForm("municipality"),
 	})
 	if err != nil {
 		a.fail(c, err)
@@ -117,28 +90,31 @@ func (a *API) getSubmission(c *gin.Context) {
 	}
 }
 
-func (a *API) getSubmissionFile(c *gin.Context) {
+// submissionFile loads a submission the actor may read and its original
+// file.
+func (a *API) submissionFile(c *gin.Context) (kr.Submission, []byte, bool) {
 	sub, ok := a.submission(c)
 	if !ok {
-		return
+		return sub, nil, false
 	}
 	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
 	if err != nil {
 		a.fail(c, err)
-		return
+		return sub, nil, false
 	}
-	attachment(c, sub.FileName, "inlamning-"+sub.ID+".xlsx")
-	c.Data(http.StatusOK, xlsxType, b)
+	return sub, b, true
+}
+
+func (a *API) getSubmissionFile(c *gin.Context) {
+	if sub, b, ok := a.submissionFile(c); ok {
+		attachment(c, sub.FileName, "inlamning-"+sub.ID+".xlsx")
+		c.Data(http.StatusOK, xlsxType, b)
+	}
 }
 
 func (a *API) getAnnotated(c *gin.Context) {
-	sub, ok := a.submission(c)
+	sub, b, ok := a.submissionFile(c)
 	if !ok {
-		return
-	}
-	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
-	if err != nil {
-		a.fail(c, err)
 		return
 	}
 	var out bytes.Buffer

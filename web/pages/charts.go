@@ -7,13 +7,12 @@ import (
 	"html/template"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/swedish"
+	"github.com/klimatkommunerna/klimatrapport/web/site"
 )
 
 // Charts are built with go-echarts, but never rendered by it: its templates
@@ -24,9 +23,6 @@ import (
 // U+2028/2029), and placed in a <script type="application/json"> block
 // that static/charts.js parses with JSON.parse: the names are data, never
 // markup or code, and the page needs no inline script (a strict CSP).
-
-// assetsHost is where the service serves the ECharts files itself.
-const assetsHost = "/static/"
 
 // Okabe–Ito, a palette that colour-blind readers can tell apart; black and
 // grey complete it to nine for the sectors.
@@ -51,8 +47,8 @@ type Chart struct {
 	Unit     string
 	Decimals int
 	Option   template.JS // JSON, HTML-escaped: safe inside <script type="application/json">
-	Assets   []string    // the ECharts files the chart needs, under assetsHost
-	Table    Table
+	Assets   []string    // the ECharts files the chart needs, under site.AssetsPath
+	Table    site.Table
 }
 
 // lineSeries is one line of a line chart.
@@ -79,7 +75,7 @@ func encodeOption(obj map[string]any) (template.JS, error) {
 
 func commonOpts(id string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: assetsHost, Width: "100%", Height: "360px"}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: site.AssetsPath, Width: "100%", Height: "360px"}),
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
@@ -174,57 +170,17 @@ func stackedBars(id, yName string, years []int, sectors []string, value func(sec
 	return opt, bar.JSAssets.Values, err
 }
 
-// Table is a table of numbers (or the text of a chart), rendered by the
-// "table" template.
-type Table struct {
-	ID      string
-	Caption string
-	Head    []Cell
-	Rows    [][]Cell // the first cell of each row is its header
-	Notes   []string
-}
-
-// Cell is one table cell.
-type Cell struct {
-	Text     string
-	Num      bool   // right-aligned, tabular figures
-	Estimate bool   // an estimate: shown differently and labelled
-	Href     string // a link
-	Sort     string // header: "ascending" or "descending" when the table is sorted by it
-	Class    string
-}
-
-func textCell(s string) Cell { return Cell{Text: s} }
-
-func numCell(v float64, decimals int) Cell {
-	return Cell{Text: nf(v, decimals), Num: true}
-}
-
-// nf formats a number the Swedish way (swedish.Number) with
-// no-break spaces between digit groups, so a number never breaks across
-// lines.
-func nf(v float64, decimals int) string {
-	return strings.ReplaceAll(swedish.Number(v, decimals), " ", "\u00a0")
-}
-
-func optCell(v *float64, decimals int) Cell {
-	if v == nil {
-		return Cell{Text: "–", Num: true}
-	}
-	return numCell(*v, decimals)
-}
-
 // seriesTable is the table of several series by year: one row per year, one
 // column per series; estimates are marked.
-func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals int) Table {
-	t := Table{ID: id, Caption: caption, Head: []Cell{textCell(yearLabel)}}
+func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals int) site.Table {
+	t := site.Table{ID: id, Caption: caption, Head: []site.Cell{textCell(yearLabel)}}
 	years := map[int]bool{}
 	for _, s := range series {
 		name := s.Short
 		if name == "" {
 			name = s.Name
 		}
-		h := Cell{Text: name, Num: true, Estimate: s.Estimate}
+		h := site.Cell{Text: name, Num: true, Estimate: s.Estimate}
 		t.Head = append(t.Head, h)
 		for _, p := range s.Points {
 			years[p.Year] = true
@@ -236,14 +192,14 @@ func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals in
 	}
 	sort.Ints(ys)
 	for _, y := range ys {
-		row := []Cell{textCell(strconv.Itoa(y))}
+		row := []site.Cell{textCell(strconv.Itoa(y))}
 		for _, s := range series {
 			if v, ok := s.Points.Value(y); ok {
 				c := numCell(v, decimals)
 				c.Estimate = s.Estimate
 				row = append(row, c)
 			} else {
-				row = append(row, Cell{Text: "", Num: true})
+				row = append(row, site.Cell{Text: "", Num: true})
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -251,7 +207,7 @@ func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals in
 	return t
 }
 
-// newChart assembles a line chart and its table.
+// newLineFigure assembles a line chart and its table.
 func newLineFigure(id, caption, unit string, decimals int, series []lineSeries) (Chart, error) {
 	opt, assets, err := lineChart(id, unit, series)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
@@ -268,7 +269,7 @@ func TestTablesEqualAPI(t *testing.T) {
 		}
 
 		// Ranking: rank and per-capita value of every municipality.
-		var rk analytics.Ranking
+		var rk publish.Ranking
 		getJSON(t, f.url+"/api/v1/ranking?metric=per_capita", &rk)
 		rpage := get(t, f.url+"/rangordning").body
 		rt2 := htmlTable(t, rpage, "rangordning")

@@ -17,6 +17,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -28,7 +29,7 @@ func TestMetricsAndRankingAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		ts := newServer(t, db)
-		var m analytics.MunicipalityReport
+		var m publish.MunicipalityReport
 		r := get(t, ts.URL+"/api/v1/municipalities/1281/metrics?as_of=2026", "")
 		r.json(t, &m)
 		if r.status != 200 || m.SMHI == nil || m.Member == nil || m.AsOf != 2026 {
@@ -71,7 +72,7 @@ func TestMetricsAndRankingAPI(t *testing.T) {
 			}
 		}
 
-		var rk analytics.Ranking
+		var rk publish.Ranking
 		r = get(t, ts.URL+"/api/v1/ranking?metric=change_since_2015&year=2020", "")
 		r.json(t, &rk)
 		if r.status != 200 || rk.Year != 2020 || rk.Metric.Name != analytics.MetricChange2015 || len(rk.Rows) != 290 || rk.Rows[0].Rank != 1 {

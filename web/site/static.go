@@ -1,4 +1,4 @@
-package pages
+package site
 
 import (
 	"crypto/sha256"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 )
 
 // EChartsVersion is the version of the embedded static/echarts.min.js
@@ -53,7 +53,7 @@ func loadAssets() map[string]*asset {
 		if strings.HasSuffix(e.Name(), ".css") {
 			ct = "text/css; charset=utf-8"
 		}
-		gz := (&analytics.Body{Bytes: b}).Gzipped()
+		gz := (&publish.Body{Bytes: b}).Gzipped()
 		out[e.Name()] = &asset{name: e.Name(), body: b, contentType: ct, version: hex.EncodeToString(sum[:6]), gzipped: gz}
 	}
 	return out
@@ -64,24 +64,27 @@ func loadAssets() map[string]*asset {
 func StaticURL(name string) string {
 	a, ok := assets[name]
 	if !ok {
-		return assetsHost + name
+		return AssetsPath + name
 	}
-	return assetsHost + name + "?v=" + a.version
+	return AssetsPath + name + "?v=" + a.version
 }
 
-// registerStatic serves each embedded file at /static/NAME. A request with
+// AssetsPath is where the service serves the static files itself.
+const AssetsPath = "/static/"
+
+// RegisterStatic serves each embedded file at /static/NAME. A request with
 // the current ?v= may be cached for a year; others for five minutes.
-func registerStatic(r gin.IRouter) {
+func RegisterStatic(r gin.IRouter) {
 	for name, a := range assets {
 		etag := `"` + a.version + `"`
 		gz := func() []byte { return a.gzipped }
-		r.GET(assetsHost+name, func(c *gin.Context) {
+		r.GET(AssetsPath+name, func(c *gin.Context) {
 			c.Header("X-Content-Type-Options", "nosniff")
 			cache := "public, max-age=300"
 			if c.Query("v") == a.version {
 				cache = "public, max-age=31536000, immutable"
 			}
-			analytics.ServeBytes(c.Writer, c.Request, a.contentType, etag, cache, a.body, gz, nil)
+			publish.ServeBytes(c.Writer, c.Request, a.contentType, etag, cache, a.body, gz, nil)
 		})
 	}
 }

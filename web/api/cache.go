@@ -1,0 +1,109 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+)
+
+// Answers from public data are kept per data generation: a handler runs
+// once per generation and query string and its answer is served from
+// memory, with an ETag, after that.
+
+// uncacheable carries an answer that is not kept (an error).
+type uncacheable struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (uncacheable) Error() string { return "uncacheable response" }
+
+// cachedResponse serves h's answer from the snapshot: h runs once per data
+// generation and query string; its 200 answers are kept (with an ETag for
+// conditional requests), other answers are passed on and not kept. Only
+// public data is cached: every actor may read it.
+func (a *API) cachedResponse(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !a.allowed(c, access.ReadPublic, "") {
+			return
+		}
+		snap, ok := a.snapshot(c)
+		if !ok {
+			return
+		}
+		key := "api:" + c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+		body, err := snap.Body(key, func() (*publish.Body, error) {
+			rec := &recorder{ResponseWriter: c.Writer, header: http.Header{}, status: http.StatusOK}
+			orig := c.Writer
+			c.Writer = rec
+			defer func() { c.Writer = orig }()
+			h(c)
+			if rec.status != http.StatusOK {
+				return nil, uncacheable{rec.status, rec.header, rec.buf.Bytes()}
+			}
+			b := &publish.Body{ContentType: rec.header.Get("Content-Type"), Bytes: rec.buf.Bytes()}
+			if d := rec.header.Get("Content-Disposition"); d != "" {
+				b.Header = map[string]string{"Content-Disposition": d}
+			}
+			return b, nil
+		})
+		var unc uncacheable
+		if errors.As(err, &unc) {
+			for k, vs := range unc.header {
+				c.Writer.Header()[k] = vs
+			}
+			c.Data(unc.status, unc.header.Get("Content-Type"), unc.body)
+			c.Abort()
+			return
+		}
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		ServeBody(c, body, snap.Generation)
+	}
+}
+
+// ServeBody writes a kept answer with its ETag (gzip-compressed when the
+// client accepts it), or 304 Not Modified when the client has it.
+func ServeBody(c *gin.Context, b *publish.Body, generation uint64) {
+	c.Header("X-Data-Generation", strconv.FormatUint(generation, 10))
+	b.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
+}
+
+// recorder captures a handler's answer instead of sending it.
+type recorder struct {
+	gin.ResponseWriter
+	header http.Header
+	status int
+	buf    bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote && code > 0 {
+		r.status = code
+	}
+}
+func (r *recorder) WriteHeaderNow()     { r.wrote = true }
+func (r *recorder) Status() int         { return r.status }
+func (r *recorder) Size() int           { return r.buf.Len() }
+func (r *recorder) Written() bool       { return r.wrote || r.buf.Len() > 0 }
+func (r *recorder) Flush()              {}
+func (r *recorder) Pusher() http.Pusher { return nil }
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.buf.Write(b)
+}
+func (r *recorder) WriteString(s string) (int, error) {
+	r.wrote = true
+	return r.buf.WriteString(s)
+}

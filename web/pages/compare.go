@@ -1,0 +1,169 @@
+package pages
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/web/site"
+)
+
+// The comparison, /jamfor: up to publish.MaxCompare areas side by side,
+// in total, per capita and as an index.
+
+// defaultCompare is shown when no municipality is chosen: the four largest.
+var defaultCompare = []string{"0180", "1480", "1280", "1281"}
+
+var areaCodeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
+
+type jamforView struct {
+	site.Frame
+	Max                        int
+	Inputs                     []string
+	BaseYears                  []int
+	BaseYear                   int
+	Source                     string
+	Options                    []kr.Municipality
+	Errors                     []string
+	Example                    bool
+	SourceText                 string
+	Absolute, PerCapita, Index Chart
+}
+
+// resolveArea finds an area by code or by name (as written, any case).
+func resolveArea(snap *publish.Snapshot, s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if areaCodeRe.MatchString(s) {
+		return s, snap.Name(s) != ""
+	}
+	for _, m := range snap.Municipalities {
+		if strings.EqualFold(m.Name, s) {
+			return m.Code, true
+		}
+	}
+	for _, c := range snap.Counties {
+		if strings.EqualFold(c.Name, s) {
+			return c.Code, true
+		}
+	}
+	if strings.EqualFold(s, "Sverige") {
+		return "00", true
+	}
+	return "", false
+}
+
+func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
+	v := &jamforView{Frame: frame(snap, "Jämför kommuner", "Jämför kommuners utsläpp: totalt, per invånare och som index.", "jamfor"),
+		Max: publish.MaxCompare, Options: snap.Municipalities, Source: c.DefaultQuery("kalla", analytics.SourceSMHI)}
+	raw, given := c.GetQueryArray("kod")
+	var codes []string
+	for _, s := range raw {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		code, ok := resolveArea(snap, s)
+		if !ok {
+			v.Errors = append(v.Errors, fmt.Sprintf("Hittar ingen kommun med koden eller namnet ”%s”.", s))
+			continue
+		}
+		codes = append(codes, code)
+	}
+	if !given {
+		codes, v.Example = defaultCompare, true
+		for i := range codes {
+			if snap.Name(codes[i]) == "" { // the municipality list is not loaded
+				codes = nil
+				break
+			}
+		}
+	}
+	if given && len(codes) == 0 && len(v.Errors) == 0 {
+		v.Errors = append(v.Errors, "Välj minst en kommun att jämföra.")
+	}
+	for _, code := range codes {
+		v.Inputs = append(v.Inputs, snap.Name(code))
+	}
+	v.Inputs = append(v.Inputs, "", "")
+	if len(v.Inputs) > publish.MaxCompare {
+		v.Inputs = v.Inputs[:publish.MaxCompare]
+	}
+	base, err := publish.ParseYear("bas", c.Query("bas"))
+	if err != nil {
+		v.Errors = append(v.Errors, kr.MessageOf(err))
+	}
+	for _, pt := range snap.SMHITotal("00") {
+		v.BaseYears = append(v.BaseYears, pt.Year)
+	}
+	if len(v.Errors) == 0 && len(codes) > 0 {
+		cmp, err := snap.Compare(c.Request.Context(), publish.CompareQuery{Codes: codes, Source: v.Source, BaseYear: base})
+		if err != nil {
+			if k := kr.KindOf(err); k != kr.Invalid && k != kr.NotFound {
+				return "", nil, err
+			}
+			v.Errors = append(v.Errors, kr.MessageOf(err))
+		} else if err := v.charts(cmp, snap); err != nil {
+			return "", nil, err
+		}
+	}
+	if len(v.BaseYears) == 0 {
+		v.BaseYears = []int{kr.FirstYear}
+	}
+	if len(v.Errors) > 0 {
+		b, err := templates.Execute("jamfor", v)
+		if err != nil {
+			return "", nil, err
+		}
+		status := 400
+		return "", nil, pageError{status: status, body: b}
+	}
+	return "jamfor", v, nil
+}
+
+func (v *jamforView) charts(cmp *publish.Comparison, snap *publish.Snapshot) error {
+	v.BaseYear = cmp.BaseYear
+	if cmp.Source == analytics.SourceSMHI {
+		v.SourceText = smhiSourceText(snap)
+	} else {
+		v.SourceText = "medlemmarnas egenrapporterade siffror (" + cmp.Unit + "), de senaste accepterade inlämningarna."
+	}
+	symbols := []string{"circle", "rect", "triangle", "diamond", "pin", "arrow", "roundRect", "emptyCircle", "emptyRect", "emptyTriangle", "emptyDiamond", "circle"}
+	var abs, pc, idx []lineSeries
+	var popYears []int
+	for i, a := range cmp.Areas {
+		name := a.Name
+		if a.Member {
+			name += " (medlem)"
+		}
+		ls := lineSeries{Name: name, Colour: okabeIto[i%len(okabeIto)], Symbol: symbols[i%len(symbols)]}
+		ls.Points = a.Total
+		abs = append(abs, ls)
+		ls.Points = a.PerCapita.Series
+		pc = append(pc, ls)
+		popYears = append(popYears, a.PerCapita.PopulationYears...)
+		if a.Index != nil {
+			ls.Points = a.Index
+			idx = append(idx, ls)
+		}
+	}
+	var err error
+	if v.Absolute, err = newLineFigure("totalt", "Totala utsläpp per år", cmp.Unit, decTonnes, abs); err != nil {
+		return err
+	}
+	if v.PerCapita, err = newLineFigure("per-capita", "Utsläpp per invånare och år", "ton per invånare", decPerCapita, pc); err != nil {
+		return err
+	}
+	v.PerCapita.Table.Notes = []string{"Befolkning från SCB, år " + popYearsText(popYears) + " (varje år delas med befolkningen det året, eller det närmaste år SCB har)."}
+	if v.Index, err = newLineFigure("index", fmt.Sprintf("Utsläpp som index, %d = 100", cmp.BaseYear), "index", decIndex, idx); err != nil {
+		return err
+	}
+	if len(idx) < len(cmp.Areas) {
+		v.Index.Table.Notes = []string{fmt.Sprintf("Kommuner utan värde för %d saknas i indexet.", cmp.BaseYear)}
+	}
+	withCharts(&v.Frame, v.Absolute, v.PerCapita, v.Index)
+	return nil
+}

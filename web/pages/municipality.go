@@ -1,0 +1,411 @@
+package pages
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/web/site"
+)
+
+// One municipality, /kommun/{code}: key figures, the trend and Carbon Law,
+// sectors, per capita against Sweden, the county and the members, the
+// member's own figures, goals, plans and measures, and the sources.
+
+type fact struct {
+	Label, Value, Note string
+	Estimate           bool
+}
+
+type kommunView struct {
+	site.Frame
+	Code, Name, CountyName, MemberText string
+	IsMember                           bool
+	AsOf                               int
+	Facts                              []fact
+	SourceText                         string
+	Trend, Sectors, PerCapita          Chart
+	Reported, GoalChart                Chart
+	Submissions, Goals, Plans          site.Table
+	Measures                           site.Table
+	Sources                            []string
+}
+
+func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
+	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
+	if err != nil {
+		return "", nil, err
+	}
+	r, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+	if err != nil {
+		return "", nil, err
+	}
+	m := r.Municipality
+	v := &kommunView{Frame: frame(snap, m.Name, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", ""),
+		Code: m.Code, Name: m.Name, CountyName: m.CountyName, AsOf: r.AsOf}
+	v.IsMember, v.MemberText = membership(r.Member)
+	var charts []Chart
+	if r.SMHI != nil {
+		v.SourceText = smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
+		v.Facts = smhiFacts(r)
+		if v.Trend, v.Sectors, v.PerCapita, err = smhiCharts(m.Name, r); err != nil {
+			return "", nil, err
+		}
+		charts = append(charts, v.Trend, v.Sectors, v.PerCapita)
+	}
+	if r.Reported != nil {
+		if v.Reported, v.Submissions, err = reportedChart(m.Name, r); err != nil {
+			return "", nil, err
+		}
+		charts = append(charts, v.Reported)
+	}
+	v.GoalChart, v.Goals = goalsView(m.Name, r)
+	charts = append(charts, v.GoalChart)
+	v.Plans, v.Measures = plansTable(r.Plans), measuresTable(r.Measures)
+	v.Sources = sourcesList(snap, r)
+	withCharts(&v.Frame, charts...)
+	return "kommun", v, nil
+}
+
+// membership says whether the municipality is a member now, and since when
+// or until when it was one.
+func membership(mem *publish.MemberInfo) (bool, string) {
+	switch {
+	case mem != nil && mem.Active && mem.Observer:
+		return true, "Observatör i Klimatkommunerna sedan " + date(mem.Joined)
+	case mem != nil && mem.Active:
+		return true, "Medlem i Klimatkommunerna sedan " + date(mem.Joined)
+	case mem != nil && mem.Ended != nil:
+		return false, "Tidigare medlem (till " + date(*mem.Ended) + ")"
+	}
+	return false, ""
+}
+
+// smhiFacts are the key figures from SMHI's values: the latest year, per
+// capita, the changes, and what the trend says about Paris and net zero.
+func smhiFacts(r *publish.MunicipalityReport) []fact {
+	sm := r.SMHI.Metrics
+	if sm.LastYear == 0 {
+		return nil
+	}
+	popNote := ""
+	if sm.PopulationYear != 0 {
+		popNote = "Befolkning " + strconv.Itoa(sm.PopulationYear) + " (SCB)"
+	}
+	facts := []fact{
+		{Label: "Utsläpp " + strconv.Itoa(sm.LastYear), Value: fmtOpt(sm.LastTonnes, decTonnes) + " ton", Note: r.SMHI.Unit + ", SMHI"},
+		{Label: "Per invånare " + strconv.Itoa(sm.LastYear), Value: fmtOpt(sm.PerCapita, decPerCapita) + " ton", Note: popNote},
+		{Label: "Förändring sedan 1990", Value: fmtPct(sm.ChangeSince1990Pct)},
+		{Label: "Förändring sedan 2015", Value: fmtPct(sm.ChangeSince2015Pct)},
+		{Label: "Årlig förändring sedan 2015", Value: fmtPct(sm.AnnualRateSince2015Pct), Note: "genomsnitt per år"},
+	}
+	if sm.Trend == nil {
+		return facts
+	}
+	paris := "Nej"
+	if sm.MeetsParis != nil && *sm.MeetsParis {
+		paris = "Ja"
+	}
+	nz := "Trenden når inte noll"
+	if sm.NetZeroYear != nil {
+		nz = analytics.FormatYear(*sm.NetZeroYear)
+		if *sm.NetZeroYear > 2100 {
+			nz = "efter 2100"
+		}
+	}
+	return append(facts,
+		fact{Label: "Når Parisavtalets 1,5-gradersmål med nuvarande trend", Value: paris, Estimate: true,
+			Note: fmt.Sprintf("Trendens utsläpp %d–2050: %s ton, Carbon Law-budget: %s ton", r.AsOf,
+				nf(sm.Trend.TotalTrend, decTonnes), nf(sm.Trend.TotalCarbonLaw, decTonnes))},
+		fact{Label: "Nettonoll enligt trenden", Value: nz, Estimate: true,
+			Note: "Trend: " + nf(sm.Trend.Slope, decTonnes) + " ton per år"})
+}
+
+// smhiCharts are the charts of SMHI's figures, each left empty when there
+// is nothing to draw: the trend, the sectors and per capita.
+func smhiCharts(name string, r *publish.MunicipalityReport) (trend, sectors, perCapita Chart, err error) {
+	if r.SMHI.Metrics.Trend != nil {
+		if trend, err = trendChart(name, r); err != nil {
+			return
+		}
+	}
+	if len(r.SMHI.Sectors) > 0 {
+		if sectors, err = sectorChart(name, r.SMHI); err != nil {
+			return
+		}
+	}
+	perCapita, err = perCapitaChart(name, r)
+	return
+}
+
+// perCapitaChart compares the municipality per capita with Sweden, its
+// county and the members.
+func perCapitaChart(name string, r *publish.MunicipalityReport) (Chart, error) {
+	var pcs []lineSeries
+	var popYears []int
+	colours := []string{colourMeasured, colourSweden, colourCounty, colourMembers}
+	symbols := []string{"circle", "rect", "triangle", "diamond"}
+	for i, s := range r.PerCapita {
+		if len(s.Series) > 0 {
+			pcs = append(pcs, lineSeries{Name: s.Name, Points: s.Series, Colour: colours[i%4], Symbol: symbols[i%4]})
+		}
+		popYears = append(popYears, s.PopulationYears...)
+	}
+	if len(pcs) == 0 {
+		return Chart{}, nil
+	}
+	ch, err := newLineFigure("per-invanare", "Utsläpp per invånare, "+name+" jämfört med Sverige, länet och medlemmarna (SMHI)", "ton per invånare", decPerCapita, pcs)
+	if err != nil {
+		return ch, err
+	}
+	ch.Table.Notes = append(ch.Table.Notes, "Befolkning från SCB, år "+popYearsText(popYears)+
+		" (varje år delas med befolkningen det året, eller det närmaste år SCB har). Medlemmarna räknas tillsammans: deras samlade utsläpp delat med deras samlade befolkning.")
+	return ch, nil
+}
+
+func trendChart(name string, r *publish.MunicipalityReport) (Chart, error) {
+	tr := r.SMHI.Metrics.Trend
+	toSeries := func(vals []analytics.Value) analytics.Series {
+		s := make(analytics.Series, len(vals))
+		for i, v := range vals {
+			s[i] = analytics.Point{Year: v.Year, Tonnes: v.Tonnes}
+		}
+		return s
+	}
+	series := []lineSeries{
+		{Name: "Uppmätt (SMHI)", Short: "Uppmätt", Points: toSeries(tr.Measured), Colour: colourMeasured, Symbol: "circle"},
+		{Name: fmt.Sprintf("Uppskattning %d–%d (ej uppmätt)", tr.LastYear, tr.AsOf), Short: "Uppskattat", Points: toSeries(tr.Approximated),
+			Colour: colourMeasured, Dash: "dashed", Symbol: "emptyCircle", Estimate: true},
+		{Name: fmt.Sprintf("Trend %d–2050 (prognos)", tr.AsOf), Short: "Trend", Points: toSeries(tr.Trend), Colour: "#404040", Dash: "dashed",
+			Symbol: "none", Estimate: true},
+		{Name: "Carbon Law-bana (1,5 °C)", Short: "Carbon Law", Points: toSeries(tr.CarbonLaw), Colour: colourCarbonLaw, Dash: "dotted",
+			Symbol: "none", Estimate: true},
+	}
+	ch, err := newLineFigure("trend", "Utsläpp i "+name+": uppmätt, uppskattat, trend och Carbon Law", r.SMHI.Unit, decTonnes, series)
+	if err != nil {
+		return ch, err
+	}
+	ch.Table.Notes = []string{"Kursiva värden märkta ”uppskattning” är beräknade, inte uppmätta. Uppskattningen och trenden följer Klimatkollens metod; Carbon Law-banan börjar i uppskattningen för " +
+		strconv.Itoa(tr.AsOf) + " och minskar 11,72 % per år."}
+	return ch, nil
+}
+
+func sectorChart(name string, sm *publish.SourceMetrics) (Chart, error) {
+	var sectors []string
+	years := map[int]bool{}
+	for _, s := range kr.MainSectors() {
+		if len(sm.Sectors[s]) > 0 {
+			sectors = append(sectors, s)
+		}
+	}
+	for s, ser := range sm.Sectors {
+		if len(ser) > 0 && !slices.Contains(sectors, s) {
+			sectors = append(sectors, s)
+		}
+	}
+	for _, s := range sectors {
+		for _, pt := range sm.Sectors[s] {
+			years[pt.Year] = true
+		}
+	}
+	ys := make([]int, 0, len(years))
+	for y := range years {
+		ys = append(ys, y)
+	}
+	sort.Ints(ys)
+	value := func(s string, y int) (float64, bool) { return sm.Sectors[s].Value(y) }
+	opt, assets, err := stackedBars("sektorer", sm.Unit, ys, sectors, value)
+	if err != nil {
+		return Chart{}, err
+	}
+	caption := "Utsläpp per sektor i " + name + " (SMHI)"
+	t := site.Table{ID: "sektorer-tabell", Caption: "Siffrorna i diagrammet: " + caption + " (" + sm.Unit + ")", Head: []site.Cell{textCell("Sektor")}}
+	for _, y := range ys {
+		t.Head = append(t.Head, site.Cell{Text: strconv.Itoa(y), Num: true})
+	}
+	for _, s := range sectors {
+		row := []site.Cell{textCell(s)}
+		for _, y := range ys {
+			if v, ok := value(s, y); ok {
+				row = append(row, numCell(v, decTonnes))
+			} else {
+				row = append(row, site.Cell{Text: "", Num: true})
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return Chart{ID: "sektorer", Caption: caption, Unit: sm.Unit, Decimals: decTonnes, Option: opt, Assets: assets, Table: t,
+		Label: "Stapeldiagram: " + caption + ". Samma siffror finns i tabellen under diagrammet."}, nil
+}
+
+func reportedChart(name string, r *publish.MunicipalityReport) (Chart, site.Table, error) {
+	series := []lineSeries{{Name: "Egenrapporterat (" + name + ")", Points: r.Reported.Metrics.Measured, Colour: colourReported, Symbol: "triangle"}}
+	if r.SMHI != nil {
+		series = append(series, lineSeries{Name: "SMHI (publicering " + r.SMHI.Release + ")", Points: r.SMHI.Metrics.Measured, Colour: colourMeasured, Symbol: "circle"})
+	}
+	ch, err := newLineFigure("egenrapporterat", "Egenrapporterade utsläpp och SMHI:s siffror för "+name, "ton", decTonnes, series)
+	if err != nil {
+		return ch, site.Table{}, err
+	}
+	ch.Table.Notes = []string{"Egenrapporterat: " + r.Reported.Unit + ", ur medlemmens inlämningar (se nedan). SMHI: " + unitOf(r.SMHI) + "."}
+	subs := site.Table{ID: "inlamningar", Caption: "Inlämningar som de egenrapporterade siffrorna kommer från",
+		Head: []site.Cell{textCell("Fil"), textCell("Rapportår"), textCell("Inlämnad"), textCell("Gäller åren"), textCell("Inlämnings-id")}}
+	for _, s := range r.Reported.Submissions {
+		years := make([]string, len(s.Years))
+		for i, y := range s.Years {
+			years[i] = strconv.Itoa(y)
+		}
+		uploaded := "–"
+		if !s.UploadedAt.IsZero() {
+			uploaded = s.UploadedAt.Format("2006-01-02 15:04") + " UTC"
+		}
+		subs.Rows = append(subs.Rows, []site.Cell{textCell(s.FileName), textCell(strconv.Itoa(s.ReportYear)), textCell(uploaded),
+			textCell(strings.Join(years, ", ")), textCell(s.ID)})
+	}
+	return ch, subs, nil
+}
+
+func unitOf(sm *publish.SourceMetrics) string {
+	if sm == nil {
+		return "–"
+	}
+	return sm.Unit
+}
+
+var sourceNames = map[string]string{analytics.SourceSMHI: "SMHI", analytics.SourceReported: "egenrapporterat"}
+
+func goalsView(name string, r *publish.MunicipalityReport) (Chart, site.Table) {
+	t := site.Table{ID: "mal-uppfoljning", Caption: "Medlemmens mål och hur det går",
+		Head: []site.Cell{textCell("Mål"), textCell("Innebörd"), textCell("Följs upp mot"), {Text: "Utfall", Num: true},
+			{Text: "Rak väg till målet", Num: true}, textCell("Bedömning")}}
+	var series []lineSeries
+	var actual *lineSeries
+	for _, g := range r.Goals {
+		sector := "alla sektorer"
+		if g.Sector != "" {
+			sector = g.Sector
+		}
+		meaning := fmt.Sprintf("%s, %s: −%s\u00a0%% från %d till %d", g.Type, sector, nf(g.ReductionPct, 0), g.BaseYear, g.TargetYear)
+		if g.DecidedBy != "" || !g.DecidedOn.IsZero() {
+			decided := g.DecidedBy
+			if !g.DecidedOn.IsZero() {
+				decided = strings.TrimSpace(decided + " " + date(g.DecidedOn))
+			}
+			meaning += ". Beslutat av " + decided
+		}
+		if len(g.Tracking) == 0 {
+			t.Rows = append(t.Rows, []site.Cell{textCell(g.Name), textCell(meaning), textCell("–"), site.Cell{Text: "–", Num: true},
+				site.Cell{Text: "–", Num: true}, textCell(g.Note)})
+			continue
+		}
+		for _, tr := range g.Tracking {
+			dec := decTonnes
+			if g.Type == kr.GoalPerCapita {
+				dec = decPerCapita
+			}
+			t.Rows = append(t.Rows, []site.Cell{textCell(g.Name), textCell(meaning), textCell(sourceNames[tr.Source] + " (" + tr.Unit + ")"),
+				{Text: nf(tr.LatestTonnes, dec) + " (" + strconv.Itoa(tr.LatestYear) + ")", Num: true}, numCell(tr.PathTonnes, dec),
+				textCell(tr.Verdict)})
+			// The chart shows goals on the municipality's total in tonnes,
+			// followed up against SMHI.
+			if tr.Source == analytics.SourceSMHI && g.Sector == "" && g.Type != kr.GoalPerCapita && r.SMHI != nil {
+				if actual == nil {
+					actual = &lineSeries{Name: "Uppmätt (SMHI)", Short: "Uppmätt", Points: r.SMHI.Metrics.Measured, Colour: colourMeasured, Symbol: "circle"}
+				}
+				series = append(series, lineSeries{Name: "Mål: " + g.Name + " (rak väg)", Short: "Mål: " + g.Name, Points: tr.Path,
+					Colour: goalColours[len(series)%len(goalColours)], Dash: "dashed", Symbol: goalSymbols[len(series)%len(goalSymbols)]})
+			}
+		}
+	}
+	t.Notes = []string{"”Rak väg till målet” är en rak linje från basårets utsläpp till målnivån under målåret; utfallet jämförs med den linjens värde för det senaste året med data. SMHI:s och medlemmens egna siffror följs upp var för sig."}
+	if actual == nil {
+		return Chart{}, t
+	}
+	// Goal paths are plans, not estimates of emissions: drawn dashed in
+	// their own colours and named as goals.
+	ch, err := newLineFigure("mal", "Utsläppen i "+name+" mot medlemmens mål", unitOf(r.SMHI), decTonnes, append([]lineSeries{*actual}, series...))
+	if err != nil {
+		return Chart{}, t
+	}
+	return ch, t
+}
+
+var (
+	goalColours = []string{colourGoal, colourReported, "#000000", colourMembers}
+	goalSymbols = []string{"diamond", "rect", "triangle", "pin"}
+)
+
+func plansTable(plans []kr.ActionPlan) site.Table {
+	t := site.Table{ID: "handlingsplaner", Caption: "Handlingsplaner",
+		Head: []site.Cell{textCell("Handlingsplan"), textCell("Antagen"), textCell("Beslutad av"), textCell("Gäller"), textCell("Länk")}}
+	for _, pl := range plans {
+		adopted := "–"
+		if !pl.Adopted.IsZero() {
+			adopted = date(pl.Adopted)
+		}
+		link := site.Cell{Text: "–"}
+		if u := safeURL(pl.Link); u != "" {
+			link = site.Cell{Text: "Öppna", Href: u}
+		}
+		t.Rows = append(t.Rows, []site.Cell{textCell(pl.Name), textCell(adopted), textCell(pl.DecidedBy),
+			textCell(fmt.Sprintf("%d–%d", pl.ValidFrom, pl.ValidTo)), link})
+	}
+	return t
+}
+
+// safeURL returns link when it is an http(s) URL, else "" (a link from an
+// upload must not become javascript:…; html/template would also refuse it).
+func safeURL(link string) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func measuresTable(ms []kr.Measure) site.Table {
+	t := site.Table{ID: "atgarder-tabell", Caption: "Åtgärder med status",
+		Head: []site.Cell{textCell("Åtgärd"), textCell("Sektor"), textCell("Status"), textCell("Period"),
+			{Text: "Förväntad minskning (ton CO2e/år)", Num: true}, textCell("Ansvarig"), textCell("Kommentar")}}
+	for _, m := range ms {
+		period := ""
+		switch {
+		case m.StartYear != 0 && m.EndYear != 0:
+			period = fmt.Sprintf("%d–%d", m.StartYear, m.EndYear)
+		case m.StartYear != 0:
+			period = fmt.Sprintf("från %d", m.StartYear)
+		case m.EndYear != 0:
+			period = fmt.Sprintf("till %d", m.EndYear)
+		}
+		t.Rows = append(t.Rows, []site.Cell{textCell(m.Name), textCell(m.Sector), textCell(m.Status), textCell(period),
+			optCell(m.ExpectedReduction, decTonnes), textCell(m.Responsible), textCell(m.Comment)})
+	}
+	return t
+}
+
+func sourcesList(snap *publish.Snapshot, r *publish.MunicipalityReport) []string {
+	var out []string
+	if r.SMHI != nil {
+		out = append(out, fmt.Sprintf("SMHI, Nationella emissionsdatabasen: publicering %s, fil %s, inläst %s.", r.SMHI.Release,
+			snap.Release.FileName, snap.Release.ImportedAt.Format("2006-01-02")))
+		if y := r.SMHI.Metrics.PopulationYear; y != 0 {
+			out = append(out, fmt.Sprintf("SCB, folkmängd 31 december %d.", y))
+		}
+	}
+	if r.Reported != nil {
+		for _, s := range r.Reported.Submissions {
+			out = append(out, fmt.Sprintf("Egen rapport: %s, inlämnad %s (inlämning %s).", s.FileName, s.UploadedAt.Format("2006-01-02"), s.ID))
+		}
+	}
+	out = append(out, fmt.Sprintf("Trend, uppskattningar och Carbon Law beräknade för år %d; sidan bygger på uppgifterna %s.", r.AsOf,
+		snap.Loaded.Format("2006-01-02 15:04 MST")))
+	return out
+}

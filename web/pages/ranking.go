@@ -1,0 +1,183 @@
+package pages
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/web/site"
+)
+
+// The ranking, /rangordning: every municipality by one metric, with the
+// averages of Sweden, the members and the counties.
+
+type rangordningView struct {
+	site.Frame
+	MetricLabel, SourceText    string
+	Year                       int
+	Years                      []int
+	Source, Sort, Order        string
+	Averages, Counties, Table  site.Table
+	APIHref, CSVHref, XLSXHref string
+}
+
+var swedishCollator = collate.New(language.Swedish)
+
+func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
+	year, err := publish.ParseYear("ar", c.Query("ar"))
+	if err != nil {
+		return "", nil, err
+	}
+	sortBy := c.DefaultQuery("sortera", analytics.MetricPerCapita)
+	order := c.DefaultQuery("ordning", "asc")
+	if order != "asc" && order != "desc" {
+		return "", nil, kr.E(kr.Invalid, "ordning kan vara asc (stigande) eller desc (fallande).")
+	}
+	metric := sortBy
+	if sortBy == "namn" {
+		metric = analytics.MetricPerCapita
+	}
+	ctx := c.Request.Context()
+	rk, err := snap.Ranking(ctx, publish.RankingQuery{Metric: metric, Source: c.Query("kalla"), Year: year, Descending: order == "desc"})
+	if err != nil {
+		return "", nil, err
+	}
+	all, err := snap.AllMetrics(ctx, rk.Source, rk.AsOf, rk.Year)
+	if err != nil {
+		return "", nil, err
+	}
+	v := &rangordningView{Frame: frame(snap, "Rangordning", "Sveriges kommuner rangordnade efter utsläpp, per invånare, förändring och trend.", "rangordning"),
+		MetricLabel: strings.ToLower(rk.Metric.Label[:1]) + rk.Metric.Label[1:], Year: rk.Year, Source: rk.Source, Sort: sortBy, Order: order}
+	if rk.Source == analytics.SourceSMHI {
+		v.SourceText = "enligt " + strings.TrimSuffix(smhiSourceText(snap), ".")
+	} else {
+		v.SourceText = "enligt medlemmarnas egna rapporter (de som har rapporterat)"
+	}
+	for _, pt := range snap.SMHITotal("00") {
+		v.Years = append(v.Years, pt.Year)
+	}
+	if !slices.Contains(v.Years, rk.Year) {
+		v.Years = append(v.Years, rk.Year)
+		sort.Ints(v.Years)
+	}
+	q := url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {order}}
+	v.APIHref, v.CSVHref, v.XLSXHref = "/api/v1/ranking?"+q.Encode(), "/api/v1/ranking.csv?"+q.Encode(), "/api/v1/ranking.xlsx?"+q.Encode()
+
+	v.Table = rankingTable(rk, all, sortBy, order)
+	v.Averages, v.Counties = averagesTables(rk)
+	return "rangordning", v, nil
+}
+
+// rankingTable is every municipality's row: rank, name, county, year and
+// every metric, members marked by text as well as colour. Its headers link
+// to the table sorted by them.
+func rankingTable(rk *publish.Ranking, all map[string]analytics.AreaMetrics, sortBy, order string) site.Table {
+	link := func(key string) (string, string) {
+		next, sortState := "asc", ""
+		if key == sortBy {
+			if order == "asc" {
+				next, sortState = "desc", "ascending"
+			} else {
+				sortState = "descending"
+			}
+		}
+		u := url.Values{"sortera": {key}, "ordning": {next}, "ar": {strconv.Itoa(rk.Year)}, "kalla": {rk.Source}}
+		return "/rangordning?" + u.Encode(), sortState
+	}
+	nameHref, nameSort := link("namn")
+	t := site.Table{ID: "rangordning", Caption: fmt.Sprintf("Kommunerna %d, sorterade efter %s", rk.Year, strings.ToLower(sortLabel(sortBy))),
+		Head: []site.Cell{{Text: "Placering", Num: true}, {Text: "Kommun", Href: nameHref, Sort: nameSort}, textCell("Län"), {Text: "År", Num: true}}}
+	for _, m := range analytics.Metrics() {
+		href, st := link(m.Name)
+		label := m.Short
+		if m.Unit != "" {
+			label += " (" + m.Unit + ")"
+		}
+		t.Head = append(t.Head, site.Cell{Text: label, Num: true, Href: href, Sort: st, Estimate: m.Estimate})
+	}
+	rows := slices.Clone(rk.Rows)
+	if sortBy == "namn" {
+		slices.SortStableFunc(rows, func(a, b analytics.RankingRow) int {
+			c := swedishCollator.CompareString(a.Name, b.Name)
+			if order == "desc" {
+				return -c
+			}
+			return c
+		})
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, rankingRow(r, all[r.Code]))
+	}
+	t.Notes = []string{"Markerade rader med ordet ”medlem” är Klimatkommunernas medlemmar. Kolumner märkta ”uppskattning” bygger på trenden (Klimatkollens metod), inte på uppmätta värden. Lägst värde får placering 1; lika värden delar placering."}
+	return t
+}
+
+func rankingRow(r analytics.RankingRow, am analytics.AreaMetrics) []site.Cell {
+	rank := site.Cell{Text: "–", Num: true}
+	if r.Rank > 0 {
+		rank.Text = strconv.Itoa(r.Rank)
+	}
+	name := site.Cell{Text: r.Name, Href: "/kommun/" + url.PathEscape(r.Code)}
+	if r.Member {
+		name.Text += " – medlem"
+	}
+	row := []site.Cell{rank, name, textCell(r.CountyName), {Text: strconv.Itoa(r.Year), Num: true}}
+	for _, m := range analytics.Metrics() {
+		cell := site.Cell{Text: fmtMetric(m.Name, am.Value(m.Name)), Num: true, Estimate: m.Estimate}
+		if m.Name == analytics.MetricNetZeroYear && am.Value(m.Name) != nil && *am.Value(m.Name) > 2100 {
+			cell.Text = "efter 2100"
+		}
+		row = append(row, cell)
+	}
+	if r.Member {
+		for i := range row {
+			row[i].Class = "member"
+		}
+	}
+	return row
+}
+
+// averagesTables are the metric for Sweden and the members together and
+// for each county: as a whole and for the mean municipality.
+func averagesTables(rk *publish.Ranking) (averages, counties site.Table) {
+	head := []site.Cell{textCell("Grupp"), {Text: "Sammantaget", Num: true, Estimate: rk.Metric.Estimate},
+		{Text: "Medelkommun", Num: true, Estimate: rk.Metric.Estimate}, {Text: "Antal kommuner", Num: true}}
+	averages = site.Table{ID: "genomsnitt-tabell", Caption: fmt.Sprintf("%s %d: Sverige och Klimatkommunernas medlemmar", rk.Metric.Label, rk.Year), Head: head}
+	counties = site.Table{ID: "lan-tabell", Caption: fmt.Sprintf("%s %d per län", rk.Metric.Label, rk.Year), Head: head}
+	for _, g := range rk.Averages {
+		if g.Group == analytics.GroupMembers && g.Municipalities == 0 {
+			continue
+		}
+		row := []site.Cell{textCell(g.Name),
+			{Text: fmtMetric(rk.Metric.Name, g.Value), Num: true, Estimate: rk.Metric.Estimate},
+			{Text: fmtMetric(rk.Metric.Name, g.Mean), Num: true, Estimate: rk.Metric.Estimate},
+			{Text: strconv.Itoa(g.Municipalities), Num: true}}
+		if g.Group == analytics.GroupCounty {
+			counties.Rows = append(counties.Rows, row)
+		} else {
+			averages.Rows = append(averages.Rows, row)
+		}
+	}
+	averages.Notes = []string{"Sammantaget: gruppen som en helhet (för Sverige och länen SMHI:s egna siffror; per invånare är det samlade utsläpp delat med samlad befolkning). Medelkommun: medelvärdet av kommunernas värden, där varje kommun väger lika."}
+	return averages, counties
+}
+
+func sortLabel(key string) string {
+	if key == "namn" {
+		return "namn"
+	}
+	if m, ok := analytics.MetricByName(key); ok {
+		return m.Label
+	}
+	return key
+}

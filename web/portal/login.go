@@ -1,0 +1,131 @@
+package portal
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/accounts"
+	"github.com/klimatkommunerna/klimatrapport/web"
+)
+
+// Signing in and out, and choosing a password from a one-time link.
+
+type loginView struct {
+	view
+	Email, Next string
+}
+
+func (p *Portal) loginForm(c *gin.Context) {
+	v := &loginView{view: p.view(c, "Logga in", "portal"), Next: safeNext(c.Query("nasta"))}
+	if c.Query("klart") == "losenord" {
+		v.Notice = "Lösenordet är sparat. Logga in med det."
+	}
+	p.render(c, http.StatusOK, "logga-in", v)
+}
+
+func (p *Portal) login(c *gin.Context) {
+	email := strings.TrimSpace(c.PostForm("email"))
+	v := &loginView{view: p.view(c, "Logga in", "portal"), Email: email, Next: safeNext(c.PostForm("nasta"))}
+	keys := []string{"email:" + accounts.NormalizeEmail(email), "ip:" + c.ClientIP()}
+	if wait := p.Throttle.Wait(keys...); wait > 0 {
+		v.Error = fmt.Sprintf("För många misslyckade försök. Vänta %d sekunder och försök igen.", int(wait.Seconds())+1)
+		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		p.render(c, http.StatusTooManyRequests, "logga-in", v)
+		return
+	}
+	acc, err := p.Accounts.Authenticate(c.Request.Context(), email, c.PostForm("password"))
+	if err != nil {
+		if kr.KindOf(err) != kr.Unauthorized {
+			p.fail(c, err)
+			return
+		}
+		p.Throttle.Fail(keys...)
+		v.Error = kr.MessageOf(accounts.ErrBadLogin)
+		p.render(c, http.StatusUnauthorized, "logga-in", v)
+		return
+	}
+	p.Throttle.Succeed(keys...)
+	secret, _, err := p.Accounts.StartSession(c.Request.Context(), acc)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	setCookie(c, web.SessionCookie, secret, accounts.SessionLifetime)
+	p.Accounts.Audit(c.Request.Context(), acc.Actor(), "login", acc.Email, c.ClientIP(), web.RequestID(c), "")
+	next := v.Next
+	if next == "" {
+		next = "/granskning"
+		if acc.Role == kr.RoleOfficer {
+			next = "/rapportera"
+		}
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (p *Portal) logout(c *gin.Context) {
+	if secret, err := c.Cookie(web.SessionCookie); err == nil && secret != "" {
+		if err := p.Accounts.EndSession(c.Request.Context(), secret); err != nil {
+			p.fail(c, err)
+			return
+		}
+	}
+	setCookie(c, web.SessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/")
+}
+
+type passwordView struct {
+	view
+	Key       string
+	MinLength int
+}
+
+func (p *Portal) passwordForm(c *gin.Context) {
+	v := &passwordView{view: p.view(c, "Välj lösenord", "portal"), Key: c.Query("nyckel"), MinLength: accounts.MinPasswordLength}
+	p.render(c, http.StatusOK, "losenord", v)
+}
+
+func (p *Portal) setPassword(c *gin.Context) {
+	v := &passwordView{view: p.view(c, "Välj lösenord", "portal"), Key: c.PostForm("nyckel"), MinLength: accounts.MinPasswordLength}
+	pw, again := c.PostForm("password"), c.PostForm("password2")
+	if pw != again {
+		v.Error = "Lösenorden är inte lika. Skriv samma lösenord två gånger."
+		p.render(c, http.StatusUnprocessableEntity, "losenord", v)
+		return
+	}
+	if _, err := p.Accounts.UsePasswordLink(c.Request.Context(), v.Key, pw); err != nil {
+		if kr.KindOf(err) != kr.Invalid {
+			p.fail(c, err)
+			return
+		}
+		v.Error = kr.MessageOf(err)
+		p.render(c, http.StatusUnprocessableEntity, "losenord", v)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/logga-in?klart=losenord")
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure behind TLS; a
+// negative maxAge removes it.
+func setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
+	secure := c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
+	age := int(maxAge.Seconds())
+	if maxAge < 0 {
+		age = -1
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: age, HttpOnly: true,
+		Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,97 @@
+// Package portal serves the signed-in pages: signing in and out, setting a
+// password from a one-time link, /rapportera for officers (the template,
+// the upload form, the report cell by cell, history and the member's own
+// obligations) and /granskning for reviewers (the compliance matrix,
+// evidence and overrides). Rights are decided by package access; writes
+// go through the same services as the API, so a page can do nothing the
+// API would refuse. The pages use package site's frame and static files
+// (served with the public pages); forms are protected from other sites by
+// web.CrossOrigin.
+package portal
+
+import (
+	"embed"
+	"html/template"
+	"log/slog"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/klimatkommunerna/klimatrapport/accounts"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/web/site"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+var templates = site.MustParse(templateFS, template.FuncMap{
+	"lower": strings.ToLower,
+	// statusClass names a status's CSS class: "ej förfallet" → "ej-forfallet".
+	"statusClass": func(s compliance.Status) string {
+		return strings.NewReplacer(" ", "-", "ö", "o", "ä", "a", "å", "a").Replace(string(s))
+	},
+}, []string{"templates/messages.html"}, "logga-in", "losenord", "rapportera", "granskning", "granskning-kommun")
+
+// Portal serves the pages of signed-in officers and reviewers.
+type Portal struct {
+	Accounts    *accounts.Store
+	Throttle    *accounts.Throttle
+	Submissions *submissions.Service
+	Compliance  *compliance.Engine
+	National    *national.Store
+	Log         *slog.Logger
+	// MaxUploadBytes is the largest workbook the upload form takes (the
+	// default workbook limit when 0); the API takes the same.
+	MaxUploadBytes int64
+}
+
+// Register adds the portal's routes.
+func (p *Portal) Register(r gin.IRouter) {
+	if p.Log == nil {
+		p.Log = slog.Default()
+	}
+	if p.Throttle == nil {
+		p.Throttle = accounts.NewThrottle()
+	}
+	r.GET("/logga-in", p.loginForm)
+	r.POST("/logga-in", p.login)
+	r.POST("/logga-ut", p.logout)
+	r.GET("/losenord", p.passwordForm)
+	r.POST("/losenord", p.setPassword)
+	r.GET("/rapportera", p.report)
+	r.POST("/rapportera", p.upload)
+	r.POST("/rapportera/svar", p.reply)
+	r.GET("/granskning", p.review)
+	r.GET("/granskning/:code", p.reviewMember)
+	r.POST("/granskning/:code/granska", p.setStatus)
+}
+
+// view is the frame of every portal page, with a confirmation or what went
+// wrong.
+type view struct {
+	site.Frame
+	Notice string // a confirmation
+	Error  string // what went wrong, shown in an alert
+}
+
+func (p *Portal) view(c *gin.Context, title, nav string) view {
+	return view{Frame: site.Frame{Title: title, Nav: nav, Actor: web.ActorOf(c)}}
+}
+
+// render sends a page made for the signed-in visitor.
+func (p *Portal) render(c *gin.Context, status int, name string, data site.Framed) {
+	b, err := templates.Execute(name, data)
+	if err != nil {
+		p.fail(c, err)
+		return
+	}
+	site.SendPersonal(c, status, b)
+}
+
+// fail shows the error page for err (or sends a visitor who must sign in
+// to the login page).
+func (p *Portal) fail(c *gin.Context, err error) { site.Fail(c, p.Log, err) }

@@ -1,0 +1,123 @@
+// Package site is the frame every HTML page shares, public or signed in:
+// the layout (header with the account, menu, footer with the sources), the
+// table partial, the style sheet and scripts served from /static/, the
+// security headers, and the one HTML error page. The public pages
+// (web/pages) and the signed-in pages (web/portal) parse their templates on
+// top of it, so the frame exists once.
+package site
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Frame is what the layout shows around a page's content. Every page's
+// data embeds it.
+type Frame struct {
+	Title       string
+	Description string
+	Nav         string // the menu entry to mark as the current page
+	Release     string // the SMHI release the figures come from, for the footer
+	Substance   string
+	Scripts     []string
+	// Actor is the signed-in account shown in the header. Pages cached for
+	// everyone leave it empty and show "Logga in".
+	Actor kr.Actor
+}
+
+// Base returns the frame; a page's data is anything that embeds a Frame.
+func (f *Frame) Base() *Frame { return f }
+
+// Framed is a page's data.
+type Framed interface{ Base() *Frame }
+
+// SubstanceName is a substance code in words: "GGT" → "alla växthusgaser,
+// CO2e".
+func SubstanceName(s string) string {
+	switch s {
+	case "GGT":
+		return "alla växthusgaser, CO2e"
+	case "CO2":
+		return "koldioxid, CO2"
+	}
+	return s
+}
+
+var baseFuncs = template.FuncMap{"static": StaticURL, "substanceName": SubstanceName}
+
+// base is the layout and the partials, parsed once; every page is a clone.
+var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templateFS, "templates/layout.html", "templates/table.html"))
+
+// Templates are pages parsed on top of the layout, by name.
+type Templates struct{ pages map[string]*template.Template }
+
+// Parse parses each page of fsys (templates/NAME.html, defining "content")
+// with the shared files given, on top of the layout. funcs are available
+// beside the layout's own.
+func Parse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string) (*Templates, error) {
+	ts := &Templates{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		files := append(slices.Clone(shared), "templates/"+name+".html")
+		if t, err = t.Funcs(funcs).ParseFS(fsys, files...); err != nil {
+			return nil, err
+		}
+		ts.pages[name] = t
+	}
+	return ts, nil
+}
+
+// MustParse is Parse for embedded templates, where an error is a
+// programming error.
+func MustParse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string) *Templates {
+	ts, err := Parse(fsys, funcs, shared, names...)
+	if err != nil {
+		panic(err)
+	}
+	return ts
+}
+
+// Execute renders a page with the layout.
+func (ts *Templates) Execute(name string, data Framed) ([]byte, error) {
+	var b bytes.Buffer
+	if err := ts.pages[name].ExecuteTemplate(&b, "layout", data); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// securityHeaders are sent with every page: no page needs an inline script,
+// so the policy forbids them, and no page may be framed.
+var securityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+	"X-Content-Type-Options": "nosniff",
+	"Referrer-Policy":        "strict-origin-when-cross-origin",
+}
+
+// SetHeaders sets the security headers of a page.
+func SetHeaders(c *gin.Context) {
+	for k, v := range securityHeaders {
+		c.Header(k, v)
+	}
+}
+
+// SendPersonal sends a page made for this visitor: never stored by caches.
+func SendPersonal(c *gin.Context, status int, body []byte) {
+	SetHeaders(c)
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", body)
+}
