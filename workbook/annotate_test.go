@@ -22,15 +22,7 @@ func TestAnnotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	items = append(items, klimatrapport.Item{Severity: "error", Code: CodeMissingSheet, Message: "Bladet X saknas."})
-	var out bytes.Buffer
-	if err := Annotate(bytes.NewReader(b), int64(len(b)), items, &out); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f, out := annotated(t, b, items)
 	if first := f.GetSheetList()[0]; first != SheetReport {
 		t.Fatalf("first sheet %q", first)
 	}
@@ -87,11 +79,11 @@ func TestAnnotate(t *testing.T) {
 	}
 	// Annotating the annotated file replaces the summary sheet.
 	var again bytes.Buffer
-	if err := Annotate(bytes.NewReader(out.Bytes()), int64(out.Len()), items[:1], &again); err != nil {
+	if err := Annotate(bytes.NewReader(out), int64(len(out)), items[:1], &again); err != nil {
 		t.Fatal(err)
 	}
 	// The annotated file still parses to the same report.
-	if p, err := parseBytes(out.Bytes()); err != nil {
+	if p, err := parseBytes(out); err != nil {
 		t.Errorf("annotated file: %v", err)
 	} else if len(p.Items) != 1 {
 		t.Errorf("annotated file: %v", p.Items)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,13 +214,21 @@ var stdCtx = ValidationContext{UploaderCode: "1281", Today: date(2025, 5, 1), Kn
 
 // corpus is one file per rule and per kind of broken file.
 func corpus() []corpusCase {
-	edit := func(fn func(t testing.TB, f *excelize.File)) func(t testing.TB) []byte {
-		return func(t testing.TB) []byte {
-			return baseWorkbook(t, func(f *excelize.File) { fn(t, f) })
-		}
+	return slices.Concat(contentCases(), checkCases(), brokenFileCases())
+}
+
+// edit makes a case's file: the base workbook changed by fn.
+func edit(fn func(t testing.TB, f *excelize.File)) func(t testing.TB) []byte {
+	return func(t testing.TB) []byte {
+		return baseWorkbook(t, func(f *excelize.File) { fn(t, f) })
 	}
+}
+
+// contentCases: valid files, and the rules about structure, who reports
+// and inventory cells.
+func contentCases() []corpusCase {
 	E := SheetEmissions
-	cases := []corpusCase{
+	return []corpusCase{
 		{name: "valid_template", file: edit(func(t testing.TB, f *excelize.File) {})},
 		{name: "valid_long_layout", file: func(t testing.TB) []byte {
 			return longWorkbook(t, [][]any{
@@ -293,6 +302,13 @@ func corpus() []corpusCase {
 				{2020, "transporter", "Alla", "", 6, "", ""},
 			})
 		}},
+	}
+}
+
+// checkCases: the warnings, goals, plans and measures, and SMHI's layout.
+func checkCases() []corpusCase {
+	E := SheetEmissions
+	return []corpusCase{
 		// Warnings
 		{name: "sum_mismatch", file: edit(func(t testing.TB, f *excelize.File) {
 			set(t, f, E, "A20", "Transporter", "B20", "Personbilar", "R20", 74023.8, "A21", "Transporter", "B21", "Bussar", "R21", 50000)
@@ -332,6 +348,13 @@ func corpus() []corpusCase {
 		{name: "smhi_unresolved_name", file: func(t testing.TB) []byte {
 			return smhiWorkbook(t, [][]any{{"Transporter", "Alla", "Skåne län", "Lund", 100, 100, 100}})
 		}},
+	}
+}
+
+// brokenFileCases: files that cannot be read as a workbook at all.
+func brokenFileCases() []corpusCase {
+	E := SheetEmissions
+	return []corpusCase{
 		// Broken files
 		{name: "file_xls", file: func(t testing.TB) []byte { return cfb("Workbook", "\x05SummaryInformation") }},
 		{name: "file_encrypted", file: func(t testing.TB) []byte { return cfb("EncryptionInfo", "EncryptedPackage") }},
@@ -395,7 +418,6 @@ func corpus() []corpusCase {
 		{name: "timeout", file: func(t testing.TB) []byte { return baseWorkbook(t, nil) }, lim: Limits{Timeout: time.Nanosecond}},
 		{name: "too_many_columns", file: edit(func(t testing.TB, f *excelize.File) { set(t, f, E, "ZZ5", "x") }), lim: Limits{MaxCols: 100}},
 	}
-	return cases
 }
 
 type golden struct {

@@ -75,16 +75,17 @@ func withoutParens(s string) string {
 	return b.String()
 }
 
-func classifySheet(name string) sheetKind {
+// lookupName finds a sheet or column name in aliases: normalised, then also
+// without its parenthesised parts. Not found gives the zero value.
+func lookupName[T any](aliases map[string]T, name string) T {
 	n := norm(name)
-	if k, ok := sheetAliases[n]; ok {
-		return k
+	if v, ok := aliases[n]; ok {
+		return v
 	}
-	if k, ok := sheetAliases[withoutParens(n)]; ok {
-		return k
-	}
-	return kindUnknown
+	return aliases[withoutParens(n)]
 }
+
+func classifySheet(name string) sheetKind { return lookupName(sheetAliases, name) }
 
 // Column fields. Each table sheet maps its header cells to these.
 type field int
@@ -187,18 +188,7 @@ var columnAliases = map[sheetKind]map[string]field{
 
 // matchColumn maps a header cell to a field of the sheet kind.
 func matchColumn(kind sheetKind, header string) field {
-	n := norm(header)
-	if n == "" {
-		return fNone
-	}
-	m := columnAliases[kind]
-	if f, ok := m[n]; ok {
-		return f
-	}
-	if f, ok := m[withoutParens(n)]; ok {
-		return f
-	}
-	return fNone
+	return lookupName(columnAliases[kind], header)
 }
 
 // Uppgifter fields.
@@ -227,13 +217,4 @@ var detailAliases = map[string]detailField{
 	"fält": dHeader, "field": dHeader, "falt": dHeader,
 }
 
-func matchDetail(label string) detailField {
-	n := norm(label)
-	if f, ok := detailAliases[n]; ok {
-		return f
-	}
-	if f, ok := detailAliases[withoutParens(n)]; ok {
-		return f
-	}
-	return dNone
-}
+func matchDetail(label string) detailField { return lookupName(detailAliases, label) }

@@ -90,3 +90,38 @@ func stripPlaces(rep *klimatrapport.Report) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// parseClean parses b and fails the test unless the parser found nothing
+// to report.
+func parseClean(t testing.TB, b []byte) *Parsed {
+	t.Helper()
+	p, err := parseBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 0 {
+		t.Fatalf("items: %s", mustJSON(t, p.Items))
+	}
+	return p
+}
+
+// openXLSX opens b with excelize for the rest of the test.
+func openXLSX(t testing.TB, b []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// annotated returns Annotate's copy of b with items, opened.
+func annotated(t testing.TB, b []byte, items klimatrapport.Items) (*excelize.File, []byte) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Annotate(bytes.NewReader(b), int64(len(b)), items, &out); err != nil {
+		t.Fatal(err)
+	}
+	return openXLSX(t, out.Bytes()), out.Bytes()
+}

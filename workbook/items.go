@@ -1,8 +1,10 @@
 package workbook
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -115,12 +117,7 @@ func (c *collector) warnf(code, sheet, cell, format string, args ...any) {
 // result returns the items with one summary item per capped code.
 func (c *collector) result() klimatrapport.Items {
 	out := c.items
-	codes := make([]string, 0, len(c.overflow))
-	for code := range c.overflow {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	for _, code := range codes {
+	for _, code := range slices.Sorted(maps.Keys(c.overflow)) {
 		n := c.overflow[code]
 		sev := c.sevOf[code]
 		kind := "fel"
@@ -156,16 +153,20 @@ func SortItems(items klimatrapport.Items, sheetOrder []string) {
 	for i, s := range sheetOrder {
 		idx[s] = i + 1
 	}
-	type key struct {
-		sheet    int
+	type keyed struct {
+		summary  int // 1 for a summary of left-out items: those come last
+		sheet    int // 0 for the whole file, then workbook order
 		name     string
 		row, col int
-		sev      int
-		summary  bool
+		sev      int // 0 error, 1 warning
+		item     klimatrapport.Item
 	}
-	keys := make([]key, len(items))
+	all := make([]keyed, len(items))
 	for i, it := range items {
-		k := key{name: it.Sheet, summary: it.Code == CodeMoreItems}
+		k := keyed{name: it.Sheet, item: it}
+		if it.Code == CodeMoreItems {
+			k.summary = 1
+		}
 		if it.Sheet != "" {
 			k.sheet = idx[it.Sheet]
 			if k.sheet == 0 {
@@ -178,36 +179,15 @@ func SortItems(items klimatrapport.Items, sheetOrder []string) {
 		if it.Severity != klimatrapport.SeverityError {
 			k.sev = 1
 		}
-		keys[i] = k
+		all[i] = k
 	}
-	perm := make([]int, len(items))
-	for i := range perm {
-		perm[i] = i
-	}
-	sort.SliceStable(perm, func(a, b int) bool {
-		x, y := keys[perm[a]], keys[perm[b]]
-		if x.summary != y.summary {
-			return !x.summary
-		}
-		if x.sheet != y.sheet {
-			return x.sheet < y.sheet
-		}
-		if x.name != y.name {
-			return x.name < y.name
-		}
-		if x.row != y.row {
-			return x.row < y.row
-		}
-		if x.col != y.col {
-			return x.col < y.col
-		}
-		return x.sev < y.sev
+	slices.SortStableFunc(all, func(x, y keyed) int {
+		return cmp.Or(cmp.Compare(x.summary, y.summary), cmp.Compare(x.sheet, y.sheet), strings.Compare(x.name, y.name),
+			cmp.Compare(x.row, y.row), cmp.Compare(x.col, y.col), cmp.Compare(x.sev, y.sev))
 	})
-	sorted := make(klimatrapport.Items, len(items))
-	for i, p := range perm {
-		sorted[i] = items[p]
+	for i, k := range all {
+		items[i] = k.item
 	}
-	copy(items, sorted)
 }
 
 // describeKey names an inventory row for a message: "2020, Transporter,

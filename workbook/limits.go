@@ -1,15 +1,7 @@
-// Package ingest reads and checks the workbooks members upload: the Swedish
-// template (WriteTemplate), the parser (Parse, ParseStream), validation
-// (Validate, Validator, Check, Ingest) and the annotated copy of an uploaded
-// workbook (Annotate).
-//
-// Parsing streams every sheet with excelize's row iterator and raw cell
-// values; no sheet is loaded whole. A file that cannot be read at all gives a
-// *klimatrapport.Error (Kind Invalid or TooLarge) with a Swedish message;
-// every problem inside a readable file is a klimatrapport.Item.
 package workbook
 
 import (
+	"errors"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
@@ -48,31 +40,22 @@ func DefaultLimits() Limits {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxBytes <= 0 {
-		l.MaxBytes = d.MaxBytes
-	}
-	if l.MaxRows <= 0 {
-		l.MaxRows = d.MaxRows
-	}
-	if l.MaxCols <= 0 {
-		l.MaxCols = d.MaxCols
-	}
-	if l.Timeout <= 0 {
-		l.Timeout = d.Timeout
-	}
-	if l.UnzipSizeLimit <= 0 {
-		l.UnzipSizeLimit = d.UnzipSizeLimit
-	}
-	if l.UnzipXMLSizeLimit <= 0 {
-		l.UnzipXMLSizeLimit = d.UnzipXMLSizeLimit
-	}
-	if l.UnzipXMLSizeLimit > l.UnzipSizeLimit {
-		l.UnzipXMLSizeLimit = l.UnzipSizeLimit
-	}
-	if l.BatchSize <= 0 {
-		l.BatchSize = d.BatchSize
-	}
+	defaultIfUnset(&l.MaxBytes, d.MaxBytes)
+	defaultIfUnset(&l.MaxRows, d.MaxRows)
+	defaultIfUnset(&l.MaxCols, d.MaxCols)
+	defaultIfUnset(&l.Timeout, d.Timeout)
+	defaultIfUnset(&l.UnzipSizeLimit, d.UnzipSizeLimit)
+	defaultIfUnset(&l.UnzipXMLSizeLimit, d.UnzipXMLSizeLimit)
+	l.UnzipXMLSizeLimit = min(l.UnzipXMLSizeLimit, l.UnzipSizeLimit)
+	defaultIfUnset(&l.BatchSize, d.BatchSize)
 	return l
+}
+
+// defaultIfUnset sets a limit that is zero or negative to its default.
+func defaultIfUnset[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // File-level failures. Each is a *klimatrapport.Error whose Message is the
@@ -115,15 +98,9 @@ func fail(kind klimatrapport.Kind, code, format string, args ...any) error {
 // FileProblem returns the stable code (one of the Problem constants) of a
 // file-level error returned by Parse, or "" for any other error.
 func FileProblem(err error) string {
-	for err != nil {
-		if fe, ok := err.(*fileError); ok {
-			return fe.code
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return ""
-		}
-		err = u.Unwrap()
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return fe.code
 	}
 	return ""
 }

@@ -1,10 +1,8 @@
 package workbook
 
 import (
-	"bytes"
+	"slices"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
 )
@@ -71,11 +69,7 @@ func TestPrefillGuardsFormulas(t *testing.T) {
 	rep.Measures[0].Comment = "- byte till LED"
 	rep.Inventory[0].Comment = "@SUM(A1)"
 	b := templateBytes(t, TemplateOptions{Year: 2024, Prefill: rep})
-	f, err := excelize.OpenReader(bytesReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openXLSX(t, b)
 	for _, c := range []struct{ sheet, cell, want string }{
 		{SheetDetails, "B5", "'+46 46 35 50 00"},
 		{SheetGoals, "B2", "'" + evil},
@@ -89,19 +83,11 @@ func TestPrefillGuardsFormulas(t *testing.T) {
 			t.Errorf("%s!%s holds the formula %q", c.sheet, c.cell, formula)
 		}
 	}
-	p, err := parseBytes(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := p.Report
+	got := parseClean(t, b).Report
 	if got.Details.Contact != rep.Details.Contact || got.Goals[0].Name != evil || got.Measures[0].Comment != rep.Measures[0].Comment {
 		t.Errorf("read back: %q, %q, %q", got.Details.Contact, got.Goals[0].Name, got.Measures[0].Comment)
 	}
-	found := false
-	for _, v := range got.Inventory {
-		found = found || v.Comment == "@SUM(A1)"
-	}
-	if !found {
+	if !slices.ContainsFunc(got.Inventory, func(v klimatrapport.InventoryValue) bool { return v.Comment == "@SUM(A1)" }) {
 		t.Error("the inventory comment does not read back")
 	}
 }
@@ -111,15 +97,7 @@ func TestPrefillGuardsFormulas(t *testing.T) {
 func TestAnnotateGuardsFormulas(t *testing.T) {
 	b := baseWorkbook(t, nil)
 	items := klimatrapport.Items{{Severity: klimatrapport.SeverityError, Code: CodeMissingSheet, Sheet: "=1+1", Message: "-1 saknas."}}
-	var out bytes.Buffer
-	if err := Annotate(bytes.NewReader(b), int64(len(b)), items, &out); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f, _ := annotated(t, b, items)
 	rows, err := f.GetRows(SheetReport)
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("summary %v %v", rows, err)

@@ -1,28 +1,19 @@
 package workbook
 
 import (
+	"slices"
+
 	"github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
+// goalRow, planRow and measureRow read one data row of Mål, Handlingsplan
+// and Åtgärder; the item about a cell names that cell.
 func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]string) {
 	g := klimatrapport.Goal{Place: t.rowPlace(row)}
 	g.ID = p.checkID(t, cells, row, fGoalID, ids)
 	g.Name = p.requireField(t, cells, row, fGoalName, "målet i ord")
-	typ := p.requireField(t, cells, row, fGoalType, "måltypen")
-	if typ != "" {
-		g.Type = typ
-		for _, gt := range klimatrapport.GoalTypes {
-			if looseKey(gt) == looseKey(typ) {
-				g.Type = gt
-			}
-		}
-		if g.Type == typ && !isGoalType(typ) {
-			_, ref := t.get(cells, row, fGoalType)
-			p.items.errorf(CodeGoalType, t.sheet.Name, ref, "Måltypen %s finns inte. %s", quote(typ),
-				suggestion(typ, klimatrapport.GoalTypes, "Välj en av"))
-		}
-	}
+	g.Type = p.closedField(t, cells, row, fGoalType, "måltypen", klimatrapport.GoalTypes, CodeGoalType, "Måltypen")
 	g.Sector = p.sectorField(t, cells, row)
 	base, baseRef, baseOK := p.yearField(t, cells, row, fBaseYear)
 	target, _, targetOK := p.yearField(t, cells, row, fTargetYear)
@@ -63,15 +54,6 @@ func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]strin
 	p.rep.Goals = append(p.rep.Goals, g)
 }
 
-func isGoalType(s string) bool {
-	for _, gt := range klimatrapport.GoalTypes {
-		if gt == s {
-			return true
-		}
-	}
-	return false
-}
-
 func (p *parser) planRow(t *table, row int, cells []string) {
 	pl := klimatrapport.ActionPlan{Place: t.rowPlace(row)}
 	pl.Name = p.requireField(t, cells, row, fPlanName, "handlingsplanens namn")
@@ -93,20 +75,7 @@ func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]st
 	m.ID = p.checkID(t, cells, row, fMeasureID, ids)
 	m.Name = p.requireField(t, cells, row, fMeasureName, "åtgärden i ord")
 	m.Sector = p.sectorField(t, cells, row)
-	if st := p.requireField(t, cells, row, fStatus, "status"); st != "" {
-		m.Status = st
-		found := false
-		for _, s := range klimatrapport.MeasureStatuses {
-			if looseKey(s) == looseKey(st) {
-				m.Status, found = s, true
-			}
-		}
-		if !found {
-			_, ref := t.get(cells, row, fStatus)
-			p.items.errorf(CodeMeasureStatus, t.sheet.Name, ref, "Statusen %s finns inte. %s", quote(st),
-				suggestion(st, klimatrapport.MeasureStatuses, "Välj en av"))
-		}
-	}
+	m.Status = p.closedField(t, cells, row, fStatus, "status", klimatrapport.MeasureStatuses, CodeMeasureStatus, "Statusen")
 	start, startRef, startOK := p.yearField(t, cells, row, fStartYear)
 	end, _, endOK := p.yearField(t, cells, row, fEndYear)
 	m.StartYear, m.EndYear = start, end
@@ -132,4 +101,21 @@ func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]st
 	m.Responsible, _ = t.get(cells, row, fResponsible)
 	m.Comment, _ = t.get(cells, row, fComment)
 	p.rep.Measures = append(p.rep.Measures, m)
+}
+
+// closedField reads a required cell that holds one of words (a closed
+// vocabulary: goal types, measure statuses), compared loosely, and returns
+// that word. A value that is none of them is returned as typed, with an item
+// of code that names it as noun and suggests the word probably meant.
+func (p *parser) closedField(t *table, cells []string, row int, f field, what string, words []string, code, noun string) string {
+	v := p.requireField(t, cells, row, f, what)
+	if v == "" {
+		return ""
+	}
+	if i := slices.IndexFunc(words, func(w string) bool { return looseKey(w) == looseKey(v) }); i >= 0 {
+		return words[i]
+	}
+	_, ref := t.get(cells, row, f)
+	p.items.errorf(code, t.sheet.Name, ref, "%s %s finns inte. %s", noun, quote(v), suggestion(v, words, "Välj en av"))
+	return v
 }

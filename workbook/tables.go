@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -255,10 +256,8 @@ func notationKey(s string) (string, bool) {
 		return "", false
 	}
 	u := strings.ToUpper(s)
-	for _, k := range klimatrapport.NotationKeys {
-		if u == k {
-			return k, true
-		}
+	if slices.Contains(klimatrapport.NotationKeys, u) {
+		return u, true
 	}
 	return "", false
 }

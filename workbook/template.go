@@ -1,10 +1,12 @@
 package workbook
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -300,20 +302,16 @@ func (t *tmpl) details() error {
 			return err
 		}
 	}
-	for _, err := range []error{
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = "B2"
+	dv.SetInput("Kod", "Kommunens fyrsiffriga kod enligt SCB (t.ex. 1281), eller länets två siffror för en region.")
+	return errors.Join(
 		t.f.SetCellStyle(s, "B2", "B2", t.code),
 		t.f.SetCellStyle(s, "B8", "B8", t.date),
 		t.wholeYears(s, "B4"),
 		t.dateValidation(s, "B8"),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = "B2"
-	dv.SetInput("Kod", "Kommunens fyrsiffriga kod enligt SCB (t.ex. 1281), eller länets två siffror för en region.")
-	return t.f.AddDataValidation(s, dv)
+		t.f.AddDataValidation(s, dv),
+	)
 }
 
 // wideKey groups inventory values into template rows.
@@ -344,14 +342,7 @@ func (t *tmpl) templateYears() []int {
 			set[v.Year] = true
 		}
 	}
-	var years []int
-	for y := range set {
-		if y <= t.opts.Year {
-			years = append(years, y)
-		}
-	}
-	sort.Ints(years)
-	return years
+	return slices.DeleteFunc(slices.Sorted(maps.Keys(set)), func(y int) bool { return y > t.opts.Year })
 }
 
 func (t *tmpl) emissionRows() []*wideRow {
@@ -392,20 +383,11 @@ func (t *tmpl) emissionRows() []*wideRow {
 		}
 		return si, sub, gasIndex[k.gas]
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		a1, a2, a3 := rank(order[a].key)
-		b1, b2, b3 := rank(order[b].key)
-		if a1 != b1 {
-			return a1 < b1
-		}
-		if a2 != b2 {
-			return a2 < b2
-		}
-		if a3 != b3 {
-			return a3 < b3
-		}
-		ka, kb := order[a].key, order[b].key
-		return ka.sector+"\x00"+ka.subsector+"\x00"+ka.gas < kb.sector+"\x00"+kb.subsector+"\x00"+kb.gas
+	slices.SortStableFunc(order, func(a, b *wideRow) int {
+		a1, a2, a3 := rank(a.key)
+		b1, b2, b3 := rank(b.key)
+		return cmp.Or(cmp.Compare(a1, b1), cmp.Compare(a2, b2), cmp.Compare(a3, b3),
+			strings.Compare(a.key.sector, b.key.sector), strings.Compare(a.key.subsector, b.key.subsector), strings.Compare(a.key.gas, b.key.gas))
 	})
 	return order
 }
@@ -444,24 +426,18 @@ func (t *tmpl) emissions() error {
 		}
 	}
 	last := max(templateRows, len(rows)+templateRows/2)
-	lastCol := colName(5 + len(years))
-	if err := t.dropDown(s, fmt.Sprintf("A2:A%d", last), 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer i listan."); err != nil {
-		return err
-	}
-	if err := t.dropDown(s, fmt.Sprintf("B2:B%d", last), 1, "Undersektor", "Välj en undersektor i listan, eller lämna tom för sektorns total."); err != nil {
-		return err
-	}
-	if err := t.dropDown(s, fmt.Sprintf("C2:C%d", last), 2, "Växthusgas", "Välj en växthusgas i listan, eller lämna tom för alla växthusgaser (CO2e)."); err != nil {
-		return err
-	}
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = fmt.Sprintf("F2:%s%d", lastCol, last)
-	dv.Type = "custom"
-	dv.Formula1 = xmlEscaper.Replace(`OR(AND(ISNUMBER(F2),F2>=0),F2="NO",F2="IE",F2="NE",F2="C")`)
-	dv.SetError(excelize.DataValidationErrorStyleStop, "Utsläpp",
-		"Skriv utsläppet i ton CO2e som ett tal från 0 och uppåt, eller en notationsnyckel: NO, IE, NE eller C (förklara den i Kommentar).")
-	dv.SetInput("Utsläpp (ton CO2e)", "Tal ≥ 0, eller NO / IE / NE / C med förklaring i Kommentar.")
-	return t.f.AddDataValidation(s, dv)
+	values := excelize.NewDataValidation(true)
+	values.Sqref = fmt.Sprintf("F2:%s%d", colName(5+len(years)), last)
+	values.Type = "custom"
+	values.Formula1 = xmlEscaper.Replace(`OR(AND(ISNUMBER(F2),F2>=0),F2="NO",F2="IE",F2="NE",F2="C")`)
+	values.SetInput("Utsläpp (ton CO2e)", "Tal ≥ 0, eller NO / IE / NE / C med förklaring i Kommentar.")
+	return errors.Join(
+		t.dropDown(s, fmt.Sprintf("A2:A%d", last), 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer i listan."),
+		t.dropDown(s, fmt.Sprintf("B2:B%d", last), 1, "Undersektor", "Välj en undersektor i listan, eller lämna tom för sektorns total."),
+		t.dropDown(s, fmt.Sprintf("C2:C%d", last), 2, "Växthusgas", "Välj en växthusgas i listan, eller lämna tom för alla växthusgaser (CO2e)."),
+		t.addValidation(s, values, "Utsläpp",
+			"Skriv utsläppet i ton CO2e som ett tal från 0 och uppåt, eller en notationsnyckel: NO, IE, NE eller C (förklara den i Kommentar)."),
+	)
 }
 
 func (t *tmpl) goals() error {
@@ -478,7 +454,7 @@ func (t *tmpl) goals() error {
 		}
 	}
 	last := fmt.Sprint(templateRows + len(t.rep.Goals))
-	for _, err := range []error{
+	return errors.Join(
 		t.dropDown(s, "C2:C"+last, 4, "Typ", "Välj Absolut minskning, Minskning per invånare eller Nettonoll."),
 		t.dropDown(s, "D2:D"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom för alla sektorer."),
 		t.wholeYears(s, "E2:F"+last),
@@ -486,12 +462,7 @@ func (t *tmpl) goals() error {
 		t.dateValidation(s, "I2:I"+last),
 		t.f.SetCellStyle(s, "I2", "I"+last, t.date),
 		t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 func (t *tmpl) plans() error {
@@ -506,16 +477,11 @@ func (t *tmpl) plans() error {
 		}
 	}
 	last := fmt.Sprint(templateRows + len(t.rep.Plans))
-	for _, err := range []error{
+	return errors.Join(
 		t.dateValidation(s, "B2:B"+last),
 		t.f.SetCellStyle(s, "B2", "B"+last, t.date),
 		t.wholeYears(s, "D2:E"+last),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 func (t *tmpl) measures() error {
@@ -531,18 +497,13 @@ func (t *tmpl) measures() error {
 		}
 	}
 	last := fmt.Sprint(templateRows + len(t.rep.Measures))
-	for _, err := range []error{
+	return errors.Join(
 		t.dropDown(s, "C2:C"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom."),
 		t.dropDown(s, "D2:D"+last, 5, "Status", "Välj Planerad, Pågående, Genomförd eller Avbruten."),
 		t.wholeYears(s, "E2:F"+last),
 		t.decimal(s, "G2:G"+last, 0, 0, "Skriv den förväntade minskningen i ton CO2e per år, ett tal från 0 och uppåt."),
 		t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // setRow writes a row of cells; zero values stay empty, and text is written
