@@ -1,8 +1,9 @@
 package compliance
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,7 +147,7 @@ func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (rev
 		all[k] = append(all[k], versioned{r.Version, r.event()})
 	}
 	for k, evs := range all {
-		sort.SliceStable(evs, func(i, j int) bool { return evs[i].v < evs[j].v })
+		slices.SortStableFunc(evs, func(a, b versioned) int { return cmp.Compare(a.v, b.v) })
 		list := make([]Event, len(evs))
 		for i, v := range evs {
 			list[i] = v.e
@@ -197,28 +198,19 @@ func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Ev
 	if err != nil {
 		return Event{}, MemberResult{}, err
 	}
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	cur, res, err := e.current(ctx, in.Code, in.Year, in.Obligation)
-	if err != nil {
-		return Event{}, MemberResult{}, err
-	}
-	if in.Status == "" && res.Override == nil {
-		return Event{}, MemberResult{}, kr.E(kr.Conflict, "Det finns ingen ändrad status att ta bort för %s %d.", strings.ToLower(in.Obligation.Title()), in.Year)
-	}
-	after := in.Status
-	if after == "" {
-		after = res.Computed
-	}
-	at, version := e.stamp()
-	row := reviewRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
-		Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after), Computed: string(res.Computed),
-		By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
-	if err := e.DB.Insert(ctx, "compliance_reviews", []reviewRow{row}); err != nil {
-		return Event{}, MemberResult{}, unavailable(err)
-	}
-	m, err := e.Member(ctx, in.Code, Query{Year: in.Year})
-	return row.event(), m, err
+	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_reviews", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
+		if in.Status == "" && res.Override == nil {
+			return nil, Event{}, kr.E(kr.Conflict, "Det finns ingen ändrad status att ta bort för %s %d.", strings.ToLower(in.Obligation.Title()), in.Year)
+		}
+		after := in.Status
+		if after == "" {
+			after = res.Computed
+		}
+		row := reviewRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
+			Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after), Computed: string(res.Computed),
+			By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+		return []reviewRow{row}, row.event(), nil
+	})
 }
 
 // ReplyInput is a member's reply.
@@ -242,29 +234,38 @@ func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Even
 	if err != nil {
 		return Event{}, MemberResult{}, err
 	}
+	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_replies", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
+		if in.ReplyTo != "" && !slices.ContainsFunc(res.History, func(ev Event) bool { return ev.Kind == EventReview && ev.ID == in.ReplyTo }) {
+			return nil, Event{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
+		}
+		row := replyRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
+			ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+		return []replyRow{row}, row.event(), nil
+	})
+}
+
+// record writes one review or reply. Under writeMu, so that what a write
+// says was shown is what was shown: build makes the rows (or refuses) from
+// the member's result as it stands, with the time and version of the write.
+// It returns the event and the member's result after the write.
+func (e *Engine) record(ctx context.Context, code string, year int, o Obligation, table string,
+	build func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error)) (Event, MemberResult, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
-	cur, res, err := e.current(ctx, in.Code, in.Year, in.Obligation)
+	cur, res, err := e.current(ctx, code, year, o)
 	if err != nil {
 		return Event{}, MemberResult{}, err
 	}
-	if in.ReplyTo != "" {
-		found := false
-		for _, ev := range res.History {
-			found = found || (ev.Kind == EventReview && ev.ID == in.ReplyTo)
-		}
-		if !found {
-			return Event{}, MemberResult{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
-		}
-	}
 	at, version := e.stamp()
-	row := replyRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
-		ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
-	if err := e.DB.Insert(ctx, "compliance_replies", []replyRow{row}); err != nil {
+	rows, ev, err := build(cur, res, at, version)
+	if err != nil {
+		return Event{}, MemberResult{}, err
+	}
+	if err := e.DB.Insert(ctx, table, rows); err != nil {
 		return Event{}, MemberResult{}, unavailable(err)
 	}
-	m, err := e.Member(ctx, in.Code, Query{Year: in.Year})
-	return row.event(), m, err
+	m, err := e.Member(ctx, code, Query{Year: year})
+	return ev, m, err
 }
 
 // current evaluates one member's obligation as it stands now.

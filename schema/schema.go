@@ -1,5 +1,8 @@
-// Package schema holds the database tables as versioned migrations
-// (migrations/NNNN_name.sql, embedded) and applies them idempotently.
+// Package schema owns the database tables: versioned migrations
+// (migrations/NNNN_name.sql, embedded), applied idempotently (Migrate,
+// MigrateWith), and on a cluster rewritten ON CLUSTER with replicated
+// engines (OnCluster). The Go shapes of the rows live with the packages that
+// read and write them (submissions, members, accounts, national, …).
 //
 // Each migration is a list of statements separated by ";" at the end of a
 // line. Statements use CREATE … IF NOT EXISTS (or are otherwise safe to
