@@ -58,14 +58,7 @@ func baseWorkbook(t testing.TB, edit func(f *excelize.File)) []byte {
 func set(t testing.TB, f *excelize.File, sheet string, kv ...any) {
 	t.Helper()
 	for i := 0; i+1 < len(kv); i += 2 {
-		cell := kv[i].(string)
-		var err error
-		if kv[i+1] == nil {
-			err = f.SetCellValue(sheet, cell, nil)
-		} else {
-			err = f.SetCellValue(sheet, cell, kv[i+1])
-		}
-		if err != nil {
+		if err := f.SetCellValue(sheet, kv[i].(string), kv[i+1]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -60,48 +60,18 @@ func TestRoundTripFilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := func(sheet, cell string, v any) {
-		t.Helper()
-		if err := f.SetCellValue(sheet, cell, v); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// Uppgifter: code and year are there; add the rest.
-	set(SheetDetails, "B5", "Anna Andersson")
-	set(SheetDetails, "B6", "anna.andersson@lund.se")
-	set(SheetDetails, "B7", "Bertil Berg")
-	set(SheetDetails, "B8", date(2024, 3, 15))
+	set(t, f, SheetDetails, "B5", "Anna Andersson", "B6", "anna.andersson@lund.se", "B7", "Bertil Berg", "B8", date(2024, 3, 15))
 	// Utsläpp: years are F=1990, G=2005, H=2010 … so 2020 is R, 2021 S, 2022 T.
-	set(SheetEmissions, "R2", 104036.6) // Transporter 2020
-	set(SheetEmissions, "T2", 93225.3)  // Transporter 2022
-	set(SheetEmissions, "F5", "NE")     // El och fjärrvärme 1990
-	set(SheetEmissions, "E5", "Ej beräknat för 1990")
-	set(SheetEmissions, "A11", "Transporter")
-	set(SheetEmissions, "B11", "Personbilar")
-	set(SheetEmissions, "C11", "CO2")
-	set(SheetEmissions, "D11", "SMHI")
-	set(SheetEmissions, "R11", 74023.8)
-	// Mål
-	set(SheetGoals, "A2", "M1")
-	set(SheetGoals, "B2", "Halvera utsläppen")
-	set(SheetGoals, "C2", "Absolut minskning")
-	set(SheetGoals, "E2", 1990)
-	set(SheetGoals, "F2", 2030)
-	set(SheetGoals, "G2", 50)
-	set(SheetGoals, "I2", date(2020, 6, 11))
-	// Handlingsplan
-	set(SheetPlans, "A2", "LundaEko III")
-	set(SheetPlans, "B2", date(2021, 5, 27))
-	set(SheetPlans, "D2", 2021)
-	set(SheetPlans, "E2", 2030)
-	// Åtgärder
-	set(SheetMeasures, "A2", "Å1")
-	set(SheetMeasures, "B2", "Fler laddplatser")
-	set(SheetMeasures, "C2", "Transporter")
-	set(SheetMeasures, "D2", "Pågående")
-	set(SheetMeasures, "E2", 2022)
-	set(SheetMeasures, "F2", 2026)
-	set(SheetMeasures, "G2", 1200.5)
+	set(t, f, SheetEmissions,
+		"R2", 104036.6, "T2", 93225.3, // Transporter 2020 and 2022
+		"F5", "NE", "E5", "Ej beräknat för 1990", // El och fjärrvärme 1990
+		"A11", "Transporter", "B11", "Personbilar", "C11", "CO2", "D11", "SMHI", "R11", 74023.8)
+	set(t, f, SheetGoals, "A2", "M1", "B2", "Halvera utsläppen", "C2", "Absolut minskning", "E2", 1990, "F2", 2030, "G2", 50,
+		"I2", date(2020, 6, 11))
+	set(t, f, SheetPlans, "A2", "LundaEko III", "B2", date(2021, 5, 27), "D2", 2021, "E2", 2030)
+	set(t, f, SheetMeasures, "A2", "Å1", "B2", "Fler laddplatser", "C2", "Transporter", "D2", "Pågående", "E2", 2022, "F2", 2026,
+		"G2", 1200.5)
 	b = workbookBytes(t, f)
 
 	parsed := parseClean(t, b)

@@ -28,25 +28,25 @@ func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]strin
 		p.items.errorf(CodeGoalYears, t.sheet.Name, baseRef,
 			"Basåret %d måste vara tidigare än målåret %d. Rätta Basår eller Målår på rad %d.", base, target, row)
 	}
-	if v, ref := t.get(cells, row, fReduction); v != "" {
-		r, ok := parsePercent(v)
-		switch {
-		case !ok:
-			p.items.errorf(CodeNotANumber, t.sheet.Name, ref, "Minskningen %s i %s är inget tal. Skriv hur många procent utsläppen ska minska, t.ex. 70.", quote(v), ref)
-		case r <= 0 || r > 100:
-			p.items.errorf(CodeGoalReduction, t.sheet.Name, ref,
-				"Minskningen %s %% i %s måste vara större än 0 och högst 100. Skriv hur många procent utsläppen ska minska, t.ex. 70.",
-				swedish.Plain(r), ref)
-		case r <= 1:
-			g.ReductionPct = r
-			p.items.warnf(CodeGoalReductionShare, t.sheet.Name, ref,
-				"Minskningen %s i %s ser ut som en andel. Om målet är %s %% ska cellen innehålla %s (procent, inte andel).",
-				swedish.Plain(r), ref, swedish.Plain(r*100), swedish.Plain(r*100))
-		default:
-			g.ReductionPct = r
+	r, v, ref, ok := p.numberField(t, cells, row, fReduction, parsePercent,
+		"Minskningen %s i %s är inget tal. Skriv hur många procent utsläppen ska minska, t.ex. 70.")
+	switch {
+	case v == "":
+		if ref != "" && g.Type != klimatrapport.GoalNetZero && g.Type != "" {
+			p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Minskning (%%) saknas i %s. Skriv hur många procent utsläppen ska minska till målåret, t.ex. 70.", ref)
 		}
-	} else if ref != "" && g.Type != klimatrapport.GoalNetZero && g.Type != "" {
-		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Minskning (%%) saknas i %s. Skriv hur många procent utsläppen ska minska till målåret, t.ex. 70.", ref)
+	case !ok:
+	case r <= 0 || r > 100:
+		p.items.errorf(CodeGoalReduction, t.sheet.Name, ref,
+			"Minskningen %s %% i %s måste vara större än 0 och högst 100. Skriv hur många procent utsläppen ska minska, t.ex. 70.",
+			swedish.Plain(r), ref)
+	case r <= 1:
+		g.ReductionPct = r
+		p.items.warnf(CodeGoalReductionShare, t.sheet.Name, ref,
+			"Minskningen %s i %s ser ut som en andel. Om målet är %s %% ska cellen innehålla %s (procent, inte andel).",
+			swedish.Plain(r), ref, swedish.Plain(r*100), swedish.Plain(r*100))
+	default:
+		g.ReductionPct = r
 	}
 	g.DecidedBy, _ = t.get(cells, row, fDecidedBy)
 	g.DecidedOn = p.dateField(t, cells, row, fDecidedOn)
@@ -83,20 +83,14 @@ func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]st
 		p.items.errorf(CodeMeasureYears, t.sheet.Name, startRef,
 			"Startåret %d är senare än slutåret %d. Rätta Startår eller Slutår på rad %d.", start, end, row)
 	}
-	if v, ref := t.get(cells, row, fExpected); v != "" {
-		x, ok := parseNumber(v)
-		switch {
-		case !ok:
-			p.items.errorf(CodeNotANumber, t.sheet.Name, ref,
-				"Förväntad minskning %s i %s är inget tal. Skriv hur många ton CO2e per år åtgärden väntas minska utsläppen, t.ex. 120,5, eller lämna cellen tom.",
-				quote(v), ref)
-		case x < 0:
+	x, _, ref, ok := p.numberField(t, cells, row, fExpected, parseNumber,
+		"Förväntad minskning %s i %s är inget tal. Skriv hur många ton CO2e per år åtgärden väntas minska utsläppen, t.ex. 120,5, eller lämna cellen tom.")
+	if ok {
+		if x < 0 {
 			p.items.errorf(CodeNegative, t.sheet.Name, ref,
 				"Förväntad minskning %s i %s är negativ. Skriv minskningen som ett positivt tal i ton CO2e per år.", swedish.Plain(x), ref)
-			m.ExpectedReduction = &x
-		default:
-			m.ExpectedReduction = &x
 		}
+		m.ExpectedReduction = &x
 	}
 	m.Responsible, _ = t.get(cells, row, fResponsible)
 	m.Comment, _ = t.get(cells, row, fComment)
@@ -118,4 +112,19 @@ func (p *parser) closedField(t *table, cells []string, row int, f field, what st
 	_, ref := t.get(cells, row, f)
 	p.items.errorf(code, t.sheet.Name, ref, "%s %s finns inte. %s", noun, quote(v), suggestion(v, words, "Välj en av"))
 	return v
+}
+
+// numberField reads a number cell with parse. v is the cell's text (empty
+// when the cell is) and ok whether it holds a number; when it does not, an
+// item with notANumber (formatted with the quoted text and the cell) says
+// so.
+func (p *parser) numberField(t *table, cells []string, row int, f field, parse func(string) (float64, bool), notANumber string) (x float64, v, ref string, ok bool) {
+	v, ref = t.get(cells, row, f)
+	if v == "" {
+		return 0, v, ref, false
+	}
+	if x, ok = parse(v); !ok {
+		p.items.errorf(CodeNotANumber, t.sheet.Name, ref, notANumber, quote(v), ref)
+	}
+	return x, v, ref, ok
 }

@@ -440,70 +440,73 @@ func (t *tmpl) emissions() error {
 	)
 }
 
-func (t *tmpl) goals() error {
-	s := SheetGoals
-	titles := []string{"Mål-ID", "Mål", "Typ", "Sektor", "Basår", "Målår", "Minskning (%)", "Beslutat av", "Beslutsdatum", "Länk"}
-	if err := t.headerRow(s, titles, []float64{10, 50, 24, 36, 9, 9, 14, 24, 14, 40}, 0); err != nil {
+// tableSheet writes a table sheet: its header row, one row per prefilled
+// item, and the cell checks made by checks for templateRows rows more
+// (last is the last such row number).
+func (t *tmpl) tableSheet(sheet string, titles []string, widths []float64, rows [][]any, checks func(last string) []error) error {
+	if err := t.headerRow(sheet, titles, widths, 0); err != nil {
 		return err
 	}
-	for i, g := range t.rep.Goals {
-		row := i + 2
-		vals := []any{g.ID, g.Name, g.Type, g.Sector, g.BaseYear, g.TargetYear, g.ReductionPct, g.DecidedBy, g.DecidedOn, g.Link}
-		if err := t.setRow(s, row, vals); err != nil {
+	for i, r := range rows {
+		if err := t.setRow(sheet, i+2, r); err != nil {
 			return err
 		}
 	}
-	last := fmt.Sprint(templateRows + len(t.rep.Goals))
-	return errors.Join(
-		t.dropDown(s, "C2:C"+last, 4, "Typ", "Välj Absolut minskning, Minskning per invånare eller Nettonoll."),
-		t.dropDown(s, "D2:D"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom för alla sektorer."),
-		t.wholeYears(s, "E2:F"+last),
-		t.decimal(s, "G2:G"+last, 0, 100, "Skriv hur många procent utsläppen ska minska, ett tal större än 0 och högst 100."),
-		t.dateValidation(s, "I2:I"+last),
-		t.f.SetCellStyle(s, "I2", "I"+last, t.date),
-		t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-	)
+	return errors.Join(checks(fmt.Sprint(templateRows + len(rows)))...)
+}
+
+func (t *tmpl) goals() error {
+	s := SheetGoals
+	var rows [][]any
+	for _, g := range t.rep.Goals {
+		rows = append(rows, []any{g.ID, g.Name, g.Type, g.Sector, g.BaseYear, g.TargetYear, g.ReductionPct, g.DecidedBy, g.DecidedOn, g.Link})
+	}
+	return t.tableSheet(s, []string{"Mål-ID", "Mål", "Typ", "Sektor", "Basår", "Målår", "Minskning (%)", "Beslutat av", "Beslutsdatum", "Länk"},
+		[]float64{10, 50, 24, 36, 9, 9, 14, 24, 14, 40}, rows, func(last string) []error {
+			return []error{
+				t.dropDown(s, "C2:C"+last, 4, "Typ", "Välj Absolut minskning, Minskning per invånare eller Nettonoll."),
+				t.dropDown(s, "D2:D"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom för alla sektorer."),
+				t.wholeYears(s, "E2:F"+last),
+				t.decimal(s, "G2:G"+last, 0, 100, "Skriv hur många procent utsläppen ska minska, ett tal större än 0 och högst 100."),
+				t.dateValidation(s, "I2:I"+last),
+				t.f.SetCellStyle(s, "I2", "I"+last, t.date),
+				t.f.SetCellStyle(s, "A2", "A"+last, t.text),
+			}
+		})
 }
 
 func (t *tmpl) plans() error {
 	s := SheetPlans
-	titles := []string{"Namn", "Antagen", "Beslutat av", "Gäller från", "Gäller till", "Länk"}
-	if err := t.headerRow(s, titles, []float64{50, 14, 24, 12, 12, 40}, 0); err != nil {
-		return err
+	var rows [][]any
+	for _, p := range t.rep.Plans {
+		rows = append(rows, []any{p.Name, p.Adopted, p.DecidedBy, p.ValidFrom, p.ValidTo, p.Link})
 	}
-	for i, p := range t.rep.Plans {
-		if err := t.setRow(s, i+2, []any{p.Name, p.Adopted, p.DecidedBy, p.ValidFrom, p.ValidTo, p.Link}); err != nil {
-			return err
-		}
-	}
-	last := fmt.Sprint(templateRows + len(t.rep.Plans))
-	return errors.Join(
-		t.dateValidation(s, "B2:B"+last),
-		t.f.SetCellStyle(s, "B2", "B"+last, t.date),
-		t.wholeYears(s, "D2:E"+last),
-	)
+	return t.tableSheet(s, []string{"Namn", "Antagen", "Beslutat av", "Gäller från", "Gäller till", "Länk"},
+		[]float64{50, 14, 24, 12, 12, 40}, rows, func(last string) []error {
+			return []error{
+				t.dateValidation(s, "B2:B"+last),
+				t.f.SetCellStyle(s, "B2", "B"+last, t.date),
+				t.wholeYears(s, "D2:E"+last),
+			}
+		})
 }
 
 func (t *tmpl) measures() error {
 	s := SheetMeasures
-	titles := []string{"Åtgärds-ID", "Åtgärd", "Sektor", "Status", "Startår", "Slutår", "Förväntad minskning (ton CO2e/år)", "Ansvarig", "Kommentar"}
-	if err := t.headerRow(s, titles, []float64{11, 50, 36, 14, 9, 9, 18, 24, 40}, 0); err != nil {
-		return err
+	var rows [][]any
+	for _, m := range t.rep.Measures {
+		rows = append(rows, []any{m.ID, m.Name, m.Sector, m.Status, m.StartYear, m.EndYear, m.ExpectedReduction, m.Responsible, m.Comment})
 	}
-	for i, m := range t.rep.Measures {
-		vals := []any{m.ID, m.Name, m.Sector, m.Status, m.StartYear, m.EndYear, m.ExpectedReduction, m.Responsible, m.Comment}
-		if err := t.setRow(s, i+2, vals); err != nil {
-			return err
-		}
-	}
-	last := fmt.Sprint(templateRows + len(t.rep.Measures))
-	return errors.Join(
-		t.dropDown(s, "C2:C"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom."),
-		t.dropDown(s, "D2:D"+last, 5, "Status", "Välj Planerad, Pågående, Genomförd eller Avbruten."),
-		t.wholeYears(s, "E2:F"+last),
-		t.decimal(s, "G2:G"+last, 0, 0, "Skriv den förväntade minskningen i ton CO2e per år, ett tal från 0 och uppåt."),
-		t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-	)
+	return t.tableSheet(s, []string{"Åtgärds-ID", "Åtgärd", "Sektor", "Status", "Startår", "Slutår", "Förväntad minskning (ton CO2e/år)", "Ansvarig", "Kommentar"},
+		[]float64{11, 50, 36, 14, 9, 9, 18, 24, 40}, rows, func(last string) []error {
+			return []error{
+				t.dropDown(s, "C2:C"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom."),
+				t.dropDown(s, "D2:D"+last, 5, "Status", "Välj Planerad, Pågående, Genomförd eller Avbruten."),
+				t.wholeYears(s, "E2:F"+last),
+				t.decimal(s, "G2:G"+last, 0, 0, "Skriv den förväntade minskningen i ton CO2e per år, ett tal från 0 och uppåt."),
+				t.f.SetCellStyle(s, "A2", "A"+last, t.text),
+			}
+		})
 }
 
 // setRow writes a row of cells; zero values stay empty, and text is written

@@ -1,5 +1,8 @@
 package workbook
 
+// The sample report and the helpers that make, parse and open workbooks for
+// the tests.
+
 import (
 	"bytes"
 	"testing"
