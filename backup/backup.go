@@ -60,17 +60,23 @@ type TableResult struct {
 	Checksum string // the rows' checksum (Sum) as read from the source
 }
 
+// readSource returns a source database's schema version and tables.
+func readSource(ctx context.Context, db storage.DB) (uint32, []tableInfo, error) {
+	version, err := schema.Version(ctx, db)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s is not a klimatrapport database (no schema_migrations): %w", db.Database(), err)
+	}
+	infos, err := listTables(ctx, db)
+	return version, infos, err
+}
+
 // Backup writes every table of db into dir, which must not exist or be
 // empty, and returns the manifest.
 func Backup(ctx context.Context, db storage.DB, dir string, opts Options) (*Manifest, error) {
 	if err := emptyDir(dir); err != nil {
 		return nil, err
 	}
-	version, err := schema.Version(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("backup: %s is not a klimatrapport database (no schema_migrations): %w", db.Database(), err)
-	}
-	infos, err := listTables(ctx, db)
+	version, infos, err := readSource(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}

@@ -149,16 +149,30 @@ func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]Ta
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	results, err := writeTables(ctx, db, names, targets, opts, func(name string, tg *target) (Sum, error) {
+		return loadFile(ctx, db, dir, manifests[name], tg, opts)
+	})
+	if err != nil {
+		return results, fmt.Errorf("restore: %w (the database now holds part of the backup)", err)
+	}
+	return results, nil
+}
+
+// writeTables writes every table into db, marker tables last, with write,
+// which returns the sum of the rows it wrote, and verifies each against
+// what db holds afterwards.
+func writeTables(ctx context.Context, db storage.DB, names []string, targets map[string]*target, opts Options,
+	write func(name string, tg *target) (Sum, error)) ([]TableResult, error) {
 	var results []TableResult
 	for _, name := range writeOrder(names) {
 		tg := targets[name]
-		written, err := loadFile(ctx, db, dir, manifests[name], tg, opts)
+		written, err := write(name, tg)
 		if err != nil {
-			return results, fmt.Errorf("restore: table %s: %w (the database now holds part of the backup)", name, err)
+			return results, fmt.Errorf("table %s: %w", name, err)
 		}
 		res, err := tg.verify(ctx, db, written, opts)
 		if err != nil {
-			return results, fmt.Errorf("restore: %w", err)
+			return results, err
 		}
 		results = append(results, res)
 		if opts.Progress != nil {
@@ -196,11 +210,7 @@ func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, 
 // temporary files) and writes them last, and re-reads every table of to to
 // compare its row count and checksum with what was read from from.
 func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult, error) {
-	version, err := schema.Version(ctx, from)
-	if err != nil {
-		return nil, fmt.Errorf("copy: %s is not a klimatrapport database (no schema_migrations): %w", from.Database(), err)
-	}
-	infos, err := listTables(ctx, from)
+	version, infos, err := readSource(ctx, from)
 	if err != nil {
 		return nil, fmt.Errorf("copy: %w", err)
 	}
@@ -239,26 +249,14 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 		}
 		spooled[t.name] = tm
 	}
-	var results []TableResult
-	for _, name := range writeOrder(names) {
-		t, tg := byName[name], targets[name]
-		var written Sum
+	results, err := writeTables(ctx, to, names, targets, opts, func(name string, tg *target) (Sum, error) {
 		if tm, ok := spooled[name]; ok {
-			written, err = loadFile(ctx, to, spool, *tm, tg, opts)
-		} else {
-			written, err = copyTable(ctx, &scanner{db: from, t: t, opts: opts}, to, tg)
+			return loadFile(ctx, to, spool, *tm, tg, opts)
 		}
-		if err != nil {
-			return results, fmt.Errorf("copy: table %s: %w (the target now holds part of the source)", name, err)
-		}
-		res, err := tg.verify(ctx, to, written, opts)
-		if err != nil {
-			return results, fmt.Errorf("copy: %w", err)
-		}
-		results = append(results, res)
-		if opts.Progress != nil {
-			opts.Progress(name, res.Rows)
-		}
+		return copyTable(ctx, &scanner{db: from, t: byName[name], opts: opts}, to, tg)
+	})
+	if err != nil {
+		return results, fmt.Errorf("copy: %w (the target now holds part of the source)", err)
 	}
 	return results, nil
 }

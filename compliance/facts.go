@@ -9,7 +9,9 @@ import (
 )
 
 // The facts the rules need, read from ClickHouse as aggregates per member:
-// never the raw rows of every member at once. The SQL runs on ClickHouse
+// never the raw rows of every member at once. Which rows are current (as of
+// the evaluation) is submissions' rule (VisibleSQL), and goals and plans are
+// read through its loaders. The SQL runs on ClickHouse
 // 18.16 and current releases alike: "?" arguments only, has(?, col) for
 // lists, UUIDs compared as text, ALL INNER JOIN with aliased subqueries, and
 // aggregate aliases that never shadow a column another aggregate reads.
@@ -64,16 +66,16 @@ type memberFacts struct {
 	report   reportFact
 }
 
-// sectorFacts is the current inventory per member, year and main sector.
-// Its arguments follow it; extra is a further condition on the rows.
-func sectorFacts(codes []string, asOf time.Time, extra string) (string, []any) {
+// sectorFacts is the current inventory per member, year and main sector,
+// with its arguments.
+func sectorFacts(codes []string, asOf time.Time) (string, []any) {
 	visible, args := submissions.VisibleSQL("inventory_values", submissions.Scope{Codes: codes, AsOf: asOf})
 	return `SELECT municipality_code, year, sector, ` + submissions.SectorTonnesSQL + ` AS sector_tonnes,
 		countIf(isNotNull(tonnes)) AS n_values,
 		countIf(isNull(tonnes) AND notation_key != '' AND comment != '') AS n_keys,
 		any(submission_id) AS sub_id, any(sheet) AS sheet_name, groupArray(row) AS row_list
 	FROM inventory_values
-	WHERE ` + visible + extra + `
+	WHERE ` + visible + `
 	GROUP BY municipality_code, year, sector`, args
 }
 
@@ -93,7 +95,7 @@ const maxEvidenceRows = 200
 
 func loadYears(ctx context.Context, db storage.DB, codes []string, asOf time.Time) (map[string][]yearFact, error) {
 	var rows []yearRow
-	facts, args := sectorFacts(codes, asOf, "")
+	facts, args := sectorFacts(codes, asOf)
 	q := `SELECT municipality_code AS code, year, sum(sector_tonnes) AS total,
 		groupArrayIf(sector, n_values + n_keys > 0) AS covered,
 		countIf(n_values = 0 AND n_keys > 0) AS key_sectors,
@@ -110,28 +112,6 @@ func loadYears(ctx context.Context, db storage.DB, codes []string, asOf time.Tim
 			KeySectors: int(r.KeySectors), Submission: r.Submission, Sheet: r.Sheet, Rows: ints(r.Rows)})
 	}
 	return out, nil
-}
-
-// sectorValue is a member's current figure for one year and main sector.
-type sectorValue struct {
-	Code    string  `ch:"municipality_code"`
-	Year    uint16  `ch:"year"`
-	Sector  string  `ch:"sector"`
-	Tonnes  float64 `ch:"sector_tonnes"`
-	NValues uint64  `ch:"n_values"`
-	NKeys   uint64  `ch:"n_keys"`
-}
-
-// loadSectors reads the current per-sector figures of the given
-// member|sector pairs (for goals that concern one sector).
-func loadSectors(ctx context.Context, db storage.DB, codes, pairs []string, asOf time.Time) ([]sectorValue, error) {
-	var rows []sectorValue
-	facts, args := sectorFacts(codes, asOf, " AND has(?, concat(municipality_code, '|', sector))")
-	q := `SELECT municipality_code, year, sector, sector_tonnes, n_values, n_keys FROM (` + facts + `) ORDER BY municipality_code, sector, year`
-	if err := db.Select(ctx, &rows, q, append(args, pairs)...); err != nil {
-		return nil, err
-	}
-	return rows, nil
 }
 
 // maxMeasureRows bounds the rows listed per member and measure status.

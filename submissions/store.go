@@ -116,35 +116,34 @@ func (s *Service) Current(ctx context.Context, code string) (*kr.Report, error) 
 func (s *Service) CurrentAsOf(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {
 	scope := Scope{Codes: []string{code}, AsOf: asOf}
 	rep := &kr.Report{Details: kr.Details{Code: code}}
-	inv, err := inventory(ctx, s.DB, scope)
-	if err != nil {
-		return nil, unavailable(err)
+	var err error
+	if rep.Inventory, err = currentOf(ctx, s.DB, scope, inventory, inventoryRow.value); err != nil {
+		return nil, err
 	}
-	for _, r := range inv {
-		rep.Inventory = append(rep.Inventory, r.value())
+	if rep.Goals, err = currentOf(ctx, s.DB, scope, Goals, GoalRow.goal); err != nil {
+		return nil, err
 	}
-	goals, err := Goals(ctx, s.DB, scope)
-	if err != nil {
-		return nil, unavailable(err)
+	if rep.Plans, err = currentOf(ctx, s.DB, scope, Plans, PlanRow.plan); err != nil {
+		return nil, err
 	}
-	for _, r := range goals {
-		rep.Goals = append(rep.Goals, r.goal())
-	}
-	plans, err := Plans(ctx, s.DB, scope)
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	for _, r := range plans {
-		rep.Plans = append(rep.Plans, r.plan())
-	}
-	ms, err := measures(ctx, s.DB, scope)
-	if err != nil {
-		return nil, unavailable(err)
-	}
-	for _, r := range ms {
-		rep.Measures = append(rep.Measures, r.measure())
+	if rep.Measures, err = currentOf(ctx, s.DB, scope, measures, measureRow.measure); err != nil {
+		return nil, err
 	}
 	return rep, nil
+}
+
+// currentOf reads the visible rows of one sheet with load and converts each
+// to what a report holds (nil for none).
+func currentOf[R, T any](ctx context.Context, db storage.DB, scope Scope, load func(context.Context, storage.DB, Scope) ([]R, error), conv func(R) T) ([]T, error) {
+	rows, err := load(ctx, db, scope)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var out []T
+	for _, r := range rows {
+		out = append(out, conv(r))
+	}
+	return out, nil
 }
 
 // Changes summarises what one accepted version changed against the one before.
