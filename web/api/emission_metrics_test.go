@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,67 +94,7 @@ func TestMetricsAndRankingAPI(t *testing.T) {
 			t.Errorf("descending ranking")
 		}
 
-		// CSV and XLSX hold the JSON's numbers.
-		get(t, ts.URL+"/api/v1/ranking?metric=per_capita", "").json(t, &rk)
-		r = get(t, ts.URL+"/api/v1/ranking.csv?metric=per_capita", "")
-		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
-			t.Fatalf("ranking.csv: %d %s", r.status, r.header)
-		}
-		recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
-		if err != nil || len(recs) != 291 || recs[0][0] != "rank" || recs[0][9] != "value" {
-			t.Fatalf("ranking.csv: %v, %d rows, header %v", err, len(recs), recs[0])
-		}
-		for i, row := range rk.Rows {
-			v, _ := strconv.ParseFloat(recs[i+1][9], 64)
-			if recs[i+1][1] != row.Code || v != *row.Value || recs[i+1][0] != strconv.Itoa(row.Rank) {
-				t.Fatalf("csv row %d %v, JSON %+v", i, recs[i+1], row)
-			}
-		}
-		r = get(t, ts.URL+"/api/v1/ranking.xlsx?metric=per_capita", "")
-		f, err := excelize.OpenReader(bytes.NewReader(r.body))
-		if err != nil {
-			t.Fatalf("ranking.xlsx: %v", err)
-		}
-		xrows, _ := f.GetRows("Rangordning", excelize.Options{RawCellValue: true})
-		if len(xrows) != 291 || xrows[0][0] != "Placering" {
-			t.Fatalf("ranking.xlsx: %d rows, %v", len(xrows), xrows[0])
-		}
-		// Spreadsheets keep 15 significant digits.
-		if v, _ := strconv.ParseFloat(xrows[1][9], 64); math.Abs(v-*rk.Rows[0].Value) > 1e-14*math.Abs(v) {
-			t.Errorf("xlsx value %s, JSON %v", xrows[1][9], *rk.Rows[0].Value)
-		}
-		avgs, _ := f.GetRows("Genomsnitt")
-		if len(avgs) != 1+len(rk.Averages) {
-			t.Errorf("xlsx averages: %d rows", len(avgs))
-		}
-
-		r = get(t, ts.URL+"/api/v1/emissions.csv?municipality=1281&by=sector&per_capita=true", "")
-		recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll()
-		if r.status != 200 || len(recs) != 1+9*len(e.Series[0].Values) || recs[1][0] != "smhi" || recs[1][4] != "1281" {
-			t.Errorf("emissions.csv: %d, %d rows, %v", r.status, len(recs), recs[:2])
-		}
-		r = get(t, ts.URL+"/api/v1/emissions.xlsx?municipality=1281", "")
-		if f, err := excelize.OpenReader(bytes.NewReader(r.body)); err != nil {
-			t.Errorf("emissions.xlsx: %v", err)
-		} else if rows, _ := f.GetRows("Utsläpp"); len(rows) != 1+len(e.Series[0].Values) {
-			t.Errorf("emissions.xlsx: %d rows", len(rows))
-		}
-		r = get(t, ts.URL+"/api/v1/municipalities/1281/metrics.csv", "")
-		recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll()
-		kinds := map[string]int{}
-		for _, rec := range recs[1:] {
-			kinds[rec[5]]++
-			if (rec[5] == "measured") == (rec[6] == "true") {
-				t.Errorf("estimate flag of %v", rec)
-			}
-		}
-		if kinds["measured"] != len(e.Series[0].Values) || kinds["trend"] != 25 || kinds["carbon_law"] != 25 || kinds["approximated"] == 0 {
-			t.Errorf("metrics.csv kinds: %v", kinds)
-		}
-		r = get(t, ts.URL+"/api/v1/municipalities.csv", "")
-		if recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll(); len(recs) != 291 {
-			t.Errorf("municipalities.csv: %d rows", len(recs))
-		}
+		exportsEqualJSON(t, ts, len(e.Series[0].Values))
 
 		// Caching: the same answer with an ETag; 304 when the client has it.
 		r1 := get(t, ts.URL+"/api/v1/ranking?metric=per_capita", "")
@@ -163,6 +104,73 @@ func TestMetricsAndRankingAPI(t *testing.T) {
 			t.Errorf("conditional GET: %d", r.status)
 		}
 	})
+}
+
+// exportsEqualJSON: the CSV and XLSX exports hold the JSON's numbers;
+// years is how many years SMHI has figures for Lund.
+func exportsEqualJSON(t *testing.T, ts *httptest.Server, years int) {
+	// CSV and XLSX hold the JSON's numbers.
+	var rk publish.Ranking
+	get(t, ts.URL+"/api/v1/ranking?metric=per_capita", "").json(t, &rk)
+	r := get(t, ts.URL+"/api/v1/ranking.csv?metric=per_capita", "")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("ranking.csv: %d %s", r.status, r.header)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil || len(recs) != 291 || recs[0][0] != "rank" || recs[0][9] != "value" {
+		t.Fatalf("ranking.csv: %v, %d rows, header %v", err, len(recs), recs[0])
+	}
+	for i, row := range rk.Rows {
+		v, _ := strconv.ParseFloat(recs[i+1][9], 64)
+		if recs[i+1][1] != row.Code || v != *row.Value || recs[i+1][0] != strconv.Itoa(row.Rank) {
+			t.Fatalf("csv row %d %v, JSON %+v", i, recs[i+1], row)
+		}
+	}
+	r = get(t, ts.URL+"/api/v1/ranking.xlsx?metric=per_capita", "")
+	f, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("ranking.xlsx: %v", err)
+	}
+	xrows, _ := f.GetRows("Rangordning", excelize.Options{RawCellValue: true})
+	if len(xrows) != 291 || xrows[0][0] != "Placering" {
+		t.Fatalf("ranking.xlsx: %d rows, %v", len(xrows), xrows[0])
+	}
+	// Spreadsheets keep 15 significant digits.
+	if v, _ := strconv.ParseFloat(xrows[1][9], 64); math.Abs(v-*rk.Rows[0].Value) > 1e-14*math.Abs(v) {
+		t.Errorf("xlsx value %s, JSON %v", xrows[1][9], *rk.Rows[0].Value)
+	}
+	avgs, _ := f.GetRows("Genomsnitt")
+	if len(avgs) != 1+len(rk.Averages) {
+		t.Errorf("xlsx averages: %d rows", len(avgs))
+	}
+
+	r = get(t, ts.URL+"/api/v1/emissions.csv?municipality=1281&by=sector&per_capita=true", "")
+	recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if r.status != 200 || len(recs) != 1+9*years || recs[1][0] != "smhi" || recs[1][4] != "1281" {
+		t.Errorf("emissions.csv: %d, %d rows, %v", r.status, len(recs), recs[:2])
+	}
+	r = get(t, ts.URL+"/api/v1/emissions.xlsx?municipality=1281", "")
+	if f, err := excelize.OpenReader(bytes.NewReader(r.body)); err != nil {
+		t.Errorf("emissions.xlsx: %v", err)
+	} else if rows, _ := f.GetRows("Utsläpp"); len(rows) != 1+years {
+		t.Errorf("emissions.xlsx: %d rows", len(rows))
+	}
+	r = get(t, ts.URL+"/api/v1/municipalities/1281/metrics.csv", "")
+	recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	kinds := map[string]int{}
+	for _, rec := range recs[1:] {
+		kinds[rec[5]]++
+		if (rec[5] == "measured") == (rec[6] == "true") {
+			t.Errorf("estimate flag of %v", rec)
+		}
+	}
+	if kinds["measured"] != years || kinds["trend"] != 25 || kinds["carbon_law"] != 25 || kinds["approximated"] == 0 {
+		t.Errorf("metrics.csv kinds: %v", kinds)
+	}
+	r = get(t, ts.URL+"/api/v1/municipalities.csv", "")
+	if recs, _ = csv.NewReader(bytes.NewReader(r.body)).ReadAll(); len(recs) != 291 {
+		t.Errorf("municipalities.csv: %d rows", len(recs))
+	}
 }
 
 // TestExportsNeutraliseFormulas: names that a spreadsheet would take for a

@@ -170,158 +170,180 @@ func byYear(rows [][]string) map[int][]string {
 func TestTablesEqualAPI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		f := newFixture(t, db, fixtureOptions{})
-		page := get(t, f.url+"/kommun/1281").body
-		var m metricsAPI
-		getJSON(t, f.url+"/api/v1/municipalities/1281/metrics", &m)
-		checks := 0
-		check := func(where, got string, want float64, decimals int) {
-			t.Helper()
-			checks++
-			if plain(got) != swedish.Number(want, decimals) {
-				t.Errorf("%s: table %q, API %s", where, got, swedish.Number(want, decimals))
-			}
-		}
-
-		// Trend table: measured, estimated, trend and Carbon Law by year.
-		trend := htmlTable(t, page, "trend-tabell")
-		rows := byYear(trend)
-		for _, c := range []struct {
-			col  string
-			vals []analytics.Value
-		}{{"Uppmätt", m.SMHI.Metrics.Trend.Measured}, {"Uppskattat", m.SMHI.Metrics.Trend.Approximated},
-			{"Trend", m.SMHI.Metrics.Trend.Trend}, {"Carbon Law", m.SMHI.Metrics.Trend.CarbonLaw}} {
-			col := column(t, trend, c.col)
-			if len(c.vals) == 0 {
-				t.Fatalf("API has no %s values", c.col)
-			}
-			for _, v := range c.vals {
-				check(fmt.Sprintf("trend %s %d", c.col, v.Year), rows[v.Year][col], v.Tonnes, 0)
-			}
-		}
-		if !strings.Contains(trend[0][column(t, trend, "Uppskattat")], "uppskattning") {
-			t.Errorf("the estimates' column is not labelled as estimates: %q", trend[0])
-		}
-
-		// Sectors by year against GET /api/v1/emissions?by=sector.
-		var sec emissionsAPI
-		getJSON(t, f.url+"/api/v1/emissions?municipality=1281&by=sector", &sec)
-		sectors := htmlTable(t, page, "sektorer-tabell")
-		for _, s := range sec.Series {
-			var row []string
-			for _, r := range sectors[1:] {
-				if r[0] == s.Sector {
-					row = r
-				}
-			}
-			if row == nil {
-				t.Fatalf("sector %q missing from the table", s.Sector)
-			}
-			for _, v := range s.Values {
-				check("sector "+s.Sector+" "+strconv.Itoa(v.Year), row[column(t, sectors, strconv.Itoa(v.Year))], v.Tonnes, 0)
-			}
-		}
-
-		// Per capita: Lund's own column against the emissions API.
-		var pc emissionsAPI
-		getJSON(t, f.url+"/api/v1/emissions?municipality=1281&per_capita=true", &pc)
-		pct := htmlTable(t, page, "per-invanare-tabell")
-		prow := byYear(pct)
-		for _, v := range pc.Series[0].Values {
-			check("per capita "+strconv.Itoa(v.Year), prow[v.Year][column(t, pct, "Lund")], *v.PerCapita, 2)
-		}
-		// … and Sweden's and the members' columns against the metrics API.
-		for _, s := range m.PerCapita[1:] {
-			name := map[string]string{"00": "Sverige", "12": "Skåne län", "": "Klimatkommunernas medlemmar"}[s.Code]
-			for _, p := range s.Values {
-				check("per capita "+name+" "+strconv.Itoa(p.Year), prow[p.Year][column(t, pct, name)], p.Tonnes, 2)
-			}
-		}
-
-		// Reported figures: their own table, equal to source=reported.
-		var rep emissionsAPI
-		getJSON(t, f.url+"/api/v1/emissions?municipality=1281&source=reported", &rep)
-		rt := htmlTable(t, page, "egenrapporterat-tabell")
-		rrow := byYear(rt)
-		for _, v := range rep.Series[0].Values {
-			check("reported "+strconv.Itoa(v.Year), rrow[v.Year][column(t, rt, "Egenrapporterat")], v.Tonnes, 0)
-		}
-		if len(rep.Series[0].Values) != 11 {
-			t.Errorf("%d reported years, want 11", len(rep.Series[0].Values))
-		}
-
-		// Goals: each follow-up's latest value and path value.
-		gt := htmlTable(t, page, "mal-uppfoljning")
-		i := 1
-		for _, g := range m.Goals {
-			for _, tr := range g.Tracking {
-				row := gt[i]
-				i++
-				if row[0] != g.Name || row[5] != tr.Verdict {
-					t.Errorf("goal row %q, want %s with verdict %q", row, g.Name, tr.Verdict)
-				}
-				dec := 0
-				if strings.Contains(g.Name, "per invånare") {
-					dec = 2
-				}
-				check("goal "+g.Name+" latest", strings.Split(row[3], " (")[0], tr.LatestTonnes, dec)
-				check("goal "+g.Name+" path", row[4], tr.PathTonnes, dec)
-			}
-		}
-
-		// Ranking: rank and per-capita value of every municipality.
-		var rk publish.Ranking
-		getJSON(t, f.url+"/api/v1/ranking?metric=per_capita", &rk)
-		rpage := get(t, f.url+"/rangordning").body
-		rt2 := htmlTable(t, rpage, "rangordning")
-		if len(rt2)-1 != len(rk.Rows) || len(rk.Rows) != 290 {
-			t.Fatalf("ranking table has %d rows, the API %d", len(rt2)-1, len(rk.Rows))
-		}
-		pcCol := column(t, rt2, "Per invånare")
-		for i, r := range rk.Rows {
-			row := rt2[i+1]
-			name := strings.TrimSuffix(row[1], " – medlem")
-			if name != r.Name || row[0] != strconv.Itoa(r.Rank) || (r.Member != strings.HasSuffix(row[1], "medlem")) {
-				t.Errorf("ranking row %d: %q, API %+v", i, row[:2], r)
-			}
-			check("ranking "+r.Name, row[pcCol], *r.Value, 2)
-		}
-		avg := htmlTable(t, rpage, "genomsnitt-tabell")
-		for _, g := range rk.Averages {
-			if g.Group == analytics.GroupCounty {
-				continue
-			}
-			for _, row := range avg[1:] {
-				if row[0] == g.Name {
-					check("average "+g.Name, row[1], *g.Value, 2)
-					check("mean "+g.Name, row[2], *g.Mean, 2)
-				}
-			}
-		}
-
-		// Overview: the headline is the members' and Sweden's per capita.
-		home := string(get(t, f.url+"/").body)
-		for _, g := range rk.Averages[:2] {
-			want := swedish.Number(*g.Value, 1)
-			if !strings.Contains(plain(home), `<span class="value">`+want+`</span>`) {
-				t.Errorf("overview: no headline %s for %s", want, g.Name)
-			}
-		}
-
-		// Comparison: totals of each chosen municipality.
-		var cmp emissionsAPI
-		getJSON(t, f.url+"/api/v1/emissions?municipality=1281&municipality=1280", &cmp)
-		jt := htmlTable(t, get(t, f.url+"/jamfor?kod=1281&kod=1280").body, "totalt-tabell")
-		jrow := byYear(jt)
-		for _, s := range cmp.Series {
-			col := column(t, jt, s.Name)
-			for _, v := range s.Values {
-				check("compare "+s.Name+" "+strconv.Itoa(v.Year), jrow[v.Year][col], v.Tonnes, 0)
-			}
-		}
-		if checks < 300 {
-			t.Errorf("only %d numbers compared", checks)
+		tc := &tableCheck{t: t}
+		municipalityTablesEqualAPI(t, f, tc)
+		rankingTablesEqualAPI(t, f, tc)
+		comparisonTablesEqualAPI(t, f, tc)
+		if tc.n < 300 {
+			t.Errorf("only %d numbers compared", tc.n)
 		}
 	})
+}
+
+// tableCheck compares a figure on a page with the API's and counts it.
+type tableCheck struct {
+	t *testing.T
+	n int
+}
+
+func (tc *tableCheck) check(where, got string, want float64, decimals int) {
+	tc.t.Helper()
+	tc.n++
+	if plain(got) != swedish.Number(want, decimals) {
+		tc.t.Errorf("%s: table %q, API %s", where, got, swedish.Number(want, decimals))
+	}
+}
+
+// municipalityTablesEqualAPI: /kommun/1281's trend, sectors, per capita,
+// reported figures and goals.
+func municipalityTablesEqualAPI(t *testing.T, f *fixture, tc *tableCheck) {
+	page := get(t, f.url+"/kommun/1281").body
+	var m metricsAPI
+	getJSON(t, f.url+"/api/v1/municipalities/1281/metrics", &m)
+
+	// Trend table: measured, estimated, trend and Carbon Law by year.
+	trend := htmlTable(t, page, "trend-tabell")
+	rows := byYear(trend)
+	for _, c := range []struct {
+		col  string
+		vals []analytics.Value
+	}{{"Uppmätt", m.SMHI.Metrics.Trend.Measured}, {"Uppskattat", m.SMHI.Metrics.Trend.Approximated},
+		{"Trend", m.SMHI.Metrics.Trend.Trend}, {"Carbon Law", m.SMHI.Metrics.Trend.CarbonLaw}} {
+		col := column(t, trend, c.col)
+		if len(c.vals) == 0 {
+			t.Fatalf("API has no %s values", c.col)
+		}
+		for _, v := range c.vals {
+			tc.check(fmt.Sprintf("trend %s %d", c.col, v.Year), rows[v.Year][col], v.Tonnes, 0)
+		}
+	}
+	if !strings.Contains(trend[0][column(t, trend, "Uppskattat")], "uppskattning") {
+		t.Errorf("the estimates' column is not labelled as estimates: %q", trend[0])
+	}
+
+	// Sectors by year against GET /api/v1/emissions?by=sector.
+	var sec emissionsAPI
+	getJSON(t, f.url+"/api/v1/emissions?municipality=1281&by=sector", &sec)
+	sectors := htmlTable(t, page, "sektorer-tabell")
+	for _, s := range sec.Series {
+		var row []string
+		for _, r := range sectors[1:] {
+			if r[0] == s.Sector {
+				row = r
+			}
+		}
+		if row == nil {
+			t.Fatalf("sector %q missing from the table", s.Sector)
+		}
+		for _, v := range s.Values {
+			tc.check("sector "+s.Sector+" "+strconv.Itoa(v.Year), row[column(t, sectors, strconv.Itoa(v.Year))], v.Tonnes, 0)
+		}
+	}
+
+	// Per capita: Lund's own column against the emissions API.
+	var pc emissionsAPI
+	getJSON(t, f.url+"/api/v1/emissions?municipality=1281&per_capita=true", &pc)
+	pct := htmlTable(t, page, "per-invanare-tabell")
+	prow := byYear(pct)
+	for _, v := range pc.Series[0].Values {
+		tc.check("per capita "+strconv.Itoa(v.Year), prow[v.Year][column(t, pct, "Lund")], *v.PerCapita, 2)
+	}
+	// … and Sweden's and the members' columns against the metrics API.
+	for _, s := range m.PerCapita[1:] {
+		name := map[string]string{"00": "Sverige", "12": "Skåne län", "": "Klimatkommunernas medlemmar"}[s.Code]
+		for _, p := range s.Values {
+			tc.check("per capita "+name+" "+strconv.Itoa(p.Year), prow[p.Year][column(t, pct, name)], p.Tonnes, 2)
+		}
+	}
+
+	// Reported figures: their own table, equal to source=reported.
+	var rep emissionsAPI
+	getJSON(t, f.url+"/api/v1/emissions?municipality=1281&source=reported", &rep)
+	rt := htmlTable(t, page, "egenrapporterat-tabell")
+	rrow := byYear(rt)
+	for _, v := range rep.Series[0].Values {
+		tc.check("reported "+strconv.Itoa(v.Year), rrow[v.Year][column(t, rt, "Egenrapporterat")], v.Tonnes, 0)
+	}
+	if len(rep.Series[0].Values) != 11 {
+		t.Errorf("%d reported years, want 11", len(rep.Series[0].Values))
+	}
+
+	// Goals: each follow-up's latest value and path value.
+	gt := htmlTable(t, page, "mal-uppfoljning")
+	i := 1
+	for _, g := range m.Goals {
+		for _, tr := range g.Tracking {
+			row := gt[i]
+			i++
+			if row[0] != g.Name || row[5] != tr.Verdict {
+				t.Errorf("goal row %q, want %s with verdict %q", row, g.Name, tr.Verdict)
+			}
+			dec := 0
+			if strings.Contains(g.Name, "per invånare") {
+				dec = 2
+			}
+			tc.check("goal "+g.Name+" latest", strings.Split(row[3], " (")[0], tr.LatestTonnes, dec)
+			tc.check("goal "+g.Name+" path", row[4], tr.PathTonnes, dec)
+		}
+	}
+}
+
+// rankingTablesEqualAPI: /rangordning's rows and averages, and the
+// overview's headline.
+func rankingTablesEqualAPI(t *testing.T, f *fixture, tc *tableCheck) {
+	// Ranking: rank and per-capita value of every municipality.
+	var rk publish.Ranking
+	getJSON(t, f.url+"/api/v1/ranking?metric=per_capita", &rk)
+	rpage := get(t, f.url+"/rangordning").body
+	rt2 := htmlTable(t, rpage, "rangordning")
+	if len(rt2)-1 != len(rk.Rows) || len(rk.Rows) != 290 {
+		t.Fatalf("ranking table has %d rows, the API %d", len(rt2)-1, len(rk.Rows))
+	}
+	pcCol := column(t, rt2, "Per invånare")
+	for i, r := range rk.Rows {
+		row := rt2[i+1]
+		name := strings.TrimSuffix(row[1], " – medlem")
+		if name != r.Name || row[0] != strconv.Itoa(r.Rank) || (r.Member != strings.HasSuffix(row[1], "medlem")) {
+			t.Errorf("ranking row %d: %q, API %+v", i, row[:2], r)
+		}
+		tc.check("ranking "+r.Name, row[pcCol], *r.Value, 2)
+	}
+	avg := htmlTable(t, rpage, "genomsnitt-tabell")
+	for _, g := range rk.Averages {
+		if g.Group == analytics.GroupCounty {
+			continue
+		}
+		for _, row := range avg[1:] {
+			if row[0] == g.Name {
+				tc.check("average "+g.Name, row[1], *g.Value, 2)
+				tc.check("mean "+g.Name, row[2], *g.Mean, 2)
+			}
+		}
+	}
+
+	// Overview: the headline is the members' and Sweden's per capita.
+	home := string(get(t, f.url+"/").body)
+	for _, g := range rk.Averages[:2] {
+		want := swedish.Number(*g.Value, 1)
+		if !strings.Contains(plain(home), `<span class="value">`+want+`</span>`) {
+			t.Errorf("overview: no headline %s for %s", want, g.Name)
+		}
+	}
+}
+
+// comparisonTablesEqualAPI: /jamfor's totals.
+func comparisonTablesEqualAPI(t *testing.T, f *fixture, tc *tableCheck) {
+	// Comparison: totals of each chosen municipality.
+	var cmp emissionsAPI
+	getJSON(t, f.url+"/api/v1/emissions?municipality=1281&municipality=1280", &cmp)
+	jt := htmlTable(t, get(t, f.url+"/jamfor?kod=1281&kod=1280").body, "totalt-tabell")
+	jrow := byYear(jt)
+	for _, s := range cmp.Series {
+		col := column(t, jt, s.Name)
+		for _, v := range s.Values {
+			tc.check("compare "+s.Name+" "+strconv.Itoa(v.Year), jrow[v.Year][col], v.Tonnes, 0)
+		}
+	}
 }
 
 // TestHostileNamesEscaped: a municipality and a goal named with markup are

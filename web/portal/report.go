@@ -78,23 +78,36 @@ func (p *Portal) reportView(c *gin.Context, code string) (*reportView, error) {
 
 func (p *Portal) report(c *gin.Context) {
 	code, err := p.officerCode(c, c.Query("kod"))
-	var v *reportView
-	if err == nil {
-		v, err = p.reportView(c, code)
-	}
-	if err != nil {
-		p.fail(c, err)
-		return
-	}
-	if c.Query("klart") == "svar" {
-		v.Notice = "Ditt svar är sparat och syns för granskarna."
-	}
-	p.render(c, http.StatusOK, "rapportera", v)
+	p.sendReport(c, code, err, func(v *reportView) int {
+		if c.Query("klart") == "svar" {
+			v.Notice = "Ditt svar är sparat och syns för granskarna."
+		}
+		return http.StatusOK
+	})
 }
 
 // upload takes the form's workbook and shows the page with its report.
 func (p *Portal) upload(c *gin.Context) {
 	code, res, err := p.submit(c)
+	p.sendReport(c, code, err, func(v *reportView) int {
+		v.Result, v.Items = &res, res.Submission.Items
+		switch {
+		case res.Existing:
+			v.Notice = "Den här filen är redan inlämnad. Ingenting nytt har sparats."
+		case res.Accepted():
+			v.Notice = fmt.Sprintf("Tack! Filen är mottagen med %d utsläppsvärden, %d mål, %d handlingsplaner och %d åtgärder.",
+				res.Submission.Counts.Inventory, res.Submission.Counts.Goals, res.Submission.Counts.Plans, res.Submission.Counts.Measures)
+		default:
+			v.Error = "Filen har inte tagits emot eftersom den innehåller fel. Rätta felen nedan och ladda upp filen igen."
+			return http.StatusUnprocessableEntity
+		}
+		return http.StatusOK
+	})
+}
+
+// sendReport shows code's /rapportera with what outcome adds to it, and
+// the status outcome returns; or the error page for err.
+func (p *Portal) sendReport(c *gin.Context, code string, err error, outcome func(*reportView) int) {
 	var v *reportView
 	if err == nil {
 		v, err = p.reportView(c, code)
@@ -103,19 +116,7 @@ func (p *Portal) upload(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	v.Result, v.Items = &res, res.Submission.Items
-	status := http.StatusOK
-	switch {
-	case res.Existing:
-		v.Notice = "Den här filen är redan inlämnad. Ingenting nytt har sparats."
-	case res.Accepted():
-		v.Notice = fmt.Sprintf("Tack! Filen är mottagen med %d utsläppsvärden, %d mål, %d handlingsplaner och %d åtgärder.",
-			res.Submission.Counts.Inventory, res.Submission.Counts.Goals, res.Submission.Counts.Plans, res.Submission.Counts.Measures)
-	default:
-		status = http.StatusUnprocessableEntity
-		v.Error = "Filen har inte tagits emot eftersom den innehåller fel. Rätta felen nedan och ladda upp filen igen."
-	}
-	p.render(c, status, "rapportera", v)
+	p.render(c, outcome(v), "rapportera", v)
 }
 
 // submit stores the uploaded workbook for the municipality the form is
