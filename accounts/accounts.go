@@ -63,21 +63,25 @@ func (s *Store) now() time.Time {
 // version orders the changes to every table of the store.
 func (s *Store) version() uint64 { return s.clock.Version(s.now()) }
 
+// change stamps a change to an account made by by.
+func (s *Store) change(by kr.Actor) storage.Change {
+	at := s.now()
+	return storage.Change{By: by.Name(), At: at.Truncate(time.Second), Version: s.clock.Version(at)}
+}
+
 type accountRow struct {
-	ID           string    `ch:"id"`
-	Email        string    `ch:"email"`
-	Role         string    `ch:"role"`
-	Municipality string    `ch:"municipality_code"`
-	PasswordHash string    `ch:"password_hash"`
-	Disabled     uint8     `ch:"disabled"`
-	ChangedBy    string    `ch:"changed_by"`
-	ChangedAt    time.Time `ch:"changed_at"`
-	Version      uint64    `ch:"version"`
+	ID           string `ch:"id"`
+	Email        string `ch:"email"`
+	Role         string `ch:"role"`
+	Municipality string `ch:"municipality_code"`
+	PasswordHash string `ch:"password_hash"`
+	Disabled     uint8  `ch:"disabled"`
+	storage.Change
 }
 
 func (r accountRow) account() Account {
 	return Account{ID: r.ID, Email: r.Email, Role: kr.Role(r.Role), Municipality: r.Municipality,
-		Disabled: r.Disabled == 1, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt, passwordHash: r.PasswordHash}
+		Disabled: r.Disabled == 1, ChangedBy: r.By, ChangedAt: r.At, passwordHash: r.PasswordHash}
 }
 
 // currentAccounts selects the current accountRow of each account; where
@@ -125,7 +129,7 @@ func (s *Store) Create(ctx context.Context, by kr.Actor, email string, role kr.R
 		}
 	}
 	row := accountRow{ID: uuid.NewString(), Email: email, Role: string(role), Municipality: municipality, PasswordHash: hash,
-		ChangedBy: by.Name(), ChangedAt: s.now().Truncate(time.Second), Version: s.version()}
+		Change: s.change(by)}
 	if err := s.DB.Insert(ctx, "accounts", []accountRow{row}); err != nil {
 		return Account{}, err
 	}
@@ -134,7 +138,7 @@ func (s *Store) Create(ctx context.Context, by kr.Actor, email string, role kr.R
 
 func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
 	row := accountRow{ID: a.ID, Email: a.Email, Role: string(a.Role), Municipality: a.Municipality, PasswordHash: a.passwordHash,
-		ChangedBy: by.Name(), ChangedAt: s.now().Truncate(time.Second), Version: s.version()}
+		Change: s.change(by)}
 	if a.Disabled {
 		row.Disabled = 1
 	}

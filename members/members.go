@@ -59,15 +59,13 @@ type row struct {
 	OfficialEmail string     `ch:"official_email"`
 	OfficerName   string     `ch:"officer_name"`
 	OfficerEmail  string     `ch:"officer_email"`
-	ChangedBy     string     `ch:"changed_by"`
-	ChangedAt     time.Time  `ch:"changed_at"`
-	Version       uint64     `ch:"version"`
+	storage.Change
 }
 
 func (r row) member() Member {
 	return Member{Code: r.Code, Kind: r.Kind, Joined: r.Joined, ObserverUntil: r.ObserverUntil, Ended: r.Ended,
 		Official: Contact{r.OfficialName, r.OfficialEmail}, Officer: Contact{r.OfficerName, r.OfficerEmail},
-		ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt}
+		ChangedBy: r.By, ChangedAt: r.At}
 }
 
 // Register is the members register in a database.
@@ -116,7 +114,7 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	m.ChangedBy, m.ChangedAt = actor.Name(), at.Truncate(time.Second)
 	rw := row{Code: m.Code, Kind: m.Kind, Joined: day(m.Joined), ObserverUntil: dayPtr(m.ObserverUntil), Ended: dayPtr(m.Ended),
 		OfficialName: m.Official.Name, OfficialEmail: m.Official.Email, OfficerName: m.Officer.Name, OfficerEmail: m.Officer.Email,
-		ChangedBy: m.ChangedBy, ChangedAt: m.ChangedAt, Version: r.clock.Version(at)}
+		Change: storage.Change{By: m.ChangedBy, At: m.ChangedAt, Version: r.clock.Version(at)}}
 	if err := r.DB.Insert(ctx, "members", []row{rw}); err != nil {
 		return Member{}, err
 	}

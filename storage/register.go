@@ -11,6 +11,15 @@ import (
 // version per key. ClickHouse 18.16 has no FINAL on MergeTree nor
 // lightweight deletes, so this is how the service updates anything.
 
+// Change is the bookkeeping every row of a register carries: who made the
+// change, when, and its version. Embed it in a register's row struct; both
+// engines read and write its columns as the row's own.
+type Change struct {
+	By      string    `ch:"changed_by"`
+	At      time.Time `ch:"changed_at"`
+	Version uint64    `ch:"version"`
+}
+
 // Clock hands out register versions: Unix nanoseconds, strictly increasing
 // within the process even when two changes fall in the same nanosecond.
 // The zero Clock is ready to use.

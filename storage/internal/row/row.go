@@ -44,21 +44,32 @@ func Of(t reflect.Type) (*Struct, error) {
 		return nil, fmt.Errorf("row: %s is not a struct", t)
 	}
 	s := &Struct{Type: t, byName: map[string]int{}}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := f.Tag.Get("ch")
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
-		s.byName[name] = len(s.Fields)
-		s.Fields = append(s.Fields, Field{Column: name, Index: f.Index, Type: f.Type})
-		s.Columns = append(s.Columns, name)
-	}
+	s.add(t, nil)
 	if len(s.Fields) == 0 {
 		return nil, fmt.Errorf("row: %s has no ch-tagged fields", t)
 	}
 	cache.Store(t, s)
 	return s, nil
+}
+
+// add describes t's tagged fields, and those of its embedded structs
+// without a tag (as clickhouse-go reads them), at index path prefix.
+func (s *Struct) add(t reflect.Type, prefix []int) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		index := append(append([]int(nil), prefix...), i)
+		name := f.Tag.Get("ch")
+		if name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			s.add(f.Type, index)
+			continue
+		}
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		s.byName[name] = len(s.Fields)
+		s.Fields = append(s.Fields, Field{Column: name, Index: index, Type: f.Type})
+		s.Columns = append(s.Columns, name)
+	}
 }
 
 // SliceOf checks that v is a slice of structs (or a pointer to one) and
