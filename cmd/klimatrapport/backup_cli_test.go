@@ -34,7 +34,7 @@ func TestMoveUp(t *testing.T) {
 				db.Close()
 			}
 		})
-		return server[:strings.LastIndex(server, "/")+1] + name
+		return dsnFor(server, name)
 	}
 	expect := func(want int, contains string, args ...string) string {
 		t.Helper()

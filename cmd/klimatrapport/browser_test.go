@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/internal/browsertest"
-	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
 
 // TestBrowserReportAndReview walks issue 7's flows in headless Chromium: an
@@ -28,15 +27,8 @@ func TestBrowserReportAndReview(t *testing.T) {
 		t.Skip("the browser test is not short")
 	}
 	ctx, blog := browsertest.Start(t, 4*time.Minute)
-	s := newSite(t, storagetest.Migrated(t, "chdb"))
-	csv, err := os.Open("../../../shared/data/scb/municipality_county.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer csv.Close()
-	if _, err := s.app.national.ImportMunicipalities(context.Background(), csv); err != nil {
-		t.Fatal(err)
-	}
+	s := newSite(t, testworld.New(t, "chdb", siteOptions))
+	s.w.ImportMunicipalities(t)
 	dir := browsertest.ArtefactDir(t, "rapportera")
 	shot := func(name string) {
 		t.Helper()

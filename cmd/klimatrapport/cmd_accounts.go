@@ -10,111 +10,123 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 )
 
-func init() {
-	register(command{"accounts", "manage accounts: add, list, disable, enable, link, token, revoke", cmdAccounts})
-}
-
-func cmdAccounts(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, `Usage:
+var accountsCommands = subcommands{name: "accounts", usage: `Usage:
   klimatrapport accounts add --email E --role officer|reviewer|admin [--municipality CODE] [--password-stdin]
   klimatrapport accounts list
   klimatrapport accounts disable|enable --email E
   klimatrapport accounts link --email E          # a new one-time set-password link
   klimatrapport accounts token --email E [--name NAME]   # a new API token, shown once
-  klimatrapport accounts revoke --token-id ID`)
-		return exitUsage
+  klimatrapport accounts revoke --token-id ID
+`, run: map[string]func(context.Context, *env, []string) int{
+	"add":  accountsAdd,
+	"list": accountsList,
+	"disable": func(ctx context.Context, e *env, args []string) int {
+		return accountsSetDisabled(ctx, e, "disable", args)
+	},
+	"enable": func(ctx context.Context, e *env, args []string) int {
+		return accountsSetDisabled(ctx, e, "enable", args)
+	},
+	"link":   accountsLink,
+	"token":  accountsToken,
+	"revoke": accountsRevoke,
+}}
+
+func cmdAccounts(ctx context.Context, e *env, args []string) int {
+	return accountsCommands.dispatch(ctx, e, args)
+}
+
+// accountsCmd is what every accounts subcommand shares: its flags with
+// --db and --base-url, and --email for those that name an account.
+type accountsCmd struct {
+	fs      *cmdFlags
+	db      *database
+	baseURL *string
+	email   *string
+}
+
+func newAccountsCmd(e *env, sub string, withEmail bool) *accountsCmd {
+	fs := newFlags(e, "accounts "+sub, "[flags]")
+	c := &accountsCmd{fs: fs, db: fs.dbFlag(),
+		baseURL: fs.String("base-url", "http://localhost:8080", "the service's address, for set-password links")}
+	if withEmail {
+		c.email = fs.String("email", "", "the account's e-mail address")
 	}
-	sub, args := args[0], args[1:]
-	fs := flags("accounts "+sub, "[flags]", e)
-	var dsn, email, role, code, name, tokenID, baseURL string
-	var passwordStdin, asJSON bool
-	dbFlag(fs, &dsn)
-	stringFlag(fs, &baseURL, "base-url", "http://localhost:8080", "the service's address, for set-password links")
-	switch sub {
-	case "add":
-		fs.StringVar(&email, "email", "", "the account's e-mail address")
-		fs.StringVar(&role, "role", "", "officer, reviewer or admin")
-		fs.StringVar(&code, "municipality", "", "officers: the municipality (or region) they report for")
-		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input (else print a set-password link)")
-	case "disable", "enable", "link":
-		fs.StringVar(&email, "email", "", "the account's e-mail address")
-	case "token":
-		fs.StringVar(&email, "email", "", "the account's e-mail address")
-		fs.StringVar(&name, "name", "api", "what the token is for")
-	case "revoke":
-		fs.StringVar(&tokenID, "token-id", "", "the token's id")
-	case "list":
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	default:
-		fmt.Fprintf(e.stderr, "klimatrapport accounts: unknown subcommand %q\n", sub)
-		return exitUsage
-	}
-	if code, ok := parse(fs, args); !ok {
+	return c
+}
+
+// run parses args and runs f with the accounts store.
+func (c *accountsCmd) run(ctx context.Context, args []string, f func(store *accounts.Store) int) int {
+	if code, ok := c.fs.parse(args); !ok {
 		return code
 	}
-	if email == "" && (sub != "list" && sub != "revoke") {
-		fmt.Fprintln(e.stderr, "klimatrapport accounts: --email is required")
+	if c.email != nil && *c.email == "" {
+		fmt.Fprintln(c.fs.e.stderr, "klimatrapport accounts: --email is required")
 		return exitUsage
 	}
-	db, err := openDB(ctx, e, dsn)
+	return c.fs.withApp(ctx, c.db, app.Options{}, func(a *app.App) int { return f(a.Accounts) })
+}
+
+// find returns the account named by --email.
+func (c *accountsCmd) find(ctx context.Context, store *accounts.Store) (accounts.Account, error) {
+	a, ok, err := store.ByEmail(ctx, *c.email)
+	if err == nil && !ok {
+		err = kr.E(kr.NotFound, "Det finns inget konto för %s.", *c.email)
+	}
+	return a, err
+}
+
+// printLink prints a new one-time set-password link for a.
+func (c *accountsCmd) printLink(ctx context.Context, store *accounts.Store, a accounts.Account) int {
+	secret, err := store.NewPasswordLink(ctx, a.ID)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport accounts: %v\n", err)
-		return exitRejected
+		return c.fs.rejected(err)
 	}
-	defer db.Close()
-	store := &accounts.Store{DB: db}
-	fail := func(err error) int {
-		fmt.Fprintln(e.stdout, kr.MessageOf(err))
-		fmt.Fprintf(e.stderr, "klimatrapport accounts %s: %v\n", sub, err)
-		return exitRejected
-	}
-	find := func() (accounts.Account, error) {
-		a, ok, err := store.ByEmail(ctx, email)
-		if err == nil && !ok {
-			err = kr.E(kr.NotFound, "Det finns inget konto för %s.", email)
-		}
-		return a, err
-	}
-	printLink := func(a accounts.Account) int {
-		secret, err := store.NewPasswordLink(ctx, a.ID)
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Fprintf(e.stdout, "Engångslänk för att välja lösenord (gäller %d timmar):\n%s/losenord?nyckel=%s\n",
-			int(accounts.PasswordLinkLifetime.Hours()), strings.TrimRight(baseURL, "/"), secret)
-		return exitOK
-	}
-	switch sub {
-	case "add":
+	fmt.Fprintf(c.fs.e.stdout, "Engångslänk för att välja lösenord (gäller %d timmar):\n%s/losenord?nyckel=%s\n",
+		int(accounts.PasswordLinkLifetime.Hours()), strings.TrimRight(*c.baseURL, "/"), secret)
+	return exitOK
+}
+
+func accountsAdd(ctx context.Context, e *env, args []string) int {
+	c := newAccountsCmd(e, "add", true)
+	role := c.fs.String("role", "", "officer, reviewer or admin")
+	code := c.fs.String("municipality", "", "officers: the municipality (or region) they report for")
+	passwordStdin := c.fs.Bool("password-stdin", false, "read the password from standard input (else print a set-password link)")
+	return c.run(ctx, args, func(store *accounts.Store) int {
 		password := ""
-		if passwordStdin {
+		if *passwordStdin {
 			line, err := bufio.NewReader(e.stdin).ReadString('\n')
 			if err != nil && line == "" {
-				return fail(kr.E(kr.Invalid, "Inget lösenord på standard input."))
+				return c.fs.rejected(kr.E(kr.Invalid, "Inget lösenord på standard input."))
 			}
-			password = strings.TrimRight(line, "\r\n")
-			if password == "" {
-				return fail(kr.E(kr.Invalid, "Lösenordet är tomt."))
+			if password = strings.TrimRight(line, "\r\n"); password == "" {
+				return c.fs.rejected(kr.E(kr.Invalid, "Lösenordet är tomt."))
 			}
 		}
-		a, err := store.Create(ctx, kr.System, email, kr.Role(role), code, password)
+		a, err := store.Create(ctx, kr.System, *c.email, kr.Role(*role), *code, password)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
 		store.Audit(ctx, kr.System, "accounts add", a.Email, "cli", "", "role="+string(a.Role))
 		fmt.Fprintf(e.stdout, "Kontot %s (%s) är skapat.\n", a.Email, a.Role)
-		if !passwordStdin {
-			return printLink(a)
+		if !*passwordStdin {
+			return c.printLink(ctx, store, a)
 		}
-	case "list":
+		return exitOK
+	})
+}
+
+func accountsList(ctx context.Context, e *env, args []string) int {
+	c := newAccountsCmd(e, "list", false)
+	asJSON := c.fs.Bool("json", false, "print JSON")
+	return c.run(ctx, args, func(store *accounts.Store) int {
 		list, err := store.List(ctx)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
-		if asJSON {
+		if *asJSON {
 			json.NewEncoder(e.stdout).Encode(list)
 			return exitOK
 		}
@@ -124,39 +136,66 @@ func cmdAccounts(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", a.Email, a.Role, a.Municipality, a.Disabled)
 		}
 		tw.Flush()
-	case "disable", "enable":
-		a, err := find()
+		return exitOK
+	})
+}
+
+// accountsSetDisabled is disable and enable.
+func accountsSetDisabled(ctx context.Context, e *env, sub string, args []string) int {
+	c := newAccountsCmd(e, sub, true)
+	return c.run(ctx, args, func(store *accounts.Store) int {
+		a, err := c.find(ctx, store)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
 		if _, err := store.SetDisabled(ctx, kr.System, a.ID, sub == "disable"); err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
 		store.Audit(ctx, kr.System, "accounts "+sub, a.Email, "cli", "", "")
-		fmt.Fprintf(e.stdout, "Kontot %s är %s.\n", a.Email, map[string]string{"disable": "avstängt", "enable": "aktivt"}[sub])
-	case "link":
-		a, err := find()
+		state := map[string]string{"disable": "avstängt", "enable": "aktivt"}[sub]
+		fmt.Fprintf(e.stdout, "Kontot %s är %s.\n", a.Email, state)
+		return exitOK
+	})
+}
+
+func accountsLink(ctx context.Context, e *env, args []string) int {
+	c := newAccountsCmd(e, "link", true)
+	return c.run(ctx, args, func(store *accounts.Store) int {
+		a, err := c.find(ctx, store)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
-		return printLink(a)
-	case "token":
-		a, err := find()
+		return c.printLink(ctx, store, a)
+	})
+}
+
+func accountsToken(ctx context.Context, e *env, args []string) int {
+	c := newAccountsCmd(e, "token", true)
+	name := c.fs.String("name", "api", "what the token is for")
+	return c.run(ctx, args, func(store *accounts.Store) int {
+		a, err := c.find(ctx, store)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
-		tok, secret, err := store.CreateToken(ctx, kr.System, a.ID, name)
+		tok, secret, err := store.CreateToken(ctx, kr.System, a.ID, *name)
 		if err != nil {
-			return fail(err)
+			return c.fs.rejected(err)
 		}
 		store.Audit(ctx, kr.System, "accounts token", a.Email, "cli", "", "token="+tok.ID)
 		fmt.Fprintf(e.stdout, "API-nyckel %s för %s (visas bara nu):\n%s\n", tok.ID, a.Email, secret)
-	case "revoke":
-		if err := store.RevokeToken(ctx, tokenID); err != nil {
-			return fail(err)
+		return exitOK
+	})
+}
+
+func accountsRevoke(ctx context.Context, e *env, args []string) int {
+	c := newAccountsCmd(e, "revoke", false)
+	tokenID := c.fs.String("token-id", "", "the token's id")
+	return c.run(ctx, args, func(store *accounts.Store) int {
+		if err := store.RevokeToken(ctx, *tokenID); err != nil {
+			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System, "accounts revoke", tokenID, "cli", "", "")
+		store.Audit(ctx, kr.System, "accounts revoke", *tokenID, "cli", "", "")
 		fmt.Fprintln(e.stdout, "Nyckeln är återkallad.")
-	}
-	return exitOK
+		return exitOK
+	})
 }

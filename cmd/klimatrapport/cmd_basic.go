@@ -7,26 +7,23 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
 	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
-
-func init() {
-	register(command{"serve", "run the web service (pages, API) — migrates first", cmdServe})
-	register(command{"migrate", "create or update the database tables", cmdMigrate})
-	register(command{"version", "print the version", cmdVersion})
-}
 
 func cmdVersion(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "klimatrapport %s %s, libchdb %s (pinned)\n", versionString(), runtime.Version(), chdb.LibVersion)
 	return exitOK
 }
 
-func migrate(ctx context.Context, e *env, db storage.DB) error {
-	n, err := schema.MigrateWith(ctx, db, schema.Options{Cluster: clusterName})
+// migrate applies the migrations, ON CLUSTER cluster when it is set.
+func migrate(ctx context.Context, e *env, db storage.DB, cluster string) error {
+	n, err := schema.MigrateWith(ctx, db, schema.Options{Cluster: cluster})
 	if err != nil {
 		return err
 	}
@@ -39,63 +36,58 @@ func migrate(ctx context.Context, e *env, db storage.DB) error {
 }
 
 func cmdMigrate(ctx context.Context, e *env, args []string) int {
-	fs := flags("migrate", "[--db DSN] [--cluster NAME]", e)
-	var dsn string
-	dbFlag(fs, &dsn)
-	clusterFlag(fs)
-	if code, ok := parse(fs, args); !ok {
+	fs := newFlags(e, "migrate", "[--db DSN] [--cluster NAME]")
+	db := fs.dbFlag()
+	fs.clusterFlag(db)
+	if code, ok := fs.parse(args); !ok {
 		return code
 	}
-	db, err := openDB(ctx, e, dsn)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport migrate: %v\n", err)
-		return exitRejected
-	}
-	db.Close()
-	return exitOK
+	return fs.withApp(ctx, db, app.Options{}, func(*app.App) int { return exitOK })
+}
+
+// maxUploadFlag defines --max-upload-mb.
+func (c *cmdFlags) maxUploadFlag() *int {
+	return c.Int("max-upload-mb", int(workbook.DefaultLimits().MaxBytes>>20), "largest workbook accepted, in MB")
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
-	fs := flags("serve", "[--addr :8080] [--db DSN] [--cluster NAME]", e)
-	var dsn, addr, tokens, rulesPath string
-	var shutdown time.Duration
-	var maxUploadMB int
-	dbFlag(fs, &dsn)
-	clusterFlag(fs)
-	stringFlag(fs, &addr, "addr", ":8080", "address to listen on")
-	durationFlag(fs, &shutdown, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
-	stringFlag(fs, &tokens, "api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
-	maxUploadFlag(fs, &maxUploadMB)
-	rulesFlag(fs, &rulesPath)
-	var cleanupAfter time.Duration
-	durationFlag(fs, &cleanupAfter, "cleanup-after", time.Hour,
+	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME]")
+	db := fs.dbFlag()
+	fs.clusterFlag(db)
+	addr := fs.String("addr", ":8080", "address to listen on")
+	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
+	tokens := fs.String("api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
+	maxUploadMB := fs.maxUploadFlag()
+	var rulesPath string
+	fs.rulesFlag(&rulesPath)
+	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := fs.parse(args); !ok {
 		return code
 	}
-	rules, ok := loadRules(e, "serve", rulesPath)
+	rules, ok := fs.loadRules(rulesPath)
 	if !ok {
 		return exitUsage
 	}
-	auth, err := web.ParseStaticTokens(tokens)
+	auth, err := web.ParseStaticTokens(*tokens)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport serve: --api-tokens: %v\n", err)
 		return exitUsage
 	}
-	e.log.Info("opening database", "dsn", engines.Redact(dsn))
-	db, err := openDB(ctx, e, dsn)
+	e.log.Info("opening database", "dsn", engines.Redact(db.dsn))
+	d, err := db.open(ctx, e)
 	if err != nil {
 		e.log.Error("cannot open the database", "err", err)
 		return exitRejected
 	}
-	defer db.Close()
-	a := newApp(db, maxUploadMB)
-	a.compliance.Rules = rules
-	srv := a.server(web.Config{Addr: addr, ShutdownTimeout: shutdown, Version: versionString()}, auth, e.log)
-	go a.janitor(ctx, e, cleanupAfter)
-	ln, err := net.Listen("tcp", addr)
+	defer d.Close()
+	a := app.New(d, app.Options{MaxUploadMB: *maxUploadMB})
+	a.Compliance.Rules = rules
+	srv := a.Server(web.Config{Addr: *addr, ShutdownTimeout: *shutdown, Version: versionString()}, auth, e.log)
+	go janitor(ctx, e, a, *cleanupAfter)
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		e.log.Error("cannot listen", "addr", addr, "err", err)
+		e.log.Error("cannot listen", "addr", *addr, "err", err)
 		return exitRejected
 	}
 	if err := srv.Run(ctx, ln); err != nil {

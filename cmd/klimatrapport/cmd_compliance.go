@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,129 +11,131 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/members"
 )
 
-func init() {
-	register(command{"compliance", "evaluate the membership obligations of a year: table, json or the board's xlsx", cmdCompliance})
-}
-
 // rulesFlag defines --rules.
-func rulesFlag(fs *flag.FlagSet, p *string) {
-	stringFlag(fs, p, "rules", "", "a rules file (JSON) for the membership obligations; the built-in defaults otherwise (see compliance --show-rules)")
+func (c *cmdFlags) rulesFlag(p *string) {
+	c.StringVar(p, "rules", "", "a rules file (JSON) for the membership obligations; the built-in defaults otherwise (see compliance --show-rules)")
 }
 
 // loadRules reads the rules file, telling the user why it cannot be used.
-func loadRules(e *env, cmd, path string) (compliance.Rules, bool) {
+func (c *cmdFlags) loadRules(path string) (compliance.Rules, bool) {
 	r, err := compliance.LoadRules(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport %s: --rules: %s\n", cmd, kr.MessageOf(err))
+		fmt.Fprintf(c.e.stderr, "klimatrapport %s: --rules: %s\n", c.Name(), kr.MessageOf(err))
 		return r, false
 	}
 	return r, true
 }
 
-func cmdCompliance(ctx context.Context, e *env, args []string) int {
-	fs := flags("compliance", "--year YEAR [--format table|json|xlsx] [--out FILE] [--rules FILE] [--as-of DATE] [--db DSN]", e)
-	var dsn, format, out, rulesPath, asOf, status, obligation, kind, binding, codes string
-	var showRules bool
-	year := time.Now().Year()
-	fs.IntVar(&year, "year", year, "the report year")
-	stringFlag(fs, &format, "format", "table", "table (for people), json or xlsx (the board's workbook)")
-	stringFlag(fs, &out, "out", "", "write to this file instead of standard output (required for xlsx)")
-	rulesFlag(fs, &rulesPath)
-	fs.StringVar(&asOf, "as-of", "", "evaluate as of this date, YYYY-MM-DD (default now)")
-	fs.StringVar(&status, "status", "", "only these statuses, comma-separated (uppfyllt, delvis, försenat, saknas, ej förfallet)")
-	fs.StringVar(&obligation, "obligation", "", "only these obligations, comma-separated (inventory, goals, plan, reporting)")
-	fs.StringVar(&kind, "kind", "", "only municipality or region members")
-	fs.StringVar(&binding, "binding", "", "true: only binding members; false: only observers and members that have left")
-	fs.StringVar(&codes, "municipality", "", "only these members, comma-separated codes")
-	fs.BoolVar(&showRules, "show-rules", false, "print the rules in effect (defaults, or --rules over them) as JSON and stop")
-	dbFlag(fs, &dsn)
-	if code, ok := parse(fs, args); !ok {
-		return code
+// complianceFlags are what compliance evaluates and how it prints it.
+type complianceFlags struct {
+	year                              int
+	format, out, rules, asOf, codes   string
+	status, obligation, kind, binding string
+	showRules                         bool
+}
+
+func (o *complianceFlags) define(fs *cmdFlags) {
+	fs.IntVar(&o.year, "year", time.Now().Year(), "the report year")
+	fs.StringVar(&o.format, "format", "table", "table (for people), json or xlsx (the board's workbook)")
+	fs.StringVar(&o.out, "out", "", "write to this file instead of standard output (required for xlsx)")
+	fs.rulesFlag(&o.rules)
+	fs.StringVar(&o.asOf, "as-of", "", "evaluate as of this date, YYYY-MM-DD (default now)")
+	fs.StringVar(&o.status, "status", "", "only these statuses, comma-separated (uppfyllt, delvis, försenat, saknas, ej förfallet)")
+	fs.StringVar(&o.obligation, "obligation", "", "only these obligations, comma-separated (inventory, goals, plan, reporting)")
+	fs.StringVar(&o.kind, "kind", "", "only municipality or region members")
+	fs.StringVar(&o.binding, "binding", "", "true: only binding members; false: only observers and members that have left")
+	fs.StringVar(&o.codes, "municipality", "", "only these members, comma-separated codes")
+	fs.BoolVar(&o.showRules, "show-rules", false, "print the rules in effect (defaults, or --rules over them) as JSON and stop")
+}
+
+// query reads the flags that choose what to evaluate.
+func (o *complianceFlags) query() (compliance.Query, compliance.Filter, error) {
+	q := compliance.Query{Year: o.year, Codes: splitList(o.codes)}
+	filter, err := complianceFilter(o.status, o.obligation, o.kind, o.binding)
+	if err != nil {
+		return q, filter, err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "klimatrapport compliance: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
-	}
-	rules, ok := loadRules(e, "compliance", rulesPath)
-	if !ok {
-		return exitUsage
-	}
-	if showRules {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rules)
-		return exitOK
-	}
-	q := compliance.Query{Year: year}
-	filter, err := complianceFilter(status, obligation, kind, binding)
-	if err == nil && asOf != "" {
-		var d time.Time
-		if d, err = time.Parse(time.DateOnly, asOf); err != nil {
-			err = fmt.Errorf("--as-of must be a date, YYYY-MM-DD")
+	if o.asOf != "" {
+		d, err := time.Parse(time.DateOnly, o.asOf)
+		if err != nil {
+			return q, filter, fmt.Errorf("--as-of must be a date, YYYY-MM-DD")
 		}
 		q.AsOf = compliance.EndOfDay(d)
 	}
-	for _, c := range strings.Split(codes, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			q.Codes = append(q.Codes, c)
-		}
-	}
-	switch format {
+	switch o.format {
 	case "table", "json":
 	case "xlsx":
-		if out == "" && err == nil {
-			err = fmt.Errorf("--format xlsx needs --out FILE.xlsx")
+		if o.out == "" {
+			return q, filter, fmt.Errorf("--format xlsx needs --out FILE.xlsx")
 		}
 	default:
-		err = fmt.Errorf("--format must be table, json or xlsx, not %q", format)
+		return q, filter, fmt.Errorf("--format must be table, json or xlsx, not %q", o.format)
 	}
+	return q, filter, nil
+}
+
+func cmdCompliance(ctx context.Context, e *env, args []string) int {
+	fs := newFlags(e, "compliance", "--year YEAR [--format table|json|xlsx] [--out FILE] [--rules FILE] [--as-of DATE] [--db DSN]")
+	var o complianceFlags
+	o.define(fs)
+	db := fs.dbFlag()
+	if code, ok := fs.parse(args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return fs.usageError("unexpected argument %q", fs.Arg(0))
+	}
+	rules, ok := fs.loadRules(o.rules)
+	if !ok {
+		return exitUsage
+	}
+	if o.showRules {
+		printJSON(e.stdout, rules)
+		return exitOK
+	}
+	q, filter, err := o.query()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport compliance: %v\n", err)
 		return exitUsage
 	}
-	db, err := openDB(ctx, e, dsn)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport compliance: %v\n", err)
-		return exitRejected
-	}
-	defer db.Close()
-	engine := newApp(db, 0).compliance
-	engine.Rules = rules
-	rep, err := engine.Evaluate(ctx, q)
-	if err != nil {
-		fmt.Fprintf(e.stdout, "%s\n", kr.MessageOf(err))
-		fmt.Fprintf(e.stderr, "klimatrapport compliance: %v\n", err)
-		return exitRejected
-	}
-	rep = filter.Apply(rep)
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		engine := a.Compliance
+		engine.Rules = rules
+		rep, err := engine.Evaluate(ctx, q)
+		if err != nil {
+			return fs.rejected(err)
+		}
+		return writeCompliance(fs, filter.Apply(rep), o.format, o.out)
+	})
+}
+
+// writeCompliance prints rep in format, to out when it is set.
+func writeCompliance(fs *cmdFlags, rep compliance.Report, format, out string) int {
 	var buf bytes.Buffer
+	var err error
 	switch format {
 	case "json":
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
+		printJSON(&buf, rep)
 	case "xlsx":
 		err = compliance.WriteXLSX(&buf, rep)
 	default:
 		writeComplianceTable(&buf, rep)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport compliance: %v\n", err)
-		return exitRejected
+		return fs.failed(err)
 	}
 	if out == "" {
-		e.stdout.Write(buf.Bytes())
+		fs.e.stdout.Write(buf.Bytes())
 		return exitOK
 	}
 	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport compliance: %v\n", err)
-		return exitRejected
+		return fs.failed(err)
 	}
-	fmt.Fprintf(e.stdout, "Medlemskraven %d för %d medlemmar är sparade i %s.\n", rep.Year, len(rep.Members), out)
+	fmt.Fprintf(fs.e.stdout, "Medlemskraven %d för %d medlemmar är sparade i %s.\n", rep.Year, len(rep.Members), out)
 	return exitOK
 }
 
@@ -194,7 +194,7 @@ func writeComplianceTable(w io.Writer, rep compliance.Report) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprint(tw, "Kod\tNamn\tBindande")
-	for _, o := range compliance.Obligations {
+	for _, o := range compliance.Obligations() {
 		fmt.Fprintf(tw, "\t%s", o.Title())
 	}
 	fmt.Fprintln(tw, "\tUppfyllda")
@@ -205,7 +205,7 @@ func writeComplianceTable(w io.Writer, rep compliance.Report) {
 			binding = "nej"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s", m.Code, m.Name, binding)
-		for _, o := range compliance.Obligations {
+		for _, o := range compliance.Obligations() {
 			r, ok := m.Result(o)
 			switch {
 			case !ok:
@@ -217,7 +217,7 @@ func writeComplianceTable(w io.Writer, rep compliance.Report) {
 				fmt.Fprintf(tw, "\t%s", r.Status)
 			}
 		}
-		fmt.Fprintf(tw, "\t%d av %d\n", m.Fulfilled, len(compliance.Obligations))
+		fmt.Fprintf(tw, "\t%d av %d\n", m.Fulfilled, len(compliance.Obligations()))
 	}
 	tw.Flush()
 	if overridden {
@@ -240,9 +240,9 @@ func writeComplianceTable(w io.Writer, rep compliance.Report) {
 	}
 
 	fmt.Fprintf(w, "\n%d medlemmar, varav %d bindande; %d uppfyller alla fyra skyldigheterna.\n", rep.Summary.Members, rep.Summary.Binding, rep.Summary.AllMet)
-	for _, o := range compliance.Obligations {
+	for _, o := range compliance.Obligations() {
 		var parts []string
-		for _, st := range compliance.Statuses {
+		for _, st := range compliance.Statuses() {
 			if n := rep.Summary.BindingBy[o][st]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, st))
 			}
@@ -253,12 +253,3 @@ func writeComplianceTable(w io.Writer, rep compliance.Report) {
 		fmt.Fprintf(w, "  %s (bindande): %s\n", o.Title(), strings.Join(parts, ", "))
 	}
 }
-
-// stockholm is the time zone times are shown in.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,102 +11,124 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 )
 
-func init() {
-	register(command{"import", "load national data: smhi FILE|--url URL, municipalities FILE.csv, population FILE.xlsx", cmdImport})
-}
-
 // maxDownload caps an SMHI file fetched with --url.
 const maxDownload = 200 << 20
 
+var importCommands = subcommands{name: "import", usage: `Usage:
+  klimatrapport import smhi FILE.xlsx [--release YYYY-MM-DD] [--json] [--db DSN]
+  klimatrapport import smhi --url URL [--release YYYY-MM-DD] [--json] [--db DSN]
+  klimatrapport import municipalities FILE.csv [--json] [--db DSN]
+  klimatrapport import population FILE.xlsx [--year YEAR] [--json] [--db DSN]
+
+Run "klimatrapport import KIND --help" for the flags.
+`, run: map[string]func(context.Context, *env, []string) int{
+	"smhi":           importSMHI,
+	"municipalities": importMunicipalities,
+	"population":     importPopulation,
+}}
+
 func cmdImport(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "Usage: klimatrapport import smhi|municipalities|population FILE [flags]")
-		return exitUsage
+	return importCommands.dispatch(ctx, e, args)
+}
+
+// importer is what every import shares: --db, --json and the file.
+type importer struct {
+	fs     *cmdFlags
+	db     *database
+	asJSON *bool
+}
+
+func newImporter(e *env, kind string) importer {
+	fs := newFlags(e, "import "+kind, "FILE [flags]")
+	return importer{fs: fs, db: fs.dbFlag(), asJSON: fs.Bool("json", false, "print the summary as JSON")}
+}
+
+// parse reads the flags and the file; url, when given, replaces the file.
+func (im importer) parse(ctx context.Context, args []string, url *string) (name string, content []byte, code int, ok bool) {
+	file, code, ok := im.fs.parseWithArg(args)
+	if !ok {
+		return "", nil, code, false
 	}
-	kind, args := args[0], args[1:]
-	fs := flags("import "+kind, "FILE [flags]", e)
-	var dsn, release, url string
-	var year int
-	var asJSON bool
-	dbFlag(fs, &dsn)
-	fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	switch kind {
-	case "smhi":
-		stringFlag(fs, &release, "release", "", "the release date YYYY-MM-DD (default: from the file's report name)")
-		stringFlag(fs, &url, "url", "", "download the file from this address instead (e.g. SMHI's getexcelfile link)")
-	case "population":
-		fs.IntVar(&year, "year", 0, "the year the figures are for (default: from the file's title)")
-	case "municipalities":
-	default:
-		fmt.Fprintf(e.stderr, "klimatrapport import: unknown kind %q (smhi, municipalities or population)\n", kind)
-		return exitUsage
+	if (file == "") == (url == nil || *url == "") {
+		return "", nil, im.fs.usageError("name one file (or, for smhi, --url)"), false
 	}
-	file, rest := splitFileArg(args)
-	if code, ok := parse(fs, rest); !ok {
+	var err error
+	if name = file; file != "" {
+		content, err = os.ReadFile(file)
+	} else {
+		name = *url
+		content, err = download(ctx, *url)
+	}
+	if err != nil {
+		fmt.Fprintf(im.fs.e.stderr, "klimatrapport %s: %v\n", im.fs.Name(), err)
+		return "", nil, exitUsage, false
+	}
+	return name, content, exitOK, true
+}
+
+// run imports with store and prints the summary.
+func (im importer) run(ctx context.Context, f func(store *national.Store) (any, error)) int {
+	return im.fs.withApp(ctx, im.db, app.Options{}, func(a *app.App) int {
+		start := time.Now()
+		summary, err := f(a.National)
+		if err != nil {
+			return im.fs.rejected(err)
+		}
+		if *im.asJSON {
+			printJSON(im.fs.e.stdout, summary)
+		} else {
+			printImportSummary(im.fs.e.stdout, summary, time.Since(start))
+		}
+		return exitOK
+	})
+}
+
+func importMunicipalities(ctx context.Context, e *env, args []string) int {
+	im := newImporter(e, "municipalities")
+	_, content, code, ok := im.parse(ctx, args, nil)
+	if !ok {
 		return code
 	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
+	return im.run(ctx, func(store *national.Store) (any, error) {
+		return store.ImportMunicipalities(ctx, bytes.NewReader(content))
+	})
+}
+
+func importPopulation(ctx context.Context, e *env, args []string) int {
+	im := newImporter(e, "population")
+	year := im.fs.Int("year", 0, "the year the figures are for (default: from the file's title)")
+	_, content, code, ok := im.parse(ctx, args, nil)
+	if !ok {
+		return code
 	}
-	if (file == "") == (url == "") {
-		fmt.Fprintln(e.stderr, "klimatrapport import: name one file (or, for smhi, --url)")
-		fs.Usage()
-		return exitUsage
+	return im.run(ctx, func(store *national.Store) (any, error) {
+		return store.ImportPopulation(ctx, bytes.NewReader(content), *year)
+	})
+}
+
+func importSMHI(ctx context.Context, e *env, args []string) int {
+	im := newImporter(e, "smhi")
+	release := im.fs.String("release", "", "the release date YYYY-MM-DD (default: from the file's report name)")
+	url := im.fs.String("url", "", "download the file from this address instead (e.g. SMHI's getexcelfile link)")
+	name, content, code, ok := im.parse(ctx, args, url)
+	if !ok {
+		return code
 	}
-	var content []byte
-	var err error
-	name := file
-	if url != "" {
-		name = url
-		content, err = download(ctx, url)
-	} else {
-		content, err = os.ReadFile(file)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport import: %v\n", err)
-		return exitUsage
-	}
-	db, err := openDB(ctx, e, dsn)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport import: %v\n", err)
-		return exitRejected
-	}
-	defer db.Close()
-	store := newApp(db, 0).national
-	start := time.Now()
-	var summary any
-	switch kind {
-	case "municipalities":
-		summary, err = store.ImportMunicipalities(ctx, bytes.NewReader(content))
-	case "population":
-		summary, err = store.ImportPopulation(ctx, bytes.NewReader(content), year)
-	case "smhi":
-		in := national.SMHIImport{FileName: name, Content: content, Actor: kr.System, Progress: progress(e)}
-		if release != "" {
-			if in.Release, err = time.Parse(time.DateOnly, release); err != nil {
-				fmt.Fprintln(e.stderr, "klimatrapport import: --release must be YYYY-MM-DD")
-				return exitUsage
-			}
+	in := national.SMHIImport{FileName: name, Content: content, Actor: kr.System, Progress: progress(e)}
+	if *release != "" {
+		var err error
+		if in.Release, err = time.Parse(time.DateOnly, *release); err != nil {
+			return im.fs.usageError("--release must be YYYY-MM-DD")
 		}
-		summary, err = store.ImportSMHI(ctx, in)
 	}
-	if err != nil {
-		fmt.Fprintf(e.stdout, "%s\n", kr.MessageOf(err))
-		fmt.Fprintf(e.stderr, "klimatrapport import %s: %v\n", kind, err)
-		return exitRejected
-	}
-	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(summary)
-		return exitOK
-	}
-	printImportSummary(e.stdout, summary, time.Since(start))
-	return exitOK
+	return im.run(ctx, func(store *national.Store) (any, error) {
+		return store.ImportSMHI(ctx, in)
+	})
 }
 
 func download(ctx context.Context, url string) ([]byte, error) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,12 +10,17 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/members"
 )
 
-func init() {
-	register(command{"members", "the members register: add, update, end, list, show", cmdMembers})
-}
+var membersCommands = subcommands{name: "members", usage: membersUsage, run: map[string]func(context.Context, *env, []string) int{
+	"add":    membersAdd,
+	"update": membersUpdate,
+	"end":    membersEnd,
+	"list":   membersList,
+	"show":   membersShow,
+}}
 
 const membersUsage = `Usage:
   klimatrapport members add CODE --joined YYYY-MM-DD [--observer | --observer-until YYYY-MM-DD] [contacts]
@@ -32,154 +36,221 @@ takes --db DSN.
 `
 
 func cmdMembers(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, membersUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	sub, args := args[0], args[1:]
-	fs := flags("members "+sub, "", e)
-	fs.Usage = func() {
+	return membersCommands.dispatch(ctx, e, args)
+}
+
+// newMembersFlags returns the flags of `members sub` with --db; its help is
+// the members' usage and the flags.
+func newMembersFlags(e *env, sub string) (*cmdFlags, *database) {
+	fs := newFlags(e, "members "+sub, "")
+	fs.usage = func() {
 		fmt.Fprint(e.stderr, membersUsage+"\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	var dsn, joined, until, date string
-	var observer, noObserver, all, asJSON bool
-	var official, officer contactFlags
-	dbFlag(fs, &dsn)
-	switch sub {
-	case "add", "update":
-		fs.StringVar(&joined, "joined", "", "the day the membership began, YYYY-MM-DD")
-		fs.StringVar(&until, "observer-until", "", "observer (not binding) until this day, YYYY-MM-DD")
-		official.define(fs, "official", "the elected official (politiker)")
-		officer.define(fs, "officer", "the officer (tjänsteperson)")
-		if sub == "add" {
-			fs.BoolVar(&observer, "observer", false, "join as an observer for one year")
-		} else {
-			fs.BoolVar(&noObserver, "no-observer", false, "end the observer period: a full member from joining")
-		}
-	case "end":
-		fs.StringVar(&date, "date", "", "the day the membership ends, YYYY-MM-DD")
-	case "list":
-		fs.BoolVar(&all, "all", false, "include members that have left")
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	case "show":
-		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	default:
-		fmt.Fprintf(e.stderr, "klimatrapport members: unknown command %q\n\n%s", sub, membersUsage)
-		return exitUsage
+	return fs, fs.dbFlag()
+}
+
+// parseCode parses the flags and the member's code, which is required.
+func parseCode(fs *cmdFlags, args []string) (string, int, bool) {
+	code, exit, ok := fs.parseWithArg(args)
+	if ok && code == "" {
+		return "", fs.usageError("name the member's code"), false
 	}
-	code, rest := splitFileArg(args)
-	if c, ok := parse(fs, rest); !ok {
-		return c
+	return code, exit, ok
+}
+
+// dayFlag is a YYYY-MM-DD flag.
+type dayFlag struct {
+	name  string
+	value string
+}
+
+func (d *dayFlag) define(fs *cmdFlags, name, usage string) {
+	d.name = name
+	fs.StringVar(&d.value, name, "", usage)
+}
+
+// day is the flag's day, nil when not given; a value that is not a date
+// is a usage error.
+func (d *dayFlag) day(fs *cmdFlags) (*time.Time, bool) {
+	if d.value == "" {
+		return nil, true
 	}
-	if code == "" && fs.NArg() == 1 {
-		code = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "klimatrapport members %s: unexpected argument %q\n", sub, fs.Arg(fs.NArg()-1))
-		return exitUsage
+	t, err := time.Parse(time.DateOnly, d.value)
+	if err != nil {
+		fmt.Fprintf(fs.e.stderr, "klimatrapport %s: --%s must be a date, YYYY-MM-DD\n", fs.Name(), d.name)
+		return nil, false
 	}
-	if (code == "") != (sub == "list") {
-		if sub == "list" {
-			fmt.Fprintln(e.stderr, "klimatrapport members list takes no code")
-		} else {
-			fmt.Fprintf(e.stderr, "klimatrapport members %s: name the member's code\n", sub)
-		}
-		fs.Usage()
-		return exitUsage
+	return &t, true
+}
+
+// membershipFlags are the flags add and update share.
+type membershipFlags struct {
+	joined, until     dayFlag
+	official, officer contactFlags
+}
+
+func (m *membershipFlags) define(fs *cmdFlags) {
+	m.joined.define(fs, "joined", "the day the membership began, YYYY-MM-DD")
+	m.until.define(fs, "observer-until", "observer (not binding) until this day, YYYY-MM-DD")
+	m.official.define(fs, "official", "the elected official (politiker)")
+	m.officer.define(fs, "officer", "the officer (tjänsteperson)")
+}
+
+// days are --joined and --observer-until.
+func (m *membershipFlags) days(fs *cmdFlags) (joined, until *time.Time, ok bool) {
+	joined, ok1 := m.joined.day(fs)
+	until, ok2 := m.until.day(fs)
+	return joined, until, ok1 && ok2
+}
+
+func membersAdd(ctx context.Context, e *env, args []string) int {
+	fs, db := newMembersFlags(e, "add")
+	var m membershipFlags
+	m.define(fs)
+	observer := fs.Bool("observer", false, "join as an observer for one year")
+	code, exit, ok := parseCode(fs, args)
+	if !ok {
+		return exit
 	}
-	day := func(s, flagName string) (*time.Time, bool) {
-		if s == "" {
-			return nil, true
-		}
-		t, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "klimatrapport members %s: --%s must be a date, YYYY-MM-DD\n", sub, flagName)
-			return nil, false
-		}
-		return &t, true
-	}
-	joinedDay, ok1 := day(joined, "joined")
-	untilDay, ok2 := day(until, "observer-until")
-	endDay, ok3 := day(date, "date")
-	if !ok1 || !ok2 || !ok3 {
-		return exitUsage
-	}
+	joined, until, ok := m.days(fs)
 	switch {
-	case sub == "add" && joinedDay == nil:
+	case !ok:
+		return exitUsage
+	case joined == nil:
 		fmt.Fprintln(e.stderr, "klimatrapport members add: --joined YYYY-MM-DD is required")
 		return exitUsage
-	case sub == "end" && endDay == nil:
-		fmt.Fprintln(e.stderr, "klimatrapport members end: --date YYYY-MM-DD is required")
-		return exitUsage
-	case observer && untilDay != nil:
+	case *observer && until != nil:
 		fmt.Fprintln(e.stderr, "klimatrapport members add: give --observer or --observer-until, not both")
 		return exitUsage
 	}
-
-	db, err := openDB(ctx, e, dsn)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport members: %v\n", err)
-		return exitRejected
-	}
-	defer db.Close()
-	reg := newApp(db, 0).members
-	var m members.Member
-	switch sub {
-	case "add":
-		nm := members.Member{Code: code, Joined: *joinedDay, ObserverUntil: untilDay,
-			Official: official.contact(members.Contact{}), Officer: officer.contact(members.Contact{})}
-		m, err = reg.Join(ctx, kr.System, nm, observer, 0)
-	case "update":
-		ch := members.Change{Joined: joinedDay, ObserverUntil: untilDay, ClearObserver: noObserver}
-		if official.set(fs) {
-			cur, _, _ := reg.Get(ctx, code)
-			c := official.contact(cur.Official)
-			ch.Official = &c
-		}
-		if officer.set(fs) {
-			cur, _, _ := reg.Get(ctx, code)
-			c := officer.contact(cur.Officer)
-			ch.Officer = &c
-		}
-		m, err = reg.Update(ctx, kr.System, code, ch)
-	case "end":
-		m, err = reg.End(ctx, kr.System, code, *endDay)
-	case "list":
-		ms, err := reg.All(ctx)
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		nm := members.Member{Code: code, Joined: *joined, ObserverUntil: until,
+			Official: m.official.contact(members.Contact{}), Officer: m.officer.contact(members.Contact{})}
+		mem, err := a.Members.Join(ctx, kr.System, nm, *observer, 0)
 		if err != nil {
-			return rejected(e, "members list", err)
+			return fs.rejected(err)
 		}
-		var shown []members.Member
+		fmt.Fprintf(e.stdout, "%s är medlem sedan %s.\n", mem.Code, mem.Joined.Format(time.DateOnly))
+		printMember(e.stdout, mem)
+		return exitOK
+	})
+}
+
+func membersUpdate(ctx context.Context, e *env, args []string) int {
+	fs, db := newMembersFlags(e, "update")
+	var m membershipFlags
+	m.define(fs)
+	noObserver := fs.Bool("no-observer", false, "end the observer period: a full member from joining")
+	code, exit, ok := parseCode(fs, args)
+	if !ok {
+		return exit
+	}
+	joined, until, ok := m.days(fs)
+	if !ok {
+		return exitUsage
+	}
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		ch := members.Change{Joined: joined, ObserverUntil: until, ClearObserver: *noObserver}
+		if m.official.set(fs) || m.officer.set(fs) {
+			cur, _, _ := a.Members.Get(ctx, code)
+			if m.official.set(fs) {
+				c := m.official.contact(cur.Official)
+				ch.Official = &c
+			}
+			if m.officer.set(fs) {
+				c := m.officer.contact(cur.Officer)
+				ch.Officer = &c
+			}
+		}
+		mem, err := a.Members.Update(ctx, kr.System, code, ch)
+		if err != nil {
+			return fs.rejected(err)
+		}
+		fmt.Fprintf(e.stdout, "%s är uppdaterad.\n", mem.Code)
+		printMember(e.stdout, mem)
+		return exitOK
+	})
+}
+
+func membersEnd(ctx context.Context, e *env, args []string) int {
+	fs, db := newMembersFlags(e, "end")
+	var date dayFlag
+	date.define(fs, "date", "the day the membership ends, YYYY-MM-DD")
+	code, exit, ok := parseCode(fs, args)
+	if !ok {
+		return exit
+	}
+	end, ok := date.day(fs)
+	switch {
+	case !ok:
+		return exitUsage
+	case end == nil:
+		fmt.Fprintln(e.stderr, "klimatrapport members end: --date YYYY-MM-DD is required")
+		return exitUsage
+	}
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		mem, err := a.Members.End(ctx, kr.System, code, *end)
+		if err != nil {
+			return fs.rejected(err)
+		}
+		fmt.Fprintf(e.stdout, "%s:s medlemskap upphör %s.\n", mem.Code, mem.Ended.Format(time.DateOnly))
+		printMember(e.stdout, mem)
+		return exitOK
+	})
+}
+
+func membersList(ctx context.Context, e *env, args []string) int {
+	fs, db := newMembersFlags(e, "list")
+	all := fs.Bool("all", false, "include members that have left")
+	asJSON := fs.Bool("json", false, "print JSON")
+	code, exit, ok := fs.parseWithArg(args)
+	switch {
+	case !ok:
+		return exit
+	case code != "":
+		return fs.usageError("takes no code")
+	}
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		ms, err := a.Members.All(ctx)
+		if err != nil {
+			return fs.rejected(err)
+		}
+		shown := []members.Member{}
 		for _, m := range ms {
-			if all || m.Ended == nil {
+			if *all || m.Ended == nil {
 				shown = append(shown, m)
 			}
 		}
-		if shown == nil {
-			shown = []members.Member{}
-		}
-		if asJSON {
+		if *asJSON {
 			printJSON(e.stdout, shown)
 		} else {
 			printMembers(e.stdout, shown)
 		}
 		return exitOK
-	case "show":
-		cur, ok, err := reg.Get(ctx, code)
+	})
+}
+
+func membersShow(ctx context.Context, e *env, args []string) int {
+	fs, db := newMembersFlags(e, "show")
+	asJSON := fs.Bool("json", false, "print JSON")
+	code, exit, ok := parseCode(fs, args)
+	if !ok {
+		return exit
+	}
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		cur, ok, err := a.Members.Get(ctx, code)
 		if err == nil && !ok {
 			err = kr.E(kr.NotFound, "%s är inte medlem.", code)
 		}
 		if err != nil {
-			return rejected(e, "members show", err)
+			return fs.rejected(err)
 		}
-		hist, err := reg.History(ctx, code)
+		hist, err := a.Members.History(ctx, code)
 		if err != nil {
-			return rejected(e, "members show", err)
+			return fs.rejected(err)
 		}
-		if asJSON {
+		if *asJSON {
 			printJSON(e.stdout, map[string]any{"member": cur, "history": hist})
 			return exitOK
 		}
@@ -189,28 +260,7 @@ func cmdMembers(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "  %s av %s: %s\n", h.ChangedAt.In(stockholm).Format("2006-01-02 15:04"), h.ChangedBy, memberLine(h))
 		}
 		return exitOK
-	}
-	if err != nil {
-		return rejected(e, "members "+sub, err)
-	}
-	switch sub {
-	case "add":
-		fmt.Fprintf(e.stdout, "%s är medlem sedan %s.\n", m.Code, m.Joined.Format(time.DateOnly))
-	case "update":
-		fmt.Fprintf(e.stdout, "%s är uppdaterad.\n", m.Code)
-	case "end":
-		fmt.Fprintf(e.stdout, "%s:s medlemskap upphör %s.\n", m.Code, m.Ended.Format(time.DateOnly))
-	}
-	printMember(e.stdout, m)
-	return exitOK
-}
-
-// rejected reports an error: the message for people on stdout, the detail
-// on stderr; exit 1.
-func rejected(e *env, cmd string, err error) int {
-	fmt.Fprintln(e.stdout, kr.MessageOf(err))
-	fmt.Fprintf(e.stderr, "klimatrapport %s: %v\n", cmd, err)
-	return exitRejected
+	})
 }
 
 // contactFlags are --X-name and --X-email.
@@ -219,14 +269,14 @@ type contactFlags struct {
 	name, email string
 }
 
-func (c *contactFlags) define(fs *flag.FlagSet, prefix, who string) {
+func (c *contactFlags) define(fs *cmdFlags, prefix, who string) {
 	c.prefix = prefix
 	fs.StringVar(&c.name, prefix+"-name", "", "name of "+who)
 	fs.StringVar(&c.email, prefix+"-email", "", "e-mail address of "+who)
 }
 
 // set reports whether either flag was given.
-func (c *contactFlags) set(fs *flag.FlagSet) bool {
+func (c *contactFlags) set(fs *cmdFlags) bool {
 	found := false
 	fs.Visit(func(f *flag.Flag) { found = found || f.Name == c.prefix+"-name" || f.Name == c.prefix+"-email" })
 	return found
@@ -243,18 +293,16 @@ func (c *contactFlags) contact(cur members.Contact) members.Contact {
 	return cur
 }
 
-func printJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+// kindLabel is "kommun" or "region".
+func kindLabel(m members.Member) string {
+	if m.Kind == members.KindRegion {
+		return "region"
+	}
+	return "kommun"
 }
 
 func memberLine(m members.Member) string {
-	kind := "kommun"
-	if m.Kind == members.KindRegion {
-		kind = "region"
-	}
-	parts := []string{kind, "medlem sedan " + m.Joined.Format(time.DateOnly)}
+	parts := []string{kindLabel(m), "medlem sedan " + m.Joined.Format(time.DateOnly)}
 	if m.ObserverUntil != nil {
 		parts = append(parts, "observatör till "+m.ObserverUntil.Format(time.DateOnly))
 	}
@@ -294,26 +342,8 @@ func printMembers(w io.Writer, ms []members.Member) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Kod\tTyp\tMedlem sedan\tObservatör till\tUpphör\tPolitiker\tTjänsteperson")
 	for _, m := range ms {
-		kind := "kommun"
-		if m.Kind == members.KindRegion {
-			kind = "region"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Code, kind, m.Joined.Format(time.DateOnly), dateOrDash(m.ObserverUntil),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Code, kindLabel(m), m.Joined.Format(time.DateOnly), dateOrDash(m.ObserverUntil),
 			dateOrDash(m.Ended), orDash(contactText(m.Official)), orDash(contactText(m.Officer)))
 	}
 	tw.Flush()
-}
-
-func dateOrDash(t *time.Time) string {
-	if t == nil {
-		return "–"
-	}
-	return t.Format(time.DateOnly)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "–"
-	}
-	return s
 }

@@ -8,138 +8,93 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
-func init() {
-	register(command{"template", "write the Excel template, optionally pre-filled with a municipality's data", cmdTemplate})
-	register(command{"ingest", "validate and store a filled-in workbook; prints the report", cmdIngest})
-}
-
-func lookupEnvInt(name string) (int, bool) {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(v)
-	return n, err == nil
-}
-
 func cmdTemplate(ctx context.Context, e *env, args []string) int {
-	fs := flags("template", "--out FILE.xlsx [--municipality CODE] [--year YEAR] [--db DSN]", e)
-	var out, code, dsn string
-	year := time.Now().Year()
-	stringFlag(fs, &out, "out", "", "where to write the workbook (required)")
-	stringFlag(fs, &code, "municipality", "", "pre-fill with this municipality's (or region's) current data")
-	fs.IntVar(&year, "year", year, "the report year")
-	dbFlag(fs, &dsn)
-	if code, ok := parse(fs, args); !ok {
-		return code
+	fs := newFlags(e, "template", "--out FILE.xlsx [--municipality CODE] [--year YEAR] [--db DSN]")
+	out := fs.String("out", "", "where to write the workbook (required)")
+	code := fs.String("municipality", "", "pre-fill with this municipality's (or region's) current data")
+	year := fs.Int("year", time.Now().Year(), "the report year")
+	db := fs.dbFlag()
+	if c, ok := fs.parse(args); !ok {
+		return c
 	}
-	if out == "" {
-		fmt.Fprintln(e.stderr, "klimatrapport template: --out FILE.xlsx is required")
-		fs.Usage()
-		return exitUsage
+	if c, ok := fs.required(*out, "--out FILE.xlsx"); !ok {
+		return c
 	}
-	opts := workbook.TemplateOptions{Code: code, Year: year}
-	if code != "" {
-		db, err := openDB(ctx, e, dsn)
+	opts := workbook.TemplateOptions{Code: *code, Year: *year}
+	if *code == "" {
+		return writeTemplate(fs, *out, opts)
+	}
+	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
+		cur, err := a.Submissions.Current(ctx, *code)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "klimatrapport template: %v\n", err)
-			return exitRejected
+			return fs.failed(err)
 		}
-		defer db.Close()
-		cur, err := newApp(db, 0).submissions.Current(ctx, code)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "klimatrapport template: %v\n", err)
-			return exitRejected
-		}
-		cur.Details.ReportYear = year
+		cur.Details.ReportYear = *year
 		opts.Prefill = cur
-	}
+		return writeTemplate(fs, *out, opts)
+	})
+}
+
+func writeTemplate(fs *cmdFlags, out string, opts workbook.TemplateOptions) int {
 	var buf bytes.Buffer
 	if err := workbook.WriteTemplate(&buf, opts); err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport template: %v\n", err)
-		return exitRejected
+		return fs.failed(err)
 	}
 	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport template: %v\n", err)
-		return exitRejected
+		return fs.failed(err)
 	}
-	fmt.Fprintf(e.stdout, "Mallen är sparad i %s.\n", out)
+	fmt.Fprintf(fs.e.stdout, "Mallen är sparad i %s.\n", out)
 	return exitOK
 }
 
 func cmdIngest(ctx context.Context, e *env, args []string) int {
-	fs := flags("ingest", "FILE.xlsx [--municipality CODE] [--json] [--db DSN]", e)
-	var code, dsn string
-	var asJSON bool
-	var maxMB int
-	stringFlag(fs, &code, "municipality", "", "the municipality (or region) the file must be for")
-	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	dbFlag(fs, &dsn)
-	maxUploadFlag(fs, &maxMB)
-	file, rest := splitFileArg(args)
-	if code, ok := parse(fs, rest); !ok {
-		return code
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
+	fs := newFlags(e, "ingest", "FILE.xlsx [--municipality CODE] [--json] [--db DSN]")
+	code := fs.String("municipality", "", "the municipality (or region) the file must be for")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	db := fs.dbFlag()
+	maxMB := fs.maxUploadFlag()
+	file, c, ok := fs.parseWithArg(args)
+	if !ok {
+		return c
 	}
 	if file == "" {
-		fmt.Fprintln(e.stderr, "klimatrapport ingest: name the workbook to read")
-		fs.Usage()
-		return exitUsage
+		return fs.usageError("name the workbook to read")
 	}
 	content, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport ingest: %v\n", err)
 		return exitUsage
 	}
-	db, err := openDB(ctx, e, dsn)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "klimatrapport ingest: %v\n", err)
-		return exitRejected
-	}
-	defer db.Close()
-	res, err := newApp(db, maxMB).submissions.Submit(ctx, kr.System, submissions.Upload{
-		FileName: filepath.Base(file), Content: content, Municipality: code,
-	})
-	if err != nil {
-		if asJSON {
-			json.NewEncoder(e.stdout).Encode(map[string]any{"error": map[string]string{"code": kr.KindOf(err).String(), "message": kr.MessageOf(err)}})
-		} else {
-			fmt.Fprintf(e.stdout, "%s\n", kr.MessageOf(err))
+	return fs.withApp(ctx, db, app.Options{MaxUploadMB: *maxMB}, func(a *app.App) int {
+		res, err := a.Submissions.Submit(ctx, kr.System, submissions.Upload{
+			FileName: filepath.Base(file), Content: content, Municipality: *code,
+		})
+		if err != nil {
+			if *asJSON {
+				json.NewEncoder(e.stdout).Encode(map[string]any{"error": map[string]string{"code": kr.KindOf(err).String(), "message": kr.MessageOf(err)}})
+				return fs.failed(err)
+			}
+			return fs.rejected(err)
 		}
-		fmt.Fprintf(e.stderr, "klimatrapport ingest: %v\n", err)
-		return exitRejected
-	}
-	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(res)
-	} else {
-		printResult(e.stdout, res)
-	}
-	if !res.Accepted() {
-		return exitRejected
-	}
-	return exitOK
-}
-
-// splitFileArg lets the file come before the flags (`ingest FILE --json`),
-// which the flag package alone does not allow.
-func splitFileArg(args []string) (string, []string) {
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		return args[0], args[1:]
-	}
-	return "", args
+		if *asJSON {
+			printJSON(e.stdout, res)
+		} else {
+			printResult(e.stdout, res)
+		}
+		if !res.Accepted() {
+			return exitRejected
+		}
+		return exitOK
+	})
 }
 
 func printResult(w io.Writer, res submissions.Result) {
@@ -167,21 +122,4 @@ func printResult(w io.Writer, res submissions.Result) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", kind, it.Sheet, it.Cell, it.Code, it.Message)
 	}
 	tw.Flush()
-}
-
-// writeFileAtomic writes via a temporary file in the same directory.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".klimatrapport-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

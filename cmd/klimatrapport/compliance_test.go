@@ -22,7 +22,7 @@ import (
 func cliEngines(t *testing.T) map[string]string {
 	dsns := map[string]string{"chdb": "chdb://" + filepath.Join(t.TempDir(), "data")}
 	if dsn := os.Getenv(storagetest.ServerEnv); dsn != "" {
-		dsns["clickhouse"] = dsn[:strings.LastIndex(dsn, "/")+1] + storagetest.NewDatabaseName()
+		dsns["clickhouse"] = dsnFor(dsn, storagetest.NewDatabaseName())
 	} else if os.Getenv(storagetest.RequireServerEnv) == "1" {
 		t.Fatalf("%s is not set", storagetest.ServerEnv)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
@@ -35,6 +35,11 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// dsnFor is the DSN of database name on the server of dsn.
+func dsnFor(dsn, name string) string {
+	return dsn[:strings.LastIndex(dsn, "/")+1] + name
 }
 
 func freeAddr(t *testing.T) string {
@@ -96,13 +101,8 @@ func startService(t *testing.T, dsn string, extraEnv ...string) *service {
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	r := testworld.Get(t, url)
+	return r.Status, string(r.Body)
 }
 
 func checkShell(t *testing.T, s *service, engine string) {
@@ -154,8 +154,7 @@ func TestServeEmbedded(t *testing.T) {
 
 func TestServeServer(t *testing.T) {
 	dsn := storagetest.ServerDSN(t)
-	db := storagetest.NewDatabaseName()
-	dsn = dsn[:strings.LastIndex(dsn, "/")+1] + db
+	dsn = dsnFor(dsn, storagetest.NewDatabaseName())
 	checkShell(t, startService(t, dsn), "clickhouse")
 }
 
@@ -163,7 +162,7 @@ func TestServeServer(t *testing.T) {
 // library is loaded only when chdb:// is opened.
 func TestServeServerWithoutLibchdb(t *testing.T) {
 	dsn := storagetest.ServerDSN(t)
-	dsn = dsn[:strings.LastIndex(dsn, "/")+1] + storagetest.NewDatabaseName()
+	dsn = dsnFor(dsn, storagetest.NewDatabaseName())
 	s := startService(t, dsn, "KLIMATRAPPORT_CHDB_LIB=/nonexistent/libchdb.so", "LD_LIBRARY_PATH=/nonexistent", "XDG_CACHE_HOME=/nonexistent")
 	if code, _ := get(t, s.base+"/readyz"); code != 200 {
 		t.Fatalf("/readyz without libchdb: %d\n%s", code, s.logs)

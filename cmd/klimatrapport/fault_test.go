@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
@@ -88,13 +88,9 @@ func (s *chServer) database(t *testing.T, name string) storage.DB {
 }
 
 func postFile(base, name string, content []byte) (int, []byte, error) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", name)
-	fw.Write(content)
-	w.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/submissions", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	body, contentType := testworld.UploadForm(nil, name, content)
+	req, _ := http.NewRequest("POST", base+"/api/v1/submissions", body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+faultToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -158,7 +154,7 @@ func waitReady(t *testing.T, base string, within time.Duration) {
 func TestFaultServerStopsDuringUpload(t *testing.T) {
 	ch := startClickHouse(t)
 	dbName := storagetest.NewDatabaseName()
-	dsn := ch.dsn[:strings.LastIndex(ch.dsn, "/")+1] + dbName
+	dsn := dsnFor(ch.dsn, dbName)
 	svc := startService(t, dsn, "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200")
 	if code, body, err := postFile(svc.base, "2025.xlsx", smallReport(t, 2025, 100)); err != nil || code != 201 {
 		t.Fatalf("first upload: %d %s %v", code, body, err)
@@ -216,7 +212,7 @@ func TestFaultServerStopsDuringUpload(t *testing.T) {
 func TestFaultServiceKilledDuringIngest(t *testing.T) {
 	ch := startClickHouse(t)
 	dbName := storagetest.NewDatabaseName()
-	dsn := ch.dsn[:strings.LastIndex(ch.dsn, "/")+1] + dbName
+	dsn := dsnFor(ch.dsn, dbName)
 	env := []string{"KLIMATRAPPORT_API_TOKENS=" + faultToken + ":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200", "KLIMATRAPPORT_CLEANUP_AFTER=2s"}
 	svc := startService(t, dsn, env...)
 	if code, body, err := postFile(svc.base, "2025.xlsx", smallReport(t, 2025, 100)); err != nil || code != 201 {
@@ -259,7 +255,7 @@ func TestFaultServiceKilledDuringIngest(t *testing.T) {
 func TestFaultSameUploadAtOnce(t *testing.T) {
 	ch := startClickHouse(t)
 	dbName := storagetest.NewDatabaseName()
-	svc := startService(t, ch.dsn[:strings.LastIndex(ch.dsn, "/")+1]+dbName, "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin")
+	svc := startService(t, dsnFor(ch.dsn, dbName), "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin")
 	file := smallReport(t, 2025, 100)
 	var wg sync.WaitGroup
 	ids := make([]string, 6)

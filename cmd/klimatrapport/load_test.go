@@ -15,12 +15,12 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -35,12 +35,12 @@ func TestLoad(t *testing.T) {
 	}
 	server := storagetest.ServerDSN(t)
 	dbName := storagetest.NewDatabaseName()
-	dsn := server[:strings.LastIndex(server, "/")+1] + dbName
+	dsn := dsnFor(server, dbName)
 	// National data, through the command line, so that the pages have content.
 	for _, args := range [][]string{
-		{"import", "municipalities", "../../../shared/data/scb/municipality_county.csv"},
-		{"import", "population", "../../../shared/data/scb/be0101-population-2024.xlsx"},
-		{"import", "smhi", "../../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"},
+		{"import", "municipalities", samples.Path(t, samples.Municipalities)},
+		{"import", "population", samples.Path(t, samples.Population)},
+		{"import", "smhi", samples.Path(t, samples.SMHI)},
 	} {
 		if code, out, errs := runCLI(t, append(args, "--db", dsn)...); code != 0 {
 			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)

@@ -1,36 +1,31 @@
 // Command klimatrapport is the whole service: the web server, the command
 // line for imports and exports, and database administration.
 //
+// This package owns the command line: the table of commands, their flags
+// and environment variables, exit statuses and what each command prints.
 // Every setting is a flag with an environment variable of the same name
-// (--db ↔ KLIMATRAPPORT_DB). Run `klimatrapport help` for the commands.
+// (--db ↔ KLIMATRAPPORT_DB). The services themselves are wired in
+// internal/app. Run `klimatrapport help` for the commands.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"sort"
-	"strings"
 	"syscall"
-	"time"
-
-	"github.com/klimatkommunerna/klimatrapport/storage"
-	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-// Exit statuses (CONTRACT.md).
+// Exit statuses: the same for every command.
 const (
 	exitOK       = 0
-	exitRejected = 1 // rejected input; the report is on stdout
+	exitRejected = 1 // rejected input or a failure; the report is on stdout
 	exitUsage    = 2
 )
 
@@ -38,7 +33,23 @@ const (
 type command struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, env *env, args []string) int
+	run     func(ctx context.Context, e *env, args []string) int
+}
+
+// commands are every subcommand, in the order help lists them.
+var commands = []command{
+	{"accounts", "manage accounts: add, list, disable, enable, link, token, revoke", cmdAccounts},
+	{"backup", "write every table to a directory (engine-independent, with checksums)", cmdBackup},
+	{"compliance", "evaluate the membership obligations of a year: table, json or the board's xlsx", cmdCompliance},
+	{"copy", "copy every table to another database (chdb:// → clickhouse://) and verify it", cmdCopy},
+	{"import", "load national data: smhi FILE|--url URL, municipalities FILE.csv, population FILE.xlsx", cmdImport},
+	{"ingest", "validate and store a filled-in workbook; prints the report", cmdIngest},
+	{"members", "the members register: add, update, end, list, show", cmdMembers},
+	{"migrate", "create or update the database tables", cmdMigrate},
+	{"restore", "load a backup into an empty database and verify it", cmdRestore},
+	{"serve", "run the web service (pages, API) — migrates first", cmdServe},
+	{"template", "write the Excel template, optionally pre-filled with a municipality's data", cmdTemplate},
+	{"version", "print the version", cmdVersion},
 }
 
 // env is what every command gets: its output streams and a logger.
@@ -47,10 +58,6 @@ type env struct {
 	stdin          io.Reader
 	log            *slog.Logger
 }
-
-var commands = map[string]command{}
-
-func register(c command) { commands[c.name] = c }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -63,20 +70,26 @@ func run(ctx context.Context, args []string, e *env) int {
 	if e.log == nil {
 		e.log = newLogger(e.stderr, os.Getenv("KLIMATRAPPORT_LOG_FORMAT"), os.Getenv("KLIMATRAPPORT_LOG_LEVEL"))
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(e.stdout)
 		if len(args) == 0 {
 			return exitUsage
 		}
 		return exitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "klimatrapport: okänt kommando %q\n\n", args[0])
-		usage(e.stderr)
-		return exitUsage
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
 	}
-	return c.run(ctx, e, args[1:])
+	fmt.Fprintf(e.stderr, "klimatrapport: okänt kommando %q\n\n", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "--help"
 }
 
 func usage(w io.Writer) {
@@ -86,13 +99,8 @@ Usage: klimatrapport COMMAND [flags]
 
 Commands:
 `, versionString())
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run "klimatrapport COMMAND --help" for a command's flags. Every flag can also
@@ -101,59 +109,6 @@ KLIMATRAPPORT_ADDR, and so on.
 
 Exit status: 0 success, 1 rejected input (report on stdout), 2 usage error.
 `)
-}
-
-// flags returns a FlagSet whose usage names the command.
-func flags(name, synopsis string, e *env) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: klimatrapport %s %s\n\nFlags (each also read from the environment variable shown):\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// envName is the environment variable for a flag: --max-upload-mb ↔
-// KLIMATRAPPORT_MAX_UPLOAD_MB.
-func envName(flagName string) string {
-	return "KLIMATRAPPORT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
-
-// stringFlag defines a string flag defaulting to its environment variable.
-func stringFlag(fs *flag.FlagSet, p *string, name, def, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		def = v
-	}
-	fs.StringVar(p, name, def, help+" (env "+envName(name)+")")
-}
-
-// durationFlag defines a duration flag defaulting to its environment variable.
-func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, help string) {
-	if v, ok := os.LookupEnv(envName(name)); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			def = d
-		}
-	}
-	fs.DurationVar(p, name, def, help+" (env "+envName(name)+")")
-}
-
-// dbFlag defines --db.
-func dbFlag(fs *flag.FlagSet, p *string) {
-	stringFlag(fs, p, "db", engines.DefaultDSN,
-		"database: chdb://PATH (embedded ClickHouse, data in PATH) or clickhouse://USER:PASS@HOST:9000/DATABASE")
-}
-
-// parse parses flags; it returns false with the exit status when the
-// command should stop (help asked for, or a usage error).
-func parse(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	return 0, true
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {
@@ -176,17 +131,4 @@ func versionString() string {
 		}
 	}
 	return v
-}
-
-// openDB opens and migrates the database.
-func openDB(ctx context.Context, e *env, dsn string) (storage.DB, error) {
-	db, err := engines.Open(ctx, dsn, "")
-	if err != nil {
-		return nil, err
-	}
-	if err := migrate(ctx, e, db); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
 }

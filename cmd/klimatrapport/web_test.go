@@ -1,7 +1,7 @@
 package main
 
-// Issue 7: accounts, sessions and rights, through the assembled service
-// (app.server) on both engines.
+// Accounts, sessions and rights, through the assembled service (the real
+// router of internal/app) on both engines.
 
 import (
 	"bytes"
@@ -9,14 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +21,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
-	"github.com/klimatkommunerna/klimatrapport/storage"
-	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
-	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -36,37 +30,32 @@ const webPassword = "ett långt och hemligt lösenord"
 // site is the assembled service with one account of each role.
 type site struct {
 	t      *testing.T
-	app    *app
+	w      *testworld.World
 	base   string
 	tokens map[string]string // role name → API token
 }
 
 var roleNames = []string{"public", "lund", "malmo", "reviewer", "admin"}
 
-func newSite(t *testing.T, db storage.DB) *site {
+// siteOptions are the world a site runs on: uploads up to 2 MB.
+var siteOptions = testworld.Options{MaxUploadMB: 2}
+
+func newSite(t *testing.T, w *testworld.World) *site {
 	t.Helper()
 	ctx := context.Background()
-	a := newApp(db, 2)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(a.server(web.Config{Version: "test"}, nil, log).Router)
-	t.Cleanup(ts.Close)
-	s := &site{t: t, app: a, base: ts.URL, tokens: map[string]string{}}
-	for _, code := range []string{"1281", "1280"} {
-		if _, err := a.members.Add(ctx, kr.System, code, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := &site{t: t, w: w, base: w.Serve(t, "").URL, tokens: map[string]string{}}
+	w.Join(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280")
 	for name, acc := range map[string]struct {
 		email string
 		role  kr.Role
 		code  string
 	}{"lund": {"anna@lund.se", kr.RoleOfficer, "1281"}, "malmo": {"mats@malmo.se", kr.RoleOfficer, "1280"},
 		"reviewer": {"greta@klimatkommunerna.se", kr.RoleReviewer, ""}, "admin": {"ada@klimatkommunerna.se", kr.RoleAdmin, ""}} {
-		created, err := a.accounts.Create(ctx, kr.System, acc.email, acc.role, acc.code, webPassword)
+		created, err := w.Accounts.Create(ctx, kr.System, acc.email, acc.role, acc.code, webPassword)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, secret, err := a.accounts.CreateToken(ctx, kr.System, created.ID, "test")
+		_, secret, err := w.Accounts.CreateToken(ctx, kr.System, created.ID, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,14 +66,14 @@ func newSite(t *testing.T, db storage.DB) *site {
 
 var emails = map[string]string{"lund": "anna@lund.se", "malmo": "mats@malmo.se", "reviewer": "greta@klimatkommunerna.se", "admin": "ada@klimatkommunerna.se"}
 
-// browser is a client with cookies, signed in through the login form.
+// browser is a client with cookies, signed in through the login form. Like
+// a browser, it says where its forms come from: from the service's own
+// pages, unless from is set (another site's page).
 type browser struct {
 	s    *site
 	c    *http.Client
-	csrf string
+	from string // the origin its forms are sent from; "" the service's own
 }
-
-var hiddenRe = regexp.MustCompile(`name="(csrf|login_token)" value="([^"]*)"`)
 
 func (s *site) browser() *browser {
 	jar, _ := cookiejar.New(nil)
@@ -97,16 +86,17 @@ func (b *browser) do(method, path string, body io.Reader, contentType string) (i
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.s.t.Fatal(err)
+	switch {
+	case method == "GET":
+	case b.from == "":
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Origin", b.s.base)
+	default:
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", b.from)
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if m := hiddenRe.FindStringSubmatch(string(out)); m != nil && m[1] == "csrf" && m[2] != "" {
-		b.csrf = m[2]
-	}
-	return resp.StatusCode, string(out)
+	r := testworld.Do(b.s.t, b.c, req)
+	return r.Status, string(r.Body)
 }
 
 func (b *browser) get(path string) (int, string) { return b.do("GET", path, nil, "") }
@@ -117,12 +107,10 @@ func (b *browser) post(path string, form url.Values) (int, string) {
 
 func (b *browser) login(role string) *browser {
 	b.s.t.Helper()
-	_, page := b.get("/logga-in")
-	m := hiddenRe.FindStringSubmatch(page)
-	if m == nil {
-		b.s.t.Fatalf("no login token in the login form")
+	if code, page := b.get("/logga-in"); code != 200 || !strings.Contains(page, `name="password"`) {
+		b.s.t.Fatalf("the login form: %d\n%s", code, page)
 	}
-	code, body := b.post("/logga-in", url.Values{"login_token": {m[2]}, "email": {emails[role]}, "password": {webPassword}})
+	code, body := b.post("/logga-in", url.Values{"email": {emails[role]}, "password": {webPassword}})
 	if code != http.StatusSeeOther {
 		b.s.t.Fatalf("login as %s: %d %s", role, code, body)
 	}
@@ -130,8 +118,8 @@ func (b *browser) login(role string) *browser {
 	if role == "lund" || role == "malmo" {
 		start = "/rapportera"
 	}
-	if code, body := b.get(start); code != 200 || b.csrf == "" {
-		b.s.t.Fatalf("%s after login: %d, csrf %q\n%s", start, code, b.csrf, body)
+	if code, body := b.get(start); code != 200 {
+		b.s.t.Fatalf("%s after login: %d\n%s", start, code, body)
 	}
 	return b
 }
@@ -156,15 +144,7 @@ func (s *site) api(role, method, path string, body io.Reader, contentType string
 }
 
 func multipartFile(fields map[string]string, file []byte) (io.Reader, string) {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range fields {
-		w.WriteField(k, v)
-	}
-	fw, _ := w.CreateFormFile("file", "rapport.xlsx")
-	fw.Write(file)
-	w.Close()
-	return &b, w.FormDataContentType()
+	return testworld.UploadForm(fields, "rapport.xlsx", file)
 }
 
 func jsonBody(v any) (io.Reader, string) {
@@ -176,8 +156,8 @@ func jsonBody(v any) (io.Reader, string) {
 // against every role, including Lund's officer writing for Malmö by id, by
 // path and by form field.
 func TestAuthorizationTable(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := newSite(t, db)
+	testworld.Engines(t, siteOptions, func(t *testing.T, w *testworld.World) {
+		s := newSite(t, w)
 		lundFile, malmoFile := reportFor(t, "1281", 2025, 100), reportFor(t, "1280", 2025, 100)
 		// Malmö's submission, to be read by id.
 		code, body := s.upload("malmo", nil, malmoFile)
@@ -287,7 +267,7 @@ func TestAuthorizationTable(t *testing.T) {
 		}
 		// Page forms: Lund's officer setting a status for Malmö.
 		b := s.browser().login("lund")
-		if code, _ := b.post("/granskning/1280/granska", url.Values{"csrf": {b.csrf}, "year": {"2025"}, "obligation": {"goals"},
+		if code, _ := b.post("/granskning/1280/granska", url.Values{"year": {"2025"}, "obligation": {"goals"},
 			"status": {"uppfyllt"}, "comment": {"Jag godkänner mig själv."}}); code != 403 {
 			t.Errorf("Lund's officer reviewing Malmö through the page: %d, want 403", code)
 		}

@@ -5,15 +5,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/storage"
-	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -58,17 +56,10 @@ func noRawXSS(t *testing.T, where, body string) {
 }
 
 func TestWebSecurity(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := newSite(t, db)
+	testworld.Engines(t, siteOptions, func(t *testing.T, w *testworld.World) {
+		s := newSite(t, w)
 		ctx := context.Background()
-		csv, err := os.Open("../../../shared/data/scb/municipality_county.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer csv.Close()
-		if _, err := s.app.national.ImportMunicipalities(ctx, csv); err != nil {
-			t.Fatal(err)
-		}
+		w.ImportMunicipalities(t)
 
 		// Stored XSS: every uploaded text field, on every page that shows it.
 		if code, body := s.upload("lund", nil, hostileWorkbook(t, "1281", 2025)); code != 201 {
@@ -116,29 +107,27 @@ func TestWebSecurity(t *testing.T) {
 			}
 		}
 
-		// CSRF: a session's form without its token, or with a wrong one, is refused.
+		// Cross-site request forgery: the session's form sent from another
+		// site's page is refused, from the service's own page accepted.
 		form := url.Values{"year": {"2025"}, "obligation": {"goals"}, "message": {"Hej"}}
+		officer.from = "https://elak.example"
 		if code, _ := officer.post("/rapportera/svar", form); code != http.StatusForbidden {
-			t.Errorf("reply without CSRF token: %d, want 403", code)
+			t.Errorf("reply from another site: %d, want 403", code)
 		}
-		form.Set("csrf", "fel")
-		if code, _ := officer.post("/rapportera/svar", form); code != http.StatusForbidden {
-			t.Errorf("reply with a wrong CSRF token: %d, want 403", code)
-		}
-		form.Set("csrf", officer.csrf)
+		officer.from = ""
 		if code, _ := officer.post("/rapportera/svar", form); code != http.StatusSeeOther {
-			t.Errorf("reply with the CSRF token: %d, want 303", code)
+			t.Errorf("reply from the service's page: %d, want 303", code)
 		}
-		// The login form has its own token.
-		if code, _ := s.browser().post("/logga-in", url.Values{"email": {emails["lund"]}, "password": {webPassword}}); code != http.StatusForbidden {
-			t.Errorf("login without the form's token: %d, want 403", code)
+		// Nor can another site sign a visitor in (login forgery).
+		forger := s.browser()
+		forger.from = "https://elak.example"
+		if code, _ := forger.post("/logga-in", url.Values{"email": {emails["lund"]}, "password": {webPassword}}); code != http.StatusForbidden {
+			t.Errorf("login from another site: %d, want 403", code)
 		}
 		// A wrong password and an unknown address get the same answer.
 		b1, b2 := s.browser(), s.browser()
-		_, f1 := b1.get("/logga-in")
-		_, f2 := b2.get("/logga-in")
-		c1, p1 := b1.post("/logga-in", url.Values{"login_token": {hiddenRe.FindStringSubmatch(f1)[2]}, "email": {emails["lund"]}, "password": {"fel lösenord!!"}})
-		c2, p2 := b2.post("/logga-in", url.Values{"login_token": {hiddenRe.FindStringSubmatch(f2)[2]}, "email": {"ingen@alls.se"}, "password": {"fel lösenord!!"}})
+		c1, p1 := b1.post("/logga-in", url.Values{"email": {emails["lund"]}, "password": {"fel lösenord!!"}})
+		c2, p2 := b2.post("/logga-in", url.Values{"email": {"ingen@alls.se"}, "password": {"fel lösenord!!"}})
 		if c1 != 401 || c2 != 401 || !strings.Contains(p1, "Fel e-postadress eller lösenord") || !strings.Contains(p2, "Fel e-postadress eller lösenord") {
 			t.Errorf("failed logins differ or are not 401: %d, %d", c1, c2)
 		}
@@ -148,14 +137,14 @@ func TestWebSecurity(t *testing.T) {
 		if code, _ := s.upload("lund", nil, big); code != http.StatusRequestEntityTooLarge {
 			t.Errorf("oversized API upload: %d, want 413", code)
 		}
-		body2, ct := multipartFile(map[string]string{"csrf": officer.csrf}, big)
+		body2, ct := multipartFile(nil, big)
 		if code, _ := officer.do("POST", "/rapportera", body2, ct); code != http.StatusRequestEntityTooLarge {
 			t.Errorf("oversized page upload: %d, want 413", code)
 		}
 
 		// A disabled account's token and session stop working.
-		acc, _, _ := s.app.accounts.ByEmail(ctx, emails["lund"])
-		if _, err := s.app.accounts.SetDisabled(ctx, kr.System, acc.ID, true); err != nil {
+		acc, _, _ := s.w.Accounts.ByEmail(ctx, emails["lund"])
+		if _, err := s.w.Accounts.SetDisabled(ctx, kr.System, acc.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if code, _ := s.api("lund", "GET", "/api/v1/municipalities/1281/submissions", nil, ""); code != http.StatusUnauthorized {
@@ -165,7 +154,7 @@ func TestWebSecurity(t *testing.T) {
 			t.Errorf("session of a disabled account: %d, want a redirect to the login page", code)
 		}
 		// Every write above is in the audit log, with who and from where.
-		log, err := s.app.accounts.AuditLog(ctx, 100)
+		log, err := s.w.Accounts.AuditLog(ctx, 100)
 		if err != nil || len(log) == 0 {
 			t.Fatalf("audit log: %v", err)
 		}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/internal/app"
+)
+
+// janitor removes leftovers of interrupted uploads at start and then
+// regularly: those older than after.
+func janitor(ctx context.Context, e *env, a *app.App, after time.Duration) {
+	every := min(time.Hour, max(after, time.Second))
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := a.Submissions.Cleanup(ctx, after)
+		if err != nil {
+			e.log.Warn("cleanup of interrupted uploads failed", "err", err)
+		} else if n > 0 {
+			e.log.Info("removed leftovers of interrupted uploads", "submissions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,65 @@
+// Package app wires the service over one database: the domain services,
+// the cache invalidation between them, and the HTTP server with its
+// middleware and handlers. The binary (serve and the commands) and the
+// tests' wired world build the service here, so tests run the real wiring.
+package app
+
+import (
+	"github.com/klimatkommunerna/klimatrapport/accounts"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
+)
+
+// App is the services over one database.
+type App struct {
+	DB          storage.DB
+	National    *national.Store
+	Lookup      *national.Lookup
+	Submissions *submissions.Service
+	Members     *members.Register
+	Accounts    *accounts.Store
+	Metrics     *publish.Service   // cached figures for the pages and the API
+	Compliance  *compliance.Engine // membership obligations; serve and compliance set its Rules
+}
+
+// Options are the settings the wiring takes.
+type Options struct {
+	// MaxUploadMB is the largest workbook accepted, in MB; 0 means
+	// workbook.DefaultLimits.
+	MaxUploadMB int
+}
+
+// New wires the services over db.
+func New(db storage.DB, o Options) *App {
+	lim := workbook.DefaultLimits()
+	if o.MaxUploadMB > 0 {
+		lim.MaxBytes = int64(o.MaxUploadMB) << 20
+	}
+	a := &App{DB: db, National: &national.Store{DB: db}}
+	a.Lookup = &national.Lookup{Store: a.National}
+	a.Submissions = &submissions.Service{DB: db, Limits: lim, Lookup: a.Lookup}
+	a.Members = &members.Register{DB: db}
+	a.Accounts = &accounts.Store{DB: db}
+	// Pages and computed figures are cached per data generation: dropped at
+	// once when this process commits a submission, an import or a members
+	// change, and within ProbeInterval when another instance does.
+	a.Metrics = &publish.Service{Data: a.Data(), Members: a.Members, ProbeInterval: publish.DefaultProbeInterval}
+	a.National.OnChange = func() {
+		a.Lookup.Invalidate()
+		a.Metrics.Invalidate()
+	}
+	a.Submissions.OnCommit = func(string) { a.Metrics.Invalidate() }
+	a.Members.OnChange = a.Metrics.Invalidate
+	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
+	return a
+}
+
+// Data is where publish reads its figures.
+func (a *App) Data() publish.Data {
+	return publish.Data{National: a.National, Reports: a.Submissions}
+}

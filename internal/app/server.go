@@ -1,0 +1,26 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/web/api"
+	"github.com/klimatkommunerna/klimatrapport/web/pages"
+	"github.com/klimatkommunerna/klimatrapport/web/portal"
+)
+
+// Server assembles the HTTP service: the shell, its middleware (in this
+// order: body limit, authentication, cross-origin check, audit), the API,
+// the public pages and the signed-in pages.
+func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
+	srv := web.New(cfg, a.DB, log)
+	srv.Router.Use(web.LimitBody(a.Submissions.Limits.MaxBytes),
+		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}),
+		web.CrossOrigin(), web.Audit(a.Accounts, log))
+	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
+		MaxUploadBytes: a.Submissions.Limits.MaxBytes, Metrics: a.Metrics, Compliance: a.Compliance}).Register(srv.Router)
+	(&pages.Pages{Metrics: a.Metrics, Log: log}).Register(srv.Router)
+	(&portal.Portal{Accounts: a.Accounts, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
+		Log: log, MaxUploadBytes: a.Submissions.Limits.MaxBytes}).Register(srv.Router)
+	return srv
+}
