@@ -2,12 +2,13 @@ package workbook
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
@@ -167,6 +168,12 @@ func (p *parser) value(sheet string, col, row int, raw string, v klimatrapport.I
 		}
 		return nil
 	}
+	return p.tonnes(sheet, cell, row, v, x)
+}
+
+// tonnes emits a value of x tonnes at cell; a negative one is an error.
+func (p *parser) tonnes(sheet, cell string, row int, v klimatrapport.InventoryValue, x float64) error {
+	v.Place = klimatrapport.Place{Sheet: sheet, Cell: cell, Row: row}
 	if x < 0 {
 		p.items.errorf(CodeNegative, sheet, cell,
 			"Utsläppet %s i %s är negativt. Utsläpp rapporteras som tal från 0 och uppåt; rätta värdet (upptag från mark och skog ingår inte i rapporten).",
@@ -334,26 +341,9 @@ func (p *parser) longRow(t *table, row int, cells []string) error {
 	return p.value(t.sheet.Name, t.cols[fValue], row, raw, v, commentCol)
 }
 
-// SMHI's export layout.
-
-// smhiHeader finds SMHI's header row: Huvudsektor | Undersektor | Län |
-// Kommun.
-func smhiHeader(cells []string) (sec, sub, county, mun int, ok bool) {
-	sec, sub, county, mun = -1, -1, -1, -1
-	for i, c := range cells {
-		switch norm(c) {
-		case "huvudsektor":
-			sec = i
-		case "undersektor":
-			sub = i
-		case "län", "lan":
-			county = i
-		case "kommun":
-			mun = i
-		}
-	}
-	return sec, sub, county, mun, sec >= 0 && sub >= 0 && mun >= 0
-}
+// SMHI's export layout, uploaded by a member: the rows of one
+// municipality, read by the same reader as SMHI's national import
+// (smhi.Reader), so that the same file gives the same figures either way.
 
 // looksLikeSMHI peeks at the first rows of a sheet for SMHI's header.
 func (p *parser) looksLikeSMHI(s sheetInfo) bool {
@@ -370,198 +360,158 @@ func (p *parser) looksLikeSMHI(s sheetInfo) bool {
 		for i := range cells {
 			cells[i] = clean(cells[i])
 		}
-		if _, _, _, _, ok := smhiHeader(cells); ok {
+		if smhi.IsHeader(cells) {
 			return true
 		}
 	}
 	return false
 }
 
+// smhiUpload is the reading of one sheet in SMHI's layout.
+type smhiUpload struct {
+	p            *parser
+	rd           *smhi.Reader
+	gas, source  string
+	municipality string          // the file's municipality, as named in it
+	others       map[string]bool // other municipalities named, reported once each
+	totals       *smhi.SMHIChecker
+}
+
 // readSMHI reads a sheet in SMHI's export layout holding one municipality's
-// rows. It reports false when the sheet is not in that layout.
+// rows. It reports false when the sheet is not in that layout. Problems the
+// reader finds become items; one in the title or header rows ends the
+// sheet, one in a data row skips the row.
 func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 	if !p.looksLikeSMHI(s) {
 		return false, nil
 	}
 	p.rep.FromSMHI = true
-	var (
-		found        bool
-		prev         []string
-		secC, subC   int
-		munC         int
-		yearOf       = map[int]int{}
-		yearCols     []int
-		gas          string
-		source       = "SMHI"
-		municipality string
-		others       = map[string]bool{}
-		totals       = map[int]smhiTotal{} // year → the municipality total row's value
-		sectorSums   = map[int]float64{}
-		titleGas     string
-	)
-	err := p.eachRow(s, func(row int, cells []string) error {
-		if !found {
-			if sc, sb, _, mc, ok := smhiHeader(cells); ok {
-				found = true
-				secC, subC, munC = sc, sb, mc
-				gasHint := ""
-				for i := range cells {
-					if i <= max(sc, sb, mc) {
-						continue
-					}
-					if y, ok := isYearHeader(cells[i]); ok {
-						yearOf[i] = y
-					} else if y, ok := isYearHeader(cellAt(prev, i)); ok {
-						yearOf[i] = y
-						if gasHint == "" {
-							gasHint = cells[i]
-						}
-					}
-				}
-				for c := range yearOf {
-					yearCols = append(yearCols, c)
-				}
-				sort.Ints(yearCols)
-				if len(yearCols) == 0 {
-					p.items.errorf(CodeMissingColumn, s.Name, "",
-						"SMHI-filen saknar årskolumner (rad %d och raden ovanför). Ladda ner filen från SMHI på nytt och ladda upp den utan ändringar i rubrikerna.", row)
-				}
-				gas = ""
-				if g, ok := klimatrapport.Gas(gasHint); ok {
-					gas = g
-				} else if g, ok := klimatrapport.Gas(titleGas); ok {
-					gas = g
-				}
-				for _, y := range yearOf {
-					if y > p.reportYear && p.rep.Details.ReportYear == 0 {
-						p.reportYear = y
-					}
-				}
-				if p.rep.Details.ReportYear == 0 {
-					p.rep.Details.ReportYear = p.reportYear
-				}
-				if p.reportYear > 0 {
-					p.maxYear = max(p.maxYear, p.reportYear)
-				}
-				return nil
-			}
-			// Title rows: "Rapportnamn: Länsrapport, 2024-04-18", "Emissioner av Koldioxid (CO2)".
-			for _, c := range cells {
-				if i := strings.LastIndex(c, "("); i >= 0 && strings.HasSuffix(c, ")") && titleGas == "" {
-					titleGas = c[i+1 : len(c)-1]
-				}
-				if f := strings.Fields(c); len(f) > 0 {
-					last := f[len(f)-1]
-					if len(last) == 10 && last[4] == '-' && last[7] == '-' {
-						source = "SMHI " + last
-					}
-				}
-			}
-			prev = cells
-			if row > 40 {
-				return errStop
-			}
-			return nil
-		}
-		mun := cellAt(cells, munC)
-		if mun == "" || isAll(mun) {
-			return nil // Sweden's or a county's total
-		}
-		if municipality == "" {
-			municipality = mun
-			d := &p.rep.Details
-			if d.Code == "" && d.Name == "" {
-				d.Name = mun
-				if p.lim.NameToCode != nil {
-					if code, ok := p.lim.NameToCode(mun); ok {
-						d.Code = code
-					}
-				}
-			}
-		} else if mun != municipality {
-			if !others[mun] && len(others) < 1000 {
-				others[mun] = true
-				c := ref(munC+1, row)
-				p.items.errorf(CodeSeveralMunicipalities, s.Name, c,
-					"Filen innehåller rader för flera kommuner (%s och %s). Ta bara med er egen kommuns rader (%s) och ladda upp filen igen.",
-					quote(municipality), quote(mun), quote(municipality))
-			}
-			return nil
-		}
-		rawSector, rawSub := cellAt(cells, secC), cellAt(cells, subC)
-		if isAll(rawSector) {
-			for _, c := range yearCols {
-				if x, ok := parseNumber(cellAt(cells, c)); ok {
-					totals[yearOf[c]] = smhiTotal{x, ref(c+1, row)}
-				}
-			}
-			return nil
-		}
-		var n sectorNames
-		if s, ok := klimatrapport.MainSector(rawSector); ok {
-			n = sectorNames{sector: s, sectorOK: true}
-			if ss, ok := klimatrapport.Subsector(s, rawSub); ok {
-				n.subsector, n.subOK = ss, true
-			} else {
-				n.subsector = rawSub
-			}
-		} else {
-			n.sector = rawSector
-		}
-		if !n.sectorOK {
-			p.unknownSector(s.Name, ref(secC+1, row), rawSector)
-		} else if !n.subOK {
-			p.unknownSubsector(s.Name, ref(subC+1, row), n.sector, rawSub)
-		}
-		base := klimatrapport.InventoryValue{Sector: n.sector, Subsector: n.subsector, Gas: gas, Source: source}
-		for _, c := range yearCols {
-			raw := cellAt(cells, c)
-			if raw == "" {
-				continue
-			}
-			v := base
-			v.Year = yearOf[c]
-			if n.sectorOK && n.subsector == "" {
-				if x, ok := parseNumber(raw); ok {
-					sectorSums[v.Year] += x
-				}
-			}
-			if err := p.value(s.Name, c+1, row, raw, v, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), others: map[string]bool{}, totals: smhi.NewSMHIChecker()}
+	u.rd.StartSheet(s.Name)
+	if err := p.eachRow(s, u.row); err != nil {
 		return true, err
 	}
-	if !found {
+	if _, found := u.rd.EndSheet(); !found {
 		return false, nil
 	}
-	years := make([]int, 0, len(totals))
-	for y := range totals {
-		years = append(years, y)
-	}
-	sort.Ints(years)
-	for _, y := range years {
-		t := totals[y]
-		sum := sectorSums[y]
-		if math.Abs(sum-t.value) > sumTolerance(t.value) {
-			p.items.warnf(CodeSumMismatch, s.Name, t.cell,
-				"Kommunens totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
-				y, swedish.Plain(t.value), swedish.Plain(sum), swedish.Plain(sum-t.value))
-		}
-	}
+	u.checkTotals()
 	return true, nil
 }
 
-type smhiTotal struct {
-	value float64
-	cell  string
+func (u *smhiUpload) row(row int, cells []string) error {
+	r, ok, err := u.rd.Row(row, cells)
+	header := u.rd.Sheet().HeaderRow
+	if err != nil {
+		code, place, _ := smhi.PlaceOf(err)
+		u.p.items.errorf(code, place.Sheet, place.Cell, "%s", klimatrapport.MessageOf(err))
+		if header == 0 || header == row {
+			return errStop
+		}
+		if r.Level == smhi.LevelMunicipality {
+			u.ours(r) // the row names the municipality even if its values are wrong
+		}
+		return nil
+	}
+	switch {
+	case u.rd.Done():
+		return errStop
+	case header == row:
+		u.start()
+	case ok:
+		return u.data(r)
+	}
+	return nil
 }
 
-// sumTolerance is how far parts may be from their total before a warning:
-// 0,5 % of the total, at least 1 tonne (rounding in the source data).
-func sumTolerance(total float64) float64 {
-	return math.Max(1, math.Abs(total)*0.005)
+// start takes what the title and header rows say: the years (the newest is
+// the report year unless Uppgifter says otherwise), the gas and the release.
+func (u *smhiUpload) start() {
+	p, sh := u.p, u.rd.Sheet()
+	for _, y := range sh.Years {
+		if y > p.reportYear && p.rep.Details.ReportYear == 0 {
+			p.reportYear = y
+		}
+	}
+	if p.rep.Details.ReportYear == 0 {
+		p.rep.Details.ReportYear = p.reportYear
+	}
+	if p.reportYear > 0 {
+		p.maxYear = max(p.maxYear, p.reportYear)
+	}
+	u.gas, _ = klimatrapport.Gas(sh.Substance)
+	u.source = "SMHI"
+	if d := u.rd.ReleaseDate(); !d.IsZero() {
+		u.source += " " + d.Format(time.DateOnly)
+	}
+}
+
+// data takes a data row: the municipality's rows become inventory values
+// (its total is only checked against its sectors); Sweden's and the
+// counties' rows are skipped, another municipality's are an error.
+func (u *smhiUpload) data(r smhi.SMHIRow) error {
+	if r.Level != smhi.LevelMunicipality || !u.ours(r) {
+		return nil
+	}
+	p, sheet := u.p, u.rd.Sheet().Name
+	if r.Subsector == "" {
+		u.totals.Add(r)
+	}
+	if r.MainSector == "" {
+		return nil
+	}
+	if _, ok := klimatrapport.Subsector(r.MainSector, r.Subsector); !ok {
+		p.unknownSubsector(sheet, ref(2, r.Row), r.MainSector, r.Subsector)
+	}
+	base := klimatrapport.InventoryValue{Sector: r.MainSector, Subsector: r.Subsector, Gas: u.gas, Source: u.source}
+	for _, v := range r.Values {
+		col, _ := u.rd.Column(v.Year)
+		iv := base
+		iv.Year = v.Year
+		if err := p.tonnes(sheet, ref(col+1, r.Row), r.Row, iv, v.Tonnes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ours reports whether a municipality's row is of the file's municipality:
+// the first one named, whose name is resolved to the code in Uppgifter
+// unless the file has one. Another municipality is an error, once per name.
+func (u *smhiUpload) ours(r smhi.SMHIRow) bool {
+	p := u.p
+	if u.municipality == "" {
+		u.municipality = r.Municipality
+		d := &p.rep.Details
+		if d.Code == "" && d.Name == "" {
+			d.Name = r.Municipality
+			if p.lim.NameToCode != nil {
+				if code, ok := p.lim.NameToCode(r.Municipality); ok {
+					d.Code = code
+				}
+			}
+		}
+	} else if r.Municipality != u.municipality {
+		if !u.others[r.Municipality] && len(u.others) < 1000 {
+			u.others[r.Municipality] = true
+			p.items.errorf(CodeSeveralMunicipalities, r.Sheet, ref(4, r.Row),
+				"Filen innehåller rader för flera kommuner (%s och %s). Ta bara med er egen kommuns rader (%s) och ladda upp filen igen.",
+				quote(u.municipality), quote(r.Municipality), quote(u.municipality))
+		}
+		return false
+	}
+	return true
+}
+
+// checkTotals warns where the municipality's total differs from the sum of
+// its main sectors by more than SMHI's one tolerance (smhi.DefaultTolerance).
+func (u *smhiUpload) checkTotals() {
+	for _, m := range u.totals.Mismatches() {
+		if m.Check != smhi.CheckMainSectors || m.MissingTotal {
+			continue
+		}
+		col, _ := u.rd.Column(m.Year)
+		u.p.items.warnf(CodeSumMismatch, m.Sheet, ref(col+1, m.Row),
+			"Kommunens totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
+			m.Year, swedish.Plain(m.Total), swedish.Plain(m.Sum), swedish.Plain(-m.Diff))
+	}
 }

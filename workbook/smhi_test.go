@@ -3,12 +3,17 @@ package workbook
 import (
 	"bytes"
 	"math"
+	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
+	"github.com/klimatkommunerna/klimatrapport/national/scb"
+	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 )
 
 // smhiSample is SMHI's sample export in shared/ beside the repository.
@@ -202,4 +207,154 @@ func TestSubsectorTable(t *testing.T) {
 			keys[k] = name
 		}
 	}
+}
+
+// TestSMHISameFiguresBothPaths: a municipality's rows of SMHI's real files
+// give exactly the same figures uploaded by the member (this package's
+// reader feeding smhi.Reader) as in the national import (smhi.ParseSMHI over
+// excelize): every main sector and subsector, every year, bit for bit.
+func TestSMHISameFiguresBothPaths(t *testing.T) {
+	f, err := os.Open(samples.Path(t, samples.Municipalities))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := scb.LoadNames(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file, name, code, gas, source string
+		today                         time.Time
+	}{
+		{samples.SMHI, "Lund", "1281", "CO2", "SMHI 2024-04-18", date(2024, 5, 1)},
+		{samples.SMHI, "Kumla", "1881", "CO2", "SMHI 2024-04-18", date(2024, 5, 1)},
+		{"smhi/ggt-2026-04-15-sektorer.xlsx", "Lund", "1281", "", "SMHI 2026-04-15", date(2026, 5, 1)},
+		{"smhi/ggt-2026-04-15-sektorer.xlsx", "Göteborg", "1480", "", "SMHI 2026-04-15", date(2026, 5, 1)},
+	} {
+		t.Run(c.file+"/"+c.name, func(t *testing.T) {
+			path := samples.Path(t, c.file)
+			type key struct {
+				year              int
+				sector, subsector string
+			}
+			national := map[key]float64{}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := smhi.ParseSMHI(bytes.NewReader(b), names, func(r smhi.SMHIRow) error {
+				if r.AreaCode == c.code && r.MainSector != "" {
+					for _, v := range r.Values {
+						national[key{v.Year, r.MainSector, r.Subsector}] = v.Tonnes
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			cut, _ := cutMunicipality(t, path, c.name)
+			lim := Limits{NameToCode: names.Municipality}
+			rep, items, err := Check(bytes.NewReader(cut), int64(len(cut)), lim,
+				ValidationContext{UploaderCode: c.code, Today: c.today, KnownCode: func(string) bool { return true }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if items.HasErrors() || rep.Details.Code != c.code {
+				t.Fatalf("upload rejected (code %q): %s", rep.Details.Code, mustJSON(t, items))
+			}
+			if len(rep.Inventory) != len(national) || len(national) == 0 {
+				t.Errorf("upload has %d values, the national import %d", len(rep.Inventory), len(national))
+			}
+			for _, v := range rep.Inventory {
+				want, ok := national[key{v.Year, v.Sector, v.Subsector}]
+				if !ok || v.Tonnes == nil || *v.Tonnes != want || v.Gas != c.gas || v.Source != c.source {
+					t.Errorf("upload %d %s / %s: %v %q %q; national import %v (%v)", v.Year, v.Sector, v.Subsector, v.Tonnes, v.Gas, v.Source, want, ok)
+				}
+			}
+		})
+	}
+}
+
+// TestSMHITypedNumbersBothPaths: numbers typed as text in SMHI's layout
+// ("1 234,5", "1.234.567,8", "1,234.5") are read by the one number rule on
+// both paths, and a cell that is not a number is an error on both, at the
+// same cell.
+func TestSMHITypedNumbersBothPaths(t *testing.T) {
+	f, err := os.Open(samples.Path(t, samples.Municipalities))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := scb.LoadNames(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(cells ...any) []byte {
+		return smhiTestWorkbook(t, [][]any{
+			{"Alla", "Alla", "Skåne län", "Lund", cells[0], cells[1], cells[2]},
+			{"Transporter", "Alla", "Skåne län", "Lund", cells[0], cells[1], cells[2]},
+		})
+	}
+	good := file("1 234,5", "1.234.567,8", "1,234.5")
+	var national []float64
+	if _, err := smhi.ParseSMHI(bytes.NewReader(good), names, func(r smhi.SMHIRow) error {
+		if r.MainSector != "" {
+			for _, v := range r.Values {
+				national = append(national, v.Tonnes)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := ValidationContext{UploaderCode: "1281", Today: date(2024, 5, 1), KnownCode: knownCodes}
+	rep, items, err := Check(bytes.NewReader(good), int64(len(good)), Limits{NameToCode: names.Municipality}, ctx)
+	if err != nil || items.HasErrors() {
+		t.Fatalf("upload: %v %s", err, mustJSON(t, items))
+	}
+	var upload []float64
+	for _, v := range rep.Inventory {
+		upload = append(upload, *v.Tonnes)
+	}
+	if want := []float64{1234.5, 1234567.8, 1234.5}; !slices.Equal(national, want) || !slices.Equal(upload, want) {
+		t.Errorf("national import %v, upload %v, want %v", national, upload, want)
+	}
+
+	bad := file("12", "-", "7")
+	_, err = smhi.ParseSMHI(bytes.NewReader(bad), names, func(smhi.SMHIRow) error { return nil })
+	code, place, _ := smhi.PlaceOf(err)
+	_, items, err2 := Check(bytes.NewReader(bad), int64(len(bad)), Limits{NameToCode: names.Municipality}, ctx)
+	if err2 != nil {
+		t.Fatal(err2)
+	}
+	upCells := map[string]string{}
+	for _, it := range items {
+		if it.Severity == klimatrapport.SeverityError {
+			upCells[it.Cell] = it.Code
+		}
+	}
+	if code != smhi.CodeNotANumber || place.Cell != "F7" || len(upCells) != 2 || upCells["F7"] != code || upCells["F8"] != code {
+		t.Errorf("national import: %s at %s; upload: %s", code, place.Cell, mustJSON(t, items))
+	}
+}
+
+// smhiTestWorkbook writes data rows under SMHI's title and header rows
+// (years 2020–2022, CO2), the first data row being row 7.
+func smhiTestWorkbook(t testing.TB, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	s := "Koldioxid (CO2)"
+	f.SetSheetName("Sheet1", s)
+	all := append([][]any{
+		{"Rapportnamn:", "Länsrapport, 2024-04-18"}, {"Emissioner av Koldioxid (CO2)"}, {"Enhet: ton/år"}, {},
+		{"", "", "", "", 2020, 2021, 2022}, {"Huvudsektor", "Undersektor", "Län", "Kommun", "CO2", "CO2", "CO2"},
+	}, rows...)
+	for i, r := range all {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(s, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return workbookBytes(t, f)
 }

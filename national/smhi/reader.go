@@ -103,6 +103,10 @@ func (r *Reader) EndSheet() (SMHISheet, bool) {
 	return r.sheet, true
 }
 
+// Sheet describes the sheet being read so far: HeaderRow is 0 until its
+// header row has been fed.
+func (r *Reader) Sheet() SMHISheet { return r.sheet }
+
 // Column returns the 0-based column of a year in the sheet being read.
 func (r *Reader) Column(year int) (int, bool) {
 	c, ok := r.colOf[year]

@@ -87,7 +87,7 @@ func (r *Reader) place(out *SMHIRow, cells []string) error {
 		return invalid(CodeBadRow, r.sheet.Name, out.Row, 3,
 			"Blad %q, cell %s: kommunen %q står utan län (\"Alla\"). Ange kommunens län.", r.sheet.Name, cellName(3, out.Row), cells[3])
 	case !muni.all:
-		if r.places != nil && muni.code[:2] != county.code {
+		if r.places != nil && !strings.HasPrefix(muni.code, county.code) {
 			return invalid(CodeWrongCounty, r.sheet.Name, out.Row, 4,
 				"Blad %q, cell %s: kommunen %q (%s) ligger inte i %q. Kontrollera kolumnerna Län och Kommun.",
 				r.sheet.Name, cellName(4, out.Row), out.Municipality, muni.code, out.County)
