@@ -47,7 +47,9 @@ func (c *Clock) Version(t time.Time) uint64 {
 // A key or column is a name, or "EXPR AS name" (e.g. "toString(id) AS id");
 // a column's EXPR is taken at the highest version. where is SQL written by the
 // caller (with ? placeholders, never user text), or "". The caller may append
-// ORDER BY, or wrap the query in another.
+// ORDER BY, or wrap the query in another. No column may be named version:
+// the alias would shadow the column every argMax reads (ClickHouse refuses an
+// aggregate inside another).
 func Latest(table string, keys, cols []string, where string) string {
 	var b strings.Builder
 	b.WriteString("SELECT ")
@@ -61,6 +63,9 @@ func Latest(table string, keys, cols []string, where string) string {
 	}
 	for _, c := range cols {
 		expr, name := splitAs(c)
+		if name == "version" {
+			panic("storage.Latest: a column named version shadows the version column")
+		}
 		b.WriteString(", argMax(" + expr + ", version) AS " + name)
 	}
 	b.WriteString(" FROM " + table)
