@@ -46,19 +46,17 @@ type Event struct {
 }
 
 type reviewRow struct {
-	ID         string    `ch:"id"`
-	Code       string    `ch:"municipality_code"`
-	Year       uint16    `ch:"report_year"`
-	Obligation string    `ch:"obligation"`
-	Status     string    `ch:"status"`
-	Comment    string    `ch:"comment"`
-	Before     string    `ch:"status_before"`
-	After      string    `ch:"status_after"`
-	Computed   string    `ch:"computed_status"`
-	By         string    `ch:"changed_by"`
-	Role       string    `ch:"changed_role"`
-	At         time.Time `ch:"changed_at"`
-	Version    uint64    `ch:"version"`
+	ID         string `ch:"id"`
+	Code       string `ch:"municipality_code"`
+	Year       uint16 `ch:"report_year"`
+	Obligation string `ch:"obligation"`
+	Status     string `ch:"status"`
+	Comment    string `ch:"comment"`
+	Before     string `ch:"status_before"`
+	After      string `ch:"status_after"`
+	Computed   string `ch:"computed_status"`
+	Role       string `ch:"changed_role"`
+	storage.Change
 }
 
 func (r reviewRow) event() Event {
@@ -68,17 +66,15 @@ func (r reviewRow) event() Event {
 }
 
 type replyRow struct {
-	ID         string    `ch:"id"`
-	Code       string    `ch:"municipality_code"`
-	Year       uint16    `ch:"report_year"`
-	Obligation string    `ch:"obligation"`
-	ReplyTo    string    `ch:"reply_to"`
-	Message    string    `ch:"message"`
-	Shown      string    `ch:"status_shown"`
-	By         string    `ch:"changed_by"`
-	Role       string    `ch:"changed_role"`
-	At         time.Time `ch:"changed_at"`
-	Version    uint64    `ch:"version"`
+	ID         string `ch:"id"`
+	Code       string `ch:"municipality_code"`
+	Year       uint16 `ch:"report_year"`
+	Obligation string `ch:"obligation"`
+	ReplyTo    string `ch:"reply_to"`
+	Message    string `ch:"message"`
+	Shown      string `ch:"status_shown"`
+	Role       string `ch:"changed_role"`
+	storage.Change
 }
 
 func (r replyRow) event() Event {
@@ -208,7 +204,7 @@ func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Ev
 		}
 		row := reviewRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
 			Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after), Computed: string(res.Computed),
-			By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+			Role: string(actor.Role), Change: storage.Change{By: actor.Name(), At: at, Version: version}}
 		return []reviewRow{row}, row.event(), nil
 	})
 }
@@ -239,7 +235,7 @@ func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Even
 			return nil, Event{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
 		}
 		row := replyRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
-			ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), By: actor.Name(), Role: string(actor.Role), At: at, Version: version}
+			ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), Role: string(actor.Role), Change: storage.Change{By: actor.Name(), At: at, Version: version}}
 		return []replyRow{row}, row.event(), nil
 	})
 }

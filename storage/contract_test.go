@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/schema"
-	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -218,36 +217,6 @@ func TestDeadline(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestInterruptedSubmissionInvisible writes a submission's data but not its
-// submissions row, as a crash between the two would, and checks that the
-// visibility rule hides it.
-func TestInterruptedSubmissionInvisible(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		type iv struct {
-			SubmissionID string   `ch:"submission_id"`
-			Code         string   `ch:"municipality_code"`
-			Year         uint16   `ch:"year"`
-			Sector       string   `ch:"sector"`
-			Tonnes       *float64 `ch:"tonnes"`
-		}
-		v := 100.0
-		rows := []iv{{"11111111-1111-4111-8111-111111111111", "1281", 2022, "Transporter", &v}}
-		if err := db.Insert(ctx, "inventory_values", rows); err != nil {
-			t.Fatal(err)
-		}
-		var n []struct {
-			N uint64 `ch:"n"`
-		}
-		if err := db.Select(ctx, &n, `SELECT count() AS n FROM inventory_values
-			WHERE submission_id IN (SELECT id FROM submissions WHERE status = 'accepted')`); err != nil {
-			t.Fatal(err)
-		}
-		if n[0].N != 0 {
-			t.Fatalf("%d values of an uncommitted submission are visible", n[0].N)
-		}
-	})
 }
 
 // TestChdbReopen writes in one process and reads in another: the data path
