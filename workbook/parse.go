@@ -117,6 +117,7 @@ func ParseStreamContext(ctx context.Context, r io.ReaderAt, size int64, lim Limi
 	return &Parsed{Report: p.rep, Items: p.items.result(), details: p.details}, nil
 }
 
+// parser is the state of one ParseStream call.
 type parser struct {
 	ctx      context.Context
 	lim      Limits
@@ -152,8 +153,10 @@ type gasName struct {
 	ok  bool
 }
 
+// errStop ends a row loop early without an error.
 var errStop = errors.New("stop")
 
+// check stops the parse when the caller gives up or the time limit is over.
 func (p *parser) check() error {
 	if err := p.ctx.Err(); err != nil {
 		return fail(klimatrapport.TooLarge, ProblemTimeout, "Inläsningen avbröts innan filen var färdigläst. Försök igen.")
@@ -170,7 +173,7 @@ func (p *parser) check() error {
 // bug, not a broken file.
 type sinkPanic struct{ v any }
 
-func (e sinkPanic) Error() string { return fmt.Sprintf("ingest: sink panicked: %v", e.v) }
+func (e sinkPanic) Error() string { return fmt.Sprintf("workbook: sink panicked: %v", e.v) }
 
 func callSink(fn func() error) (err error) {
 	defer func() {

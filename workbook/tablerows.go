@@ -15,18 +15,13 @@ func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]strin
 	g.Name = p.requireField(t, cells, row, fGoalName, "målet i ord")
 	g.Type = p.closedField(t, cells, row, fGoalType, "måltypen", klimatrapport.GoalTypes, CodeGoalType, "Måltypen")
 	g.Sector = p.sectorField(t, cells, row)
-	base, baseRef, baseOK := p.yearField(t, cells, row, fBaseYear)
-	target, _, targetOK := p.yearField(t, cells, row, fTargetYear)
-	g.BaseYear, g.TargetYear = base, target
+	g.BaseYear, g.TargetYear = p.yearSpan(t, cells, row, fBaseYear, fTargetYear, false, CodeGoalYears,
+		"Basåret %d måste vara tidigare än målåret %d. Rätta Basår eller Målår på rad %d.")
 	if v, ref := t.get(cells, row, fBaseYear); v == "" && ref != "" && g.Type != klimatrapport.GoalNetZero {
 		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Basår saknas i %s. Fyll i det år minskningen räknas från, t.ex. 1990.", ref)
 	}
 	if v, ref := t.get(cells, row, fTargetYear); v == "" && ref != "" {
 		p.items.errorf(CodeMissingValue, t.sheet.Name, ref, "Målår saknas i %s. Fyll i det år målet ska vara nått, t.ex. 2030.", ref)
-	}
-	if baseOK && targetOK && base >= target {
-		p.items.errorf(CodeGoalYears, t.sheet.Name, baseRef,
-			"Basåret %d måste vara tidigare än målåret %d. Rätta Basår eller Målår på rad %d.", base, target, row)
 	}
 	r, v, ref, ok := p.numberField(t, cells, row, fReduction, parsePercent,
 		"Minskningen %s i %s är inget tal. Skriv hur många procent utsläppen ska minska, t.ex. 70.")
@@ -59,13 +54,8 @@ func (p *parser) planRow(t *table, row int, cells []string) {
 	pl.Name = p.requireField(t, cells, row, fPlanName, "handlingsplanens namn")
 	pl.Adopted = p.dateField(t, cells, row, fAdopted)
 	pl.DecidedBy, _ = t.get(cells, row, fDecidedBy)
-	from, fromRef, fromOK := p.yearField(t, cells, row, fValidFrom)
-	to, _, toOK := p.yearField(t, cells, row, fValidTo)
-	pl.ValidFrom, pl.ValidTo = from, to
-	if fromOK && toOK && from > to {
-		p.items.errorf(CodePlanYears, t.sheet.Name, fromRef,
-			"Handlingsplanen gäller från %d men till %d. Rätta Gäller från eller Gäller till på rad %d.", from, to, row)
-	}
+	pl.ValidFrom, pl.ValidTo = p.yearSpan(t, cells, row, fValidFrom, fValidTo, true, CodePlanYears,
+		"Handlingsplanen gäller från %d men till %d. Rätta Gäller från eller Gäller till på rad %d.")
 	pl.Link, _ = t.get(cells, row, fLink)
 	p.rep.Plans = append(p.rep.Plans, pl)
 }
@@ -76,13 +66,8 @@ func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]st
 	m.Name = p.requireField(t, cells, row, fMeasureName, "åtgärden i ord")
 	m.Sector = p.sectorField(t, cells, row)
 	m.Status = p.closedField(t, cells, row, fStatus, "status", klimatrapport.MeasureStatuses, CodeMeasureStatus, "Statusen")
-	start, startRef, startOK := p.yearField(t, cells, row, fStartYear)
-	end, _, endOK := p.yearField(t, cells, row, fEndYear)
-	m.StartYear, m.EndYear = start, end
-	if startOK && endOK && start > end {
-		p.items.errorf(CodeMeasureYears, t.sheet.Name, startRef,
-			"Startåret %d är senare än slutåret %d. Rätta Startår eller Slutår på rad %d.", start, end, row)
-	}
+	m.StartYear, m.EndYear = p.yearSpan(t, cells, row, fStartYear, fEndYear, true, CodeMeasureYears,
+		"Startåret %d är senare än slutåret %d. Rätta Startår eller Slutår på rad %d.")
 	x, _, ref, ok := p.numberField(t, cells, row, fExpected, parseNumber,
 		"Förväntad minskning %s i %s är inget tal. Skriv hur många ton CO2e per år åtgärden väntas minska utsläppen, t.ex. 120,5, eller lämna cellen tom.")
 	if ok {
@@ -127,4 +112,17 @@ func (p *parser) numberField(t *table, cells []string, row int, f field, parse f
 		p.items.errorf(CodeNotANumber, t.sheet.Name, ref, notANumber, quote(v), ref)
 	}
 	return x, v, ref, ok
+}
+
+// yearSpan reads a pair of year cells, first and last. When both hold years
+// and the first comes after the last (or, unless sameOK, is the same), an
+// item of code says so at the first cell; format gets the two years and the
+// row.
+func (p *parser) yearSpan(t *table, cells []string, row int, first, last field, sameOK bool, code, format string) (from, to int) {
+	from, ref, fromOK := p.yearField(t, cells, row, first)
+	to, _, toOK := p.yearField(t, cells, row, last)
+	if fromOK && toOK && (from > to || !sameOK && from == to) {
+		p.items.errorf(code, t.sheet.Name, ref, format, from, to, row)
+	}
+	return from, to
 }
