@@ -33,33 +33,43 @@ type API struct {
 	// data on every request.
 	Metrics *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
-	// compliance routes (registerCompliance).
+	// compliance routes.
 	Compliance *compliance.Engine
 }
 
 // Register adds the API's routes.
 func (a *API) Register(r gin.IRouter) {
 	v1 := r.Group("/api/v1")
-	v1.POST("/submissions", a.postSubmission)
-	v1.GET("/submissions/:id", a.getSubmission)
-	v1.GET("/submissions/:id/file", a.getSubmissionFile)
-	v1.GET("/submissions/:id/annotated.xlsx", a.getAnnotated)
-	v1.GET("/municipalities/:code/submissions", a.listSubmissions)
-	v1.GET("/template.xlsx", a.getTemplate)
-	v1.GET("/municipalities", a.listMunicipalities)
+	v1.POST("/submissions", a.handle(a.postSubmission))
+	v1.GET("/submissions/:id", a.handle(a.getSubmission))
+	v1.GET("/submissions/:id/file", a.handle(a.getSubmissionFile))
+	v1.GET("/submissions/:id/annotated.xlsx", a.handle(a.getAnnotated))
+	v1.GET("/municipalities/:code/submissions", a.handle(a.listSubmissions))
+	v1.GET("/template.xlsx", a.handle(a.getTemplate))
+	v1.GET("/municipalities", a.handle(a.listMunicipalities))
 	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
 	a.registerEmissionMetrics(v1)
-	a.registerCompliance(v1)
+	if a.Compliance != nil {
+		a.registerCompliance(v1)
+	}
+	a.registerMembers(v1)
 }
 
-// fail writes err with the status its kind implies.
-func (a *API) fail(c *gin.Context, err error) { web.Fail(c, a.Log, err) }
+// handler is an API handler: it writes its answer, or returns the error
+// for handle to write.
+type handler func(c *gin.Context) error
 
-// allowed checks access and writes the error if denied.
-func (a *API) allowed(c *gin.Context, action access.Action, target string) bool {
-	if err := access.Check(web.ActorOf(c), action, target); err != nil {
-		a.fail(c, err)
-		return false
+// handle writes a handler's error as JSON with the status its kind implies
+// (web.Fail).
+func (a *API) handle(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			web.Fail(c, a.Log, err)
+		}
 	}
-	return true
+}
+
+// allow checks that the request's actor may do action on target.
+func allow(c *gin.Context, action access.Action, target string) error {
+	return access.Check(web.ActorOf(c), action, target)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 // Answers from public data are kept per data generation: a handler runs
@@ -25,35 +26,24 @@ type uncacheable struct {
 
 func (uncacheable) Error() string { return "uncacheable response" }
 
+// cached is a handler of public data, answered from a snapshot.
+type cached func(c *gin.Context, snap *publish.Snapshot) error
+
 // cachedResponse serves h's answer from the snapshot: h runs once per data
 // generation and query string; its 200 answers are kept (with an ETag for
 // conditional requests), other answers are passed on and not kept. Only
 // public data is cached: every actor may read it.
-func (a *API) cachedResponse(h gin.HandlerFunc) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if !a.allowed(c, access.ReadPublic, "") {
-			return
+func (a *API) cachedResponse(h cached) gin.HandlerFunc {
+	return a.handle(func(c *gin.Context) error {
+		if err := allow(c, access.ReadPublic, ""); err != nil {
+			return err
 		}
-		snap, ok := a.snapshot(c)
-		if !ok {
-			return
+		snap, err := a.Metrics.Snapshot(c.Request.Context())
+		if err != nil {
+			return err
 		}
 		key := "api:" + c.Request.URL.Path + "?" + c.Request.URL.RawQuery
-		body, err := snap.Body(key, func() (*publish.Body, error) {
-			rec := &recorder{ResponseWriter: c.Writer, header: http.Header{}, status: http.StatusOK}
-			orig := c.Writer
-			c.Writer = rec
-			defer func() { c.Writer = orig }()
-			h(c)
-			if rec.status != http.StatusOK {
-				return nil, uncacheable{rec.status, rec.header, rec.buf.Bytes()}
-			}
-			b := &publish.Body{ContentType: rec.header.Get("Content-Type"), Bytes: rec.buf.Bytes()}
-			if d := rec.header.Get("Content-Disposition"); d != "" {
-				b.Header = map[string]string{"Content-Disposition": d}
-			}
-			return b, nil
-		})
+		body, err := snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
 		var unc uncacheable
 		if errors.As(err, &unc) {
 			for k, vs := range unc.header {
@@ -61,14 +51,33 @@ func (a *API) cachedResponse(h gin.HandlerFunc) gin.HandlerFunc {
 			}
 			c.Data(unc.status, unc.header.Get("Content-Type"), unc.body)
 			c.Abort()
-			return
+			return nil
 		}
-		if err != nil {
-			a.fail(c, err)
-			return
+		if err == nil {
+			ServeBody(c, body, snap.Generation)
 		}
-		ServeBody(c, body, snap.Generation)
+		return err
+	})
+}
+
+// record runs h with its answer captured: a 200 answer becomes a body to
+// keep, any other an uncacheable error.
+func (a *API) record(c *gin.Context, snap *publish.Snapshot, h cached) (*publish.Body, error) {
+	rec := &recorder{ResponseWriter: c.Writer, header: http.Header{}, status: http.StatusOK}
+	orig := c.Writer
+	c.Writer = rec
+	defer func() { c.Writer = orig }()
+	if err := h(c, snap); err != nil {
+		web.Fail(c, a.Log, err)
 	}
+	if rec.status != http.StatusOK {
+		return nil, uncacheable{rec.status, rec.header, rec.buf.Bytes()}
+	}
+	b := &publish.Body{ContentType: rec.header.Get("Content-Type"), Bytes: rec.buf.Bytes()}
+	if d := rec.header.Get("Content-Disposition"); d != "" {
+		b.Header = map[string]string{"Content-Disposition": d}
+	}
+	return b, nil
 }
 
 // ServeBody writes a kept answer with its ETag (gzip-compressed when the

@@ -3,10 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,21 +19,13 @@ import (
 )
 
 // registerCompliance adds the routes of the membership obligations: the
-// compliance results, reviews and replies (when a.Compliance is set), and
-// the members register for administrators.
+// compliance results, reviews and replies.
 func (a *API) registerCompliance(v1 gin.IRouter) {
-	if a.Compliance != nil {
-		v1.GET("/compliance", a.listCompliance)
-		v1.GET("/compliance.xlsx", a.complianceXLSX)
-		v1.GET("/municipalities/:code/compliance", a.memberCompliance)
-		v1.POST("/municipalities/:code/compliance/reviews", a.postReview)
-		v1.POST("/municipalities/:code/compliance/replies", a.postReply)
-	}
-	v1.GET("/members", a.listMembers)
-	v1.POST("/members", a.addMember)
-	v1.GET("/members/:code", a.getMember)
-	v1.PATCH("/members/:code", a.updateMember)
-	v1.POST("/members/:code/end", a.endMember)
+	v1.GET("/compliance", a.handle(a.listCompliance))
+	v1.GET("/compliance.xlsx", a.handle(a.complianceXLSX))
+	v1.GET("/municipalities/:code/compliance", a.handle(a.memberCompliance))
+	v1.POST("/municipalities/:code/compliance/reviews", a.handle(a.postReview))
+	v1.POST("/municipalities/:code/compliance/replies", a.handle(a.postReply))
 }
 
 // complianceQuery reads year (default year), as_of, series and the filters:
@@ -134,67 +123,63 @@ func scopeCodes(actor kr.Actor, action access.Action, q *compliance.Query) error
 	return nil
 }
 
-func (a *API) evaluate(c *gin.Context, action access.Action) (compliance.Report, bool) {
+// evaluate is the compliance report the query asks for, narrowed to what
+// the actor may see.
+func (a *API) evaluate(c *gin.Context, action access.Action) (compliance.Report, error) {
 	q, f, err := complianceQuery(c, a.Compliance.CurrentYear())
 	if err == nil {
 		err = scopeCodes(web.ActorOf(c), action, &q)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return compliance.Report{}, false
+		return compliance.Report{}, err
 	}
 	rep, err := a.Compliance.Evaluate(c.Request.Context(), q)
-	if err != nil {
-		a.fail(c, err)
-		return rep, false
-	}
-	return f.Apply(rep), true
+	return f.Apply(rep), err
 }
 
 // listCompliance is GET /api/v1/compliance: every member × obligation the
 // actor may see, with status, evidence and reviews.
-func (a *API) listCompliance(c *gin.Context) {
-	if rep, ok := a.evaluate(c, access.ReadCompliance); ok {
+func (a *API) listCompliance(c *gin.Context) error {
+	rep, err := a.evaluate(c, access.ReadCompliance)
+	if err == nil {
 		c.JSON(http.StatusOK, rep)
 	}
+	return err
 }
 
 // complianceXLSX is the board's workbook of the same results.
-func (a *API) complianceXLSX(c *gin.Context) {
-	rep, ok := a.evaluate(c, access.ExportCompliance)
-	if !ok {
-		return
+func (a *API) complianceXLSX(c *gin.Context) error {
+	rep, err := a.evaluate(c, access.ExportCompliance)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := compliance.WriteXLSX(&buf, rep); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	attachment(c, "", fmt.Sprintf("medlemskrav-%d.xlsx", rep.Year))
 	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	return nil
 }
 
 // memberCompliance is one member's obligations, with goal tracking and its
 // series.
-func (a *API) memberCompliance(c *gin.Context) {
+func (a *API) memberCompliance(c *gin.Context) error {
 	code := c.Param("code")
-	if !a.allowed(c, access.ReadCompliance, code) {
-		return
+	if err := allow(c, access.ReadCompliance, code); err != nil {
+		return err
 	}
 	q, f, err := complianceQuery(c, a.Compliance.CurrentYear())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	q.Codes, q.Series = []string{code}, c.Query("series") != "false"
 	rep, err := a.Compliance.Evaluate(c.Request.Context(), q)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if len(rep.Members) == 0 {
-		a.fail(c, kr.E(kr.NotFound, "%s är inte medlem %d.", code, q.Year))
-		return
+		return kr.E(kr.NotFound, "%s är inte medlem %d.", code, q.Year)
 	}
 	rep = f.Apply(rep)
 	out := gin.H{"year": rep.Year, "as_of": rep.AsOf, "deadline": rep.Deadline, "member": nil}
@@ -202,48 +187,14 @@ func (a *API) memberCompliance(c *gin.Context) {
 		out["member"] = rep.Members[0]
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-// readJSON decodes a small JSON body into v, refusing unknown fields.
-func readJSON(c *gin.Context, v any) error {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 64<<10+1))
-	if err != nil {
-		return kr.Wrap(kr.Invalid, err, "Förfrågan kunde inte läsas.")
-	}
-	if len(body) > 64<<10 {
-		return kr.E(kr.TooLarge, "Förfrågan är för stor.")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return kr.E(kr.Invalid, "Skicka uppgifterna som JSON med rätt fält: %s", jsonError(err))
-	}
 	return nil
-}
-
-func jsonError(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("ogiltig JSON vid tecken %d.", syn.Offset)
-	case errors.As(err, &typ) && typ.Field == "":
-		return "förfrågan ska vara ett JSON-objekt."
-	case errors.As(err, &typ):
-		return fmt.Sprintf("fältet %s har fel typ.", typ.Field)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "fältet " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " finns inte."
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "förfrågan är tom eller ofullständig."
-	}
-	return "innehållet kunde inte läsas."
 }
 
 // postReview is a reviewer's decision: {"year", "obligation", "status"
 // (empty removes the current override), "comment"}.
-func (a *API) postReview(c *gin.Context) {
+func (a *API) postReview(c *gin.Context) error {
 	var in compliance.ReviewInput
-	a.postEvent(c, access.ReviewCompliance, "review", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
+	return a.postEvent(c, access.ReviewCompliance, "review", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
 		ev, m, err := a.Compliance.Review(ctx, actor, in)
 		return ev, m, err
 	})
@@ -251,9 +202,9 @@ func (a *API) postReview(c *gin.Context) {
 
 // postReply is the member's reply: {"year", "obligation", "message",
 // "reply_to" (optional review id)}.
-func (a *API) postReply(c *gin.Context) {
+func (a *API) postReply(c *gin.Context) error {
 	var in compliance.ReplyInput
-	a.postEvent(c, access.ReplyCompliance, "reply", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
+	return a.postEvent(c, access.ReplyCompliance, "reply", &in, &in.Code, func(ctx context.Context, actor kr.Actor) (any, compliance.MemberResult, error) {
 		ev, m, err := a.Compliance.Reply(ctx, actor, in)
 		return ev, m, err
 	})
@@ -263,19 +214,17 @@ func (a *API) postReply(c *gin.Context) {
 // it checks the right, reads the JSON body into in and sets its code, and
 // answers 201 with the event (under key) and the member's new results.
 func (a *API) postEvent(c *gin.Context, action access.Action, key string, in any, code *string,
-	record func(context.Context, kr.Actor) (any, compliance.MemberResult, error)) {
-	if !a.allowed(c, action, c.Param("code")) {
-		return
+	record func(context.Context, kr.Actor) (any, compliance.MemberResult, error)) error {
+	if err := allow(c, action, c.Param("code")); err != nil {
+		return err
 	}
 	if err := readJSON(c, in); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	*code = c.Param("code") // the path decides, not the body
 	ev, m, err := record(c.Request.Context(), web.ActorOf(c))
-	if err != nil {
-		a.fail(c, err)
-		return
+	if err == nil {
+		c.JSON(http.StatusCreated, gin.H{key: ev, "member": m})
 	}
-	c.JSON(http.StatusCreated, gin.H{key: ev, "member": m})
+	return err
 }

@@ -21,51 +21,34 @@ func (a *API) registerEmissionMetrics(v1 gin.IRouter) {
 		a.Metrics = &publish.Service{Data: a.Data, Members: a.Members, ProbeInterval: 0}
 	}
 	v1.GET("/municipalities/:code/metrics", a.cachedResponse(a.getMetrics))
-	v1.GET("/municipalities/:code/metrics.csv", a.cachedResponse(a.exportMetrics(csvFormat)))
-	v1.GET("/municipalities/:code/metrics.xlsx", a.cachedResponse(a.exportMetrics(xlsxFormat)))
 	v1.GET("/ranking", a.cachedResponse(a.getRanking))
-	v1.GET("/ranking.csv", a.cachedResponse(a.exportRanking(csvFormat)))
-	v1.GET("/ranking.xlsx", a.cachedResponse(a.exportRanking(xlsxFormat)))
-	v1.GET("/emissions.csv", a.cachedResponse(a.exportEmissions(csvFormat)))
-	v1.GET("/emissions.xlsx", a.cachedResponse(a.exportEmissions(xlsxFormat)))
-	v1.GET("/municipalities.csv", a.cachedResponse(a.exportMunicipalities(csvFormat)))
-	v1.GET("/municipalities.xlsx", a.cachedResponse(a.exportMunicipalities(xlsxFormat)))
+	for _, e := range []struct {
+		path  string
+		build tables
+	}{
+		{"/municipalities/:code/metrics", metricsTables}, {"/ranking", rankingTables},
+		{"/emissions", a.emissionsTables}, {"/municipalities", municipalitiesTables},
+	} {
+		v1.GET(e.path+".csv", a.cachedResponse(export(csvFormat, e.build)))
+		v1.GET(e.path+".xlsx", a.cachedResponse(export(xlsxFormat, e.build)))
+	}
 }
 
-// snapshot returns the current data snapshot or writes the error.
-func (a *API) snapshot(c *gin.Context) (*publish.Snapshot, bool) {
-	snap, err := a.Metrics.Snapshot(c.Request.Context())
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return snap, true
-}
-
-// municipalityReport answers GET /municipalities/{code}/metrics's query,
-// or writes the error.
-func (a *API) municipalityReport(c *gin.Context) (*publish.MunicipalityReport, bool) {
-	snap, ok := a.snapshot(c)
-	if !ok {
-		return nil, false
-	}
+// municipalityReport answers GET /municipalities/{code}/metrics's query.
+func municipalityReport(c *gin.Context, snap *publish.Snapshot) (*publish.MunicipalityReport, error) {
 	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
-	rep, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return rep, true
+	return snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
 }
 
-func (a *API) getMetrics(c *gin.Context) {
-	if rep, ok := a.municipalityReport(c); ok {
+func (a *API) getMetrics(c *gin.Context, snap *publish.Snapshot) error {
+	rep, err := municipalityReport(c, snap)
+	if err == nil {
 		c.JSON(http.StatusOK, rep)
 	}
+	return err
 }
 
 // rankingQuery reads GET /api/v1/ranking's query string.
@@ -88,27 +71,19 @@ func rankingQuery(c *gin.Context) (publish.RankingQuery, error) {
 	return q, nil
 }
 
-// ranking answers GET /ranking's query, or writes the error.
-func (a *API) ranking(c *gin.Context) (*publish.Ranking, bool) {
-	snap, ok := a.snapshot(c)
-	if !ok {
-		return nil, false
-	}
+// ranking answers GET /ranking's query.
+func ranking(c *gin.Context, snap *publish.Snapshot) (*publish.Ranking, error) {
 	q, err := rankingQuery(c)
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
-	r, err := snap.Ranking(c.Request.Context(), q)
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return r, true
+	return snap.Ranking(c.Request.Context(), q)
 }
 
-func (a *API) getRanking(c *gin.Context) {
-	if r, ok := a.ranking(c); ok {
+func (a *API) getRanking(c *gin.Context, snap *publish.Snapshot) error {
+	r, err := ranking(c, snap)
+	if err == nil {
 		c.JSON(http.StatusOK, r)
 	}
+	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -169,7 +170,7 @@ func xlsxCell(v any) any {
 
 // sendTables writes the tables in the format asked for: CSV has room for
 // one table, so only the first is sent; XLSX gets a sheet for each.
-func (a *API) sendTables(c *gin.Context, f exportFormat, name string, tables ...table) {
+func sendTables(c *gin.Context, f exportFormat, name string, tables ...table) error {
 	var body []byte
 	var err error
 	ctype := "text/csv; charset=utf-8"
@@ -181,136 +182,144 @@ func (a *API) sendTables(c *gin.Context, f exportFormat, name string, tables ...
 		body, err = writeXLSX(tables...)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+ext+`"`)
 	c.Data(http.StatusOK, ctype, body)
+	return nil
 }
 
-func (a *API) exportEmissions(f exportFormat) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		e, ok := a.emissions(c)
-		if !ok {
-			return
+// tables builds an export of a JSON answer: its file name (without the
+// extension) and its tables.
+type tables func(c *gin.Context, snap *publish.Snapshot) (string, []table, error)
+
+// export answers with build's tables in format f.
+func export(f exportFormat, build tables) cached {
+	return func(c *gin.Context, snap *publish.Snapshot) error {
+		name, ts, err := build(c, snap)
+		if err != nil {
+			return err
 		}
-		t := table{Sheet: "Utsläpp", Columns: []column{
-			{"source", "Källa", 10}, {"substance", "Ämne", 8}, {"release", "SMHI-publicering", 16}, {"unit", "Enhet", 12},
-			{"municipality", "Kod", 8}, {"name", "Namn", 22}, {"sector", "Sektor", 36}, {"year", "År", 8},
-			{"tonnes", "Utsläpp (ton)", 16}, {"per_capita", "Per invånare (ton)", 18},
-			{"population_year", "Befolkning från år", 18}, {"submission", "Inlämning", 38},
-		}}
-		for _, s := range e.Series {
-			for _, p := range s.Points {
-				var popYear any
-				if p.PopulationYear != 0 {
-					popYear = p.PopulationYear
-				}
-				t.Rows = append(t.Rows, []any{e.Source, e.Substance, e.Release, e.Unit, s.Code, s.Name, s.Sector, p.Year,
-					p.Tonnes, p.PerCapita, popYear, p.Submission})
-			}
-		}
-		a.sendTables(c, f, "utslapp", t)
+		return sendTables(c, f, name, ts...)
 	}
 }
 
-func (a *API) exportRanking(f exportFormat) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r, ok := a.ranking(c)
-		if !ok {
-			return
-		}
-		rows := table{Sheet: "Rangordning", Columns: []column{
-			{"rank", "Placering", 10}, {"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9},
-			{"county_name", "Län", 22}, {"member", "Medlem", 9}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
-			{"year", "År", 8}, {"value", "Värde", 14}, {"source", "Källa", 10}, {"release", "SMHI-publicering", 16},
-		}}
-		for _, row := range r.Rows {
-			var rank any
-			if row.Rank > 0 {
-				rank = row.Rank
-			}
-			rows.Rows = append(rows.Rows, []any{rank, row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
-				r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release})
-		}
-		avgs := table{Sheet: "Genomsnitt", Columns: []column{
-			{"group", "Grupp", 10}, {"code", "Kod", 8}, {"name", "Namn", 28}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
-			{"year", "År", 8}, {"value", "Sammantaget", 14}, {"mean", "Medelkommun", 14}, {"municipalities", "Antal kommuner", 14},
-		}}
-		for _, g := range r.Averages {
-			var year any
-			if g.Year != 0 {
-				year = g.Year
-			}
-			avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, year, g.Value, g.Mean, g.Municipalities})
-		}
-		a.sendTables(c, f, "rangordning-"+r.Metric.Name+"-"+strconv.Itoa(r.Year), rows, avgs)
+// emissionsTables: GET /emissions, one row per area, sector and year.
+func (a *API) emissionsTables(c *gin.Context, _ *publish.Snapshot) (string, []table, error) {
+	e, err := a.emissions(c)
+	if err != nil {
+		return "", nil, err
 	}
+	t := table{Sheet: "Utsläpp", Columns: []column{
+		{"source", "Källa", 10}, {"substance", "Ämne", 8}, {"release", "SMHI-publicering", 16}, {"unit", "Enhet", 12},
+		{"municipality", "Kod", 8}, {"name", "Namn", 22}, {"sector", "Sektor", 36}, {"year", "År", 8},
+		{"tonnes", "Utsläpp (ton)", 16}, {"per_capita", "Per invånare (ton)", 18},
+		{"population_year", "Befolkning från år", 18}, {"submission", "Inlämning", 38},
+	}}
+	for _, s := range e.Series {
+		for _, p := range s.Points {
+			var popYear any
+			if p.PopulationYear != 0 {
+				popYear = p.PopulationYear
+			}
+			t.Rows = append(t.Rows, []any{e.Source, e.Substance, e.Release, e.Unit, s.Code, s.Name, s.Sector, p.Year,
+				p.Tonnes, p.PerCapita, popYear, p.Submission})
+		}
+	}
+	return "utslapp", []table{t}, nil
 }
 
-func (a *API) exportMetrics(f exportFormat) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		rep, ok := a.municipalityReport(c)
-		if !ok {
-			return
-		}
-		t := table{Sheet: "Värden", Columns: []column{
-			{"municipality", "Kod", 8}, {"name", "Kommun", 22}, {"source", "Källa", 10}, {"reference", "Publicering eller inlämning", 38},
-			{"year", "År", 8}, {"kind", "Slag", 14}, {"estimate", "Uppskattning", 13}, {"tonnes", "Utsläpp (ton)", 16}, {"unit", "Enhet", 12},
-		}}
-		m := rep.Municipality
-		if rep.SMHI != nil {
-			add := func(vals []analytics.Value) {
-				for _, v := range vals {
-					t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceSMHI, rep.SMHI.Release, v.Year, v.Kind.String(),
-						v.Kind.IsEstimate(), v.Tonnes, rep.SMHI.Unit})
-				}
-			}
-			if tr := rep.SMHI.Metrics.Trend; tr != nil {
-				add(tr.Measured)
-				add(tr.Approximated)
-				add(tr.Trend)
-				add(tr.CarbonLaw)
-			} else {
-				for _, p := range rep.SMHI.Metrics.Measured {
-					add([]analytics.Value{{Year: p.Year, Tonnes: p.Tonnes, Kind: analytics.KindMeasured}})
-				}
-			}
-		}
-		if rep.Reported != nil {
-			subOf := map[int]string{}
-			for _, s := range rep.Reported.Submissions {
-				for _, y := range s.Years {
-					subOf[y] = s.ID
-				}
-			}
-			for _, p := range rep.Reported.Metrics.Measured {
-				t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceReported, subOf[p.Year], p.Year,
-					analytics.KindMeasured.String(), false, p.Tonnes, rep.Reported.Unit})
-			}
-		}
-		a.sendTables(c, f, "matt-"+m.Code, t)
+// rankingTables: GET /ranking's rows and its averages.
+func rankingTables(c *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	r, err := ranking(c, snap)
+	if err != nil {
+		return "", nil, err
 	}
+	rows := table{Sheet: "Rangordning", Columns: []column{
+		{"rank", "Placering", 10}, {"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9},
+		{"county_name", "Län", 22}, {"member", "Medlem", 9}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
+		{"year", "År", 8}, {"value", "Värde", 14}, {"source", "Källa", 10}, {"release", "SMHI-publicering", 16},
+	}}
+	for _, row := range r.Rows {
+		var rank any
+		if row.Rank > 0 {
+			rank = row.Rank
+		}
+		rows.Rows = append(rows.Rows, []any{rank, row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
+			r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release})
+	}
+	avgs := table{Sheet: "Genomsnitt", Columns: []column{
+		{"group", "Grupp", 10}, {"code", "Kod", 8}, {"name", "Namn", 28}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
+		{"year", "År", 8}, {"value", "Sammantaget", 14}, {"mean", "Medelkommun", 14}, {"municipalities", "Antal kommuner", 14},
+	}}
+	for _, g := range r.Averages {
+		var year any
+		if g.Year != 0 {
+			year = g.Year
+		}
+		avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, year, g.Value, g.Mean, g.Municipalities})
+	}
+	return "rangordning-" + r.Metric.Name + "-" + strconv.Itoa(r.Year), []table{rows, avgs}, nil
 }
 
-func (a *API) exportMunicipalities(f exportFormat) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		snap, ok := a.snapshot(c)
-		if !ok {
-			return
-		}
-		t := table{Sheet: "Kommuner", Columns: []column{
-			{"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9}, {"county_name", "Län", 22},
-			{"member_kind", "Medlem (slag)", 14}, {"member_joined", "Medlem sedan", 14}, {"member_observer", "Observatör", 11},
-			{"member_active", "Aktiv medlem", 13},
-		}}
-		for _, m := range snap.Municipalities {
-			row := []any{m.Code, m.Name, m.CountyCode, m.CountyName, nil, nil, nil, nil}
-			if mem, ok := snap.Member(m.Code); ok {
-				row[4], row[5], row[6], row[7] = mem.Kind, mem.Joined.Format(time.DateOnly), mem.Observer(snap.Today), mem.Active(snap.Today)
-			}
-			t.Rows = append(t.Rows, row)
-		}
-		a.sendTables(c, f, "kommuner", t)
+// metricsTables: GET /municipalities/{code}/metrics's values, measured and
+// estimated, from SMHI and from the member's own reports.
+func metricsTables(c *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	rep, err := municipalityReport(c, snap)
+	if err != nil {
+		return "", nil, err
 	}
+	t := table{Sheet: "Värden", Columns: []column{
+		{"municipality", "Kod", 8}, {"name", "Kommun", 22}, {"source", "Källa", 10}, {"reference", "Publicering eller inlämning", 38},
+		{"year", "År", 8}, {"kind", "Slag", 14}, {"estimate", "Uppskattning", 13}, {"tonnes", "Utsläpp (ton)", 16}, {"unit", "Enhet", 12},
+	}}
+	m := rep.Municipality
+	if rep.SMHI != nil {
+		add := func(vals []analytics.Value) {
+			for _, v := range vals {
+				t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceSMHI, rep.SMHI.Release, v.Year, v.Kind.String(),
+					v.Kind.IsEstimate(), v.Tonnes, rep.SMHI.Unit})
+			}
+		}
+		if tr := rep.SMHI.Metrics.Trend; tr != nil {
+			add(tr.Measured)
+			add(tr.Approximated)
+			add(tr.Trend)
+			add(tr.CarbonLaw)
+		} else {
+			for _, p := range rep.SMHI.Metrics.Measured {
+				add([]analytics.Value{{Year: p.Year, Tonnes: p.Tonnes, Kind: analytics.KindMeasured}})
+			}
+		}
+	}
+	if rep.Reported != nil {
+		subOf := map[int]string{}
+		for _, s := range rep.Reported.Submissions {
+			for _, y := range s.Years {
+				subOf[y] = s.ID
+			}
+		}
+		for _, p := range rep.Reported.Metrics.Measured {
+			t.Rows = append(t.Rows, []any{m.Code, m.Name, analytics.SourceReported, subOf[p.Year], p.Year,
+				analytics.KindMeasured.String(), false, p.Tonnes, rep.Reported.Unit})
+		}
+	}
+	return "matt-" + m.Code, []table{t}, nil
+}
+
+// municipalitiesTables: every municipality with its county and membership.
+func municipalitiesTables(_ *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	t := table{Sheet: "Kommuner", Columns: []column{
+		{"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9}, {"county_name", "Län", 22},
+		{"member_kind", "Medlem (slag)", 14}, {"member_joined", "Medlem sedan", 14}, {"member_observer", "Observatör", 11},
+		{"member_active", "Aktiv medlem", 13},
+	}}
+	for _, m := range snap.Municipalities {
+		row := []any{m.Code, m.Name, m.CountyCode, m.CountyName, nil, nil, nil, nil}
+		if mem, ok := snap.Member(m.Code); ok {
+			row[4], row[5], row[6], row[7] = mem.Kind, mem.Joined.Format(time.DateOnly), mem.Observer(snap.Today), mem.Active(snap.Today)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return "kommuner", []table{t}, nil
 }

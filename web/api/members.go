@@ -13,43 +13,48 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
-// The members register, for administrators.
+// registerMembers adds the routes of the members register, for
+// administrators.
+func (a *API) registerMembers(v1 gin.IRouter) {
+	v1.GET("/members", a.handle(a.listMembers))
+	v1.POST("/members", a.handle(a.addMember))
+	v1.GET("/members/:code", a.handle(a.getMember))
+	v1.PATCH("/members/:code", a.handle(a.updateMember))
+	v1.POST("/members/:code/end", a.handle(a.endMember))
+}
 
-func (a *API) listMembers(c *gin.Context) {
-	if !a.allowed(c, access.ManageMembers, "") {
-		return
+func (a *API) listMembers(c *gin.Context) error {
+	if err := allow(c, access.ManageMembers, ""); err != nil {
+		return err
 	}
 	ms, err := a.Members.All(c.Request.Context())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if ms == nil {
 		ms = []members.Member{}
 	}
 	c.JSON(http.StatusOK, gin.H{"members": ms})
+	return nil
 }
 
-func (a *API) getMember(c *gin.Context) {
-	if !a.allowed(c, access.ManageMembers, "") {
-		return
+func (a *API) getMember(c *gin.Context) error {
+	if err := allow(c, access.ManageMembers, ""); err != nil {
+		return err
 	}
 	code := c.Param("code")
 	m, ok, err := a.Members.Get(c.Request.Context(), code)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if !ok {
-		a.fail(c, kr.E(kr.NotFound, "%s är inte medlem.", code))
-		return
+		return kr.E(kr.NotFound, "%s är inte medlem.", code)
 	}
 	hist, err := a.Members.History(c.Request.Context(), code)
-	if err != nil {
-		a.fail(c, err)
-		return
+	if err == nil {
+		c.JSON(http.StatusOK, gin.H{"member": m, "history": hist})
 	}
-	c.JSON(http.StatusOK, gin.H{"member": m, "history": hist})
+	return err
 }
 
 // memberInput is the body of POST /members and PATCH /members/{code}.
@@ -66,26 +71,22 @@ type memberInput struct {
 	Date          string           `json:"date"` // POST …/end: the day the membership ends
 }
 
+// readMemberInput checks that the actor manages the register and reads the
+// request's body.
+func readMemberInput(c *gin.Context) (memberInput, error) {
+	var in memberInput
+	if err := allow(c, access.ManageMembers, ""); err != nil {
+		return in, err
+	}
+	return in, readJSON(c, &in)
+}
+
 func parseDay(s, field string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}, kr.E(kr.Invalid, "%s ska vara ett datum, ÅÅÅÅ-MM-DD.", field)
 	}
 	return t, nil
-}
-
-// memberInput checks that the actor manages the register and reads the
-// request's body.
-func (a *API) memberInput(c *gin.Context) (memberInput, bool) {
-	var in memberInput
-	if !a.allowed(c, access.ManageMembers, "") {
-		return in, false
-	}
-	if err := readJSON(c, &in); err != nil {
-		a.fail(c, err)
-		return in, false
-	}
-	return in, true
 }
 
 // requiredDay parses a date that must be given: missing says what to give.
@@ -96,15 +97,22 @@ func requiredDay(s, field, missing string) (time.Time, error) {
 	return parseDay(s, field)
 }
 
-func (a *API) addMember(c *gin.Context) {
-	in, ok := a.memberInput(c)
-	if !ok {
-		return
+// memberAnswer writes the member after a change, with status.
+func memberAnswer(c *gin.Context, status int, m members.Member, err error) error {
+	if err == nil {
+		c.JSON(status, gin.H{"member": m})
+	}
+	return err
+}
+
+func (a *API) addMember(c *gin.Context) error {
+	in, err := readMemberInput(c)
+	if err != nil {
+		return err
 	}
 	joined, err := requiredDay(in.Joined, "joined", "Ange datum för inträdet (joined), ÅÅÅÅ-MM-DD.")
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	m := members.Member{Code: strings.TrimSpace(in.Code), Kind: in.Kind, Joined: joined}
 	if in.Official != nil {
@@ -114,67 +122,52 @@ func (a *API) addMember(c *gin.Context) {
 		m.Officer = *in.Officer
 	}
 	saved, err := a.Members.Join(c.Request.Context(), web.ActorOf(c), m, in.Observer, 0)
-	if err != nil {
-		a.fail(c, err)
-		return
+	if err == nil {
+		c.Header("Location", "/api/v1/members/"+saved.Code)
 	}
-	c.Header("Location", "/api/v1/members/"+saved.Code)
-	c.JSON(http.StatusCreated, gin.H{"member": saved})
+	return memberAnswer(c, http.StatusCreated, saved, err)
 }
 
-func (a *API) updateMember(c *gin.Context) {
-	in, ok := a.memberInput(c)
-	if !ok {
-		return
+func (a *API) updateMember(c *gin.Context) error {
+	in, err := readMemberInput(c)
+	if err != nil {
+		return err
 	}
-	var ch members.Change
+	if in.Code != "" || in.Kind != "" || in.Observer || in.Date != "" {
+		return kr.E(kr.Invalid, "Koden, typen och utträdet ändras inte här: ändra joined, observer_until, official eller officer.")
+	}
+	ch := members.Change{Official: in.Official, Officer: in.Officer}
 	if in.Joined != "" {
 		t, err := parseDay(in.Joined, "joined")
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		ch.Joined = &t
 	}
-	if in.ObserverUntil != nil {
-		if *in.ObserverUntil == "" {
-			ch.ClearObserver = true
-		} else {
-			t, err := parseDay(*in.ObserverUntil, "observer_until")
-			if err != nil {
-				a.fail(c, err)
-				return
-			}
-			ch.ObserverUntil = &t
+	switch {
+	case in.ObserverUntil == nil:
+	case *in.ObserverUntil == "":
+		ch.ClearObserver = true
+	default:
+		t, err := parseDay(*in.ObserverUntil, "observer_until")
+		if err != nil {
+			return err
 		}
-	}
-	ch.Official, ch.Officer = in.Official, in.Officer
-	if in.Code != "" || in.Kind != "" || in.Observer || in.Date != "" {
-		a.fail(c, kr.E(kr.Invalid, "Koden, typen och utträdet ändras inte här: ändra joined, observer_until, official eller officer."))
-		return
+		ch.ObserverUntil = &t
 	}
 	m, err := a.Members.Update(c.Request.Context(), web.ActorOf(c), c.Param("code"), ch)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"member": m})
+	return memberAnswer(c, http.StatusOK, m, err)
 }
 
-func (a *API) endMember(c *gin.Context) {
-	in, ok := a.memberInput(c)
-	if !ok {
-		return
+func (a *API) endMember(c *gin.Context) error {
+	in, err := readMemberInput(c)
+	if err != nil {
+		return err
 	}
 	d, err := requiredDay(in.Date, "date", "Ange dagen då medlemskapet upphör (date), ÅÅÅÅ-MM-DD.")
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	m, err := a.Members.End(c.Request.Context(), web.ActorOf(c), c.Param("code"), d)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"member": m})
+	return memberAnswer(c, http.StatusOK, m, err)
 }

@@ -24,17 +24,15 @@ type memberStatus struct {
 	Active   bool   `json:"active"`
 }
 
-func (a *API) listMunicipalities(c *gin.Context) {
+func (a *API) listMunicipalities(c *gin.Context) error {
 	ctx := c.Request.Context()
 	munis, err := a.Data.National.Municipalities(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	ms, err := a.Members.All(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	byCode := map[string]members.Member{}
 	for _, m := range ms {
@@ -49,6 +47,7 @@ func (a *API) listMunicipalities(c *gin.Context) {
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"municipalities": out})
+	return nil
 }
 
 // emissionsQuery reads the query string of GET /api/v1/emissions.
@@ -82,23 +81,19 @@ func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
 	return q, nil
 }
 
-// emissions answers GET /emissions's query, or writes the error.
-func (a *API) emissions(c *gin.Context) (publish.Emissions, bool) {
+// emissions answers GET /emissions's query.
+func (a *API) emissions(c *gin.Context) (publish.Emissions, error) {
 	q, err := emissionsQuery(c)
 	if err != nil {
-		a.fail(c, err)
-		return publish.Emissions{}, false
+		return publish.Emissions{}, err
 	}
-	e, err := a.Data.Emissions(c.Request.Context(), q)
-	if err != nil {
-		a.fail(c, err)
-		return e, false
-	}
-	return e, true
+	return a.Data.Emissions(c.Request.Context(), q)
 }
 
-func (a *API) getEmissions(c *gin.Context) {
-	if e, ok := a.emissions(c); ok {
+func (a *API) getEmissions(c *gin.Context, _ *publish.Snapshot) error {
+	e, err := a.emissions(c)
+	if err == nil {
 		c.JSON(http.StatusOK, e)
 	}
+	return err
 }

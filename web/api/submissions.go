@@ -20,26 +20,22 @@ import (
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // postSubmission takes a multipart upload with the workbook in "file".
-func (a *API) postSubmission(c *gin.Context) {
+func (a *API) postSubmission(c *gin.Context) error {
 	actor := web.ActorOf(c)
 	// Refuse before reading the body: the public and reviewers never upload.
 	if err := access.Check(actor, access.Submit, actor.Municipality); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	up, err := web.ReadUpload(c, a.MaxUploadBytes)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	res, err := a.Submissions.Submit(c.Request.Context(), actor, submissions.Upload{
 		FileName: up.FileName, Content: up.Content, Municipality: c.PostForm("municipality"),
 	})
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
 	switch {
+	case err != nil:
+		return err
 	case res.Existing:
 		c.JSON(http.StatusOK, res)
 	case res.Accepted():
@@ -51,6 +47,7 @@ func (a *API) postSubmission(c *gin.Context) {
 			"submission": res.Submission, "report": res.Submission.Items,
 		})
 	}
+	return nil
 }
 
 func rejectedMessage(items kr.Items) string {
@@ -67,118 +64,110 @@ func rejectedMessage(items kr.Items) string {
 }
 
 // submission loads a submission the actor may read.
-func (a *API) submission(c *gin.Context) (kr.Submission, bool) {
+func (a *API) submission(c *gin.Context) (kr.Submission, error) {
 	sub, err := a.Submissions.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		a.fail(c, err)
-		return sub, false
+		return sub, err
 	}
-	if err := access.Check(web.ActorOf(c), access.ReadSubmission, sub.MunicipalityCode); err != nil {
+	if err := allow(c, access.ReadSubmission, sub.MunicipalityCode); err != nil {
 		// Do not reveal that a submission exists to those who may not see it.
 		if kr.KindOf(err) == kr.Forbidden {
 			err = kr.E(kr.NotFound, "Inlämningen finns inte.")
 		}
-		a.fail(c, err)
-		return sub, false
+		return sub, err
 	}
-	return sub, true
+	return sub, nil
 }
 
-func (a *API) getSubmission(c *gin.Context) {
-	if sub, ok := a.submission(c); ok {
+func (a *API) getSubmission(c *gin.Context) error {
+	sub, err := a.submission(c)
+	if err == nil {
 		c.JSON(http.StatusOK, sub)
 	}
+	return err
 }
 
 // submissionFile loads a submission the actor may read and its original
 // file.
-func (a *API) submissionFile(c *gin.Context) (kr.Submission, []byte, bool) {
-	sub, ok := a.submission(c)
-	if !ok {
-		return sub, nil, false
+func (a *API) submissionFile(c *gin.Context) (kr.Submission, []byte, error) {
+	sub, err := a.submission(c)
+	if err != nil {
+		return sub, nil, err
 	}
 	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
-	if err != nil {
-		a.fail(c, err)
-		return sub, nil, false
-	}
-	return sub, b, true
+	return sub, b, err
 }
 
-func (a *API) getSubmissionFile(c *gin.Context) {
-	if sub, b, ok := a.submissionFile(c); ok {
+func (a *API) getSubmissionFile(c *gin.Context) error {
+	sub, b, err := a.submissionFile(c)
+	if err == nil {
 		attachment(c, sub.FileName, "inlamning-"+sub.ID+".xlsx")
 		c.Data(http.StatusOK, xlsxType, b)
 	}
+	return err
 }
 
-func (a *API) getAnnotated(c *gin.Context) {
-	sub, b, ok := a.submissionFile(c)
-	if !ok {
-		return
+func (a *API) getAnnotated(c *gin.Context) error {
+	sub, b, err := a.submissionFile(c)
+	if err != nil {
+		return err
 	}
 	var out bytes.Buffer
 	if err := workbook.Annotate(bytes.NewReader(b), int64(len(b)), sub.Items, &out); err != nil {
-		a.fail(c, kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok."))
-		return
+		return kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok.")
 	}
 	attachment(c, "", "granskad-"+sub.ID+".xlsx")
 	c.Data(http.StatusOK, xlsxType, out.Bytes())
+	return nil
 }
 
-func (a *API) listSubmissions(c *gin.Context) {
+func (a *API) listSubmissions(c *gin.Context) error {
 	code := c.Param("code")
-	if !a.allowed(c, access.ReadSubmission, code) {
-		return
+	if err := allow(c, access.ReadSubmission, code); err != nil {
+		return err
 	}
 	versions, err := a.Submissions.List(c.Request.Context(), code)
-	if err != nil {
-		a.fail(c, err)
-		return
+	if err == nil {
+		c.JSON(http.StatusOK, gin.H{"municipality": code, "submissions": versions})
 	}
-	c.JSON(http.StatusOK, gin.H{"municipality": code, "submissions": versions})
+	return err
 }
 
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
 // getTemplate returns the template, pre-filled with a municipality's current
 // data when ?municipality= is given (published data only: no contacts).
-func (a *API) getTemplate(c *gin.Context) {
+func (a *API) getTemplate(c *gin.Context) error {
 	code := c.Query("municipality")
 	year := time.Now().Year()
 	if y := c.Query("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < kr.FirstYear || n > year+1 {
-			a.fail(c, kr.E(kr.Invalid, "Ange rapportåret som ett årtal mellan %d och %d.", kr.FirstYear, year+1))
-			return
+			return kr.E(kr.Invalid, "Ange rapportåret som ett årtal mellan %d och %d.", kr.FirstYear, year+1)
 		}
 		year = n
 	}
 	opts := workbook.TemplateOptions{Code: code, Year: year}
+	name := fmt.Sprintf("klimatrapport-%d.xlsx", year)
 	if code != "" {
 		if !codeRe.MatchString(code) {
-			a.fail(c, kr.E(kr.Invalid, "Kommunkoden ska vara fyra siffror (t.ex. 1281) eller två för en region."))
-			return
+			return kr.E(kr.Invalid, "Kommunkoden ska vara fyra siffror (t.ex. 1281) eller två för en region.")
 		}
 		cur, err := a.Submissions.Current(c.Request.Context(), code)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		cur.Details.ReportYear = year
 		opts.Prefill = cur
+		name = fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year)
 	}
 	var out bytes.Buffer
 	if err := workbook.WriteTemplate(&out, opts); err != nil {
-		a.fail(c, err)
-		return
-	}
-	name := fmt.Sprintf("klimatrapport-%d.xlsx", year)
-	if code != "" {
-		name = fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year)
+		return err
 	}
 	attachment(c, "", name)
 	c.Data(http.StatusOK, xlsxType, out.Bytes())
+	return nil
 }
 
 // attachment sets a download header with a safe file name.
