@@ -139,10 +139,7 @@ func (a *annotator) mark(sheet, cell string, items []klimatrapport.Item, existin
 	}
 	text := strings.Join(lines, "\n\n")
 	if old, ok := existing[cell]; ok {
-		prev := old.Text
-		for _, r := range old.Paragraph {
-			prev += r.Text
-		}
+		prev := CommentText(old)
 		if err := a.f.DeleteComment(sheet, cell); err != nil {
 			return err
 		}
@@ -161,6 +158,17 @@ func (a *annotator) mark(sheet, cell string, items []klimatrapport.Item, existin
 		},
 		Width: 360, Height: 160,
 	})
+}
+
+// CommentText is the whole text of a cell comment: its plain text followed
+// by its rich-text runs, as Excel shows it.
+func CommentText(c excelize.Comment) string {
+	var b strings.Builder
+	b.WriteString(c.Text)
+	for _, r := range c.Paragraph {
+		b.WriteString(r.Text)
+	}
+	return b.String()
 }
 
 func quoteSheet(s string) string {

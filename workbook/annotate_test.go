@@ -52,11 +52,7 @@ func TestAnnotate(t *testing.T) {
 	}
 	byCell := map[string]string{}
 	for _, c := range comments {
-		text := c.Text
-		for _, r := range c.Paragraph {
-			text += r.Text
-		}
-		byCell[c.Cell] = text
+		byCell[c.Cell] = CommentText(c)
 	}
 	if s := byCell["R3"]; !strings.Contains(s, "Fel: Värdet \"mycket\" i R3 är inget tal") || !strings.Contains(s, "Osäker siffra") {
 		t.Errorf("R3 comment %q", s)

@@ -43,3 +43,22 @@ func ExampleIngest() {
 	// Output:
 	// error no_data
 }
+
+// Parse reads a whole workbook into memory; Validate adds the rules that
+// need the caller's context or the whole file. The items about Uppgifter
+// name their cells because Validate gets what Parse found.
+func ExampleValidate() {
+	var buf bytes.Buffer
+	_ = workbook.WriteTemplate(&buf, workbook.TemplateOptions{Code: "1281", Name: "Lund", Year: 2024})
+	parsed, err := workbook.Parse(bytes.NewReader(buf.Bytes()), int64(buf.Len()), workbook.DefaultLimits())
+	if err != nil {
+		fmt.Println(klimatrapport.MessageOf(err))
+		return
+	}
+	for _, it := range workbook.Validate(parsed, workbook.ValidationContext{UploaderCode: "1280"}) {
+		fmt.Printf("%s %s %q\n", it.Severity, it.Code, it.Cell)
+	}
+	// Output:
+	// error no_data ""
+	// error wrong_municipality "B2"
+}
