@@ -49,10 +49,7 @@ func TestLADExactLineWithMissingYears(t *testing.T) {
 	for _, y := range []int{1990, 2000, 2005, 2010, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022} {
 		pts = append(pts, Point{y, 1000 - 10*float64(y-2022)})
 	}
-	f, ok := LADTrend(pts)
-	if !ok {
-		t.Fatal("not ok")
-	}
+	f := mustFit(t, pts)
 	assertNear(t, "slope", f.Slope, -10, 1e-12)
 	assertNear(t, "intercept", f.Intercept, 1000, 1e-9)
 	assertNear(t, "SAD", f.SumAbsDev, 0, 1e-9)
@@ -68,10 +65,7 @@ func TestLADIgnoresOutlier(t *testing.T) {
 	// L = 2022 the outlier sits at x = −4 with sign +1, and the signs
 	// −½ at x = −5 and −½ at x = −3 cancel it (Σs = −1, Σs·x = 2.5 + 1.5 = 4).
 	pts := years(2015, 100, 98, 96, 10000, 92, 90, 88, 86)
-	f, ok := LADTrend(pts)
-	if !ok {
-		t.Fatal("not ok")
-	}
+	f := mustFit(t, pts)
 	assertNear(t, "LAD slope", f.Slope, -2, 1e-12)
 	assertNear(t, "LAD intercept (value at 2022)", f.Intercept, 86, 1e-9)
 	assertNear(t, "LAD SAD", f.SumAbsDev, 9906, 1e-9)
@@ -85,10 +79,7 @@ func TestLADIgnoresOutlier(t *testing.T) {
 func TestLADOddMedian(t *testing.T) {
 	// A one-year spike: 0, 10, 0. Slopes through pairs are 10, 0, −10 with
 	// sums 20, 10, 20, so the line is flat at 0 and SAD = 10.
-	f, ok := LADTrend(years(2020, 0, 10, 0))
-	if !ok {
-		t.Fatal("not ok")
-	}
+	f := mustFit(t, years(2020, 0, 10, 0))
 	if f.Slope != 0 || f.Intercept != 0 || f.SumAbsDev != 10 {
 		t.Errorf("fit = %+v", f)
 	}
@@ -105,10 +96,7 @@ func TestLADTiesSymmetric(t *testing.T) {
 	//   b =  1:  4,  2, 1, 1  → 4
 	// so every slope in [−½, ½] is optimal; the midpoint is 0. At b = 0
 	// the residuals 0, 0, 1, 1 have middle values 0 and 1: intercept ½.
-	f, ok := LADTrend(years(2015, 1, 0, 0, 1))
-	if !ok {
-		t.Fatal("not ok")
-	}
+	f := mustFit(t, years(2015, 1, 0, 0, 1))
 	if f.Slope != 0 || f.Intercept != 0.5 || f.SumAbsDev != 2 {
 		t.Errorf("fit = %+v, want slope 0, intercept 0.5, SAD 2", f)
 	}
@@ -128,10 +116,7 @@ func TestLADTiesAsymmetric(t *testing.T) {
 	// 4.25, −0.5, 0.75, 3; middle values 0.75 and 3, intercept 1.875;
 	// SAD = (3 + 4.25) − (−0.5 + 0.75) = 7.
 	pts := years(2015, 5, 0, 1, 3)
-	f, ok := LADTrend(pts)
-	if !ok {
-		t.Fatal("not ok")
-	}
+	f := mustFit(t, pts)
 	if f.Slope != -0.25 || f.Intercept != 1.875 || f.SumAbsDev != 7 {
 		t.Errorf("fit = %+v, want slope −0.25, intercept 1.875, SAD 7", f)
 	}
@@ -226,4 +211,14 @@ func TestLADOptimalProperty(t *testing.T) {
 			t.Fatalf("iteration %d: LAD sum %v < best two-point line %v: brute force or LAD wrong", iter, f.SumAbsDev, best)
 		}
 	}
+}
+
+// mustFit is LADTrend(pts), failing the test when there is no fit.
+func mustFit(t *testing.T, pts []Point) LADFit {
+	t.Helper()
+	f, ok := LADTrend(pts)
+	if !ok {
+		t.Fatal("not ok")
+	}
+	return f
 }

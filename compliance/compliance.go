@@ -1,21 +1,25 @@
-// Package compliance decides, for every member and reporting year, whether
-// the member lives up to the four obligations of membership (inventory,
-// goals, action plan and measures, reporting), shows the evidence and says
-// in Swedish what is missing and how to fix it. It also tracks each goal
-// against the member's emissions, and keeps reviewers' overrides and
-// members' replies, append-only.
+// Package compliance owns the four obligations of membership (inventory,
+// goals, action plan and measures, reporting): for every member and
+// reporting year it decides whether the member lives up to each, shows the
+// evidence and says in Swedish what is missing and how to fix it. It also
+// owns the rules file (Rules), reviewers' overrides and members' replies
+// (append-only), the follow-up of each goal shown to reviewers, and the
+// board's workbook (WriteXLSX).
 //
 // The facts come from ClickHouse as aggregates per member (facts.go); the
 // rules (rules.go) are small Go functions over those facts (evaluate.go), so
 // the result is deterministic for the same data, rules and evaluation date.
+// Goal follow-up is not computed here: each goal is followed up by
+// analytics.FollowGoal over the figures publish.Data.LoadGoalFigures loads,
+// exactly as on the municipality's public page (tracking.go).
 //
 // What is visible: accepted submissions uploaded on or before the evaluation
-// date (AsOf, default now). Of those, each inventory year comes from the
-// latest submission holding that year, and goals, plans and measures from
-// the latest submission with rows in that sheet — as submissions.Service.Current
-// does, limited to the evaluation date. A past year is judged on the data
-// visible on the evaluation date, with grace periods, observer periods and
-// decision dates taken at the end of that year.
+// date (AsOf, default now), by submissions' one visible-as-of rule: each
+// inventory year comes from the latest submission holding that year, and
+// goals, plans and measures from the latest submission with rows in that
+// sheet. A past year is judged on the data visible on the evaluation date,
+// with grace periods, observer periods and decision dates taken at the end
+// of that year.
 //
 // How each status is decided, for report year Y (parameters in Rules):
 //

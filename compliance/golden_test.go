@@ -2,9 +2,8 @@ package compliance_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,53 +14,22 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/internal/golden"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-// update rewrites the golden files instead of comparing with them:
-// go test ./compliance/ -run Golden -update
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
 // uuidRe matches submission and event ids, which differ on every run.
 var uuidRe = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
-// golden compares got with testdata/name (or writes it with -update). Ids
-// are replaced by "ID" first, so that the text is the same on every run and
-// engine.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/name (go test -run Golden -update
+// rewrites it). Ids are replaced by "ID" first, so that the text is the
+// same on every run and engine.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	got = uuidRe.ReplaceAllString(got, "ID")
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			g, w := "", ""
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s differs from line %d:\ngot:  %s\nwant: %s\n(run with -update if the change is meant)", path, i+1, g, w)
-			}
-		}
-	}
+	golden.Check(t, filepath.Join("testdata", name), uuidRe.ReplaceAllString(got, "ID"))
 }
 
 // explanations writes every member's results as text: status, explanation,
@@ -97,9 +65,9 @@ func explanations(rep compliance.Report) string {
 	return b.String()
 }
 
-// workbookCells writes every cell of the board's workbook, sheet by sheet,
-// with the comments after each sheet's cells.
-func workbookCells(t *testing.T, rep compliance.Report) string {
+// openBoard writes the board's workbook of rep and opens it; it is closed
+// when the test ends.
+func openBoard(t *testing.T, rep compliance.Report) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := compliance.WriteXLSX(&buf, rep); err != nil {
@@ -109,7 +77,33 @@ func workbookCells(t *testing.T, rep compliance.Report) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// commentsByCell returns the text of the comments on a sheet, by cell.
+func commentsByCell(t *testing.T, f *excelize.File, sheet string) map[string]string {
+	t.Helper()
+	comments, err := f.GetComments(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, c := range comments {
+		text := c.Text
+		for _, p := range c.Paragraph {
+			text += p.Text
+		}
+		out[c.Cell] = text
+	}
+	return out
+}
+
+// workbookCells writes every cell of the board's workbook, sheet by sheet,
+// with the comments after each sheet's cells.
+func workbookCells(t *testing.T, rep compliance.Report) string {
+	t.Helper()
+	f := openBoard(t, rep)
 	var b strings.Builder
 	for _, sheet := range f.GetSheetList() {
 		fmt.Fprintf(&b, "== %s\n", sheet)
@@ -126,94 +120,95 @@ func workbookCells(t *testing.T, rep compliance.Report) string {
 				fmt.Fprintf(&b, "%s\t%q\n", cell, v)
 			}
 		}
-		comments, err := f.GetComments(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.SortFunc(comments, func(a, b excelize.Comment) int { return strings.Compare(a.Cell, b.Cell) })
-		for _, c := range comments {
-			text := c.Text
-			for _, p := range c.Paragraph {
-				text += p.Text
-			}
-			fmt.Fprintf(&b, "comment %s\t%q\n", c.Cell, text)
+		comments := commentsByCell(t, f, sheet)
+		for _, cell := range slices.Sorted(maps.Keys(comments)) {
+			fmt.Fprintf(&b, "comment %s\t%q\n", cell, comments[cell])
 		}
 	}
 	return b.String()
+}
+
+// scenarioReport makes every scenario's member, sets each up and evaluates
+// the year.
+func scenarioReport(t *testing.T, db storage.DB) (*fixture, compliance.Report) {
+	t.Helper()
+	f := newFixture(t, db)
+	for _, sc := range scenarios {
+		f.join(t, sc.code, sc.joined, sc.observer)
+		if sc.ended != "" {
+			if _, err := f.reg.End(ctx, kr.System, sc.code, date(sc.ended)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, sc := range scenarios {
+		sc.setup(t, f, sc.code)
+	}
+	rep, err := f.engine.Evaluate(ctx, compliance.Query{Year: year})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, rep
+}
+
+// trackedLund makes Lund a member whose own figures differ from SMHI's:
+// SMHI 1990 20 000 t, 2015 12 000 t, 2019 9 800 t, 2020–2022 9 500–9 300 t
+// (transport 2 500, 1 500, 1 200, 1 100 t); Lund's own 2020–2024 complete,
+// 2019 incomplete. Its goals: M1 −70 % 1990–2030, M2 transport −60 %
+// 2020–2030, M3 net zero 2045 without a base year, then extra.
+func trackedLund(t *testing.T, db storage.DB, extra ...kr.Goal) *fixture {
+	t.Helper()
+	f := newFixture(t, db)
+	if _, err := f.nat.ImportMunicipalities(ctx, samples.Open(t, samples.Municipalities)); err != nil {
+		t.Fatal(err)
+	}
+	smhi := writeSMHI(t, map[int]float64{1990: 20000, 2015: 12000, 2019: 9800, 2020: 9500, 2021: 9400, 2022: 9300},
+		map[int]float64{1990: 2500, 2015: 1500, 2019: 1200, 2020: 1100})
+	if _, err := f.nat.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: smhi, Actor: kr.System}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.nat.ImportPopulation(ctx, samples.Open(t, samples.Population), 0); err != nil {
+		t.Fatal(err)
+	}
+	f.join(t, "1281", "2015-01-01", false)
+	rep := report("1281", year, span(2020, 2024)...)
+	for _, s := range kr.MainSectors()[:5] {
+		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2019, Sector: s, Tonnes: fp(1000)})
+	}
+	rep.Goals = append(rep.Goals, kr.Goal{ID: "M2", Name: "Transporterna −60 %", Type: kr.GoalAbsolute, Sector: "Transporter",
+		BaseYear: 2020, TargetYear: 2030, ReductionPct: 60, DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")},
+		kr.Goal{ID: "M3", Name: "Nettonoll", Type: kr.GoalNetZero, TargetYear: 2045, DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")})
+	rep.Goals = append(rep.Goals, extra...)
+	f.submit(t, onTime, rep)
+	return f
 }
 
 // TestGoldenScenarios pins the Swedish text of every scenario's results and
 // the board's workbook made from them, on both engines.
 func TestGoldenScenarios(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		f := newFixture(t, db)
-		for _, sc := range scenarios {
-			f.join(t, sc.code, sc.joined, sc.observer)
-			if sc.ended != "" {
-				if _, err := f.reg.End(ctx, kr.System, sc.code, date(sc.ended)); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		for _, sc := range scenarios {
-			sc.setup(t, f, sc.code)
-		}
-		rep, err := f.engine.Evaluate(ctx, compliance.Query{Year: year})
-		if err != nil {
-			t.Fatal(err)
-		}
-		golden(t, "explanations.golden", explanations(rep))
-		golden(t, "board.golden", workbookCells(t, rep))
+		_, rep := scenarioReport(t, db)
+		checkGolden(t, "explanations.golden", explanations(rep))
+		checkGolden(t, "board.golden", workbookCells(t, rep))
 	})
 }
 
 // TestGoldenBoardWorkbook pins the cells of the board's workbook for the
 // hand-made report (formula-like text included).
 func TestGoldenBoardWorkbook(t *testing.T) {
-	golden(t, "board-fixed.golden", workbookCells(t, boardReport()))
+	checkGolden(t, "board-fixed.golden", workbookCells(t, boardReport()))
 }
 
-// TestGoldenTracking pins the goal-tracking text of TestGoalTracking's
-// member (SMHI's and Lund's own figures differ).
+// TestGoldenTracking pins the goal-tracking text of trackedLund, with a
+// per-capita goal besides.
 func TestGoldenTracking(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		f := newFixture(t, db)
-		csv, err := os.Open("../../shared/data/scb/municipality_county.csv")
-		if err != nil {
-			t.Fatalf("the shared sample data is needed beside the repository: %v", err)
-		}
-		defer csv.Close()
-		if _, err := f.nat.ImportMunicipalities(ctx, csv); err != nil {
-			t.Fatal(err)
-		}
-		smhi := writeSMHI(t, map[int]float64{1990: 20000, 2015: 12000, 2019: 9800, 2020: 9500, 2021: 9400, 2022: 9300},
-			map[int]float64{1990: 2500, 2015: 1500, 2019: 1200, 2020: 1100})
-		if _, err := f.nat.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: smhi, Actor: kr.System}); err != nil {
-			t.Fatal(err)
-		}
-		pop, err := os.Open("../../shared/data/scb/be0101-population-2024.xlsx")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pop.Close()
-		if _, err := f.nat.ImportPopulation(ctx, pop, 0); err != nil {
-			t.Fatal(err)
-		}
-		f.join(t, "1281", "2015-01-01", false)
-		rep := report("1281", year, span(2020, 2024)...)
-		for _, s := range kr.MainSectors()[:5] {
-			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2019, Sector: s, Tonnes: fp(1000)})
-		}
-		rep.Goals = append(rep.Goals, kr.Goal{ID: "M2", Name: "Transporterna −60 %", Type: kr.GoalAbsolute, Sector: "Transporter",
-			BaseYear: 2020, TargetYear: 2030, ReductionPct: 60, DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")},
-			kr.Goal{ID: "M3", Name: "Nettonoll", Type: kr.GoalNetZero, TargetYear: 2045, DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")},
-			kr.Goal{ID: "M4", Name: "Per invånare", Type: kr.GoalPerCapita, BaseYear: 2015, TargetYear: 2035, ReductionPct: 50,
-				DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")})
-		f.submit(t, onTime, rep)
+		f := trackedLund(t, db, kr.Goal{ID: "M4", Name: "Per invånare", Type: kr.GoalPerCapita, BaseYear: 2015, TargetYear: 2035,
+			ReductionPct: 50, DecidedBy: "Kommunfullmäktige", DecidedOn: date("2021-01-28")})
 		ev, err := f.engine.Evaluate(ctx, compliance.Query{Year: year})
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "tracking.golden", explanations(ev)+workbookCells(t, ev))
+		checkGolden(t, "tracking.golden", explanations(ev)+workbookCells(t, ev))
 	})
 }

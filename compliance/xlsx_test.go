@@ -1,11 +1,8 @@
 package compliance_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 )
@@ -43,16 +40,7 @@ func boardReport() compliance.Report {
 }
 
 func TestWriteXLSX(t *testing.T) {
-	rep := boardReport()
-	var buf bytes.Buffer
-	if err := compliance.WriteXLSX(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBoard(t, boardReport())
 	if got := strings.Join(f.GetSheetList(), ","); got != "Sammanfattning,Medlemmar,Förklaringar" {
 		t.Fatalf("sheets: %s", got)
 	}
@@ -98,18 +86,7 @@ func TestWriteXLSX(t *testing.T) {
 		}
 	}
 	// Explanations are comments on the status cells.
-	comments, err := f.GetComments(compliance.SheetMembers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCell := map[string]string{}
-	for _, c := range comments {
-		text := c.Text
-		for _, p := range c.Paragraph {
-			text += p.Text
-		}
-		byCell[c.Cell] = text
-	}
+	byCell := commentsByCell(t, f, compliance.SheetMembers)
 	if !strings.Contains(byCell["F2"], "alla nio huvudsektorer") || !strings.Contains(byCell["H2"], "Ändrad av granskare@klimatkommunerna.se") ||
 		!strings.Contains(byCell["H2"], "Förlängd av KF.") || !strings.Contains(byCell["E3"], "Observatör") {
 		t.Errorf("comments: %v", byCell)

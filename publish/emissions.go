@@ -5,18 +5,10 @@ import (
 	"sort"
 	"time"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
-
-// Data is where figures come from: SMHI's releases and SCB's tables
-// (national) and members' reports (reporting).
-type Data struct {
-	National *national.Store
-	Reports  *submissions.Service
-}
 
 // EmissionsQuery selects emission series.
 type EmissionsQuery struct {
@@ -62,11 +54,14 @@ type Emissions struct {
 // Emissions returns the series a query asks for.
 func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error) {
 	out := Emissions{Source: q.Source, PerCapita: q.PerCapita, Unit: "ton CO2e", Series: []EmissionSeries{}}
+	var err error
+	if out.Source, err = checkSource(q.Source); err != nil {
+		return out, err
+	}
 	type key struct{ code, sector string }
 	points := map[key][]EmissionPoint{}
-	switch q.Source {
-	case "", analytics.SourceSMHI:
-		out.Source = analytics.SourceSMHI
+	switch out.Source {
+	case analytics.SourceSMHI:
 		vals, rel, err := d.National.Values(ctx, national.Query{Codes: q.Codes, From: q.From, To: q.To, BySector: q.BySector,
 			Substance: q.Substance, Release: q.Release})
 		if err != nil {
@@ -91,8 +86,6 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 			k := key{v.Code, v.Sector}
 			points[k] = append(points[k], EmissionPoint{Year: int(v.Year), Tonnes: v.Tonnes, Submission: v.SubmissionID})
 		}
-	default:
-		return out, kr.E(kr.Invalid, "Källan %q finns inte. Välj smhi (SMHI:s officiella siffror) eller reported (medlemmarnas egna).", q.Source)
 	}
 	names, err := d.AreaNames(ctx)
 	if err != nil {
@@ -125,40 +118,4 @@ func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error
 		return analytics.SectorOrder(a.Sector) < analytics.SectorOrder(b.Sector)
 	})
 	return out, nil
-}
-
-// AreaNames maps municipality and county codes (and "00") to names.
-func (d Data) AreaNames(ctx context.Context) (map[string]string, error) {
-	names := map[string]string{"00": "Sverige"}
-	munis, err := d.National.Municipalities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range munis {
-		names[m.Code] = m.Name
-	}
-	counties, err := d.National.Counties(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range counties {
-		names[c.Code] = c.Name
-	}
-	return names, nil
-}
-
-// Populations loads every stored population figure.
-func (d Data) Populations(ctx context.Context) (analytics.Populations, error) {
-	rows, err := d.National.Population(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p := analytics.Populations{}
-	for _, r := range rows {
-		if p[r.AreaCode] == nil {
-			p[r.AreaCode] = map[int]int64{}
-		}
-		p[r.AreaCode][r.Year] = r.Persons
-	}
-	return p, nil
 }

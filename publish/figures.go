@@ -119,3 +119,5 @@ func goalSources(smhiTotal analytics.Series, smhiSectors map[string]analytics.Se
 	}
 	return out
 }
+
+func ptr(v float64) *float64 { return &v }
