@@ -179,8 +179,9 @@ type ReviewInput struct {
 // Review records a reviewer's decision on one result and returns it with
 // the member's result as it now stands. The previous decision is kept.
 func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Event, MemberResult, error) {
+	var comment string
 	var err error
-	if in.Obligation, err = checkTarget(actor, access.ReviewCompliance, in.Code, in.Obligation); err != nil {
+	if in.Obligation, comment, err = checkWrite(actor, access.ReviewCompliance, in.Code, in.Obligation, in.Comment, "en kommentar som motiverar beslutet"); err != nil {
 		return Event{}, MemberResult{}, err
 	}
 	if in.Status != "" {
@@ -189,10 +190,6 @@ func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Ev
 			return Event{}, MemberResult{}, kr.E(kr.Invalid, "Statusen %q finns inte. Välj en av %s, eller lämna tomt för att ta bort en tidigare ändring.", in.Status, statusList())
 		}
 		in.Status = st
-	}
-	comment, err := cleanText(in.Comment, "en kommentar som motiverar beslutet")
-	if err != nil {
-		return Event{}, MemberResult{}, err
 	}
 	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_reviews", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
 		if in.Status == "" && res.Override == nil {
@@ -222,12 +219,9 @@ type ReplyInput struct {
 
 // Reply records a member's reply to one result.
 func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Event, MemberResult, error) {
+	var msg string
 	var err error
-	if in.Obligation, err = checkTarget(actor, access.ReplyCompliance, in.Code, in.Obligation); err != nil {
-		return Event{}, MemberResult{}, err
-	}
-	msg, err := cleanText(in.Message, "ert svar")
-	if err != nil {
+	if in.Obligation, msg, err = checkWrite(actor, access.ReplyCompliance, in.Code, in.Obligation, in.Message, "ert svar"); err != nil {
 		return Event{}, MemberResult{}, err
 	}
 	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_replies", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
@@ -274,13 +268,19 @@ func (e *Engine) current(ctx context.Context, code string, year int, o Obligatio
 	return m, r, nil
 }
 
-// checkTarget checks that actor may act on code's results and returns the
-// obligation named in a request, normalised.
-func checkTarget(actor kr.Actor, action access.Action, code string, o Obligation) (Obligation, error) {
+// checkWrite checks a review or reply before anything is read: that actor
+// may act on code's results, the obligation named (returned normalised) and
+// the text written (returned trimmed; what names it in the message).
+func checkWrite(actor kr.Actor, action access.Action, code string, o Obligation, text, what string) (Obligation, string, error) {
 	if err := access.Check(actor, action, code); err != nil {
-		return "", err
+		return "", "", err
 	}
-	return obligationOf(o)
+	o, err := obligationOf(o)
+	if err != nil {
+		return "", "", err
+	}
+	text, err = cleanText(text, what)
+	return o, text, err
 }
 
 // obligationOf checks and normalises an obligation named in a request.
