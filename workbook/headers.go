@@ -5,8 +5,9 @@ import (
 	"unicode"
 )
 
-// Sheet names of the template (CONTRACT.md). The parser also accepts the
-// English names in sheetAliases.
+// Sheet names of the template, which members and their tools rely on: keep
+// them as they are. The parser also accepts the English names in
+// sheetAliases.
 const (
 	SheetInstructions = "Instruktioner"
 	SheetDetails      = "Uppgifter"

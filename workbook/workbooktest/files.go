@@ -1,6 +1,6 @@
-// Package ingesttest makes large workbooks for benchmarks and measures
-// them: a fast writer in Excel's own layout, the benchmark files of issue 3
-// (a wide workbook with 200 000 values, a long one with 1 000 000 rows),
+// Package workbooktest makes large workbooks for benchmarks and measures
+// them: a fast writer in Excel's own layout, the benchmark files (a wide
+// workbook with 200 000 values, a long one with 1 000 000 rows),
 // excelize's bare streaming read as the baseline, and a heap sampler.
 package workbooktest
 
