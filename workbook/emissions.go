@@ -266,16 +266,7 @@ func (p *parser) wideRow(t *table, row int, cells []string, yearCols []int) erro
 	if !any {
 		return nil
 	}
-	rawSector, rawSub, rawGas := t.val(cells, fSector), t.val(cells, fSubsector), t.val(cells, fGas)
-	n := p.resolve(rawSector, rawSub)
-	g := p.resolveGas(rawGas)
-	if rawSector == "" || !n.sectorOK || !n.subOK || !g.ok {
-		p.checkNames(t.sheet.Name, row, t, n, rawSector, rawSub, g, rawGas)
-	}
-	base := klimatrapport.InventoryValue{
-		Sector: n.sector, Subsector: n.subsector, Gas: g.gas,
-		Source: t.val(cells, fSource), Comment: t.val(cells, fComment),
-	}
+	base := p.rowValue(t, row, cells)
 	commentCol := ""
 	for _, c := range yearCols {
 		raw := cellAt(cells, c)
@@ -303,6 +294,22 @@ func (p *parser) wideRow(t *table, row int, cells []string, yearCols []int) erro
 	return nil
 }
 
+// rowValue is what an inventory row says about its values besides the
+// year and the figure: sector, subsector and gas (checked), source and
+// comment.
+func (p *parser) rowValue(t *table, row int, cells []string) klimatrapport.InventoryValue {
+	rawSector, rawSub, rawGas := t.val(cells, fSector), t.val(cells, fSubsector), t.val(cells, fGas)
+	n := p.resolve(rawSector, rawSub)
+	g := p.resolveGas(rawGas)
+	if rawSector == "" || !n.sectorOK || !n.subOK || !g.ok {
+		p.checkNames(t.sheet.Name, row, t, n, rawSector, rawSub, g, rawGas)
+	}
+	return klimatrapport.InventoryValue{
+		Sector: n.sector, Subsector: n.subsector, Gas: g.gas,
+		Source: t.val(cells, fSource), Comment: t.val(cells, fComment),
+	}
+}
+
 func (p *parser) longRow(t *table, row int, cells []string) error {
 	raw := t.val(cells, fValue)
 	if raw == "" {
@@ -324,16 +331,8 @@ func (p *parser) longRow(t *table, row int, cells []string) error {
 		c := t.ref(row, fYear)
 		p.items.errorf(CodeYearOutOfRange, t.sheet.Name, c, "%s Rätta året i %s.", p.yearRangeMsg(y), c)
 	}
-	rawSector, rawSub, rawGas := t.val(cells, fSector), t.val(cells, fSubsector), t.val(cells, fGas)
-	n := p.resolve(rawSector, rawSub)
-	g := p.resolveGas(rawGas)
-	if rawSector == "" || !n.sectorOK || !n.subOK || !g.ok {
-		p.checkNames(t.sheet.Name, row, t, n, rawSector, rawSub, g, rawGas)
-	}
-	v := klimatrapport.InventoryValue{
-		Year: y, Sector: n.sector, Subsector: n.subsector, Gas: g.gas,
-		Source: t.val(cells, fSource), Comment: t.val(cells, fComment),
-	}
+	v := p.rowValue(t, row, cells)
+	v.Year = y
 	commentCol := ""
 	if v.Comment == "" {
 		commentCol = p.commentCol(t, row)

@@ -214,23 +214,15 @@ func TestSubsectorTable(t *testing.T) {
 // reader feeding smhi.Reader) as in the national import (smhi.ParseSMHI over
 // excelize): every main sector and subsector, every year, bit for bit.
 func TestSMHISameFiguresBothPaths(t *testing.T) {
-	f, err := os.Open(samples.Path(t, samples.Municipalities))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := scb.LoadNames(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	names := scbNames(t)
 	for _, c := range []struct {
 		file, name, code, gas, source string
 		today                         time.Time
 	}{
 		{samples.SMHI, "Lund", "1281", "CO2", "SMHI 2024-04-18", date(2024, 5, 1)},
 		{samples.SMHI, "Kumla", "1881", "CO2", "SMHI 2024-04-18", date(2024, 5, 1)},
-		{"smhi/ggt-2026-04-15-sektorer.xlsx", "Lund", "1281", "", "SMHI 2026-04-15", date(2026, 5, 1)},
-		{"smhi/ggt-2026-04-15-sektorer.xlsx", "Göteborg", "1480", "", "SMHI 2026-04-15", date(2026, 5, 1)},
+		{samples.GGT, "Lund", "1281", "", "SMHI 2026-04-15", date(2026, 5, 1)},
+		{samples.GGT, "Göteborg", "1480", "", "SMHI 2026-04-15", date(2026, 5, 1)},
 	} {
 		t.Run(c.file+"/"+c.name, func(t *testing.T) {
 			path := samples.Path(t, c.file)
@@ -281,15 +273,7 @@ func TestSMHISameFiguresBothPaths(t *testing.T) {
 // both paths, and a cell that is not a number is an error on both, at the
 // same cell.
 func TestSMHITypedNumbersBothPaths(t *testing.T) {
-	f, err := os.Open(samples.Path(t, samples.Municipalities))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := scb.LoadNames(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	names := scbNames(t)
 	file := func(cells ...any) []byte {
 		return smhiTestWorkbook(t, [][]any{
 			{"Alla", "Alla", "Skåne län", "Lund", cells[0], cells[1], cells[2]},
@@ -357,4 +341,19 @@ func smhiTestWorkbook(t testing.TB, rows [][]any) []byte {
 		}
 	}
 	return workbookBytes(t, f)
+}
+
+// scbNames is SCB's real municipality list as place names.
+func scbNames(t testing.TB) *scb.Names {
+	t.Helper()
+	f, err := os.Open(samples.Path(t, samples.Municipalities))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names, err := scb.LoadNames(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }

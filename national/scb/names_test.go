@@ -73,7 +73,7 @@ func TestParseMunicipalitiesVariants(t *testing.T) {
 	}
 }
 
-func TestNamesVariants(t *testing.T) {
+func TestMunicipalityVariants(t *testing.T) {
 	n := names(t)
 	for name, want := range map[string]string{
 		"Lund":                  "1281",
@@ -163,17 +163,15 @@ func TestNamesVariants(t *testing.T) {
 		"Strängnäs kommun":      "0486",
 		"Eskilstuna kommun":     "0484",
 	} {
-		got, ok := n.Municipality(name)
-		if !ok || got != want {
-			t.Errorf("Municipality(%q) = %q, %v; want %q", name, got, ok, want)
-		}
+		wantLookup(t, "Municipality", n.Municipality, name, want)
 	}
 	for _, name := range []string{"Lundby", "Region Stockholm", "Stockholms län", "", "Sverige", "0000", "Mala", "Hbo"} {
-		if code, ok := n.Municipality(name); ok {
-			t.Errorf("Municipality(%q) = %q, want not found", name, code)
-		}
+		wantLookup(t, "Municipality", n.Municipality, name, "")
 	}
+}
 
+func TestCountyVariants(t *testing.T) {
+	n := names(t)
 	for name, want := range map[string]string{
 		"Skåne län":                  "12",
 		"Skåne":                      "12",
@@ -205,14 +203,18 @@ func TestNamesVariants(t *testing.T) {
 		"Norrbottens läns landsting": "25",
 		"12":                         "12",
 	} {
-		got, ok := n.County(name)
-		if !ok || got != want {
-			t.Errorf("County(%q) = %q, %v; want %q", name, got, ok, want)
-		}
+		wantLookup(t, "County", n.County, name, want)
 	}
 	for _, name := range []string{"Lund", "Skåne kommun", "Norrland", "11", ""} {
-		if code, ok := n.County(name); ok {
-			t.Errorf("County(%q) = %q, want not found", name, code)
-		}
+		wantLookup(t, "County", n.County, name, "")
+	}
+}
+
+// wantLookup checks that lookup finds want for name; want "" means not
+// found.
+func wantLookup(t *testing.T, what string, lookup func(string) (string, bool), name, want string) {
+	t.Helper()
+	if got, ok := lookup(name); ok != (want != "") || ok && got != want {
+		t.Errorf("%s(%q) = %q, %v; want %q", what, name, got, ok, want)
 	}
 }
