@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -170,11 +170,23 @@ func stackedBars(id, yName string, years []int, sectors []string, value func(sec
 	return opt, bar.JSAssets.Values, err
 }
 
+// yearsOf are the years of the series' points, in order, each once.
+func yearsOf(series ...analytics.Series) []int {
+	var ys []int
+	for _, s := range series {
+		for _, p := range s {
+			ys = append(ys, p.Year)
+		}
+	}
+	slices.Sort(ys)
+	return slices.Compact(ys)
+}
+
 // seriesTable is the table of several series by year: one row per year, one
 // column per series; estimates are marked.
 func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals int) site.Table {
 	t := site.Table{ID: id, Caption: caption, Head: []site.Cell{textCell(yearLabel)}}
-	years := map[int]bool{}
+	var points []analytics.Series
 	for _, s := range series {
 		name := s.Short
 		if name == "" {
@@ -182,16 +194,9 @@ func seriesTable(id, caption, yearLabel string, series []lineSeries, decimals in
 		}
 		h := site.Cell{Text: name, Num: true, Estimate: s.Estimate}
 		t.Head = append(t.Head, h)
-		for _, p := range s.Points {
-			years[p.Year] = true
-		}
+		points = append(points, s.Points)
 	}
-	ys := make([]int, 0, len(years))
-	for y := range years {
-		ys = append(ys, y)
-	}
-	sort.Ints(ys)
-	for _, y := range ys {
+	for _, y := range yearsOf(points...) {
 		row := []site.Cell{textCell(strconv.Itoa(y))}
 		for _, s := range series {
 			if v, ok := s.Points.Value(y); ok {

@@ -2,9 +2,9 @@ package pages
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -199,28 +199,16 @@ func trendChart(name string, r *publish.MunicipalityReport) (Chart, error) {
 }
 
 func sectorChart(name string, sm *publish.SourceMetrics) (Chart, error) {
+	// The main sectors in SMHI's order, then any other in alphabetical order.
 	var sectors []string
-	years := map[int]bool{}
-	for _, s := range kr.MainSectors() {
-		if len(sm.Sectors[s]) > 0 {
+	var series []analytics.Series
+	for _, s := range append(kr.MainSectors(), slices.Sorted(maps.Keys(sm.Sectors))...) {
+		if len(sm.Sectors[s]) > 0 && !slices.Contains(sectors, s) {
 			sectors = append(sectors, s)
+			series = append(series, sm.Sectors[s])
 		}
 	}
-	for s, ser := range sm.Sectors {
-		if len(ser) > 0 && !slices.Contains(sectors, s) {
-			sectors = append(sectors, s)
-		}
-	}
-	for _, s := range sectors {
-		for _, pt := range sm.Sectors[s] {
-			years[pt.Year] = true
-		}
-	}
-	ys := make([]int, 0, len(years))
-	for y := range years {
-		ys = append(ys, y)
-	}
-	sort.Ints(ys)
+	ys := yearsOf(series...)
 	value := func(s string, y int) (float64, bool) { return sm.Sectors[s].Value(y) }
 	opt, assets, err := stackedBars("sektorer", sm.Unit, ys, sectors, value)
 	if err != nil {

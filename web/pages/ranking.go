@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -68,7 +67,7 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	}
 	if !slices.Contains(v.Years, rk.Year) {
 		v.Years = append(v.Years, rk.Year)
-		sort.Ints(v.Years)
+		slices.Sort(v.Years)
 	}
 	q := url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {order}}
 	v.APIHref, v.CSVHref, v.XLSXHref = "/api/v1/ranking?"+q.Encode(), "/api/v1/ranking.csv?"+q.Encode(), "/api/v1/ranking.xlsx?"+q.Encode()
