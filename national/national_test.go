@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -22,33 +23,24 @@ func TestMain(m *testing.M) { storagetest.Main(m) }
 
 var ctx = context.Background()
 
-// The shared sample files, relative to this package's directory.
+// The shared sample files.
 const (
-	smhiFile       = "../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"
-	municipalities = "../../shared/data/scb/municipality_county.csv"
-	population     = "../../shared/data/scb/be0101-population-2024.xlsx"
+	smhiFile       = samples.SMHI
+	municipalities = samples.Municipalities
+	population     = samples.Population
 	lund2022CO2    = 122064.91323369 // cell P126 of the SMHI file
 )
 
-func read(t testing.TB, path string) []byte {
+func read(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("the shared sample data is needed beside the repository: %v", err)
-	}
-	return b
+	return samples.Read(t, rel)
 }
 
-// loaded returns a store with the municipality list imported.
+// loaded returns the wired store with the municipality list imported.
 func loaded(t *testing.T, db storage.DB) *national.Store {
 	t.Helper()
-	s := &national.Store{DB: db}
-	f, err := os.Open(municipalities)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sum, err := s.ImportMunicipalities(ctx, f)
+	s := testworld.Over(t, db, testworld.Options{}).National
+	sum, err := s.ImportMunicipalities(ctx, samples.Open(t, municipalities))
 	if err != nil || sum.Municipalities != 290 || sum.Counties != 21 {
 		t.Fatalf("municipalities: %+v %v", sum, err)
 	}
@@ -254,12 +246,7 @@ func TestBrokenSMHIFilesChangeNothing(t *testing.T) {
 func TestPopulationAndReference(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
-		f, err := os.Open(population)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		sum, err := s.ImportPopulation(ctx, f, 0)
+		sum, err := s.ImportPopulation(ctx, samples.Open(t, population), 0)
 		if err != nil || sum.Year != 2024 || sum.Sweden != 10587710 || sum.Municipalities != 290 || sum.Counties != 21 {
 			t.Fatalf("population: %+v %v", sum, err)
 		}
@@ -300,7 +287,7 @@ func TestMultiSubstanceFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := smhi.WriteSyntheticSMHI(&buf, []string{"GGT", "N2O"}, 1); err != nil {
+		if err := smhi.WriteSynthetic(&buf, []string{"GGT", "N2O"}, 1); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "två.xlsx", Content: buf.Bytes(), Release: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}); err != nil {

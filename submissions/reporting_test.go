@@ -12,10 +12,10 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
-	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
@@ -51,17 +51,13 @@ func lundReport(year int) *kr.Report {
 	return rep
 }
 
-func templateFile(t testing.TB, rep *kr.Report) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: rep.Details.Code, Name: rep.Details.Name, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func templateFile(t testing.TB, rep *kr.Report) []byte { return testworld.Workbook(t, rep) }
 
-func service(db storage.DB) *submissions.Service {
-	return &submissions.Service{DB: db, Now: func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }}
+// service is the wired submissions service over db, its clock at 1 May 2026.
+func service(t *testing.T, db storage.DB) *submissions.Service {
+	s := testworld.Over(t, db, testworld.Options{}).Submissions
+	s.Now = func() time.Time { return time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC) }
+	return s
 }
 
 func submit(t *testing.T, s *submissions.Service, actor kr.Actor, content []byte) submissions.Result {
@@ -106,7 +102,7 @@ func withoutPlaces(rep *kr.Report) *kr.Report {
 
 func TestRoundTrip(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		want := lundReport(2025)
 		content := templateFile(t, want)
 		res := submit(t, s, lundOfficer, content)
@@ -174,7 +170,7 @@ func countAccepted(t *testing.T, db storage.DB, table string) uint64 {
 
 func TestRejectedLeavesNothingVisible(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		s.BufferValues = 5 // make the rejected file's values reach the database before the verdict
 		rep := lundReport(2025)
 		rep.Inventory[3].Tonnes = fp(-5) // negative: an error
@@ -210,7 +206,7 @@ func TestRejectedLeavesNothingVisible(t *testing.T) {
 
 func TestIdenticalFileReturnsExisting(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		content := templateFile(t, lundReport(2025))
 		first := submit(t, s, lundOfficer, content)
 		again := submit(t, s, lundOfficer, content)
@@ -248,7 +244,7 @@ func TestIdenticalFileReturnsExisting(t *testing.T) {
 
 func TestOfficerWritesOnlyForOwnMunicipality(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		content := templateFile(t, lundReport(2025))
 		res, err := s.Submit(ctx, malmoOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content})
 		if err == nil && res.Accepted() {
@@ -283,7 +279,7 @@ func hasCode(items kr.Items, code string) bool {
 
 func TestVersionsAndChanges(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		v1 := lundReport(2025)
 		submit(t, s, lundOfficer, templateFile(t, v1))
 		// v2 revises Transporter 2021, adds 2023, drops nothing, changes the measure's status.
@@ -342,7 +338,7 @@ func TestVersionsAndChanges(t *testing.T) {
 
 func TestCleanupRemovesCrashLeftovers(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		good := submit(t, s, lundOfficer, templateFile(t, lundReport(2025)))
 		// A crash after writing values but before the commit row.
 		id := uuidV7At(t, time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
@@ -382,7 +378,7 @@ func uuidV7At(t *testing.T, at time.Time) string {
 
 func TestSeries(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(db)
+		s := service(t, db)
 		submit(t, s, lundOfficer, templateFile(t, lundReport(2025)))
 		// Malmö reports Transporter by subsector only, and one sector as a notation key.
 		malmo := &kr.Report{Details: kr.Details{Code: "1280", ReportYear: 2025}}

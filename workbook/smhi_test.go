@@ -211,7 +211,7 @@ func TestSubsectorTable(t *testing.T) {
 
 // TestSMHISameFiguresBothPaths: a municipality's rows of SMHI's real files
 // give exactly the same figures uploaded by the member (this package's
-// reader feeding smhi.Reader) as in the national import (smhi.ParseSMHI over
+// reader feeding smhi.Reader) as in the national import (smhi.Parse over
 // excelize): every main sector and subsector, every year, bit for bit.
 func TestSMHISameFiguresBothPaths(t *testing.T) {
 	names := scbNames(t)
@@ -235,7 +235,7 @@ func TestSMHISameFiguresBothPaths(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := smhi.ParseSMHI(bytes.NewReader(b), names, func(r smhi.SMHIRow) error {
+			if _, err := smhi.Parse(bytes.NewReader(b), names, func(r smhi.Row) error {
 				if r.AreaCode == c.code && r.MainSector != "" {
 					for _, v := range r.Values {
 						national[key{v.Year, r.MainSector, r.Subsector}] = v.Tonnes
@@ -282,7 +282,7 @@ func TestSMHITypedNumbersBothPaths(t *testing.T) {
 	}
 	good := file("1 234,5", "1.234.567,8", "1,234.5")
 	var national []float64
-	if _, err := smhi.ParseSMHI(bytes.NewReader(good), names, func(r smhi.SMHIRow) error {
+	if _, err := smhi.Parse(bytes.NewReader(good), names, func(r smhi.Row) error {
 		if r.MainSector != "" {
 			for _, v := range r.Values {
 				national = append(national, v.Tonnes)
@@ -306,7 +306,7 @@ func TestSMHITypedNumbersBothPaths(t *testing.T) {
 	}
 
 	bad := file("12", "-", "7")
-	_, err = smhi.ParseSMHI(bytes.NewReader(bad), names, func(smhi.SMHIRow) error { return nil })
+	_, err = smhi.Parse(bytes.NewReader(bad), names, func(smhi.Row) error { return nil })
 	code, place, _ := smhi.PlaceOf(err)
 	_, items, err2 := Check(bytes.NewReader(bad), int64(len(bad)), Limits{NameToCode: names.Municipality}, ctx)
 	if err2 != nil {

@@ -57,54 +57,10 @@ func TestBrowserReportAndReview(t *testing.T) {
 
 	// The officer signs in and downloads the pre-filled template.
 	login("lund")
-	downloads := t.TempDir()
-	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
-		return err
-	}), chromedp.WaitVisible(`#file`)); err != nil {
-		t.Fatal(err)
-	}
-	shot("1-rapportera")
-	if err := chromedp.Do(ctx, chromedp.Click(`a[download]`)); err != nil {
-		t.Fatal(err)
-	}
-	var template string
-	for deadline := time.Now().Add(30 * time.Second); template == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		files, _ := filepath.Glob(filepath.Join(downloads, "*.xlsx"))
-		if len(files) == 1 {
-			template = files[0]
-		}
-	}
-	if template == "" {
-		t.Fatal("the template was not downloaded")
-	}
+	template := downloadTemplate(ctx, t, shot)
 
 	// Fill it in with one mistake: a word where a number belongs.
-	year := time.Now().Year() - 2
-	f, err := excelize.OpenFile(template)
-	if err != nil {
-		t.Fatalf("the downloaded template does not open: %v", err)
-	}
-	header, _ := f.GetRows("Utsläpp")
-	col := -1
-	for i, h := range header[0] {
-		if h == strconv.Itoa(year) {
-			col = i + 1
-		}
-	}
-	if col < 0 {
-		t.Fatalf("no column for %d in %v", year, header[0])
-	}
-	var total float64
-	for r := 2; r <= 10; r++ {
-		cell, _ := excelize.CoordinatesToCellName(col, r)
-		v := float64(10000 * (r - 1))
-		total += v
-		f.SetCellValue("Utsläpp", cell, v)
-	}
-	bad, _ := excelize.CoordinatesToCellName(col, 4)
-	f.SetCellValue("Utsläpp", bad, "trettiotusen")
+	f, bad, total := fillWithMistake(t, template, time.Now().Year()-2)
 	wrong := filepath.Join(t.TempDir(), "lund-fel.xlsx")
 	if err := f.SaveAs(wrong); err != nil {
 		t.Fatal(err)
@@ -172,4 +128,64 @@ func TestBrowserReportAndReview(t *testing.T) {
 		}
 		t.Errorf("browser reported: %s", p)
 	}
+}
+
+// fillWithMistake fills the template's column for year with figures and
+// puts a word in one cell; it returns the workbook, that cell and the total
+// the figures make once the word is corrected to 30 000.
+func fillWithMistake(t *testing.T, template string, year int) (*excelize.File, string, float64) {
+	t.Helper()
+	f, err := excelize.OpenFile(template)
+	if err != nil {
+		t.Fatalf("the downloaded template does not open: %v", err)
+	}
+	header, _ := f.GetRows("Utsläpp")
+	col := -1
+	for i, h := range header[0] {
+		if h == strconv.Itoa(year) {
+			col = i + 1
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no column for %d in %v", year, header[0])
+	}
+	var total float64
+	for r := 2; r <= 10; r++ {
+		cell, _ := excelize.CoordinatesToCellName(col, r)
+		v := float64(10000 * (r - 1))
+		total += v
+		f.SetCellValue("Utsläpp", cell, v)
+	}
+	bad, _ := excelize.CoordinatesToCellName(col, 4)
+	f.SetCellValue("Utsläpp", bad, "trettiotusen")
+	return f, bad, total
+}
+
+// downloadTemplate downloads the template from the open /rapportera page
+// and returns where it is.
+func downloadTemplate(ctx context.Context, t *testing.T, shot func(string)) string {
+	t.Helper()
+	downloads := t.TempDir()
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+		return err
+	}), chromedp.WaitVisible(`#file`)); err != nil {
+		t.Fatal(err)
+	}
+	shot("1-rapportera")
+	if err := chromedp.Do(ctx, chromedp.Click(`a[download]`)); err != nil {
+		t.Fatal(err)
+	}
+	var template string
+	for deadline := time.Now().Add(30 * time.Second); template == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(downloads, "*.xlsx"))
+		if len(files) == 1 {
+			template = files[0]
+		}
+	}
+	if template == "" {
+		t.Fatal("the template was not downloaded")
+	}
+	return template
 }

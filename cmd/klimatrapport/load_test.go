@@ -13,7 +13,7 @@ import (
 	"math/rand"
 	"net/http"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -131,13 +131,7 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	pct := func(p float64) time.Duration {
-		if len(latencies) == 0 {
-			return 0
-		}
-		return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]
-	}
+	pct := percentiles(latencies)
 	summary := fmt.Sprintf("load: %d s, 20 uploaders %v, %d accepted; 200 readers: %d requests (%.0f/s), p50 %v, p95 %v, p99 %v, max %v; 5xx %d, read errors %d",
 		seconds, uploads, len(accepted), len(latencies), float64(len(latencies))/float64(seconds),
 		pct(0.50), pct(0.95), pct(0.99), pct(1), fiveXX.Load(), readErrors.Load())
@@ -148,7 +142,13 @@ func TestLoad(t *testing.T) {
 	if len(accepted) < 20 {
 		t.Fatalf("only %d uploads accepted", len(accepted))
 	}
-	// Every accepted submission is complete: all its values are stored.
+	checkComplete(t, server, dbName, len(accepted))
+}
+
+// checkComplete checks that the database holds accepted submissions, each
+// complete: all its values are stored.
+func checkComplete(t *testing.T, server, dbName string, accepted int) {
+	t.Helper()
 	db, err := engines.Open(context.Background(), server, dbName)
 	if err != nil {
 		t.Fatal(err)
@@ -166,12 +166,23 @@ func TestLoad(t *testing.T) {
 		) AS v USING id`); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(accepted) {
-		t.Fatalf("%d accepted submissions stored, %d accepted answers", len(rows), len(accepted))
+	if len(rows) != accepted {
+		t.Fatalf("%d accepted submissions stored, %d accepted answers", len(rows), accepted)
 	}
 	for _, r := range rows {
 		if uint64(r.Expected) != r.Stored {
 			t.Errorf("submission %s: %d values stored, %d reported", r.ID, r.Stored, r.Expected)
 		}
+	}
+}
+
+// percentiles returns the p-th percentile (0 to 1) of latencies.
+func percentiles(latencies []time.Duration) func(p float64) time.Duration {
+	sorted := slices.Sorted(slices.Values(latencies))
+	return func(p float64) time.Duration {
+		if len(sorted) == 0 {
+			return 0
+		}
+		return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
 	}
 }

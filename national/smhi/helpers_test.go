@@ -34,8 +34,8 @@ var loadNames = sync.OnceValues(func() (*scb.Names, error) {
 
 // realFile is SMHI's sample export as parsed.
 type realFile struct {
-	rows []SMHIRow
-	meta SMHIMeta
+	rows []Row
+	meta Meta
 }
 
 var loadReal = sync.OnceValues(func() (realFile, error) {
@@ -49,7 +49,7 @@ var loadReal = sync.OnceValues(func() (realFile, error) {
 	}
 	defer f.Close()
 	var rf realFile
-	rf.meta, err = ParseSMHI(f, names, func(r SMHIRow) error {
+	rf.meta, err = Parse(f, names, func(r Row) error {
 		rf.rows = append(rf.rows, r)
 		return nil
 	})
@@ -57,7 +57,7 @@ var loadReal = sync.OnceValues(func() (realFile, error) {
 })
 
 // parseReal parses the SMHI sample once for all tests.
-func parseReal(t *testing.T) ([]SMHIRow, SMHIMeta) {
+func parseReal(t *testing.T) ([]Row, Meta) {
 	t.Helper()
 	rf := sheettest.Must(t, loadReal)
 	return rf.rows, rf.meta

@@ -3,9 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,14 +11,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/members"
-	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
-	"github.com/klimatkommunerna/klimatrapport/web"
-	"github.com/klimatkommunerna/klimatrapport/web/api"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -34,24 +27,14 @@ const (
 	revToken   = "reviewer-token-01234567"
 )
 
+// staticTokens are the API tokens the test server accepts, as --api-tokens
+// takes them.
+const staticTokens = adminToken + ":admin," + lundToken + ":officer:1281," + malmoToken + ":officer:1280," + revToken + ":reviewer"
+
+// newServer serves the real router over db, with uploads up to 2 MB.
 func newServer(t *testing.T, db storage.DB) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(web.Config{Version: "test"}, db, log)
-	auth, err := web.ParseStaticTokens(adminToken + ":admin," + lundToken + ":officer:1281," + malmoToken + ":officer:1280," + revToken + ":reviewer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Router.Use(web.Authenticate(auth))
-	lim := workbook.DefaultLimits()
-	lim.MaxBytes = 2 << 20
-	subs := &submissions.Service{DB: db, Limits: lim}
-	nat := &national.Store{DB: db}
-	(&api.API{Data: analytics.Data{National: nat, Reports: subs}, Members: &members.Register{DB: db},
-		Submissions: subs, Log: log, MaxUploadBytes: lim.MaxBytes}).Register(srv.Router)
-	ts := httptest.NewServer(srv.Router)
-	t.Cleanup(ts.Close)
-	return ts
+	return testworld.Over(t, db, testworld.Options{MaxUploadMB: 2}).Serve(t, staticTokens)
 }
 
 func fp(v float64) *float64 { return &v }
@@ -68,13 +51,7 @@ func report(code string, bad bool) *kr.Report {
 	return rep
 }
 
-func templateFile(t *testing.T, rep *kr.Report) []byte {
-	var b bytes.Buffer
-	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: rep.Details.Code, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func templateFile(t *testing.T, rep *kr.Report) []byte { return testworld.Workbook(t, rep) }
 
 type response struct {
 	status int
@@ -94,24 +71,15 @@ func do(t *testing.T, req *http.Request, token string) response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, b}
+	r := testworld.Do(t, nil, req)
+	return response{r.Status, r.Header, r.Body}
 }
 
 func upload(t *testing.T, base, token, name string, content []byte) response {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", name)
-	fw.Write(content)
-	w.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/submissions", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	body, contentType := testworld.UploadForm(nil, name, content)
+	req, _ := http.NewRequest("POST", base+"/api/v1/submissions", body)
+	req.Header.Set("Content-Type", contentType)
 	return do(t, req, token)
 }
 

@@ -1,43 +1,22 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"math"
-	"os"
 	"testing"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/members"
-	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-const shared = "../../../shared/data/"
-
 // loadNational imports the shared sample files.
 func loadNational(t *testing.T, db storage.DB) {
 	t.Helper()
-	ctx := context.Background()
-	s := &national.Store{DB: db}
-	open := func(p string) []byte {
-		b, err := os.ReadFile(shared + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(open("scb/municipality_county.csv"))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportPopulation(ctx, bytes.NewReader(open("scb/be0101-population-2024.xlsx")), 0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: open("smhi/smhi-co2-2024-04-18.xlsx")}); err != nil {
-		t.Fatal(err)
-	}
+	testworld.Over(t, db, testworld.Options{}).ImportSamples(t)
 }
 
 func TestMunicipalitiesAndEmissionsAPI(t *testing.T) {

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,21 +13,17 @@ import (
 	"golang.org/x/net/html"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
-	"github.com/klimatkommunerna/klimatrapport/web"
-	"github.com/klimatkommunerna/klimatrapport/web/api"
-	"github.com/klimatkommunerna/klimatrapport/web/pages"
-	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
-
-const shared = "../../../shared/data/"
 
 // hostile is a name that would run code if it reached a page unescaped.
 const hostile = `</script><script>alert(1)</script>`
@@ -41,23 +34,15 @@ var admin = kr.Actor{ID: "admin", Email: "admin@klimatkommunerna.se", Role: kr.R
 
 func fp(v float64) *float64 { return &v }
 
-func readShared(t testing.TB, p string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(shared + p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // fixture is a service with the shared sample data, three members and a
 // report from Lund, served by the real router.
 type fixture struct {
+	*testworld.World
 	db       storage.DB
 	national *national.Store
 	reports  *submissions.Service
 	members  *members.Register
-	metrics  *analytics.Service
+	metrics  *publish.Service
 	url      string
 	server   *httptest.Server
 }
@@ -69,47 +54,22 @@ type fixtureOptions struct {
 
 func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	t.Helper()
-	f := &fixture{db: db, national: &national.Store{DB: db}, members: &members.Register{DB: db}}
-	if _, err := f.national.ImportMunicipalities(ctx, bytes.NewReader(readShared(t, "scb/municipality_county.csv"))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.national.ImportPopulation(ctx, bytes.NewReader(readShared(t, "scb/be0101-population-2024.xlsx")), 0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.national.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: readShared(t, "smhi/smhi-co2-2024-04-18.xlsx")}); err != nil {
-		t.Fatal(err)
-	}
+	w := testworld.Over(t, db, testworld.Options{Samples: true})
+	f := &fixture{World: w, db: db, national: w.National, reports: w.Submissions, members: w.Members, metrics: w.Metrics}
 	if o.hostileNames {
 		// A later municipality list names Lund with markup (SMHI's file,
 		// already imported, was mapped by the real name).
-		csv := strings.Replace(string(readShared(t, "scb/municipality_county.csv")), "1281,Lunds kommun,Lund,", "1281,Lunds kommun,"+hostile+",", 1)
+		csv := strings.Replace(string(samples.Read(t, samples.Municipalities)), "1281,Lunds kommun,Lund,", "1281,Lunds kommun,"+hostile+",", 1)
 		if _, err := f.national.ImportMunicipalities(ctx, strings.NewReader(csv)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	joined := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, code := range []string{"1281", "1280", "0180"} {
-		if _, err := f.members.Add(ctx, kr.System, code, joined, false, 0); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f.metrics = &analytics.Service{Data: analytics.Data{National: f.national}, Members: f.members, ProbeInterval: -1}
-	lim := workbook.DefaultLimits()
-	f.reports = &submissions.Service{DB: db, Limits: lim, OnCommit: f.metrics.InvalidateCode}
-	f.metrics.Data.Reports = f.reports
-	f.national.OnChange = f.metrics.Invalidate
-	f.members.OnChange = f.metrics.Invalidate
+	w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280", "0180")
 	if !o.noReport {
 		f.submit(t, lundReport(o.hostileNames))
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(web.Config{Version: "test"}, db, log)
-	srv.Router.Use(web.Authenticate(nil))
-	(&api.API{Data: f.metrics.Data, Members: f.members, Submissions: f.reports, Log: log, Metrics: f.metrics}).Register(srv.Router)
-	(&pages.Pages{Metrics: f.metrics, Log: log}).Register(srv.Router)
-	f.server = httptest.NewServer(srv.Router)
+	f.server = w.Serve(t, "")
 	f.url = f.server.URL
-	t.Cleanup(f.server.Close)
 	return f
 }
 
@@ -146,19 +106,7 @@ func lundReport(hostileNames bool) *kr.Report {
 
 func (f *fixture) submit(t testing.TB, rep *kr.Report) submissions.Result {
 	t.Helper()
-	var b bytes.Buffer
-	if err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Code: rep.Details.Code, Name: rep.Details.Name, Year: rep.Details.ReportYear, Prefill: rep}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := f.reports.Submit(ctx, admin, submissions.Upload{FileName: "lund-" + rep.Details.Code + ".xlsx", Content: b.Bytes()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Accepted() {
-		js, _ := json.MarshalIndent(res.Submission.Items, "", " ")
-		t.Fatalf("report rejected: %s", js)
-	}
-	return res
+	return f.Submit(t, admin, "lund-"+rep.Details.Code+".xlsx", rep)
 }
 
 type response struct {
@@ -169,13 +117,8 @@ type response struct {
 
 func get(t testing.TB, url string) response {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, b}
+	r := testworld.Get(t, url)
+	return response{r.Status, r.Header, r.Body}
 }
 
 func getJSON(t testing.TB, url string, v any) {

@@ -15,7 +15,8 @@ import (
 const (
 	Municipalities = "scb/municipality_county.csv"
 	Population     = "scb/be0101-population-2024.xlsx"
-	SMHI           = "smhi/smhi-co2-2024-04-18.xlsx"
+	SMHI           = "smhi/smhi-co2-2024-04-18.xlsx"     // CO2, main sectors and subsectors
+	GGT            = "smhi/ggt-2026-04-15-sektorer.xlsx" // all greenhouse gases, by sector
 )
 
 var (
@@ -42,6 +43,13 @@ func dir() string {
 		}
 	})
 	return root
+}
+
+// File returns where a sample file is (rel is relative to shared/data),
+// for tests that open it outside a test function; opening it fails when it
+// is missing. Tests prefer Path, which says so.
+func File(rel string) string {
+	return filepath.Join(dir(), rel)
 }
 
 // Path returns the path of a sample file (rel is relative to shared/data,
