@@ -103,6 +103,8 @@ type annotator struct {
 	styles map[[2]int]int // (original style, 0 error / 1 warning) → new style
 }
 
+// mark fills a problem cell and puts its messages, before any comment it
+// had, in its comment.
 func (a *annotator) mark(sheet, cell string, items []klimatrapport.Item, existing map[string]excelize.Comment) error {
 	sev := 1
 	var lines []string

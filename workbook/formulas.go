@@ -19,6 +19,8 @@ type formulaScan struct {
 	err   error
 }
 
+// startFormulaScan starts scanning sheet s for formulas without a saved
+// value; wait collects what it found.
 func (p *parser) startFormulaScan(s sheetInfo) *formulaScan {
 	fs := &formulaScan{done: make(chan struct{})}
 	zf := findZip(p.zr, s.Path)
@@ -79,6 +81,7 @@ func (fs *formulaScan) wait(p *parser, s sheetInfo, early bool) error {
 	return nil
 }
 
+// orRow names a cell for a message, or says it is not known.
 func orRow(ref string) string {
 	if ref == "" {
 		return "(okänd cell)"
@@ -185,6 +188,7 @@ func indexFormula(b []byte, i int) int {
 	return -1
 }
 
+// isNameByte reports whether c may be part of an XML namespace prefix.
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }

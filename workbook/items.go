@@ -114,6 +114,8 @@ func (c *collector) warnf(code, sheet, cell, format string, args ...any) {
 	c.add(klimatrapport.SeverityWarning, code, sheet, cell, format, args...)
 }
 
+func (c *collector) hasErrors() bool { return c.items.HasErrors() }
+
 // result returns the items with one summary item per capped code.
 func (c *collector) result() klimatrapport.Items {
 	out := c.items

@@ -175,6 +175,7 @@ type sinkPanic struct{ v any }
 
 func (e sinkPanic) Error() string { return fmt.Sprintf("workbook: sink panicked: %v", e.v) }
 
+// callSink calls the Sink, turning its panic into a sinkPanic error.
 func callSink(fn func() error) (err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
@@ -184,12 +185,14 @@ func callSink(fn func() error) (err error) {
 	return fn()
 }
 
+// corrupt is the file problem of a workbook whose parts cannot be read.
 func corrupt(err error) error {
 	return fail(klimatrapport.Invalid, ProblemCorrupt,
 		"Filen är skadad och kan inte läsas (%s). Öppna den i Excel eller LibreOffice, spara den på nytt och ladda upp den igen.",
 		shortErr(err))
 }
 
+// shortErr is an error text cut to a length that fits in a message.
 func shortErr(err error) string {
 	s := err.Error()
 	if utf8.RuneCountInString(s) > 120 {
@@ -198,6 +201,9 @@ func shortErr(err error) string {
 	return s
 }
 
+// run reads the workbook: the template sheets that are there, in the
+// order Uppgifter, Mål, Handlingsplan, Åtgärder, Utsläpp, or else SMHI's
+// export.
 func (p *parser) run(r io.ReaderAt, size int64) error {
 	if err := p.open(r, size); err != nil {
 		return err
@@ -320,6 +326,8 @@ func (p *parser) smhiCandidate(chosen map[sheetKind]sheetInfo) (sheetInfo, bool)
 	return s, p.looksLikeSMHI(s)
 }
 
+// finish hands the last batch to the Sink and reports a workbook with
+// nothing in it.
 func (p *parser) finish() error {
 	if err := p.flush(); err != nil {
 		return err
@@ -342,8 +350,7 @@ func (p *parser) finish() error {
 	return nil
 }
 
-func (c *collector) hasErrors() bool { return klimatrapport.Items(c.items).HasErrors() }
-
+// ensureReported calls the Sink's Report once, before the first batch.
 func (p *parser) ensureReported() error {
 	if p.reported {
 		return nil
@@ -369,6 +376,7 @@ func (p *parser) emit(v klimatrapport.InventoryValue, tonnes float64, hasTonnes 
 	return nil
 }
 
+// flush hands the current batch to the Sink.
 func (p *parser) flush() error {
 	if len(p.batch) == 0 {
 		return nil

@@ -86,6 +86,7 @@ func (p *parser) eachRow(s sheetInfo, fn func(row int, cells []string) error) (e
 	return p.check()
 }
 
+// cellAt is cell i of a row, or "" past its last filled cell.
 func cellAt(cells []string, i int) string {
 	if i < 0 || i >= len(cells) {
 		return ""

@@ -26,6 +26,7 @@ func findZip(zr *zip.Reader, name string) *zip.File {
 	return nil
 }
 
+// readSmall reads at most limit bytes of a small zip part.
 func readSmall(f *zip.File, limit int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {

@@ -71,7 +71,8 @@ func (p *parser) findHeader(s sheetInfo, row int, cells []string) *table {
 	return nil
 }
 
-// reportUnknownColumns warns about header cells the parser does not read.
+// reportHeader warns about header cells the parser does not read and
+// reports the required columns the header lacks.
 func (p *parser) reportHeader(t *table, cells []string, required []field) {
 	used := map[int]bool{}
 	for _, i := range t.cols {
@@ -104,6 +105,7 @@ func (p *parser) reportHeader(t *table, cells []string, required []field) {
 	}
 }
 
+// noHeader reports a sheet with content but no header row.
 func (p *parser) noHeader(s sheetInfo, required []field) {
 	names := make([]string, len(required))
 	for i, f := range required {
@@ -165,6 +167,7 @@ func (t *table) get(cells []string, row int, f field) (string, string) {
 	return cellAt(cells, i), cellName(i+1, row)
 }
 
+// rowPlace is where a data row starts, for items about the whole row.
 func (t *table) rowPlace(row int) klimatrapport.Place {
 	first := max(t.first, 0)
 	return klimatrapport.Place{Sheet: t.sheet.Name, Cell: cellName(first+1, row), Row: row}
@@ -186,6 +189,7 @@ func (p *parser) yearField(t *table, cells []string, row int, f field) (int, str
 	return y, ref, true
 }
 
+// dateField reads a date cell; a cell that holds no date gets an item.
 func (p *parser) dateField(t *table, cells []string, row int, f field) time.Time {
 	v, ref := t.get(cells, row, f)
 	if v == "" {
@@ -199,6 +203,8 @@ func (p *parser) dateField(t *table, cells []string, row int, f field) time.Time
 	return d
 }
 
+// requireField reads a cell that must be filled in when its column is
+// there; what names the value in the message.
 func (p *parser) requireField(t *table, cells []string, row int, f field, what string) string {
 	v, ref := t.get(cells, row, f)
 	if v == "" && ref != "" {
@@ -207,6 +213,7 @@ func (p *parser) requireField(t *table, cells []string, row int, f field, what s
 	return v
 }
 
+// sectorField reads a Sektor cell: empty or "Alla" is every sector ("").
 func (p *parser) sectorField(t *table, cells []string, row int) string {
 	v, ref := t.get(cells, row, fSector)
 	if v == "" || isAll(v) {
@@ -219,6 +226,8 @@ func (p *parser) sectorField(t *table, cells []string, row int) string {
 	return v
 }
 
+// checkID reads an ID cell and reports an ID already used in the sheet
+// (compared without case).
 func (p *parser) checkID(t *table, cells []string, row int, f field, ids map[string]string) string {
 	id, ref := t.get(cells, row, f)
 	if id == "" {
@@ -251,6 +260,7 @@ func formulaError(s string) bool {
 	return false
 }
 
+// notationKey reads a notation key (NO, IE, NE, C) in any case.
 func notationKey(s string) (string, bool) {
 	if len(s) > 2 {
 		return "", false
@@ -270,6 +280,8 @@ func suggestion(got string, valid []string, lead string) string {
 	return fmt.Sprintf("%s: %s.", lead, strings.Join(valid, ", "))
 }
 
+// unknownSector reports a sector name that is none of the nine, naming
+// the sector a subsector belongs to or the one probably meant.
 func (p *parser) unknownSector(sheet, ref, v string) {
 	if !p.items.room(CodeUnknownSector) {
 		p.items.errorf(CodeUnknownSector, sheet, ref, "")

@@ -232,6 +232,8 @@ func (v *Validator) Inventory(batch []klimatrapport.InventoryValue) error {
 	return nil
 }
 
+// duplicate reports a value whose year, sector, subsector and gas an
+// earlier value already had.
 func (v *Validator) duplicate(iv *klimatrapport.InventoryValue, prev entry) {
 	if !v.items.room(CodeDuplicateValue) {
 		v.items.errorf(CodeDuplicateValue, "", "", "")
