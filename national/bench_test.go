@@ -83,7 +83,7 @@ func BenchmarkImportSMHI(b *testing.B) {
 // seven substances.
 func BenchmarkImportSMHISynthetic10x(b *testing.B) {
 	var buf bytes.Buffer
-	if err := smhi.WriteSyntheticSMHI(&buf, nil, 10); err != nil {
+	if err := smhi.WriteSynthetic(&buf, nil, 10); err != nil {
 		b.Fatal(err)
 	}
 	munis, _ := smhi.SyntheticPlaces()

@@ -165,8 +165,8 @@ func (s *Store) releaseOfFile(ctx context.Context, sha string) (Release, bool, e
 
 // smhiParsed is what writing a file's values found out about it.
 type smhiParsed struct {
-	meta            smhi.SMHIMeta
-	checker         *smhi.SMHIChecker
+	meta            smhi.Meta
+	checker         *smhi.Checker
 	rows, values    int
 	munis, counties map[string]bool
 }
@@ -175,10 +175,10 @@ type smhiParsed struct {
 // release id, in the background while it parses. On an error the values
 // written are discarded (they are invisible either way).
 func (s *Store) writeValues(ctx context.Context, id string, in SMHIImport, places smhi.Places) (smhiParsed, error) {
-	p := smhiParsed{checker: smhi.NewSMHIChecker(), munis: map[string]bool{}, counties: map[string]bool{}}
+	p := smhiParsed{checker: smhi.NewChecker(), munis: map[string]bool{}, counties: map[string]bool{}}
 	writer := storage.NewBatchWriter[valueRow](ctx, s.DB, "smhi_values", 1)
 	batch := make([]valueRow, 0, valueBatch)
-	meta, err := smhi.ParseSMHI(bytes.NewReader(in.Content), places, func(r smhi.SMHIRow) error {
+	meta, err := smhi.Parse(bytes.NewReader(in.Content), places, func(r smhi.Row) error {
 		p.add(r)
 		for _, v := range r.Values {
 			batch = append(batch, valueRow{ReleaseID: id, Substance: r.Substance, Level: string(r.Level), AreaCode: r.AreaCode,
@@ -215,7 +215,7 @@ func (s *Store) writeValues(ctx context.Context, id string, in SMHIImport, place
 }
 
 // add counts a row and checks its totals.
-func (p *smhiParsed) add(r smhi.SMHIRow) {
+func (p *smhiParsed) add(r smhi.Row) {
 	p.checker.Add(r)
 	p.rows++
 	p.values += len(r.Values)

@@ -373,7 +373,7 @@ type smhiUpload struct {
 	gas, source  string
 	municipality string          // the file's municipality, as named in it
 	others       map[string]bool // other municipalities named, reported once each
-	totals       *smhi.SMHIChecker
+	totals       *smhi.Checker
 }
 
 // readSMHI reads a sheet in SMHI's export layout holding one municipality's
@@ -385,7 +385,7 @@ func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 		return false, nil
 	}
 	p.rep.FromSMHI = true
-	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), others: map[string]bool{}, totals: smhi.NewSMHIChecker()}
+	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), others: map[string]bool{}, totals: smhi.NewChecker()}
 	u.rd.StartSheet(s.Name)
 	if err := p.eachRow(s, u.row); err != nil {
 		return true, err
@@ -447,7 +447,7 @@ func (u *smhiUpload) start() {
 // data takes a data row: the municipality's rows become inventory values
 // (its total is only checked against its sectors); Sweden's and the
 // counties' rows are skipped, another municipality's are an error.
-func (u *smhiUpload) data(r smhi.SMHIRow) error {
+func (u *smhiUpload) data(r smhi.Row) error {
 	if r.Level != smhi.LevelMunicipality || !u.ours(r) {
 		return nil
 	}
@@ -476,7 +476,7 @@ func (u *smhiUpload) data(r smhi.SMHIRow) error {
 // ours reports whether a municipality's row is of the file's municipality:
 // the first one named, whose name is resolved to the code in Uppgifter
 // unless the file has one. Another municipality is an error, once per name.
-func (u *smhiUpload) ours(r smhi.SMHIRow) bool {
+func (u *smhiUpload) ours(r smhi.Row) bool {
 	p := u.p
 	if u.municipality == "" {
 		u.municipality = r.Municipality

@@ -29,7 +29,7 @@ func synthetic10x(tb testing.TB) []byte {
 	tb.Helper()
 	synth10Once.Do(func() {
 		var buf bytes.Buffer
-		synth10Err = WriteSyntheticSMHI(&buf, nil, 10)
+		synth10Err = WriteSynthetic(&buf, nil, 10)
 		synth10 = buf.Bytes()
 	})
 	if synth10Err != nil {
@@ -55,7 +55,7 @@ func BenchmarkParseSMHI(b *testing.B) {
 			var rows, cells int
 			for b.Loop() {
 				rows, cells = 0, 0
-				_, err := ParseSMHI(bytes.NewReader(data), names, func(r SMHIRow) error {
+				_, err := Parse(bytes.NewReader(data), names, func(r Row) error {
 					rows++
 					cells += len(r.Values)
 					return nil
@@ -72,7 +72,7 @@ func BenchmarkParseSMHI(b *testing.B) {
 
 // BenchmarkBareExcelizeRead is the floor: open the workbook and walk every
 // row and cell of every sheet with the same row iterator and options as
-// ParseSMHI, doing nothing with them.
+// Parse, doing nothing with them.
 func BenchmarkBareExcelizeRead(b *testing.B) {
 	for _, in := range benchInputs {
 		b.Run(in.name, func(b *testing.B) {
@@ -111,7 +111,7 @@ func BenchmarkParseOverBare(b *testing.B) {
 						}
 						bare += time.Since(start)
 					} else {
-						if _, err := ParseSMHI(bytes.NewReader(data), names, func(SMHIRow) error { return nil }); err != nil {
+						if _, err := Parse(bytes.NewReader(data), names, func(Row) error { return nil }); err != nil {
 							b.Fatal(err)
 						}
 						parse += time.Since(start)
@@ -155,8 +155,8 @@ func bareRead(data []byte) (int, error) {
 
 // BenchmarkCheckSMHI is the incremental checker over the real file's rows.
 func BenchmarkCheckSMHI(b *testing.B) {
-	var rows []SMHIRow
-	if _, err := ParseSMHI(bytes.NewReader(readFile(b, smhiSample)), testNames(b), func(r SMHIRow) error {
+	var rows []Row
+	if _, err := Parse(bytes.NewReader(readFile(b, smhiSample)), testNames(b), func(r Row) error {
 		rows = append(rows, r)
 		return nil
 	}); err != nil {
@@ -164,6 +164,6 @@ func BenchmarkCheckSMHI(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		CheckSMHITotals(rows)
+		CheckTotals(rows)
 	}
 }

@@ -53,20 +53,20 @@ type Mismatch struct {
 	Row          int // the total's row
 }
 
-// CheckSMHITotals checks a complete set of rows (see SMHIChecker) with
+// CheckTotals checks a complete set of rows (see Checker) with
 // DefaultTolerance.
-func CheckSMHITotals(rows []SMHIRow) []Mismatch {
-	c := NewSMHIChecker()
+func CheckTotals(rows []Row) []Mismatch {
+	c := NewChecker()
 	for _, r := range rows {
 		c.Add(r)
 	}
 	return c.Mismatches()
 }
 
-// SMHIChecker checks SMHI's totals incrementally: Add every row as ParseSMHI
+// Checker checks SMHI's totals incrementally: Add every row as Parse
 // emits it, then call Mismatches. It keeps one value per row and year (no
 // rows), about 20 000 areas × sectors per substance.
-type SMHIChecker struct {
+type Checker struct {
 	Tolerance Tolerance
 
 	years  map[int]int // year → index
@@ -95,16 +95,16 @@ type partSums struct {
 	sum   []float64 // by year index; NaN: no part had a value
 }
 
-// NewSMHIChecker returns a checker with DefaultTolerance.
-func NewSMHIChecker() *SMHIChecker {
-	return &SMHIChecker{
+// NewChecker returns a checker with DefaultTolerance.
+func NewChecker() *Checker {
+	return &Checker{
 		Tolerance: DefaultTolerance(),
 		years:     map[int]int{},
 		nodes:     map[nodeKey]*checkNode{},
 	}
 }
 
-func (c *SMHIChecker) node(k nodeKey, level Level) *checkNode {
+func (c *Checker) node(k nodeKey, level Level) *checkNode {
 	n := c.nodes[k]
 	if n == nil {
 		n = &checkNode{key: k, level: level}
@@ -113,7 +113,7 @@ func (c *SMHIChecker) node(k nodeKey, level Level) *checkNode {
 	return n
 }
 
-func (c *SMHIChecker) yearIndex(y int) int {
+func (c *Checker) yearIndex(y int) int {
 	i, ok := c.years[y]
 	if !ok {
 		i = len(c.yearOf)
@@ -133,7 +133,7 @@ func grow(s []float64, n int) []float64 {
 // Add records a row: its own values, and its values as a part of its
 // geographic parent (county or Sweden) and its sector parent (main sector
 // or the area's total).
-func (c *SMHIChecker) Add(r SMHIRow) {
+func (c *Checker) Add(r Row) {
 	k := nodeKey{r.Substance, r.AreaCode, r.MainSector, r.Subsector}
 	n := c.node(k, r.Level)
 	n.level, n.sheet, n.row = r.Level, r.Sheet, r.Row
@@ -157,7 +157,7 @@ func (c *SMHIChecker) Add(r SMHIRow) {
 	}
 }
 
-func (c *SMHIChecker) addPart(parent nodeKey, level Level, which int, check string, values []YearValue) {
+func (c *Checker) addPart(parent nodeKey, level Level, which int, check string, values []YearValue) {
 	ps := &c.node(parent, level).parts[which]
 	ps.check = check
 	ps.n++
@@ -175,7 +175,7 @@ func (c *SMHIChecker) addPart(parent nodeKey, level Level, which int, check stri
 // Mismatches returns every total that differs from the sum of its parts by
 // more than the tolerance, ordered by substance, the total's row (missing
 // totals last), check and year.
-func (c *SMHIChecker) Mismatches() []Mismatch {
+func (c *Checker) Mismatches() []Mismatch {
 	var out []Mismatch
 	for _, n := range c.nodes {
 		for _, ps := range n.parts {

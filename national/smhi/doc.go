@@ -4,7 +4,7 @@
 // member's upload of the same file, so that both get the same figures.
 //
 // Reader is fed rows of cells with their row numbers by any spreadsheet
-// reader: ParseSMHI feeds it excelize's rows (the national import); package
+// reader: Parse feeds it excelize's rows (the national import); package
 // workbook feeds it the rows of its own hostile-file-safe reader (a
 // member's upload). The Reader finds the title rows (report name and date,
 // "Emissioner av <substance>", "Enhet: …"), the row of years and the header
@@ -22,7 +22,7 @@
 // not a number ("-", a notation key such as "NO", "ca 11 ton", NaN, ∞) is
 // an error naming the cell.
 //
-// Totals: SMHIChecker checks that totals equal the sums of their parts
+// Totals: Checker checks that totals equal the sums of their parts
 // (Sweden and its counties, a county and its municipalities, an area's
 // total and its main sectors, a main sector and its subsectors) with one
 // tolerance, DefaultTolerance (0.01 tonne or one part in a million). The
@@ -31,6 +31,6 @@
 //
 // Errors are *klimatrapport.Error of kind Invalid with Swedish messages
 // naming the sheet and cell, and a *ParseError cause (see PlaceOf) for
-// machines. WriteSyntheticSMHI writes large files in SMHI's layout for
+// machines. WriteSynthetic writes large files in SMHI's layout for
 // benchmarks. The package knows nothing of databases.
 package smhi

@@ -65,7 +65,7 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-func checkRow(t *testing.T, rd *Reader, r SMHIRow, resolved bool) {
+func checkRow(t *testing.T, rd *Reader, r Row, resolved bool) {
 	t.Helper()
 	if r.MainSector != "" && !slices.Contains(klimatrapport.MainSectors(), r.MainSector) {
 		t.Fatalf("row %d: main sector %q", r.Row, r.MainSector)

@@ -12,9 +12,9 @@ import (
 // TestParseSMHIGGT reads SMHI's 2026 release of all greenhouse gases by
 // main sector: another substance, other years, the same layout.
 func TestParseSMHIGGT(t *testing.T) {
-	var rows []SMHIRow
-	c := NewSMHIChecker()
-	meta, err := ParseSMHI(bytes.NewReader(readFile(t, ggtSample)), testNames(t), func(r SMHIRow) error {
+	var rows []Row
+	c := NewChecker()
+	meta, err := Parse(bytes.NewReader(readFile(t, ggtSample)), testNames(t), func(r Row) error {
 		rows = append(rows, r)
 		c.Add(r)
 		return nil

@@ -18,7 +18,7 @@ type Places interface {
 }
 
 // Reader reads SMHI's export layout from rows fed to it one at a time, so
-// that any spreadsheet reader can drive it: ParseSMHI feeds it excelize's
+// that any spreadsheet reader can drive it: Parse feeds it excelize's
 // rows, package workbook its own reader's. Call StartSheet, then Row for each
 // row of the sheet (empty rows may be left out), then EndSheet; then the next
 // sheet. Meta describes everything read.
@@ -35,10 +35,10 @@ type Reader struct {
 	munis    map[string]area      // → municipality
 
 	normalised map[string]string
-	meta       SMHIMeta
+	meta       Meta
 
 	// The sheet being read.
-	sheet     SMHISheet
+	sheet     Sheet
 	title     titleInfo
 	yearOf    []int // by 0-based column; 0 where the column has no year
 	colOf     map[int]int
@@ -64,7 +64,7 @@ func NewReader(places Places) *Reader {
 
 // StartSheet begins reading a sheet.
 func (r *Reader) StartSheet(name string) {
-	r.sheet = SMHISheet{Name: name}
+	r.sheet = Sheet{Name: name}
 	r.title = titleInfo{}
 	r.yearOf, r.colOf, r.notSMHI, r.substance = nil, nil, false, ""
 }
@@ -78,7 +78,7 @@ func (r *Reader) Done() bool { return r.notSMHI }
 // header row sets the year columns and the substance. An error names the
 // cell; after one, the Reader may be fed on (a caller collecting problems
 // skips the row) or dropped.
-func (r *Reader) Row(row int, cells []string) (out SMHIRow, ok bool, err error) {
+func (r *Reader) Row(row int, cells []string) (out Row, ok bool, err error) {
 	if r.notSMHI {
 		return out, false, nil
 	}
@@ -90,7 +90,7 @@ func (r *Reader) Row(row int, cells []string) (out SMHIRow, ok bool, err error) 
 
 // EndSheet finishes the sheet and returns its description; found is false
 // for a sheet without SMHI's header row.
-func (r *Reader) EndSheet() (SMHISheet, bool) {
+func (r *Reader) EndSheet() (Sheet, bool) {
 	if r.sheet.HeaderRow == 0 {
 		return r.sheet, false
 	}
@@ -105,7 +105,7 @@ func (r *Reader) EndSheet() (SMHISheet, bool) {
 
 // Sheet describes the sheet being read so far: HeaderRow is 0 until its
 // header row has been fed.
-func (r *Reader) Sheet() SMHISheet { return r.sheet }
+func (r *Reader) Sheet() Sheet { return r.sheet }
 
 // Column returns the 0-based column of a year in the sheet being read.
 func (r *Reader) Column(year int) (int, bool) {
@@ -115,7 +115,7 @@ func (r *Reader) Column(year int) (int, bool) {
 
 // Meta describes what was read so far: the sheets ended with EndSheet and
 // the spellings corrected.
-func (r *Reader) Meta() SMHIMeta {
+func (r *Reader) Meta() Meta {
 	m := r.meta
 	m.Sheets = slices.Clone(m.Sheets)
 	m.Normalised = make([]Normalisation, 0, len(r.normalised))

@@ -9,20 +9,20 @@ import (
 // dataRow reads one row after the header. This is the hot path: no regular
 // expressions, no maps built per row; the four name cells are looked up in
 // caches keyed by the raw cell text.
-func (r *Reader) dataRow(cells []string, row int) (SMHIRow, bool, error) {
+func (r *Reader) dataRow(cells []string, row int) (Row, bool, error) {
 	if len(cells) < 4 || (cells[1] == "" && cells[2] == "" && cells[3] == "") {
 		// Empty rows and notes below the table (text in the first column
 		// only) are skipped; numbers without a row label are not.
 		for col := 1; col < len(cells); col++ {
 			if strings.TrimSpace(cells[col]) != "" {
-				return SMHIRow{}, false, invalid(CodeBadRow, r.sheet.Name, row, 0,
+				return Row{}, false, invalid(CodeBadRow, r.sheet.Name, row, 0,
 					"Blad %q, rad %d: raden har värden men saknar huvudsektor, undersektor, län eller kommun. Fyll i kolumnerna A–D (\"Alla\" för summor) eller ta bort raden.",
 					r.sheet.Name, row)
 			}
 		}
-		return SMHIRow{}, false, nil
+		return Row{}, false, nil
 	}
-	out := SMHIRow{Sheet: r.sheet.Name, Row: row, Substance: r.substance,
+	out := Row{Sheet: r.sheet.Name, Row: row, Substance: r.substance,
 		County: strings.TrimSpace(cells[2]), Municipality: strings.TrimSpace(cells[3])}
 	if err := r.sectors(&out, cells); err != nil {
 		return out, false, err
@@ -38,7 +38,7 @@ func (r *Reader) dataRow(cells []string, row int) (SMHIRow, bool, error) {
 }
 
 // sectors resolves the main sector and subsector of a row.
-func (r *Reader) sectors(out *SMHIRow, cells []string) error {
+func (r *Reader) sectors(out *Row, cells []string) error {
 	main, ok := r.mains[cells[0]]
 	if !ok {
 		var err error
@@ -67,7 +67,7 @@ type area struct {
 }
 
 // place resolves the county and municipality of a row and sets its level.
-func (r *Reader) place(out *SMHIRow, cells []string) error {
+func (r *Reader) place(out *Row, cells []string) error {
 	county, ok := r.counties[cells[2]]
 	if !ok {
 		var err error
@@ -103,7 +103,7 @@ func (r *Reader) place(out *SMHIRow, cells []string) error {
 
 // values reads the year cells of a row by klimatrapport.ParseNumber; an
 // empty cell (or one of spaces only) is no value.
-func (r *Reader) values(out *SMHIRow, cells []string) error {
+func (r *Reader) values(out *Row, cells []string) error {
 	if len(cells) > 4 {
 		out.Values = make([]YearValue, 0, min(len(cells)-4, len(r.sheet.Years)))
 	}

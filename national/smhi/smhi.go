@@ -8,7 +8,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
 )
 
-// ParseSMHI reads an export of SMHI's national emissions database
+// Parse reads an export of SMHI's national emissions database
 // (…/api/getexcelfile/?county=0&municipality=0&sub=…) with excelize and
 // feeds its rows to a Reader, calling emit for each data row in file order.
 // Every sheet with SMHI's header row is read; a sheet without one in its
@@ -21,13 +21,13 @@ import (
 //
 // The reader is read to its end before parsing (excelize needs random access
 // to the zip); rows are then streamed.
-func ParseSMHI(r io.Reader, places Places, emit func(SMHIRow) error) (SMHIMeta, error) {
+func Parse(r io.Reader, places Places, emit func(Row) error) (Meta, error) {
 	if places == nil {
-		return SMHIMeta{}, invalid(CodeNoNames, "", 0, 0, "Ortnamnslistan saknas: SMHI-filen anger kommuner och län med namn, och de kan inte översättas till koder utan SCB:s kommunlista.")
+		return Meta{}, invalid(CodeNoNames, "", 0, 0, "Ortnamnslistan saknas: SMHI-filen anger kommuner och län med namn, och de kan inte översättas till koder utan SCB:s kommunlista.")
 	}
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return SMHIMeta{}, sheet.NotSpreadsheet(err)
+		return Meta{}, sheet.NotSpreadsheet(err)
 	}
 	defer f.Close()
 	rd := NewReader(places)
@@ -51,7 +51,7 @@ func ParseSMHI(r io.Reader, places Places, emit func(SMHIRow) error) (SMHIMeta, 
 }
 
 // readSheet feeds one sheet's rows to the Reader.
-func readSheet(f *excelize.File, rd *Reader, name string, emit func(SMHIRow) error) error {
+func readSheet(f *excelize.File, rd *Reader, name string, emit func(Row) error) error {
 	rows, err := f.Rows(name)
 	if err != nil {
 		return invalid(CodeNotSpreadsheet, name, 0, 0, "Bladet %q kunde inte läsas: %v", name, err)

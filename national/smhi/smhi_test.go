@@ -119,10 +119,10 @@ func smhiRows() [][]any {
 	}
 }
 
-func parseBytes(t *testing.T, b []byte) ([]SMHIRow, SMHIMeta, error) {
+func parseBytes(t *testing.T, b []byte) ([]Row, Meta, error) {
 	t.Helper()
-	var rows []SMHIRow
-	meta, err := ParseSMHI(bytes.NewReader(b), testNames(t), func(r SMHIRow) error {
+	var rows []Row
+	meta, err := Parse(bytes.NewReader(b), testNames(t), func(r Row) error {
 		rows = append(rows, r)
 		return nil
 	})
@@ -137,7 +137,7 @@ func TestParseSMHISmall(t *testing.T) {
 	if len(rows) != 12 || meta.Rows != 12 || meta.Substance != "CO2" || !slices.Equal(meta.Years, []int{2021, 2022}) {
 		t.Fatalf("rows %d, meta %+v", len(rows), meta)
 	}
-	if ms := CheckSMHITotals(rows); len(ms) != 0 {
+	if ms := CheckTotals(rows); len(ms) != 0 {
 		t.Errorf("mismatches in a consistent file: %+v", ms)
 	}
 }
@@ -230,7 +230,7 @@ func TestParseSMHIBroken(t *testing.T) {
 func TestParseSMHIEmitError(t *testing.T) {
 	stop := errors.New("stop")
 	n := 0
-	_, err := ParseSMHI(bytes.NewReader(workbook(t, "CO2", smhiRows())), testNames(t), func(SMHIRow) error {
+	_, err := Parse(bytes.NewReader(workbook(t, "CO2", smhiRows())), testNames(t), func(Row) error {
 		n++
 		if n == 3 {
 			return stop
@@ -240,7 +240,7 @@ func TestParseSMHIEmitError(t *testing.T) {
 	if !errors.Is(err, stop) || n != 3 {
 		t.Errorf("err = %v after %d rows", err, n)
 	}
-	if _, err := ParseSMHI(bytes.NewReader(nil), nil, nil); klimatrapport.KindOf(err) != klimatrapport.Invalid {
+	if _, err := Parse(bytes.NewReader(nil), nil, nil); klimatrapport.KindOf(err) != klimatrapport.Invalid {
 		t.Errorf("nil names: %v", err)
 	}
 }
@@ -251,7 +251,7 @@ func TestParseSMHIEmitError(t *testing.T) {
 // in the parser or the checker shows.
 func TestSMHIChecksRealFile(t *testing.T) {
 	rows, _ := parseReal(t)
-	ms := CheckSMHITotals(rows)
+	ms := CheckTotals(rows)
 	byCheck := map[string][]Mismatch{}
 	for _, m := range ms {
 		byCheck[m.Check] = append(byCheck[m.Check], m)
@@ -322,15 +322,15 @@ func TestSMHIChecksRealFile(t *testing.T) {
 // the real file's gap is a property of SMHI's data, not of the parser.
 func TestSwedenEqualsCounties(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteSyntheticSMHIFor(&buf, testNames(t).Municipalities(), testNames(t).Counties(), []string{"GGT", "N2O"}, 1); err != nil {
+	if err := WriteSyntheticFor(&buf, testNames(t).Municipalities(), testNames(t).Counties(), []string{"GGT", "N2O"}, 1); err != nil {
 		t.Fatal(err)
 	}
-	c := NewSMHIChecker()
+	c := NewChecker()
 	var sweden, counties [2]map[int]float64
 	for i := range sweden {
 		sweden[i], counties[i] = map[int]float64{}, map[int]float64{}
 	}
-	meta, err := ParseSMHI(&buf, testNames(t), func(r SMHIRow) error {
+	meta, err := Parse(&buf, testNames(t), func(r Row) error {
 		c.Add(r)
 		i := 0
 		if r.Substance == "N2O" {
@@ -367,10 +367,10 @@ func TestSwedenEqualsCounties(t *testing.T) {
 }
 
 func TestCheckerReports(t *testing.T) {
-	row := func(level Level, area, county, main, sub string, vals ...YearValue) SMHIRow {
-		return SMHIRow{Substance: "CO2", Level: level, AreaCode: area, CountyCode: county, MainSector: main, Subsector: sub, Values: vals, Row: 1}
+	row := func(level Level, area, county, main, sub string, vals ...YearValue) Row {
+		return Row{Substance: "CO2", Level: level, AreaCode: area, CountyCode: county, MainSector: main, Subsector: sub, Values: vals, Row: 1}
 	}
-	rows := []SMHIRow{
+	rows := []Row{
 		row(LevelCountry, "00", "", "", "", YearValue{2022, 100}, YearValue{2021, 50}),
 		row(LevelCounty, "12", "12", "", "", YearValue{2022, 60}, YearValue{2021, 50}),
 		row(LevelCounty, "01", "01", "", "", YearValue{2022, 40.005}), // within 0.01 t
@@ -378,7 +378,7 @@ func TestCheckerReports(t *testing.T) {
 		row(LevelMunicipality, "1281", "12", "Transporter", "", YearValue{2022, 60}),
 		row(LevelMunicipality, "1281", "12", "Transporter", "Personbilar", YearValue{2022, 61}),
 	}
-	ms := CheckSMHITotals(rows)
+	ms := CheckTotals(rows)
 	type k struct {
 		check, key string
 		year       int

@@ -18,7 +18,7 @@ import (
 var syntheticCountyCodes = []string{"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13",
 	"14", "17", "18", "19", "20", "21", "22", "23", "24", "25"}
 
-// SyntheticPlaces returns the made-up places WriteSyntheticSMHI writes: 21
+// SyntheticPlaces returns the made-up places WriteSynthetic writes: 21
 // counties with SCB's county codes named "Testlän CC" and 290 municipalities
 // "Testkommun CCNN" spread over them. scb.NewNames(SyntheticPlaces()) reads
 // them back.
@@ -41,7 +41,7 @@ func SyntheticPlaces() ([]klimatrapport.Municipality, []klimatrapport.County) {
 	return munis, counties
 }
 
-// WriteSyntheticSMHI writes a workbook in SMHI's export layout for
+// WriteSynthetic writes a workbook in SMHI's export layout for
 // benchmarks: one sheet per substance (in the order given; nil means all
 // seven), each with SMHI's title rows, row of years, header row and the real
 // export's structure (Sweden, 21 counties and 290 municipalities × the total,
@@ -52,18 +52,18 @@ func SyntheticPlaces() ([]klimatrapport.Municipality, []klimatrapport.County) {
 // scale sets the size: the workbook holds about scale times the value cells
 // of SMHI's real single-substance export (19 344 rows × 12 years), spread
 // over the substances by giving each sheet round(12·scale/len(substances))
-// year columns (at least one). WriteSyntheticSMHI(w, nil, 10) is ten times
+// year columns (at least one). WriteSynthetic(w, nil, 10) is ten times
 // the real file. The output is deterministic. It is written with excelize's
 // StreamWriter.
-func WriteSyntheticSMHI(w io.Writer, substances []string, scale int) error {
+func WriteSynthetic(w io.Writer, substances []string, scale int) error {
 	munis, counties := SyntheticPlaces()
-	return WriteSyntheticSMHIFor(w, munis, counties, substances, scale)
+	return WriteSyntheticFor(w, munis, counties, substances, scale)
 }
 
-// WriteSyntheticSMHIFor is WriteSyntheticSMHI with the given places (for
+// WriteSyntheticFor is WriteSynthetic with the given places (for
 // instance the real 290 municipalities from SCB's list) instead of made-up
 // ones.
-func WriteSyntheticSMHIFor(w io.Writer, munis []klimatrapport.Municipality, counties []klimatrapport.County, substances []string, scale int) error {
+func WriteSyntheticFor(w io.Writer, munis []klimatrapport.Municipality, counties []klimatrapport.County, substances []string, scale int) error {
 	if len(munis) == 0 {
 		return invalid(CodeNoNames, "", 0, 0, "Ortnamnslistan saknas.")
 	}

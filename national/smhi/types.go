@@ -22,8 +22,8 @@ type YearValue struct {
 	Tonnes float64
 }
 
-// SMHIRow is one data row of SMHI's export.
-type SMHIRow struct {
+// Row is one data row of SMHI's export.
+type Row struct {
 	Sheet      string
 	Row        int    // 1-based row number in the sheet
 	Substance  string // GGT, CO2, CH4, N2O, HFC, PFC or SF6
@@ -42,7 +42,7 @@ type SMHIRow struct {
 }
 
 // Value returns the value for year and whether the row has one.
-func (r SMHIRow) Value(year int) (float64, bool) {
+func (r Row) Value(year int) (float64, bool) {
 	for _, v := range r.Values {
 		if v.Year == year {
 			return v.Tonnes, true
@@ -51,8 +51,8 @@ func (r SMHIRow) Value(year int) (float64, bool) {
 	return 0, false
 }
 
-// SMHISheet describes one sheet of SMHI data in a workbook.
-type SMHISheet struct {
+// Sheet describes one sheet of SMHI data in a workbook.
+type Sheet struct {
 	Name          string
 	Substance     string // GGT, CO2, …
 	SubstanceName string // as in the title, e.g. "Koldioxid (CO2)"
@@ -62,12 +62,12 @@ type SMHISheet struct {
 	Rows          int    // data rows emitted
 }
 
-// SMHIMeta describes a parsed SMHI export. SMHI's export has one sheet for
+// Meta describes a parsed SMHI export. SMHI's export has one sheet for
 // one substance; a workbook with several SMHI sheets (one per substance, as
-// WriteSyntheticSMHI writes) is read sheet by sheet, and the top-level
+// WriteSynthetic writes) is read sheet by sheet, and the top-level
 // fields other than ReportName, ReleaseDate, Rows and Normalised describe
 // the first.
-type SMHIMeta struct {
+type Meta struct {
 	ReportName    string    // e.g. "Länsrapport"
 	ReleaseDate   time.Time // the date in the report name; zero when the file has none
 	Substance     string
@@ -75,7 +75,7 @@ type SMHIMeta struct {
 	Unit          string
 	Years         []int
 	Rows          int // data rows emitted, all sheets
-	Sheets        []SMHISheet
+	Sheets        []Sheet
 	// Normalised lists the sector and subsector spellings that were
 	// corrected (SMHI's typos), each once, ordered by From.
 	Normalised []Normalisation
