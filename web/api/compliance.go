@@ -1,9 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,13 +153,7 @@ func (a *API) complianceXLSX(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := compliance.WriteXLSX(&buf, rep); err != nil {
-		return err
-	}
-	attachment(c, "", fmt.Sprintf("medlemskrav-%d.xlsx", rep.Year))
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
-	return nil
+	return sendWorkbook(c, fmt.Sprintf("medlemskrav-%d.xlsx", rep.Year), func(w io.Writer) error { return compliance.WriteXLSX(w, rep) })
 }
 
 // memberCompliance is one member's obligations, with goal tracking and its

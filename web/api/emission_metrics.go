@@ -54,11 +54,7 @@ func (a *API) getMetrics(c *gin.Context, snap *publish.Snapshot) error {
 // rankingQuery reads GET /api/v1/ranking's query string.
 func rankingQuery(c *gin.Context) (publish.RankingQuery, error) {
 	q := publish.RankingQuery{Metric: c.Query("metric"), Source: c.Query("source")}
-	var err error
-	if q.Year, err = publish.ParseYear("year", c.Query("year")); err != nil {
-		return q, err
-	}
-	if q.AsOf, err = publish.ParseYear("as_of", c.Query("as_of")); err != nil {
+	if err := queryYears(c, yearParam{"year", &q.Year}, yearParam{"as_of", &q.AsOf}); err != nil {
 		return q, err
 	}
 	switch c.Query("order") {

@@ -148,6 +148,14 @@ func writeXLSX(tables ...table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// orNil is n, or an empty cell for 0 (no rank, no year).
+func orNil(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
 func xlsxCell(v any) any {
 	switch x := v.(type) {
 	case nil:
@@ -218,12 +226,8 @@ func (a *API) emissionsTables(c *gin.Context, _ *publish.Snapshot) (string, []ta
 	}}
 	for _, s := range e.Series {
 		for _, p := range s.Points {
-			var popYear any
-			if p.PopulationYear != 0 {
-				popYear = p.PopulationYear
-			}
 			t.Rows = append(t.Rows, []any{e.Source, e.Substance, e.Release, e.Unit, s.Code, s.Name, s.Sector, p.Year,
-				p.Tonnes, p.PerCapita, popYear, p.Submission})
+				p.Tonnes, p.PerCapita, orNil(p.PopulationYear), p.Submission})
 		}
 	}
 	return "utslapp", []table{t}, nil
@@ -241,11 +245,7 @@ func rankingTables(c *gin.Context, snap *publish.Snapshot) (string, []table, err
 		{"year", "År", 8}, {"value", "Värde", 14}, {"source", "Källa", 10}, {"release", "SMHI-publicering", 16},
 	}}
 	for _, row := range r.Rows {
-		var rank any
-		if row.Rank > 0 {
-			rank = row.Rank
-		}
-		rows.Rows = append(rows.Rows, []any{rank, row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
+		rows.Rows = append(rows.Rows, []any{orNil(row.Rank), row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
 			r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release})
 	}
 	avgs := table{Sheet: "Genomsnitt", Columns: []column{
@@ -253,11 +253,7 @@ func rankingTables(c *gin.Context, snap *publish.Snapshot) (string, []table, err
 		{"year", "År", 8}, {"value", "Sammantaget", 14}, {"mean", "Medelkommun", 14}, {"municipalities", "Antal kommuner", 14},
 	}}
 	for _, g := range r.Averages {
-		var year any
-		if g.Year != 0 {
-			year = g.Year
-		}
-		avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, year, g.Value, g.Mean, g.Municipalities})
+		avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, orNil(g.Year), g.Value, g.Mean, g.Municipalities})
 	}
 	return "rangordning-" + r.Metric.Name + "-" + strconv.Itoa(r.Year), []table{rows, avgs}, nil
 }

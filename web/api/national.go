@@ -50,6 +50,24 @@ func (a *API) listMunicipalities(c *gin.Context) error {
 	return nil
 }
 
+// yearParam is a query parameter that is a year, and where it goes.
+type yearParam struct {
+	name string
+	year *int
+}
+
+// queryYears reads year parameters (0 when not given).
+func queryYears(c *gin.Context, params ...yearParam) error {
+	for _, p := range params {
+		y, err := publish.ParseYear(p.name, c.Query(p.name))
+		if err != nil {
+			return err
+		}
+		*p.year = y
+	}
+	return nil
+}
+
 // emissionsQuery reads the query string of GET /api/v1/emissions.
 func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
 	q := publish.EmissionsQuery{Source: c.Query("source"), Codes: c.QueryArray("municipality"), Substance: c.Query("substance")}
@@ -58,11 +76,7 @@ func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
 			return q, kr.E(kr.Invalid, "%q är ingen kommunkod (fyra siffror) eller länskod (två siffror).", code)
 		}
 	}
-	var err error
-	if q.From, err = publish.ParseYear("from", c.Query("from")); err != nil {
-		return q, err
-	}
-	if q.To, err = publish.ParseYear("to", c.Query("to")); err != nil {
+	if err := queryYears(c, yearParam{"from", &q.From}, yearParam{"to", &q.To}); err != nil {
 		return q, err
 	}
 	switch c.Query("by") {
@@ -74,6 +88,7 @@ func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
 	}
 	q.PerCapita = c.Query("per_capita") == "true"
 	if r := c.Query("release"); r != "" {
+		var err error
 		if q.Release, err = time.Parse(time.DateOnly, r); err != nil {
 			return q, kr.E(kr.Invalid, "release ska vara ett datum, ÅÅÅÅ-MM-DD.")
 		}

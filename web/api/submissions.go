@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -112,13 +113,12 @@ func (a *API) getAnnotated(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var out bytes.Buffer
-	if err := workbook.Annotate(bytes.NewReader(b), int64(len(b)), sub.Items, &out); err != nil {
-		return kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok.")
-	}
-	attachment(c, "", "granskad-"+sub.ID+".xlsx")
-	c.Data(http.StatusOK, xlsxType, out.Bytes())
-	return nil
+	return sendWorkbook(c, "granskad-"+sub.ID+".xlsx", func(w io.Writer) error {
+		if err := workbook.Annotate(bytes.NewReader(b), int64(len(b)), sub.Items, w); err != nil {
+			return kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok.")
+		}
+		return nil
+	})
 }
 
 func (a *API) listSubmissions(c *gin.Context) error {
@@ -161,12 +161,18 @@ func (a *API) getTemplate(c *gin.Context) error {
 		opts.Prefill = cur
 		name = fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year)
 	}
-	var out bytes.Buffer
-	if err := workbook.WriteTemplate(&out, opts); err != nil {
+	return sendWorkbook(c, name, func(w io.Writer) error { return workbook.WriteTemplate(w, opts) })
+}
+
+// sendWorkbook sends the workbook that write makes as a download named
+// name; nothing is sent when write fails.
+func sendWorkbook(c *gin.Context, name string, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
 		return err
 	}
 	attachment(c, "", name)
-	c.Data(http.StatusOK, xlsxType, out.Bytes())
+	c.Data(http.StatusOK, xlsxType, b.Bytes())
 	return nil
 }
 
