@@ -2,21 +2,17 @@ package pages_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/golden"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenPages are the public pages whose tables are kept in
 // testdata/NAME.golden. The dates are fixed so that the trend's year does
@@ -42,21 +38,7 @@ func TestGoldenTables(t *testing.T) {
 			if r.status != 200 {
 				t.Fatalf("GET %s: %d", p.path, r.status)
 			}
-			got := tablesText(t, r.body)
-			file := filepath.Join("testdata", p.name+".golden")
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("GET %s: the tables differ from %s:\n%s", p.path, file, firstDifference(string(want), got))
-			}
+			golden.Check(t, filepath.Join("testdata", p.name+".golden"), tablesText(t, r.body))
 		}
 	})
 }
@@ -149,22 +131,4 @@ func cellText(n *html.Node) string {
 	}
 	walk(n)
 	return strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u00a0", " ")), " ")
-}
-
-// firstDifference shows the first line that differs, with its number.
-func firstDifference(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl
-		}
-	}
-	return "(same lines)"
 }
