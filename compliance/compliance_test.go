@@ -127,6 +127,18 @@ func span(from, to int) []int {
 	return ys
 }
 
+// completeWith is a scenario's setup: a complete report (report) for
+// 2020–2024, changed by change (when not nil), uploaded on time.
+func completeWith(change func(rep *kr.Report)) func(t *testing.T, f *fixture, code string) {
+	return func(t *testing.T, f *fixture, code string) {
+		rep := report(code, year, span(2020, 2024)...)
+		if change != nil {
+			change(rep)
+		}
+		f.submit(t, onTime, rep)
+	}
+}
+
 // Upload times.
 var (
 	onTime = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
@@ -160,10 +172,8 @@ type scenario struct {
 var scenarios = []scenario{
 	{
 		name: "complete member", code: "1281", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			f.submit(t, onTime, report(code, year, span(2020, 2024)...))
-		},
-		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
+		setup: completeWith(nil),
+		want:  expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Inventory: {"2024", "alla nio huvudsektorer", "inget år saknas 2020–2024"},
 			compliance.Goals:     {"M1", "minska med 70 %", "Kommunfullmäktige"},
@@ -173,10 +183,8 @@ var scenarios = []scenario{
 	},
 	{
 		name: "complete region", code: "12", joined: "2018-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			f.submit(t, onTime, report(code, year, span(2020, 2024)...))
-		},
-		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
+		setup: completeWith(nil),
+		want:  expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
 	},
 	{
 		name: "new member within grace", code: "1280", joined: "2025-09-01", binding: true,
@@ -243,11 +251,9 @@ var scenarios = []scenario{
 	},
 	{
 		name: "goal expired", code: "0580", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			rep.Goals[0].TargetYear = 2025
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: partial, compliance.Plan: ok, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Goals: {"målåret 2025 har passerat", "2026 eller senare", "rad 2"},
@@ -255,22 +261,18 @@ var scenarios = []scenario{
 	},
 	{
 		name: "expired goal beside a current one", code: "1382", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			old := rep.Goals[0]
 			old.ID, old.TargetYear, old.ReductionPct = "M0", 2020, 25
 			rep.Goals = append([]kr.Goal{old}, rep.Goals...)
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
 	},
 	{
 		name: "goal without political decision", code: "1283", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			rep.Goals[0].DecidedBy, rep.Goals[0].DecidedOn = "", time.Time{}
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: partial, compliance.Plan: ok, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Goals: {"saknar politiskt beslut", "beslutsdatum saknas", "Beslutat av"},
@@ -278,11 +280,9 @@ var scenarios = []scenario{
 	},
 	{
 		name: "goal decided by an office", code: "0680", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			rep.Goals[0].DecidedBy = "Miljöförvaltningen"
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: partial, compliance.Plan: ok, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Goals: {`"Miljöförvaltningen" är inget politiskt organ`},
@@ -290,11 +290,9 @@ var scenarios = []scenario{
 	},
 	{
 		name: "plan expired", code: "1290", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			rep.Plans[0].ValidFrom, rep.Plans[0].ValidTo = 2016, 2024
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: partial, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Plan: {"gällde 2016–2024 och gäller inte 2026", "ny eller förlängd handlingsplan"},
@@ -302,11 +300,9 @@ var scenarios = []scenario{
 	},
 	{
 		name: "plan without active measures", code: "2480", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			rep.Measures[0].Status = kr.MeasureCancelled
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: partial, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Plan: {"Ingen åtgärd är pågående eller genomförd (en planerad och en avbruten)", "Pågående eller Genomförd"},
@@ -324,15 +320,13 @@ var scenarios = []scenario{
 	},
 	{
 		name: "sectors covered by notation keys", code: "1490", joined: "2015-01-01", binding: true,
-		setup: func(t *testing.T, f *fixture, code string) {
-			rep := report(code, year, span(2020, 2024)...)
+		setup: completeWith(func(rep *kr.Report) {
 			for i, v := range rep.Inventory {
 				if v.Sector == "Jordbruk" || v.Sector == "Utrikes transporter" {
 					rep.Inventory[i].Tonnes, rep.Inventory[i].Notation, rep.Inventory[i].Comment = nil, "NO", "Förekommer inte i kommunen"
 				}
 			}
-			f.submit(t, onTime, rep)
-		},
+		}),
 		want: expect{compliance.Inventory: ok, compliance.Goals: ok, compliance.Plan: ok, compliance.Reporting: ok},
 		explain: map[compliance.Obligation][]string{
 			compliance.Inventory: {"två med notationsnyckel"},
