@@ -10,37 +10,6 @@ import (
 // AllGHG is SMHI's substance code for all greenhouse gases in CO2e.
 const AllGHG = "GGT"
 
-// ReleaseFor returns the release of substance to use: the one published on
-// date when date is set, else the newest. ok is false when there is none.
-func (s *Store) ReleaseFor(ctx context.Context, substance string, date time.Time) (Release, bool, error) {
-	var rows []releaseRow
-	var err error
-	if date.IsZero() {
-		err = s.DB.Select(ctx, &rows, "SELECT "+releaseColumns+" FROM smhi_releases WHERE substance = ? ORDER BY release_date DESC, imported_at DESC LIMIT 1", substance)
-	} else {
-		err = s.DB.Select(ctx, &rows, "SELECT "+releaseColumns+" FROM smhi_releases WHERE substance = ? AND release_date = toDate(?) ORDER BY imported_at DESC LIMIT 1", substance, date.Format(time.DateOnly))
-	}
-	if err != nil || len(rows) == 0 {
-		return Release{}, false, err
-	}
-	return rows[0].release(), true, nil
-}
-
-// DefaultSubstance is GGT when a GGT release exists, else the substance of
-// the newest release.
-func (s *Store) DefaultSubstance(ctx context.Context) (string, error) {
-	rels, err := s.Releases(ctx)
-	if err != nil || len(rels) == 0 {
-		return AllGHG, err
-	}
-	for _, r := range rels {
-		if r.Substance == AllGHG {
-			return AllGHG, nil
-		}
-	}
-	return rels[0].Substance, nil
-}
-
 // Value is one SMHI figure.
 type Value struct {
 	AreaCode string  `ch:"area_code" json:"area_code"`
