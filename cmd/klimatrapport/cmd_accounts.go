@@ -34,10 +34,6 @@ var accountsCommands = subcommands{name: "accounts", usage: `Usage:
 	"revoke": accountsRevoke,
 }}
 
-func cmdAccounts(ctx context.Context, e *env, args []string) int {
-	return accountsCommands.dispatch(ctx, e, args)
-}
-
 // accountsCmd is what every accounts subcommand shares: its flags with
 // --db and --base-url, and --email for those that name an account.
 type accountsCmd struct {

@@ -32,10 +32,6 @@ Run "klimatrapport import KIND --help" for the flags.
 	"population":     importPopulation,
 }}
 
-func cmdImport(ctx context.Context, e *env, args []string) int {
-	return importCommands.dispatch(ctx, e, args)
-}
-
 // importer is what every import shares: --db, --json and the file.
 type importer struct {
 	fs     *cmdFlags

@@ -35,10 +35,6 @@ Contacts: --official-name, --official-email (the elected official),
 takes --db DSN.
 `
 
-func cmdMembers(ctx context.Context, e *env, args []string) int {
-	return membersCommands.dispatch(ctx, e, args)
-}
-
 // newMembersFlags returns the flags of `members sub` with --db; its help is
 // the members' usage and the flags.
 func newMembersFlags(e *env, sub string) (*cmdFlags, *database) {
@@ -84,93 +80,88 @@ func (d *dayFlag) day(fs *cmdFlags) (*time.Time, bool) {
 	return &t, true
 }
 
-// membershipFlags are the flags add and update share.
-type membershipFlags struct {
-	joined, until     dayFlag
+// membershipCmd is what add and update share: the member's code, --db,
+// the days of the membership and the contacts.
+type membershipCmd struct {
+	fs                *cmdFlags
+	db                *database
+	joinedF, untilF   dayFlag
 	official, officer contactFlags
+
+	code          string
+	joined, until *time.Time // nil when not given
 }
 
-func (m *membershipFlags) define(fs *cmdFlags) {
-	m.joined.define(fs, "joined", "the day the membership began, YYYY-MM-DD")
-	m.until.define(fs, "observer-until", "observer (not binding) until this day, YYYY-MM-DD")
-	m.official.define(fs, "official", "the elected official (politiker)")
-	m.officer.define(fs, "officer", "the officer (tjänsteperson)")
+func newMembershipCmd(e *env, sub string) *membershipCmd {
+	c := &membershipCmd{}
+	c.fs, c.db = newMembersFlags(e, sub)
+	c.joinedF.define(c.fs, "joined", "the day the membership began, YYYY-MM-DD")
+	c.untilF.define(c.fs, "observer-until", "observer (not binding) until this day, YYYY-MM-DD")
+	c.official.define(c.fs, "official", "the elected official (politiker)")
+	c.officer.define(c.fs, "officer", "the officer (tjänsteperson)")
+	return c
 }
 
-// days are --joined and --observer-until.
-func (m *membershipFlags) days(fs *cmdFlags) (joined, until *time.Time, ok bool) {
-	joined, ok1 := m.joined.day(fs)
-	until, ok2 := m.until.day(fs)
-	return joined, until, ok1 && ok2
+// parse reads the flags, the code and the days.
+func (c *membershipCmd) parse(args []string) (int, bool) {
+	code, exit, ok := parseCode(c.fs, args)
+	if !ok {
+		return exit, false
+	}
+	c.code = code
+	joined, ok1 := c.joinedF.day(c.fs)
+	until, ok2 := c.untilF.day(c.fs)
+	if !ok1 || !ok2 {
+		return exitUsage, false
+	}
+	c.joined, c.until = joined, until
+	return exitOK, true
 }
 
 func membersAdd(ctx context.Context, e *env, args []string) int {
-	fs, db := newMembersFlags(e, "add")
-	var m membershipFlags
-	m.define(fs)
-	observer := fs.Bool("observer", false, "join as an observer for one year")
-	code, exit, ok := parseCode(fs, args)
-	if !ok {
+	c := newMembershipCmd(e, "add")
+	observer := c.fs.Bool("observer", false, "join as an observer for one year")
+	if exit, ok := c.parse(args); !ok {
 		return exit
 	}
-	joined, until, ok := m.days(fs)
 	switch {
-	case !ok:
-		return exitUsage
-	case joined == nil:
+	case c.joined == nil:
 		fmt.Fprintln(e.stderr, "klimatrapport members add: --joined YYYY-MM-DD is required")
 		return exitUsage
-	case *observer && until != nil:
+	case *observer && c.until != nil:
 		fmt.Fprintln(e.stderr, "klimatrapport members add: give --observer or --observer-until, not both")
 		return exitUsage
 	}
-	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
-		nm := members.Member{Code: code, Joined: *joined, ObserverUntil: until,
-			Official: m.official.contact(members.Contact{}), Officer: m.officer.contact(members.Contact{})}
-		mem, err := a.Members.Join(ctx, kr.System, nm, *observer, 0)
-		if err != nil {
-			return fs.rejected(err)
-		}
-		fmt.Fprintf(e.stdout, "%s är medlem sedan %s.\n", mem.Code, mem.Joined.Format(time.DateOnly))
-		printMember(e.stdout, mem)
-		return exitOK
+	return changeMember(ctx, c.fs, c.db, func(reg *members.Register) (members.Member, error) {
+		nm := members.Member{Code: c.code, Joined: *c.joined, ObserverUntil: c.until,
+			Official: c.official.contact(members.Contact{}), Officer: c.officer.contact(members.Contact{})}
+		return reg.Join(ctx, kr.System, nm, *observer, 0)
+	}, func(mem members.Member) string {
+		return fmt.Sprintf("%s är medlem sedan %s.", mem.Code, mem.Joined.Format(time.DateOnly))
 	})
 }
 
 func membersUpdate(ctx context.Context, e *env, args []string) int {
-	fs, db := newMembersFlags(e, "update")
-	var m membershipFlags
-	m.define(fs)
-	noObserver := fs.Bool("no-observer", false, "end the observer period: a full member from joining")
-	code, exit, ok := parseCode(fs, args)
-	if !ok {
+	c := newMembershipCmd(e, "update")
+	noObserver := c.fs.Bool("no-observer", false, "end the observer period: a full member from joining")
+	if exit, ok := c.parse(args); !ok {
 		return exit
 	}
-	joined, until, ok := m.days(fs)
-	if !ok {
-		return exitUsage
-	}
-	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
-		ch := members.Change{Joined: joined, ObserverUntil: until, ClearObserver: *noObserver}
-		if m.official.set(fs) || m.officer.set(fs) {
-			cur, _, _ := a.Members.Get(ctx, code)
-			if m.official.set(fs) {
-				c := m.official.contact(cur.Official)
-				ch.Official = &c
+	return changeMember(ctx, c.fs, c.db, func(reg *members.Register) (members.Member, error) {
+		ch := members.Change{Joined: c.joined, ObserverUntil: c.until, ClearObserver: *noObserver}
+		if c.official.set(c.fs) || c.officer.set(c.fs) {
+			cur, _, _ := reg.Get(ctx, c.code)
+			if c.official.set(c.fs) {
+				contact := c.official.contact(cur.Official)
+				ch.Official = &contact
 			}
-			if m.officer.set(fs) {
-				c := m.officer.contact(cur.Officer)
-				ch.Officer = &c
+			if c.officer.set(c.fs) {
+				contact := c.officer.contact(cur.Officer)
+				ch.Officer = &contact
 			}
 		}
-		mem, err := a.Members.Update(ctx, kr.System, code, ch)
-		if err != nil {
-			return fs.rejected(err)
-		}
-		fmt.Fprintf(e.stdout, "%s är uppdaterad.\n", mem.Code)
-		printMember(e.stdout, mem)
-		return exitOK
-	})
+		return reg.Update(ctx, kr.System, c.code, ch)
+	}, func(mem members.Member) string { return mem.Code + " är uppdaterad." })
 }
 
 func membersEnd(ctx context.Context, e *env, args []string) int {
@@ -189,13 +180,24 @@ func membersEnd(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "klimatrapport members end: --date YYYY-MM-DD is required")
 		return exitUsage
 	}
+	return changeMember(ctx, fs, db, func(reg *members.Register) (members.Member, error) {
+		return reg.End(ctx, kr.System, code, *end)
+	}, func(mem members.Member) string {
+		return fmt.Sprintf("%s:s medlemskap upphör %s.", mem.Code, mem.Ended.Format(time.DateOnly))
+	})
+}
+
+// changeMember makes a change to the register and prints what it did
+// (headline) and the member after it.
+func changeMember(ctx context.Context, fs *cmdFlags, db *database, change func(*members.Register) (members.Member, error),
+	headline func(members.Member) string) int {
 	return fs.withApp(ctx, db, app.Options{}, func(a *app.App) int {
-		mem, err := a.Members.End(ctx, kr.System, code, *end)
+		mem, err := change(a.Members)
 		if err != nil {
 			return fs.rejected(err)
 		}
-		fmt.Fprintf(e.stdout, "%s:s medlemskap upphör %s.\n", mem.Code, mem.Ended.Format(time.DateOnly))
-		printMember(e.stdout, mem)
+		fmt.Fprintln(fs.e.stdout, headline(mem))
+		printMember(fs.e.stdout, mem)
 		return exitOK
 	})
 }

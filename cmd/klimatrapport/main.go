@@ -38,13 +38,13 @@ type command struct {
 
 // commands are every subcommand, in the order help lists them.
 var commands = []command{
-	{"accounts", "manage accounts: add, list, disable, enable, link, token, revoke", cmdAccounts},
+	{"accounts", "manage accounts: add, list, disable, enable, link, token, revoke", accountsCommands.dispatch},
 	{"backup", "write every table to a directory (engine-independent, with checksums)", cmdBackup},
 	{"compliance", "evaluate the membership obligations of a year: table, json or the board's xlsx", cmdCompliance},
 	{"copy", "copy every table to another database (chdb:// → clickhouse://) and verify it", cmdCopy},
-	{"import", "load national data: smhi FILE|--url URL, municipalities FILE.csv, population FILE.xlsx", cmdImport},
+	{"import", "load national data: smhi FILE|--url URL, municipalities FILE.csv, population FILE.xlsx", importCommands.dispatch},
 	{"ingest", "validate and store a filled-in workbook; prints the report", cmdIngest},
-	{"members", "the members register: add, update, end, list, show", cmdMembers},
+	{"members", "the members register: add, update, end, list, show", membersCommands.dispatch},
 	{"migrate", "create or update the database tables", cmdMigrate},
 	{"restore", "load a backup into an empty database and verify it", cmdRestore},
 	{"serve", "run the web service (pages, API) — migrates first", cmdServe},
