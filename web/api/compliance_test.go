@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,38 +11,21 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/members"
-	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
-	"github.com/klimatkommunerna/klimatrapport/submissions"
-	"github.com/klimatkommunerna/klimatrapport/web"
-	"github.com/klimatkommunerna/klimatrapport/web/api"
 )
 
 // complianceServer serves the API with the compliance engine, uploads
 // dated 4 May 2026 and evaluations on 1 September 2026.
 func complianceServer(t *testing.T, db storage.DB) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(web.Config{Version: "test"}, db, log)
-	auth, err := web.ParseStaticTokens(adminToken + ":admin," + lundToken + ":officer:1281," + malmoToken + ":officer:1280," + revToken + ":reviewer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Router.Use(web.Authenticate(auth))
-	subs := &submissions.Service{DB: db, Now: func() time.Time { return time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC) }}
-	nat := &national.Store{DB: db}
-	reg := &members.Register{DB: db}
-	engine := &compliance.Engine{DB: db, Members: reg, National: nat, Rules: compliance.DefaultRules(),
-		Now: func() time.Time { return time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC) }}
-	(&api.API{Data: analytics.Data{National: nat, Reports: subs}, Members: reg, Submissions: subs, Log: log,
-		Compliance: engine}).Register(srv.Router)
-	ts := httptest.NewServer(srv.Router)
-	t.Cleanup(ts.Close)
-	return ts
+	w := testworld.Over(t, db, testworld.Options{})
+	w.Submissions.Now = func() time.Time { return time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC) }
+	w.Compliance.Now = func() time.Time { return time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC) }
+	return w.Serve(t, staticTokens)
 }
 
 func send(t *testing.T, method, url, token, body string) response {
