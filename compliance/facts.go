@@ -166,58 +166,49 @@ func submissionTimes(ctx context.Context, db storage.DB, ids []string) (map[stri
 
 // loadFacts reads everything the rules need for the members codes.
 func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asOf time.Time) (map[string]*memberFacts, error) {
-	out := map[string]*memberFacts{}
-	get := func(code string) *memberFacts {
-		f := out[code]
-		if f == nil {
-			f = &memberFacts{}
-			out[code] = f
-		}
-		return f
-	}
-	for _, c := range codes {
-		get(c)
-	}
 	years, err := loadYears(ctx, db, codes, asOf)
 	if err != nil {
 		return nil, err
-	}
-	for code, ys := range years {
-		get(code).years = ys
 	}
 	scope := submissions.Scope{Codes: codes, AsOf: asOf}
 	goals, err := submissions.Goals(ctx, db, scope)
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range goals {
-		f := get(g.Code)
-		f.goals = append(f.goals, g)
-	}
 	plans, err := submissions.Plans(ctx, db, scope)
 	if err != nil {
 		return nil, err
-	}
-	for _, p := range plans {
-		f := get(p.Code)
-		f.plans = append(f.plans, p)
 	}
 	measures, err := loadMeasures(ctx, db, codes, asOf)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range measures {
-		f := get(m.Code)
-		f.measures = append(f.measures, m)
-	}
 	reports, err := loadReports(ctx, db, codes, year, asOf)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range reports {
-		get(r.Code).report = r
+	goalsOf := byCode(goals, func(g goalFact) string { return g.Code })
+	plansOf := byCode(plans, func(p planFact) string { return p.Code })
+	measuresOf := byCode(measures, func(m measureFact) string { return m.Code })
+	reportOf := byCode(reports, func(r reportFact) string { return r.Code })
+	out := make(map[string]*memberFacts, len(codes))
+	for _, c := range codes {
+		f := &memberFacts{years: years[c], goals: goalsOf[c], plans: plansOf[c], measures: measuresOf[c]}
+		if r := reportOf[c]; len(r) > 0 {
+			f.report = r[0]
+		}
+		out[c] = f
 	}
 	return out, nil
+}
+
+// byCode groups rows by their member's code, keeping their order.
+func byCode[T any](rows []T, code func(T) string) map[string][]T {
+	out := map[string][]T{}
+	for _, r := range rows {
+		out[code(r)] = append(out[code(r)], r)
+	}
+	return out
 }
 
 func ints(us []uint32) []int {
