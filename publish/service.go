@@ -353,7 +353,7 @@ func (snap *Snapshot) memoize(key string, build func() (any, int64, error)) (any
 	return e.val, e.err
 }
 
-var errBuildPanicked = errors.New("analytics: memoised computation panicked")
+var errBuildPanicked = errors.New("publish: memoised computation panicked")
 
 // Municipality returns a municipality by code.
 func (snap *Snapshot) Municipality(code string) (kr.Municipality, bool) {
