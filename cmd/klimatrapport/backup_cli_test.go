@@ -15,10 +15,10 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-// TestMoveUp is issue 8's "move up" through the command line: a member
-// starts on the embedded engine (members, an account, an upload), copies
-// everything to the ClickHouse server, backs the server up, restores the
-// backup on a fresh embedded database, and every step answers the same.
+// TestMoveUp moves up through the command line: a member starts on the
+// embedded engine (members, an account, an upload), copies everything to
+// the ClickHouse server, backs the server up, restores the backup on a
+// fresh embedded database, and every step answers the same.
 func TestMoveUp(t *testing.T) {
 	server := storagetest.ServerDSN(t)
 	ctx := context.Background()

@@ -17,11 +17,11 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
 
-// TestBrowserReportAndReview walks issue 7's flows in headless Chromium: an
-// officer signs in, downloads the template, uploads it with one mistake,
-// sees the message and the cell, uploads the corrected file and finds the
-// figures on the public page; a reviewer signs in and overrides a status
-// with a comment. Screenshots are saved as test artefacts.
+// TestBrowserReportAndReview walks reporting and review in headless
+// Chromium: an officer signs in, downloads the template, uploads it with
+// one mistake, sees the message and the cell, uploads the corrected file and
+// finds the figures on the public page; a reviewer signs in and overrides a
+// status with a comment. Screenshots are saved as test artefacts.
 func TestBrowserReportAndReview(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser test is not short")

@@ -1,6 +1,6 @@
 package main
 
-// Fault tests (issue 8): the service against a ClickHouse server that the
+// Fault tests: the service against a ClickHouse server that the
 // test starts, stops and starts again, and a service killed mid-upload.
 
 import (

@@ -1,6 +1,6 @@
 package main
 
-// Load test (issue 8): 20 concurrent uploaders and 200 concurrent readers of
+// Load test: 20 concurrent uploaders and 200 concurrent readers of
 // the public pages for 60 seconds (KLIMATRAPPORT_LOAD_SECONDS), against the
 // service on the ClickHouse server engine, on loopback. Bounded in time and
 // count; it stops by itself.
