@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 // CrossOrigin refuses state-changing requests that a browser sends for
@@ -19,8 +21,8 @@ func CrossOrigin() gin.HandlerFunc {
 	p := http.NewCrossOriginProtection()
 	return func(c *gin.Context) {
 		if err := p.Check(c.Request); err != nil {
-			Error(c, http.StatusForbidden, "csrf",
-				"Formuläret skickades från en annan webbplats och har inte tagits emot. Öppna sidan här och försök igen.")
+			refuse(c, "csrf", kr.E(kr.Forbidden,
+				"Formuläret skickades från en annan webbplats och har inte tagits emot. Öppna sidan här och försök igen."))
 			return
 		}
 		c.Next()

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,6 +25,20 @@ type ErrorDetail struct {
 // Error writes an API error and stops the handler chain.
 func Error(c *gin.Context, status int, code, message string) {
 	c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{Code: code, Message: message}})
+}
+
+const errorPageKey = "klimatrapport.error-page"
+
+// refuse ends a request the shell refuses before any handler runs: as the
+// HTML error page outside /api/ when Config.ErrorPage is set, else as a
+// JSON error with code.
+func refuse(c *gin.Context, code string, err error) {
+	if page, ok := c.Get(errorPageKey); ok && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		page.(func(*gin.Context, error))(c, err)
+		c.Abort()
+		return
+	}
+	Error(c, StatusOf(kr.KindOf(err)), code, kr.MessageOf(err))
 }
 
 // NotFound writes a 404.

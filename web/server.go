@@ -20,6 +20,10 @@ type Config struct {
 	Addr            string
 	ShutdownTimeout time.Duration
 	Version         string
+	// ErrorPage, when set, shows the requests the shell refuses itself
+	// (too large, sent from another site) as an HTML page outside /api/;
+	// without it, and under /api/, they are JSON.
+	ErrorPage func(c *gin.Context, err error)
 }
 
 // Server is the HTTP server.
@@ -39,6 +43,9 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry()}
 	m := newHTTPMetrics(s.registry)
 	r.Use(requestID(), m.count(), accessLog(log), recovery(log))
+	if cfg.ErrorPage != nil {
+		r.Use(func(c *gin.Context) { c.Set(errorPageKey, cfg.ErrorPage) })
+	}
 	r.NoRoute(func(c *gin.Context) { NotFound(c) })
 	r.NoMethod(func(c *gin.Context) {
 		Error(c, http.StatusMethodNotAllowed, "method_not_allowed", "Metoden stöds inte för den här adressen.")

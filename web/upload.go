@@ -24,7 +24,7 @@ func LimitBody(maxUpload int64) gin.HandlerFunc {
 	maxUpload = UploadLimit(maxUpload)
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > maxUpload+formRoom {
-			Error(c, http.StatusRequestEntityTooLarge, kr.TooLarge.String(), kr.MessageOf(errTooLarge(maxUpload)))
+			refuse(c, kr.TooLarge.String(), errTooLarge(maxUpload))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUpload+formRoom)

@@ -129,11 +129,30 @@ func TestPortalPages(t *testing.T) {
 		}
 
 		// The upload form reads the file as the API does: the same limit
-		// and the same words.
-		body, ctype := testworld.UploadForm(nil, "stor.xlsx", bytes.Repeat([]byte("x"), 1<<20+1))
-		if r := officer.do("POST", "/rapportera", body, ctype); r.Status != http.StatusRequestEntityTooLarge ||
-			!bytes.Contains(r.Body, []byte("Filen är för stor. Den får vara högst 1 MB.")) {
-			t.Errorf("an oversized upload: %d\n%s", r.Status, r.Body)
+		// and the same words, whether the handler finds the file too large
+		// or the shell the whole request.
+		for _, size := range []int{1<<20 + 1, 3 << 20} {
+			body, ctype := testworld.UploadForm(nil, "stor.xlsx", bytes.Repeat([]byte("x"), size))
+			if r := officer.do("POST", "/rapportera", body, ctype); r.Status != http.StatusRequestEntityTooLarge ||
+				!bytes.Contains(r.Body, []byte("<h1>Det gick inte</h1>")) || !bytes.Contains(r.Body, []byte("Filen är för stor. Den får vara högst 1 MB.")) {
+				t.Errorf("an upload of %d bytes: %d\n%s", size, r.Status, r.Body)
+			}
+		}
+
+		// A form that another site makes the officer's browser send is
+		// refused on the error page; the API answers the same in JSON.
+		req, _ := http.NewRequest("POST", base+"/rapportera/svar", strings.NewReader("year=2025&obligation=goals&message=Hej"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://elak.example")
+		if r := testworld.Do(t, officer.c, req); r.Status != http.StatusForbidden || !bytes.Contains(r.Body, []byte("<h1>Det gick inte</h1>")) ||
+			!bytes.Contains(r.Body, []byte("från en annan webbplats")) {
+			t.Errorf("a form from another site: %d\n%s", r.Status, r.Body)
+		}
+		req, _ = http.NewRequest("POST", base+"/api/v1/municipalities/1281/compliance/replies", strings.NewReader(`{}`))
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		if r := testworld.Do(t, officer.c, req); r.Status != http.StatusForbidden || !bytes.Contains(r.Body, []byte(`"code":"csrf"`)) {
+			t.Errorf("an API write from another site: %d %s", r.Status, r.Body)
 		}
 		if r := officer.post("/rapportera", url.Values{"kod": {"1281"}}); r.Status != http.StatusUnprocessableEntity ||
 			!bytes.Contains(r.Body, []byte("Ingen fil kom med")) {
