@@ -377,9 +377,9 @@ type smhiUpload struct {
 }
 
 // readSMHI reads a sheet in SMHI's export layout holding one municipality's
-// rows. It reports false when the sheet is not in that layout. Problems the
-// reader finds become items; one in the title or header rows ends the
-// sheet, one in a data row skips the row.
+// rows. It reports false when the sheet is not in that layout (no SMHI
+// header in its first rows). Problems the reader finds become items; one in
+// the title or header rows ends the sheet, one in a data row skips the row.
 func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 	if !p.looksLikeSMHI(s) {
 		return false, nil
@@ -390,9 +390,7 @@ func (p *parser) readSMHI(s sheetInfo) (bool, error) {
 	if err := p.eachRow(s, u.row); err != nil {
 		return true, err
 	}
-	if _, found := u.rd.EndSheet(); !found {
-		return false, nil
-	}
+	u.rd.EndSheet()
 	u.checkTotals()
 	return true, nil
 }

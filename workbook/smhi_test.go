@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"bytes"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -356,4 +357,43 @@ func scbNames(t testing.TB) *scb.Names {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// TestSMHIUploadProblems: what SMHI's reader finds in an upload becomes
+// items at the cell; the total is checked against the main sectors with
+// SMHI's one tolerance (0.01 t or one part in a million).
+func TestSMHIUploadProblems(t *testing.T) {
+	lim := Limits{NameToCode: func(n string) (string, bool) { return "1281", n == "Lund" }}
+	ctx := ValidationContext{UploaderCode: "1281", Today: date(2024, 5, 1), KnownCode: knownCodes}
+	check := func(rows ...[]any) map[string]string {
+		t.Helper()
+		b := smhiTestWorkbook(t, rows)
+		_, items, err := Check(bytes.NewReader(b), int64(len(b)), lim, ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, it := range items {
+			got[it.Cell] = it.Severity + " " + it.Code
+		}
+		return got
+	}
+	got := check(
+		[]any{"Alla", "Alla", "Skåne län", "Lund", 100.0, 100, 100},
+		[]any{"Transporter", "Alla", "Skåne län", "Lund", 60.0, 60.005, 60}, // 2021: 0.005 t off, within
+		[]any{"Jordbruk", "Alla", "Skåne län", "Lund", 40.5, 40, 40},
+		[]any{"Sjöfart", "Alla", "Skåne län", "Lund", 1, 1, 1},
+		[]any{"Transporter", "Personbilar", "Skåne län", "Lund", 60, 60, 60},
+	)
+	want := map[string]string{
+		"E7":  "warning sum_mismatch",      // 100 against 100.5: half a tonne off
+		"A10": "error unknown_main_sector", // the row is left out, the others read
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("items %v, want %v", got, want)
+	}
+	got = check([]any{"Alla", "Alla", "Skåne län", "Lund", 1, 2, 3, 4})
+	if got["H7"] != "error "+smhi.CodeValueWithoutYear {
+		t.Errorf("a value beside the years: %v", got)
+	}
 }
