@@ -86,19 +86,6 @@ func prepare(ctx context.Context, db storage.DB, version uint32, tables []*table
 	return out, nil
 }
 
-// verify re-reads a written table and compares it with what was written.
-func (tg *target) verify(ctx context.Context, db storage.DB, written Sum, opts Options) (TableResult, error) {
-	got, err := (&scanner{db: db, t: tg.t, opts: opts}).sum(ctx)
-	if err != nil {
-		return TableResult{}, err
-	}
-	if want := written.Plus(tg.before); got != want {
-		return TableResult{}, fmt.Errorf("verification failed: table %s holds %d rows with checksum %s, expected %d rows with %s",
-			tg.t.name, got.Rows, got.Hex(), want.Rows, want.Hex())
-	}
-	return TableResult{Name: tg.t.name, Rows: written.Rows, Checksum: written.Hex()}, nil
-}
-
 // writeOrder lists tables with the marker tables last.
 func writeOrder(names []string) []string {
 	var out, markers []string

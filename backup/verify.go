@@ -2,7 +2,10 @@ package backup
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Verification compares the checksum (Sum) of the rows read from the source
@@ -33,4 +36,17 @@ func (s *scanner) sum(ctx context.Context) (Sum, error) {
 		return err
 	})
 	return sum, err
+}
+
+// verify re-reads a written table and compares it with what was written.
+func (tg *target) verify(ctx context.Context, db storage.DB, written Sum, opts Options) (TableResult, error) {
+	got, err := (&scanner{db: db, t: tg.t, opts: opts}).sum(ctx)
+	if err != nil {
+		return TableResult{}, err
+	}
+	if want := written.Plus(tg.before); got != want {
+		return TableResult{}, fmt.Errorf("verification failed: table %s holds %d rows with checksum %s, expected %d rows with %s",
+			tg.t.name, got.Rows, got.Hex(), want.Rows, want.Hex())
+	}
+	return TableResult{Name: tg.t.name, Rows: written.Rows, Checksum: written.Hex()}, nil
 }
