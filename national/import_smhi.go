@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/scb"
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
@@ -54,6 +55,9 @@ type valueRow struct {
 }
 
 const valueBatch = 100_000
+
+// SCB's place names are what SMHI's files are read with.
+var _ smhi.Places = (*scb.Names)(nil)
 
 // ImportSMHI imports one SMHI export as a release. The values are written
 // first, tagged with the release id; the release rows are written last and
