@@ -2,8 +2,8 @@ package compliance
 
 import (
 	"context"
+	"maps"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -232,12 +232,7 @@ func evidenceSubmissions(facts map[string]*memberFacts) []string {
 		}
 	}
 	delete(set, "")
-	out := make([]string, 0, len(set))
-	for id := range set {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Filter narrows a report.
