@@ -36,7 +36,7 @@ type world struct {
 func newWorld(t *testing.T, db storage.DB) *world {
 	t.Helper()
 	tw := testworld.Over(t, db, testworld.Options{Samples: true})
-	w := &world{World: tw, nat: tw.National, reports: tw.Submissions, members: tw.Members, svc: tw.Metrics}
+	w := &world{World: tw, nat: tw.National, reports: tw.Submissions, members: tw.Members, svc: tw.Published}
 	tw.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280", "0180")
 	// A member that left and a region are not among the members' figures.
 	tw.Join(t, time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC), "2480")

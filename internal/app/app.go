@@ -23,7 +23,7 @@ type App struct {
 	Submissions *submissions.Service
 	Members     *members.Register
 	Accounts    *accounts.Store
-	Metrics     *publish.Service   // cached figures for the pages and the API
+	Published   *publish.Service   // the cached figures the pages and the API read
 	Compliance  *compliance.Engine // membership obligations; serve and compliance set its Rules
 }
 
@@ -48,13 +48,13 @@ func New(db storage.DB, o Options) *App {
 	// Pages and computed figures are cached per data generation: dropped at
 	// once when this process commits a submission, an import or a members
 	// change, and within ProbeInterval when another instance does.
-	a.Metrics = &publish.Service{Data: a.Data(), Members: a.Members, ProbeInterval: publish.DefaultProbeInterval}
+	a.Published = &publish.Service{Data: a.Data(), Members: a.Members, ProbeInterval: publish.DefaultProbeInterval}
 	a.National.OnChange = func() {
 		a.Lookup.Invalidate()
-		a.Metrics.Invalidate()
+		a.Published.Invalidate()
 	}
-	a.Submissions.OnCommit = func(string) { a.Metrics.Invalidate() }
-	a.Members.OnChange = a.Metrics.Invalidate
+	a.Submissions.OnCommit = func(string) { a.Published.Invalidate() }
+	a.Members.OnChange = a.Published.Invalidate
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
 	return a
 }

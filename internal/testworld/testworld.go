@@ -53,7 +53,7 @@ func Over(t testing.TB, db storage.DB, o Options) *World {
 	w := &World{App: app.New(db, app.Options{MaxUploadMB: o.MaxUploadMB}), Engine: db.Engine()}
 	// Tests also write through handles of their own and read at once: the
 	// figures' cache checks the data's fingerprint on every request.
-	w.Metrics.ProbeInterval = 0
+	w.Published.ProbeInterval = 0
 	if o.Samples {
 		w.ImportSamples(t)
 	}

@@ -30,7 +30,7 @@ func TestWorld(t *testing.T) {
 		if err := json.Unmarshal(r.Body, &list); err != nil || len(list.Municipalities) != 290 {
 			t.Fatalf("municipalities: %d %v, %d of them", r.Status, err, len(list.Municipalities))
 		}
-		w.Metrics.ProbeInterval = -1 // only the commit hook can refresh the figures
+		w.Published.ProbeInterval = -1 // only the commit hook can refresh the figures
 		before := testworld.Get(t, ts.URL+"/kommun/1281")
 		rep := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2025}}
 		for _, s := range kr.MainSectors() {

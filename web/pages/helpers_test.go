@@ -55,7 +55,7 @@ type fixtureOptions struct {
 func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	t.Helper()
 	w := testworld.Over(t, db, testworld.Options{Samples: true})
-	f := &fixture{World: w, db: db, national: w.National, reports: w.Submissions, members: w.Members, metrics: w.Metrics}
+	f := &fixture{World: w, db: db, national: w.National, reports: w.Submissions, members: w.Members, metrics: w.Published}
 	if o.hostileNames {
 		// A later municipality list names Lund with markup (SMHI's file,
 		// already imported, was mapped by the real name).
