@@ -1,8 +1,8 @@
 package workbook
 
 import (
-	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -173,90 +173,37 @@ func CommentText(c excelize.Comment) string {
 	return b.String()
 }
 
-func quoteSheet(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
 // summary adds the first sheet listing every item.
 func (a *annotator) summary(items klimatrapport.Items) error {
 	f := a.f
-	first := f.GetSheetList()[0]
-	if _, err := f.NewSheet(SheetReport); err != nil {
+	s := SheetReport
+	if _, err := f.NewSheet(s); err != nil {
 		return err
 	}
-	if err := f.MoveSheet(SheetReport, first); err != nil {
+	if err := f.MoveSheet(s, f.GetSheetList()[0]); err != nil {
 		return err
 	}
-	head, err := f.NewStyle(&excelize.Style{
-		Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F6E43"}},
-	})
+	st, err := newSummaryStyles(f)
 	if err != nil {
 		return err
 	}
-	errStyle, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ErrorFill}}})
-	warnStyle, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{WarningFill}}})
-	link, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}})
-	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	s := SheetReport
-	titles := []string{"Allvarlighet", "Blad", "Cell", "Kod", "Meddelande"}
-	widths := []float64{13, 18, 8, 30, 110}
-	for i, t := range titles {
-		if err := f.SetCellStr(s, cellName(i+1, 1), t); err != nil {
-			return err
-		}
-		c := colName(i + 1)
-		if err := f.SetColWidth(s, c, c, widths[i]); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStyle(s, "A1", "E1", head); err != nil {
+	if err := headerCells(f, s, []string{"Allvarlighet", "Blad", "Cell", "Kod", "Meddelande"}, []float64{13, 18, 8, 30, 110}, st.head); err != nil {
 		return err
 	}
 	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
-	}
-	sheets := map[string]bool{}
-	for _, n := range f.GetSheetList() {
-		sheets[n] = true
 	}
 	if len(items) == 0 {
 		if err := f.SetCellStr(s, "E2", "Inga fel eller varningar hittades."); err != nil {
 			return err
 		}
 	}
-	sorted := append(klimatrapport.Items(nil), items...)
-	SortItems(sorted, f.GetSheetList())
+	sheets := f.GetSheetList()
+	sorted := slices.Clone(items)
+	SortItems(sorted, sheets)
 	for i, it := range sorted {
-		row := i + 2
-		sev, style := "Varning", warnStyle
-		if it.Severity == klimatrapport.SeverityError {
-			sev, style = "Fel", errStyle
-		}
-		vals := []string{sev, it.Sheet, it.Cell, it.Code, it.Message}
-		for j, v := range vals {
-			if v == "" {
-				continue
-			}
-			if err := f.SetCellStr(s, cellName(j+1, row), SafeText(v)); err != nil {
-				return err
-			}
-		}
-		if err := f.SetCellStyle(s, cellName(1, row), cellName(1, row), style); err != nil {
+		if err := a.summaryRow(i+2, it, st, slices.Contains(sheets, it.Sheet) && it.Sheet != s); err != nil {
 			return err
-		}
-		if err := f.SetCellStyle(s, cellName(5, row), cellName(5, row), wrap); err != nil {
-			return err
-		}
-		if it.Cell != "" && sheets[it.Sheet] && it.Sheet != SheetReport {
-			target := fmt.Sprintf("%s!%s", quoteSheet(it.Sheet), it.Cell)
-			c := cellName(3, row)
-			if err := f.SetCellHyperLink(s, c, target, "Location"); err != nil {
-				return err
-			}
-			if err := f.SetCellStyle(s, c, c, link); err != nil {
-				return err
-			}
 		}
 	}
 	idx, err := f.GetSheetIndex(s)
@@ -265,4 +212,63 @@ func (a *annotator) summary(items klimatrapport.Items) error {
 	}
 	f.SetActiveSheet(idx)
 	return nil
+}
+
+// summaryStyles are the cell styles of the summary sheet.
+type summaryStyles struct{ head, err, warn, link, wrap int }
+
+func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
+	var st summaryStyles
+	fill := func(color string) excelize.Fill {
+		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+	}
+	for _, s := range []struct {
+		id    *int
+		style *excelize.Style
+	}{
+		{&st.head, &excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Fill: fill("1F6E43")}},
+		{&st.err, &excelize.Style{Fill: fill(ErrorFill)}},
+		{&st.warn, &excelize.Style{Fill: fill(WarningFill)}},
+		{&st.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}},
+		{&st.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+	} {
+		id, err := f.NewStyle(s.style)
+		if err != nil {
+			return st, err
+		}
+		*s.id = id
+	}
+	return st, nil
+}
+
+// summaryRow writes one item into the summary; an item about a cell of a
+// sheet in the workbook (linked) gets a link to that cell.
+func (a *annotator) summaryRow(row int, it klimatrapport.Item, st summaryStyles, linked bool) error {
+	f, s := a.f, SheetReport
+	sev, style := "Varning", st.warn
+	if it.Severity == klimatrapport.SeverityError {
+		sev, style = "Fel", st.err
+	}
+	for j, v := range []string{sev, it.Sheet, it.Cell, it.Code, it.Message} {
+		if v == "" {
+			continue
+		}
+		if err := f.SetCellStr(s, cellName(j+1, row), SafeText(v)); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(s, cellName(1, row), cellName(1, row), style); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, cellName(5, row), cellName(5, row), st.wrap); err != nil {
+		return err
+	}
+	if it.Cell == "" || !linked {
+		return nil
+	}
+	c := cellName(3, row)
+	if err := f.SetCellHyperLink(s, c, quoteSheet(it.Sheet)+"!"+it.Cell, "Location"); err != nil {
+		return err
+	}
+	return f.SetCellStyle(s, c, c, st.link)
 }

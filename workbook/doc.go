@@ -21,11 +21,12 @@
 // every problem inside a readable file is a klimatrapport.Item.
 //
 // The files follow the flow: sniff.go (is it an xlsx at all), sheetlist.go
-// (sheets and their parts), headers.go (sheet and column names), parse.go
-// (the parser and its Sink), rows.go and formulas.go (streaming a sheet's
-// rows beside a scan for formulas without values), details.go (Uppgifter),
-// tables.go and tablerows.go (Mål, Handlingsplan, Åtgärder), emissions.go
-// (Utsläpp and SMHI's export), values.go (cell values), sectors.go (sector
-// and gas numbers, the name meant), validate.go (the Validator), items.go
-// (item codes and their order), template.go, annotate.go and safetext.go.
+// (sheets and their parts), headers.go (sheet and column names), cells.go
+// (cell references, header rows), parse.go (the parser and its Sink),
+// rows.go and formulas.go (streaming a sheet's rows beside a scan for
+// formulas without values), details.go (Uppgifter), tables.go and
+// tablerows.go (Mål, Handlingsplan, Åtgärder), emissions.go (Utsläpp and
+// SMHI's export), values.go (cell values), sectors.go (sector and gas
+// numbers, the name meant), validate.go (the Validator), items.go (item
+// codes and their order), template.go, annotate.go and safetext.go.
 package workbook

@@ -133,20 +133,6 @@ func (c *collector) result() klimatrapport.Items {
 	return out
 }
 
-// cellName is excelize.CoordinatesToCellName without the error.
-func cellName(col, row int) string {
-	s, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		return ""
-	}
-	return s
-}
-
-func colName(col int) string {
-	s, _ := excelize.ColumnNumberToName(col)
-	return s
-}
-
 // SortItems orders items for people: items about the whole file first, then
 // by sheet in workbook order (sheets not in order last, by name), row and
 // column; errors before warnings at the same place. The sort is stable.

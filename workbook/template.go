@@ -215,21 +215,7 @@ func (t *tmpl) dateValidation(sheet, sqref string) error {
 
 // headerRow writes a styled, frozen header row and column widths.
 func (t *tmpl) headerRow(sheet string, titles []string, widths []float64, freezeCols int) error {
-	for i, h := range titles {
-		if err := t.f.SetCellStr(sheet, cellName(i+1, 1), h); err != nil {
-			return err
-		}
-		w := 14.0
-		if i < len(widths) {
-			w = widths[i]
-		}
-		c := colName(i + 1)
-		if err := t.f.SetColWidth(sheet, c, c, w); err != nil {
-			return err
-		}
-	}
-	last := cellName(len(titles), 1)
-	if err := t.f.SetCellStyle(sheet, "A1", last, t.header); err != nil {
+	if err := headerCells(t.f, sheet, titles, widths, t.header); err != nil {
 		return err
 	}
 	if err := t.f.SetRowHeight(sheet, 1, 32); err != nil {

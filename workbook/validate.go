@@ -161,22 +161,6 @@ func unpackKey(k uint64) (year, sector, sub, gas int) {
 	return int(k >> 32 & 0xffff), int(k >> 24 & 0xff), int(k >> 8 & 0xffff), int(k & 0xff)
 }
 
-// splitCell reads "F12" as column 6, row 12 without allocating.
-func splitCell(c string) (col, row int) {
-	i := 0
-	for i < len(c) && c[i] >= 'A' && c[i] <= 'Z' {
-		col = col*26 + int(c[i]-'A'+1)
-		i++
-	}
-	for ; i < len(c); i++ {
-		if c[i] < '0' || c[i] > '9' {
-			return 0, 0
-		}
-		row = row*10 + int(c[i]-'0')
-	}
-	return col, row
-}
-
 func (v *Validator) sheetIndex(name string) uint8 {
 	if i := slices.Index(v.sheets, name); i >= 0 {
 		return uint8(i)
