@@ -28,10 +28,10 @@ type API struct {
 	// MaxUploadBytes is the largest workbook POST /submissions takes (the
 	// default workbook limit when 0); the upload form takes the same.
 	MaxUploadBytes int64
-	// Metrics answers the metrics, ranking and export routes from cached
-	// snapshots; nil makes registerEmissionMetrics build one that checks for new
-	// data on every request.
-	Metrics *publish.Service
+	// Published answers the public data (emissions, emission metrics, the
+	// ranking and their exports) from cached snapshots; nil makes Register
+	// build one that checks for new data on every request.
+	Published *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
 	// compliance routes.
 	Compliance *compliance.Engine
@@ -39,6 +39,11 @@ type API struct {
 
 // Register adds the API's routes.
 func (a *API) Register(r gin.IRouter) {
+	if a.Published == nil {
+		// Not wired to commit hooks: check the data fingerprint on every
+		// request, so answers are never stale.
+		a.Published = &publish.Service{Data: a.Data, Members: a.Members, ProbeInterval: 0}
+	}
 	v1 := r.Group("/api/v1")
 	v1.POST("/submissions", a.handle(a.postSubmission))
 	v1.GET("/submissions/:id", a.handle(a.getSubmission))

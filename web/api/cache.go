@@ -38,7 +38,7 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 		if err := allow(c, access.ReadPublic, ""); err != nil {
 			return err
 		}
-		snap, err := a.Metrics.Snapshot(c.Request.Context())
+		snap, err := a.Published.Snapshot(c.Request.Context())
 		if err != nil {
 			return err
 		}

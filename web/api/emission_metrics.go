@@ -15,11 +15,6 @@ import (
 // publish.Service); GET /emissions is cached by Register through
 // cachedResponse as well.
 func (a *API) registerEmissionMetrics(v1 gin.IRouter) {
-	if a.Metrics == nil {
-		// Not wired to commit hooks: check the data fingerprint on every
-		// request, so answers are never stale.
-		a.Metrics = &publish.Service{Data: a.Data, Members: a.Members, ProbeInterval: 0}
-	}
 	v1.GET("/municipalities/:code/metrics", a.cachedResponse(a.getMetrics))
 	v1.GET("/ranking", a.cachedResponse(a.getRanking))
 	for _, e := range []struct {

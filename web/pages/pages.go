@@ -34,8 +34,8 @@ var templates = site.MustParse(templateFS, map[string]any{"inc": func(i int) int
 
 // Pages serves the public pages.
 type Pages struct {
-	Metrics *publish.Service
-	Log     *slog.Logger
+	Published *publish.Service // the figures, in cached snapshots
+	Log       *slog.Logger
 }
 
 // Register adds the pages and the static files.
@@ -88,7 +88,7 @@ func (p *Pages) page(h handler) gin.HandlerFunc {
 			site.Fail(c, p.Log, err)
 			return
 		}
-		snap, err := p.Metrics.Snapshot(c.Request.Context())
+		snap, err := p.Published.Snapshot(c.Request.Context())
 		if err != nil {
 			site.Fail(c, p.Log, err)
 			return
