@@ -1,11 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
-
-	"github.com/gin-gonic/gin"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
@@ -20,8 +17,6 @@ type AccountAuth struct {
 	Accounts *accounts.Store
 	Static   StaticTokens
 }
-
-type sessionKey struct{}
 
 // Authenticate implements Authenticator. A bearer token wins over a cookie.
 func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
@@ -49,12 +44,5 @@ func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
 	if !ok {
 		return kr.Public, nil // an expired session is simply signed out
 	}
-	*r = *r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
 	return s.Account.Actor(), nil
-}
-
-// SessionOf returns the request's browser session, if it came with one.
-func SessionOf(c *gin.Context) (accounts.Session, bool) {
-	s, ok := c.Request.Context().Value(sessionKey{}).(accounts.Session)
-	return s, ok
 }
