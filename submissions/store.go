@@ -22,7 +22,7 @@ func (r submissionRow) submission() (kr.Submission, error) {
 	}
 	if r.Report != "" {
 		if err := json.Unmarshal([]byte(r.Report), &sub.Items); err != nil {
-			return sub, fmt.Errorf("reporting: submission %s: bad report: %w", r.ID, err)
+			return sub, fmt.Errorf("submissions: submission %s: bad report: %w", r.ID, err)
 		}
 	}
 	return sub, nil
@@ -60,7 +60,7 @@ func (s *Service) File(ctx context.Context, id string) ([]byte, error) {
 	}
 	b, err := hex.DecodeString(rows[0].Hex)
 	if err != nil {
-		return nil, fmt.Errorf("reporting: file of %s: %w", id, err)
+		return nil, fmt.Errorf("submissions: file of %s: %w", id, err)
 	}
 	return b, nil
 }
