@@ -500,7 +500,7 @@ func (u *smhiUpload) ours(r smhi.Row) bool {
 }
 
 // checkTotals warns where the municipality's total differs from the sum of
-// its main sectors by more than SMHI's one tolerance (smhi.DefaultTolerance).
+// its main sectors by more than SMHI's one tolerance (smhi.TotalsTolerance).
 func (u *smhiUpload) checkTotals() {
 	for _, m := range u.totals.Mismatches() {
 		if m.Check != smhi.CheckMainSectors || m.MissingTotal {

@@ -23,14 +23,14 @@ type Tolerance struct {
 	Rel float64 // fraction
 }
 
-// DefaultTolerance is the one tolerance SMHI's totals are checked with, by
+// TotalsTolerance is the one tolerance SMHI's totals are checked with, by
 // the national import and by a member's upload of SMHI's export alike: 0.01
 // tonne (10 kg) or one part in a million, whichever is larger. SMHI
 // publishes unrounded doubles (15–16 significant digits), so the only
 // legitimate difference is floating-point summation order, which is many
 // orders of magnitude smaller; anything beyond this is a real inconsistency
 // in the published data (or a row missing from the file) and is reported.
-func DefaultTolerance() Tolerance { return Tolerance{Abs: 0.01, Rel: 1e-6} }
+func TotalsTolerance() Tolerance { return Tolerance{Abs: 0.01, Rel: 1e-6} }
 
 // Mismatch is a total that does not equal the sum of its parts. It is data
 // for an import report, not an error.
@@ -54,7 +54,7 @@ type Mismatch struct {
 }
 
 // CheckTotals checks a complete set of rows (see Checker) with
-// DefaultTolerance.
+// TotalsTolerance.
 func CheckTotals(rows []Row) []Mismatch {
 	c := NewChecker()
 	for _, r := range rows {
@@ -67,8 +67,6 @@ func CheckTotals(rows []Row) []Mismatch {
 // emits it, then call Mismatches. It keeps one value per row and year (no
 // rows), about 20 000 areas × sectors per substance.
 type Checker struct {
-	Tolerance Tolerance
-
 	years  map[int]int // year → index
 	yearOf []int       // index → year
 	nodes  map[nodeKey]*checkNode
@@ -95,12 +93,11 @@ type partSums struct {
 	sum   []float64 // by year index; NaN: no part had a value
 }
 
-// NewChecker returns a checker with DefaultTolerance.
+// NewChecker returns a checker.
 func NewChecker() *Checker {
 	return &Checker{
-		Tolerance: DefaultTolerance(),
-		years:     map[int]int{},
-		nodes:     map[nodeKey]*checkNode{},
+		years: map[int]int{},
+		nodes: map[nodeKey]*checkNode{},
 	}
 }
 
@@ -203,14 +200,14 @@ func (c *Checker) Mismatches() []Mismatch {
 					Sheet: n.sheet, Row: n.row,
 				}
 				if !hasTotal {
-					if c.Tolerance.equal(0, sum) {
+					if TotalsTolerance().equal(0, sum) {
 						continue
 					}
 					m.MissingTotal, m.Diff = true, -sum
 					out = append(out, m)
 					continue
 				}
-				if c.Tolerance.equal(total, sum) {
+				if TotalsTolerance().equal(total, sum) {
 					continue
 				}
 				m.Total, m.Diff = total, total-sum

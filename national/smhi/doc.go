@@ -25,7 +25,7 @@
 // Totals: Checker checks that totals equal the sums of their parts
 // (Sweden and its counties, a county and its municipalities, an area's
 // total and its main sectors, a main sector and its subsectors) with one
-// tolerance, DefaultTolerance (0.01 tonne or one part in a million). The
+// tolerance, TotalsTolerance (0.01 tonne or one part in a million). The
 // national import reports every mismatch; a member's upload warns where its
 // municipality's total differs from its main sectors.
 //

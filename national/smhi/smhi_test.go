@@ -257,7 +257,7 @@ func TestSMHIChecksRealFile(t *testing.T) {
 		byCheck[m.Check] = append(byCheck[m.Check], m)
 	}
 	t.Logf("%d mismatches beyond %+v: counties %d, municipalities %d, main sectors %d, subsectors %d",
-		len(ms), DefaultTolerance(), len(byCheck[CheckCounties]), len(byCheck[CheckMunicipalities]),
+		len(ms), TotalsTolerance(), len(byCheck[CheckCounties]), len(byCheck[CheckMunicipalities]),
 		len(byCheck[CheckMainSectors]), len(byCheck[CheckSubsectors]))
 
 	// Every county equals the sum of its municipalities and every area's
