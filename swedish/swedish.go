@@ -1,14 +1,16 @@
 // Package swedish owns how the service writes numbers and words for Swedish
 // readers: numbers with a decimal comma and a space between groups of three
 // digits, percentages, small counts as words, lists joined with "och" or
-// "eller", and durations. Pages, reports and validation messages all use it,
-// so a figure reads the same wherever it is shown.
+// "eller", and durations. Pages, the compliance report and validation
+// messages all use it: Number for figures on pages and in reports, Plain for
+// a value as it was typed into a cell.
 //
-// It does not use golang.org/x/text/message: that follows CLDR, which for
-// Swedish groups digits with a no-break space, rounds an exact half to even
-// (−1 234,5 with no decimals becomes "−1 234") and keeps the sign of a value
-// that rounds to zero ("−0,0"). The texts here were written before and are
-// compared byte for byte by golden files.
+// It does not use golang.org/x/text/message, which follows CLDR: for Swedish
+// that groups digits with a no-break space (pages add one where a number
+// must not break, messages and workbooks want a plain space), rounds an
+// exact half to even (−1 234,5 with no decimals becomes "−1 234", here
+// "−1 235") and keeps the sign of a value that rounds to zero ("−0,0", here
+// "0,0").
 package swedish
 
 import (
