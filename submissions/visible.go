@@ -3,6 +3,7 @@ package submissions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,8 +60,7 @@ func VisibleSQL(table string, scope Scope) (string, []any) {
 			SELECT id AS submission_id, seq FROM submissions WHERE ` + accepted + `
 		) AS a USING submission_id
 		GROUP BY ` + keys + `)`
-	args := append(append(append([]any{}, rowArgs...), rowArgs...), acceptedArgs...)
-	return cond, args
+	return cond, slices.Concat(rowArgs, rowArgs, acceptedArgs)
 }
 
 // rowFilter is the scope's condition on a data table's own rows.
