@@ -1,7 +1,9 @@
 // Package klimatrapport holds the domain types of the service: municipalities,
 // inventories, goals, action plans, measures, submissions and validation
-// reports. Every other package speaks in these types; none of them depends on
-// a database, a spreadsheet library or HTTP.
+// reports; the one list of SMHI's sectors, subsectors, gases and substances
+// with SMHI's spellings (sectors.go); and the one rule for reading a number
+// from a cell (ParseNumber). Every other package speaks in these types; none
+// of them depends on a database, a spreadsheet library or HTTP.
 package klimatrapport
 
 import "time"
