@@ -76,8 +76,9 @@ func (r *Reader) Done() bool { return r.notSMHI }
 // Row takes row number row (1-based) of the sheet and returns the data row
 // it holds, if it is one (ok). Rows above the header are title rows; the
 // header row sets the year columns and the substance. An error names the
-// cell; after one, the Reader may be fed on (a caller collecting problems
-// skips the row) or dropped.
+// cell; after one in a data row, out holds what was read before the problem
+// (its place, when the problem is in its values), and the Reader may be fed
+// on (a caller collecting problems skips the row) or dropped.
 func (r *Reader) Row(row int, cells []string) (out Row, ok bool, err error) {
 	if r.notSMHI {
 		return out, false, nil
