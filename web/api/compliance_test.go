@@ -71,186 +71,212 @@ func TestComplianceAPI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		ts := complianceServer(t, db)
 		v1 := ts.URL + "/api/v1"
-
-		// The members register: administrators only.
-		if r := send(t, "POST", v1+"/members", revToken, `{"code":"1281","joined":"2015-01-01"}`); r.status != http.StatusForbidden {
-			t.Errorf("reviewer adds a member: %d", r.status)
-		}
-		if r := send(t, "POST", v1+"/members", "", `{"code":"1281","joined":"2015-01-01"}`); r.status != http.StatusUnauthorized {
-			t.Errorf("public adds a member: %d", r.status)
-		}
-		r := send(t, "POST", v1+"/members", adminToken, `{"code":"1281","joined":"2015-01-01","officer":{"name":"Anna","email":"anna@lund.se"}}`)
-		if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"anna@lund.se"`) {
-			t.Fatalf("add: %d %s", r.status, r.body)
-		}
-		if r := send(t, "POST", v1+"/members", adminToken, `{"code":"1280","joined":"2026-02-01","observer":true}`); r.status != http.StatusCreated {
-			t.Fatalf("add observer: %d %s", r.status, r.body)
-		}
-		for body, want := range map[string]int{
-			`{"code":"1281","joined":"2016-01-01"}`:           http.StatusConflict,
-			`{"code":"1282","joined":"1 jan"}`:                http.StatusUnprocessableEntity,
-			`{"code":"12345","joined":"2020-01-01"}`:          http.StatusUnprocessableEntity,
-			`{"code":"1282","joined":"2020-01-01","extra":1}`: http.StatusUnprocessableEntity,
-			`{"code":`: http.StatusUnprocessableEntity,
-		} {
-			if r := send(t, "POST", v1+"/members", adminToken, body); r.status != want {
-				t.Errorf("%s: %d, want %d: %s", body, r.status, want, r.body)
-			}
-		}
-		if r := send(t, "PATCH", v1+"/members/1281", adminToken, `{"official":{"name":"Bertil","email":"bertil@lund.se"}}`); r.status != http.StatusOK {
-			t.Errorf("update: %d %s", r.status, r.body)
-		}
-		var one struct {
-			Member  members.Member   `json:"member"`
-			History []members.Member `json:"history"`
-		}
-		r = get(t, v1+"/members/1281", adminToken)
-		r.json(t, &one)
-		if r.status != http.StatusOK || one.Member.Official.Email != "bertil@lund.se" || one.Member.Officer.Email != "anna@lund.se" || len(one.History) != 2 {
-			t.Errorf("member: %d %s", r.status, r.body)
-		}
-		if r := get(t, v1+"/members", lundToken); r.status != http.StatusForbidden {
-			t.Errorf("officer lists members: %d", r.status)
-		}
-		if r := get(t, v1+"/members/0180", adminToken); r.status != http.StatusNotFound {
-			t.Errorf("unknown member: %d", r.status)
-		}
+		membersRegisterAPI(t, v1)
 
 		// Lund reports everything on time.
 		if r := upload(t, ts.URL, lundToken, "lund.xlsx", templateFile(t, lundComplete())); r.status != http.StatusCreated {
 			t.Fatalf("upload: %d %s", r.status, r.body)
 		}
 
-		// A reviewer sees every member.
-		var all complianceBody
-		r = get(t, v1+"/compliance?year=2026", revToken)
-		r.json(t, &all)
-		if r.status != http.StatusOK || len(all.Members) != 2 {
-			t.Fatalf("all: %d %s", r.status, r.body)
-		}
-		if got := statuses(all.Members[1]); all.Members[1].Code != "1281" || got != "inventory=uppfyllt goals=uppfyllt plan=uppfyllt reporting=uppfyllt" {
-			t.Errorf("Lund: %s", got)
-		}
-		if m := all.Members[0]; m.Code != "1280" || m.Binding || statuses(m) != "inventory=ej förfallet goals=ej förfallet plan=ej förfallet reporting=saknas" {
-			t.Errorf("Malmö: %+v", m)
-		}
-		if len(all.Members[1].Goals) != 1 || all.Members[1].Goals[0].Tracking == nil || all.Members[1].Goals[0].Points != nil {
-			t.Errorf("goal tracking in the list: %+v", all.Members[1].Goals)
-		}
-
-		// Filters.
-		var some complianceBody
-		r = get(t, v1+"/compliance?year=2026&status=saknas&obligation=reporting", revToken)
-		r.json(t, &some)
-		if len(some.Members) != 1 || some.Members[0].Code != "1280" || len(some.Members[0].Obligations) != 1 || some.Summary.Members != 1 {
-			t.Errorf("filtered: %s", r.body)
-		}
-		r = get(t, v1+"/compliance?year=2026&status=ej+f%C3%B6rfallet,uppfyllt&binding=true", revToken)
-		r.json(t, &some)
-		if len(some.Members) != 1 || some.Members[0].Code != "1281" || len(some.Members[0].Obligations) != 4 {
-			t.Errorf("binding and two statuses: %s", r.body)
-		}
-		r = get(t, v1+"/compliance?year=2026&kind=region", revToken)
-		r.json(t, &some)
-		if r.status != http.StatusOK || len(some.Members) != 0 {
-			t.Errorf("regions: %s", r.body)
-		}
-		for _, q := range []string{"year=tjugo", "year=1980", "status=klart", "obligation=budget", "kind=land", "binding=ja", "as_of=igår", "municipality=12a"} {
-			if r := get(t, v1+"/compliance?"+q, revToken); r.status != http.StatusUnprocessableEntity {
-				t.Errorf("%s: %d", q, r.status)
-			}
-		}
-
-		// An officer sees their own municipality only.
-		r = get(t, v1+"/compliance?year=2026", lundToken)
-		r.json(t, &some)
-		if r.status != http.StatusOK || len(some.Members) != 1 || some.Members[0].Code != "1281" {
-			t.Errorf("officer's list: %s", r.body)
-		}
-		if r := get(t, v1+"/compliance?year=2026&municipality=1280", lundToken); r.status != http.StatusForbidden {
-			t.Errorf("officer asks for another municipality: %d", r.status)
-		}
-		if r := get(t, v1+"/municipalities/1280/compliance?year=2026", lundToken); r.status != http.StatusForbidden {
-			t.Errorf("officer reads another municipality: %d", r.status)
-		}
-		if r := get(t, v1+"/compliance?year=2026", ""); r.status != http.StatusUnauthorized {
-			t.Errorf("public: %d", r.status)
-		}
-		var mine complianceBody
-		r = get(t, v1+"/municipalities/1281/compliance?year=2026", lundToken)
-		r.json(t, &mine)
-		if r.status != http.StatusOK || mine.Member == nil || len(mine.Member.Goals) != 1 || len(mine.Member.Goals[0].Points) != 5 {
-			t.Fatalf("own: %d %s", r.status, r.body)
-		}
-		if r := get(t, v1+"/municipalities/0180/compliance?year=2026", revToken); r.status != http.StatusNotFound {
-			t.Errorf("not a member: %d", r.status)
-		}
-
-		// Review and reply.
-		review := `{"year":2026,"obligation":"goals","status":"delvis","comment":"Beslutet gäller bara förvaltningen."}`
-		if r := send(t, "POST", v1+"/municipalities/1281/compliance/reviews", lundToken, review); r.status != http.StatusForbidden {
-			t.Errorf("officer reviews: %d", r.status)
-		}
-		r = send(t, "POST", v1+"/municipalities/1281/compliance/reviews", revToken, review)
-		var reviewed struct {
-			Review compliance.Event        `json:"review"`
-			Member compliance.MemberResult `json:"member"`
-		}
-		r.json(t, &reviewed)
-		if r.status != http.StatusCreated || reviewed.Review.Before != "uppfyllt" || reviewed.Review.After != "delvis" || reviewed.Review.ID == "" {
-			t.Fatalf("review: %d %s", r.status, r.body)
-		}
-		reply := `{"year":2026,"obligation":"goals","message":"Beslutet fattades av KF, protokollet bifogas.","reply_to":"` + reviewed.Review.ID + `"}`
-		if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", revToken, reply); r.status != http.StatusForbidden {
-			t.Errorf("reviewer replies for the member: %d", r.status)
-		}
-		if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", malmoToken, reply); r.status != http.StatusForbidden {
-			t.Errorf("Malmö replies for Lund: %d", r.status)
-		}
-		if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", lundToken, reply); r.status != http.StatusCreated {
-			t.Fatalf("reply: %d %s", r.status, r.body)
-		}
-		for _, body := range []string{`{"year":2026,"obligation":"goals","status":"delvis"}`, `{"year":2026,"obligation":"goals","status":"klart","comment":"x"}`,
-			`{"year":2026,"obligation":"goals","status":"delvis","comment":"x","who":"me"}`, `[]`} {
-			if r := send(t, "POST", v1+"/municipalities/1281/compliance/reviews", revToken, body); r.status != http.StatusUnprocessableEntity {
-				t.Errorf("%s: %d %s", body, r.status, r.body)
-			}
-		}
-		r = get(t, v1+"/municipalities/1281/compliance?year=2026", lundToken)
-		r.json(t, &mine)
-		goals, _ := mine.Member.Result(compliance.Goals)
-		if goals.Status != "delvis" || goals.Computed != "uppfyllt" || !goals.Overridden || len(goals.History) != 2 ||
-			goals.History[1].Kind != compliance.EventReply || goals.History[1].ReplyTo != reviewed.Review.ID {
-			t.Errorf("after review and reply: %+v", goals)
-		}
-
-		// The board's workbook: reviewers and administrators.
-		if r := get(t, v1+"/compliance.xlsx?year=2026", lundToken); r.status != http.StatusForbidden {
-			t.Errorf("officer exports: %d", r.status)
-		}
-		r = get(t, v1+"/compliance.xlsx?year=2026", revToken)
-		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
-			!strings.Contains(r.header.Get("Content-Disposition"), "medlemskrav-2026.xlsx") {
-			t.Fatalf("xlsx: %d %v", r.status, r.header)
-		}
-		f, err := excelize.OpenReader(bytes.NewReader(r.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := f.GetRows(compliance.SheetMembers)
-		f.Close()
-		if len(rows) != 3 || rows[2][0] != "1281" || rows[2][6] != "delvis" {
-			t.Errorf("workbook rows: %q", rows)
-		}
+		complianceListAPI(t, v1)
+		reviewAndReplyAPI(t, v1)
+		boardWorkbookAPI(t, v1)
 
 		// Ending a membership.
 		if r := send(t, "POST", v1+"/members/1280/end", adminToken, `{"date":"2026-08-31"}`); r.status != http.StatusOK {
 			t.Errorf("end: %d %s", r.status, r.body)
 		}
-		r = get(t, v1+"/compliance?year=2026&binding=false", revToken)
+		var some complianceBody
+		r := get(t, v1+"/compliance?year=2026&binding=false", revToken)
 		r.json(t, &some)
 		if len(some.Members) != 1 || !strings.Contains(some.Members[0].NotBindingReason, "upphörde 2026-08-31") {
 			t.Errorf("after end: %s", r.body)
 		}
 	})
+}
+
+// membersRegisterAPI adds Lund and Malmö (an observer) through the
+// register's routes, administrators only.
+func membersRegisterAPI(t *testing.T, v1 string) {
+	// The members register: administrators only.
+	if r := send(t, "POST", v1+"/members", revToken, `{"code":"1281","joined":"2015-01-01"}`); r.status != http.StatusForbidden {
+		t.Errorf("reviewer adds a member: %d", r.status)
+	}
+	if r := send(t, "POST", v1+"/members", "", `{"code":"1281","joined":"2015-01-01"}`); r.status != http.StatusUnauthorized {
+		t.Errorf("public adds a member: %d", r.status)
+	}
+	r := send(t, "POST", v1+"/members", adminToken, `{"code":"1281","joined":"2015-01-01","officer":{"name":"Anna","email":"anna@lund.se"}}`)
+	if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"anna@lund.se"`) {
+		t.Fatalf("add: %d %s", r.status, r.body)
+	}
+	if r := send(t, "POST", v1+"/members", adminToken, `{"code":"1280","joined":"2026-02-01","observer":true}`); r.status != http.StatusCreated {
+		t.Fatalf("add observer: %d %s", r.status, r.body)
+	}
+	for body, want := range map[string]int{
+		`{"code":"1281","joined":"2016-01-01"}`:           http.StatusConflict,
+		`{"code":"1282","joined":"1 jan"}`:                http.StatusUnprocessableEntity,
+		`{"code":"12345","joined":"2020-01-01"}`:          http.StatusUnprocessableEntity,
+		`{"code":"1282","joined":"2020-01-01","extra":1}`: http.StatusUnprocessableEntity,
+		`{"code":`: http.StatusUnprocessableEntity,
+	} {
+		if r := send(t, "POST", v1+"/members", adminToken, body); r.status != want {
+			t.Errorf("%s: %d, want %d: %s", body, r.status, want, r.body)
+		}
+	}
+	if r := send(t, "PATCH", v1+"/members/1281", adminToken, `{"official":{"name":"Bertil","email":"bertil@lund.se"}}`); r.status != http.StatusOK {
+		t.Errorf("update: %d %s", r.status, r.body)
+	}
+	var one struct {
+		Member  members.Member   `json:"member"`
+		History []members.Member `json:"history"`
+	}
+	r = get(t, v1+"/members/1281", adminToken)
+	r.json(t, &one)
+	if r.status != http.StatusOK || one.Member.Official.Email != "bertil@lund.se" || one.Member.Officer.Email != "anna@lund.se" || len(one.History) != 2 {
+		t.Errorf("member: %d %s", r.status, r.body)
+	}
+	if r := get(t, v1+"/members", lundToken); r.status != http.StatusForbidden {
+		t.Errorf("officer lists members: %d", r.status)
+	}
+	if r := get(t, v1+"/members/0180", adminToken); r.status != http.StatusNotFound {
+		t.Errorf("unknown member: %d", r.status)
+	}
+}
+
+// complianceListAPI: every member for reviewers, filters, and an
+// officer's own municipality only.
+func complianceListAPI(t *testing.T, v1 string) {
+	var r response
+	// A reviewer sees every member.
+	var all complianceBody
+	r = get(t, v1+"/compliance?year=2026", revToken)
+	r.json(t, &all)
+	if r.status != http.StatusOK || len(all.Members) != 2 {
+		t.Fatalf("all: %d %s", r.status, r.body)
+	}
+	if got := statuses(all.Members[1]); all.Members[1].Code != "1281" || got != "inventory=uppfyllt goals=uppfyllt plan=uppfyllt reporting=uppfyllt" {
+		t.Errorf("Lund: %s", got)
+	}
+	if m := all.Members[0]; m.Code != "1280" || m.Binding || statuses(m) != "inventory=ej förfallet goals=ej förfallet plan=ej förfallet reporting=saknas" {
+		t.Errorf("Malmö: %+v", m)
+	}
+	if len(all.Members[1].Goals) != 1 || all.Members[1].Goals[0].Tracking == nil || all.Members[1].Goals[0].Points != nil {
+		t.Errorf("goal tracking in the list: %+v", all.Members[1].Goals)
+	}
+
+	// Filters.
+	var some complianceBody
+	r = get(t, v1+"/compliance?year=2026&status=saknas&obligation=reporting", revToken)
+	r.json(t, &some)
+	if len(some.Members) != 1 || some.Members[0].Code != "1280" || len(some.Members[0].Obligations) != 1 || some.Summary.Members != 1 {
+		t.Errorf("filtered: %s", r.body)
+	}
+	r = get(t, v1+"/compliance?year=2026&status=ej+f%C3%B6rfallet,uppfyllt&binding=true", revToken)
+	r.json(t, &some)
+	if len(some.Members) != 1 || some.Members[0].Code != "1281" || len(some.Members[0].Obligations) != 4 {
+		t.Errorf("binding and two statuses: %s", r.body)
+	}
+	r = get(t, v1+"/compliance?year=2026&kind=region", revToken)
+	r.json(t, &some)
+	if r.status != http.StatusOK || len(some.Members) != 0 {
+		t.Errorf("regions: %s", r.body)
+	}
+	for _, q := range []string{"year=tjugo", "year=1980", "status=klart", "obligation=budget", "kind=land", "binding=ja", "as_of=igår", "municipality=12a"} {
+		if r := get(t, v1+"/compliance?"+q, revToken); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d", q, r.status)
+		}
+	}
+
+	// An officer sees their own municipality only.
+	r = get(t, v1+"/compliance?year=2026", lundToken)
+	r.json(t, &some)
+	if r.status != http.StatusOK || len(some.Members) != 1 || some.Members[0].Code != "1281" {
+		t.Errorf("officer's list: %s", r.body)
+	}
+	if r := get(t, v1+"/compliance?year=2026&municipality=1280", lundToken); r.status != http.StatusForbidden {
+		t.Errorf("officer asks for another municipality: %d", r.status)
+	}
+	if r := get(t, v1+"/municipalities/1280/compliance?year=2026", lundToken); r.status != http.StatusForbidden {
+		t.Errorf("officer reads another municipality: %d", r.status)
+	}
+	if r := get(t, v1+"/compliance?year=2026", ""); r.status != http.StatusUnauthorized {
+		t.Errorf("public: %d", r.status)
+	}
+	var mine complianceBody
+	r = get(t, v1+"/municipalities/1281/compliance?year=2026", lundToken)
+	r.json(t, &mine)
+	if r.status != http.StatusOK || mine.Member == nil || len(mine.Member.Goals) != 1 || len(mine.Member.Goals[0].Points) != 5 {
+		t.Fatalf("own: %d %s", r.status, r.body)
+	}
+	if r := get(t, v1+"/municipalities/0180/compliance?year=2026", revToken); r.status != http.StatusNotFound {
+		t.Errorf("not a member: %d", r.status)
+	}
+}
+
+// reviewAndReplyAPI: a reviewer's decision on Lund's goals and Lund's
+// reply, with who may do which.
+func reviewAndReplyAPI(t *testing.T, v1 string) {
+	var r response
+	var mine complianceBody
+	// Review and reply.
+	review := `{"year":2026,"obligation":"goals","status":"delvis","comment":"Beslutet gäller bara förvaltningen."}`
+	if r := send(t, "POST", v1+"/municipalities/1281/compliance/reviews", lundToken, review); r.status != http.StatusForbidden {
+		t.Errorf("officer reviews: %d", r.status)
+	}
+	r = send(t, "POST", v1+"/municipalities/1281/compliance/reviews", revToken, review)
+	var reviewed struct {
+		Review compliance.Event        `json:"review"`
+		Member compliance.MemberResult `json:"member"`
+	}
+	r.json(t, &reviewed)
+	if r.status != http.StatusCreated || reviewed.Review.Before != "uppfyllt" || reviewed.Review.After != "delvis" || reviewed.Review.ID == "" {
+		t.Fatalf("review: %d %s", r.status, r.body)
+	}
+	reply := `{"year":2026,"obligation":"goals","message":"Beslutet fattades av KF, protokollet bifogas.","reply_to":"` + reviewed.Review.ID + `"}`
+	if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", revToken, reply); r.status != http.StatusForbidden {
+		t.Errorf("reviewer replies for the member: %d", r.status)
+	}
+	if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", malmoToken, reply); r.status != http.StatusForbidden {
+		t.Errorf("Malmö replies for Lund: %d", r.status)
+	}
+	if r := send(t, "POST", v1+"/municipalities/1281/compliance/replies", lundToken, reply); r.status != http.StatusCreated {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	for _, body := range []string{`{"year":2026,"obligation":"goals","status":"delvis"}`, `{"year":2026,"obligation":"goals","status":"klart","comment":"x"}`,
+		`{"year":2026,"obligation":"goals","status":"delvis","comment":"x","who":"me"}`, `[]`} {
+		if r := send(t, "POST", v1+"/municipalities/1281/compliance/reviews", revToken, body); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+	r = get(t, v1+"/municipalities/1281/compliance?year=2026", lundToken)
+	r.json(t, &mine)
+	goals, _ := mine.Member.Result(compliance.Goals)
+	if goals.Status != "delvis" || goals.Computed != "uppfyllt" || !goals.Overridden || len(goals.History) != 2 ||
+		goals.History[1].Kind != compliance.EventReply || goals.History[1].ReplyTo != reviewed.Review.ID {
+		t.Errorf("after review and reply: %+v", goals)
+	}
+}
+
+// boardWorkbookAPI: the board's workbook, for reviewers and
+// administrators.
+func boardWorkbookAPI(t *testing.T, v1 string) {
+	var r response
+	// The board's workbook: reviewers and administrators.
+	if r := get(t, v1+"/compliance.xlsx?year=2026", lundToken); r.status != http.StatusForbidden {
+		t.Errorf("officer exports: %d", r.status)
+	}
+	r = get(t, v1+"/compliance.xlsx?year=2026", revToken)
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
+		!strings.Contains(r.header.Get("Content-Disposition"), "medlemskrav-2026.xlsx") {
+		t.Fatalf("xlsx: %d %v", r.status, r.header)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(compliance.SheetMembers)
+	f.Close()
+	if len(rows) != 3 || rows[2][0] != "1281" || rows[2][6] != "delvis" {
+		t.Errorf("workbook rows: %q", rows)
+	}
 }
