@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -60,6 +61,43 @@ func resolveArea(snap *publish.Snapshot, s string) (string, bool) {
 func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
 	v := &jamforView{Frame: frame(snap, "Jämför kommuner", "Jämför kommuners utsläpp: totalt, per invånare och som index.", "jamfor"),
 		Max: publish.MaxCompare, Options: snap.Municipalities, Source: c.DefaultQuery("kalla", analytics.SourceSMHI)}
+	codes := v.choose(c, snap)
+	base, err := publish.ParseYear("bas", c.Query("bas"))
+	if err != nil {
+		v.Errors = append(v.Errors, kr.MessageOf(err))
+	}
+	for _, pt := range snap.SMHITotal("00") {
+		v.BaseYears = append(v.BaseYears, pt.Year)
+	}
+	if len(v.Errors) == 0 && len(codes) > 0 {
+		cmp, err := snap.Compare(c.Request.Context(), publish.CompareQuery{Codes: codes, Source: v.Source, BaseYear: base})
+		if err != nil {
+			if k := kr.KindOf(err); k != kr.Invalid && k != kr.NotFound {
+				return "", nil, err
+			}
+			v.Errors = append(v.Errors, kr.MessageOf(err))
+		} else if err := v.charts(cmp, snap); err != nil {
+			return "", nil, err
+		}
+	}
+	if len(v.BaseYears) == 0 {
+		v.BaseYears = []int{kr.FirstYear}
+	}
+	if len(v.Errors) > 0 {
+		// The form again, with what is wrong, as 400 Bad Request.
+		b, err := templates.Execute("jamfor", v)
+		if err != nil {
+			return "", nil, err
+		}
+		return "", nil, pageError{status: http.StatusBadRequest, body: b}
+	}
+	return "jamfor", v, nil
+}
+
+// choose reads the areas asked for (?kod=, codes or names), notes those
+// it cannot find, and fills the form's fields: the chosen areas and two
+// empty ones. Without a choice it shows the four largest municipalities.
+func (v *jamforView) choose(c *gin.Context, snap *publish.Snapshot) []string {
 	raw, given := c.GetQueryArray("kod")
 	var codes []string
 	for _, s := range raw {
@@ -92,36 +130,7 @@ func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	if len(v.Inputs) > publish.MaxCompare {
 		v.Inputs = v.Inputs[:publish.MaxCompare]
 	}
-	base, err := publish.ParseYear("bas", c.Query("bas"))
-	if err != nil {
-		v.Errors = append(v.Errors, kr.MessageOf(err))
-	}
-	for _, pt := range snap.SMHITotal("00") {
-		v.BaseYears = append(v.BaseYears, pt.Year)
-	}
-	if len(v.Errors) == 0 && len(codes) > 0 {
-		cmp, err := snap.Compare(c.Request.Context(), publish.CompareQuery{Codes: codes, Source: v.Source, BaseYear: base})
-		if err != nil {
-			if k := kr.KindOf(err); k != kr.Invalid && k != kr.NotFound {
-				return "", nil, err
-			}
-			v.Errors = append(v.Errors, kr.MessageOf(err))
-		} else if err := v.charts(cmp, snap); err != nil {
-			return "", nil, err
-		}
-	}
-	if len(v.BaseYears) == 0 {
-		v.BaseYears = []int{kr.FirstYear}
-	}
-	if len(v.Errors) > 0 {
-		b, err := templates.Execute("jamfor", v)
-		if err != nil {
-			return "", nil, err
-		}
-		status := 400
-		return "", nil, pageError{status: status, body: b}
-	}
-	return "jamfor", v, nil
+	return codes
 }
 
 func (v *jamforView) charts(cmp *publish.Comparison, snap *publish.Snapshot) error {
