@@ -143,7 +143,7 @@ func (e *Engine) load(ctx context.Context, ms []members.Member, q Query, asOf ti
 	if in.facts, err = loadFacts(ctx, e.DB, codes, q.Year, asOf); err != nil {
 		return in, err
 	}
-	if in.times, err = submissionTimes(ctx, e.DB, evidenceSubmissions(in.facts)); err != nil {
+	if in.times, err = submissions.UploadTimes(ctx, e.DB, evidenceSubmissions(in.facts)); err != nil {
 		return in, err
 	}
 	if in.reviews, err = e.loadReviews(ctx, codes, q.Year); err != nil {

@@ -46,16 +46,7 @@ type measureFact struct {
 }
 
 // reportFact summarises a member's submissions for the report year.
-type reportFact struct {
-	Code           string    `ch:"code"`
-	Accepted       uint64    `ch:"n_accepted"`
-	Rejected       uint64    `ch:"n_rejected"`
-	FirstID        string    `ch:"first_id"`
-	FirstAt        time.Time `ch:"first_at"`
-	LastID         string    `ch:"last_id"`
-	LastAt         time.Time `ch:"last_at"`
-	LastRejectedAt time.Time `ch:"last_rejected_at"`
-}
+type reportFact = submissions.YearSummary
 
 // memberFacts is everything known about one member.
 type memberFacts struct {
@@ -130,40 +121,6 @@ func loadMeasures(ctx context.Context, db storage.DB, codes []string, asOf time.
 	return rows, nil
 }
 
-func loadReports(ctx context.Context, db storage.DB, codes []string, year int, asOf time.Time) ([]reportFact, error) {
-	var rows []reportFact
-	q := `SELECT municipality_code AS code,
-		countIf(status = 'accepted') AS n_accepted, countIf(status = 'rejected') AS n_rejected,
-		argMinIf(toString(id), seq, status = 'accepted') AS first_id, minIf(uploaded_at, status = 'accepted') AS first_at,
-		argMaxIf(toString(id), seq, status = 'accepted') AS last_id, maxIf(uploaded_at, status = 'accepted') AS last_at,
-		maxIf(uploaded_at, status = 'rejected') AS last_rejected_at
-	FROM submissions WHERE report_year = ? AND uploaded_at <= ? AND has(?, municipality_code)
-	GROUP BY municipality_code ORDER BY code`
-	if err := db.Select(ctx, &rows, q, year, asOf, codes); err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
-// submissionTimes returns when each of the given submissions was uploaded.
-func submissionTimes(ctx context.Context, db storage.DB, ids []string) (map[string]time.Time, error) {
-	out := map[string]time.Time{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		ID string    `ch:"id"`
-		At time.Time `ch:"uploaded_at"`
-	}
-	if err := db.Select(ctx, &rows, "SELECT toString(id) AS id, uploaded_at FROM submissions WHERE has(?, toString(id))", ids); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		out[r.ID] = r.At
-	}
-	return out, nil
-}
-
 // loadFacts reads everything the rules need for the members codes.
 func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asOf time.Time) (map[string]*memberFacts, error) {
 	years, err := loadYears(ctx, db, codes, asOf)
@@ -183,7 +140,7 @@ func loadFacts(ctx context.Context, db storage.DB, codes []string, year int, asO
 	if err != nil {
 		return nil, err
 	}
-	reports, err := loadReports(ctx, db, codes, year, asOf)
+	reports, err := submissions.YearSummaries(ctx, db, codes, year, asOf)
 	if err != nil {
 		return nil, err
 	}
