@@ -10,8 +10,9 @@ import (
 
 // The facts the rules need, read from ClickHouse as aggregates per member:
 // never the raw rows of every member at once. Which rows are current (as of
-// the evaluation) is submissions' rule (VisibleSQL), and goals and plans are
-// read through its loaders. The SQL runs on ClickHouse
+// the evaluation) is submissions' rule (VisibleSQL); goals, plans, the
+// report-year summary and upload times are read through its loaders, and
+// only the inventory and measure aggregates are written here. The SQL runs on ClickHouse
 // 18.16 and current releases alike: "?" arguments only, has(?, col) for
 // lists, UUIDs compared as text, ALL INNER JOIN with aliased subqueries, and
 // aggregate aliases that never shadow a column another aggregate reads.
