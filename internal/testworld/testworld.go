@@ -71,9 +71,7 @@ func Engines(t *testing.T, o Options, f func(t *testing.T, w *World)) {
 func (w *World) ImportSamples(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := w.National.ImportMunicipalities(ctx, samples.Open(t, samples.Municipalities)); err != nil {
-		t.Fatal(err)
-	}
+	w.ImportMunicipalities(t)
 	if _, err := w.National.ImportPopulation(ctx, bytes.NewReader(samples.Read(t, samples.Population)), 0); err != nil {
 		t.Fatal(err)
 	}
