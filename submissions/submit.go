@@ -58,24 +58,18 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 		return Result{}, err
 	}
 	sub := in.submission(actor, up, sha)
-	// Whatever validation said, an officer may write only for their own
-	// municipality: belt and braces beside the validator's own item.
-	if !sub.Items.HasErrors() {
-		if err := access.Check(actor, access.Submit, sub.MunicipalityCode); err != nil {
-			in.sink.discard()
-			return Result{}, err
-		}
-	}
 	if sub.Items.HasErrors() {
 		sub.Status = kr.SubmissionRejected
-		in.sink.discard()
-		if err := s.writeFile(ctx, sub.ID, up.Content); err != nil {
-			return Result{}, unavailable(err)
-		}
-		if err := s.publish(ctx, sub, in); err != nil {
+		if err := s.writeRejected(ctx, sub, in, up.Content); err != nil {
 			return Result{}, unavailable(err)
 		}
 		return Result{Submission: sub}, nil
+	}
+	// Whatever validation said, an officer may write only for their own
+	// municipality: belt and braces beside the validator's own item.
+	if err := access.Check(actor, access.Submit, sub.MunicipalityCode); err != nil {
+		in.sink.discard()
+		return Result{}, err
 	}
 	sub.Status = kr.SubmissionAccepted
 	if err := s.writeAccepted(ctx, sub, in, up.Content); err != nil {
@@ -151,6 +145,16 @@ func (in validated) submission(actor kr.Actor, up Upload, sha string) kr.Submiss
 		SHA256: sha, Size: int64(len(up.Content)), UploadedBy: actor.Name(), UploadedAt: in.at.Truncate(time.Second),
 		Items: in.items, Counts: kr.Counts{Inventory: in.sink.values, Goals: len(rep.Goals), Plans: len(rep.Plans), Measures: len(rep.Measures)},
 	}
+}
+
+// writeRejected drops a rejected submission's data rows and keeps its file
+// and its submissions row, with the report.
+func (s *Service) writeRejected(ctx context.Context, sub kr.Submission, in validated, content []byte) error {
+	in.sink.discard()
+	if err := s.writeFile(ctx, sub.ID, content); err != nil {
+		return err
+	}
+	return s.publish(ctx, sub, in)
 }
 
 // writeAccepted writes an accepted submission's data rows (inventory values,
