@@ -45,41 +45,48 @@ type Event struct {
 	Text string `json:"text"`
 }
 
-type reviewRow struct {
+// entry is what every review and reply row holds: the result it is about,
+// and who wrote it, in which role, when, at which version.
+type entry struct {
 	ID         string `ch:"id"`
 	Code       string `ch:"municipality_code"`
 	Year       uint16 `ch:"report_year"`
 	Obligation string `ch:"obligation"`
-	Status     string `ch:"status"`
-	Comment    string `ch:"comment"`
-	Before     string `ch:"status_before"`
-	After      string `ch:"status_after"`
-	Computed   string `ch:"computed_status"`
 	Role       string `ch:"changed_role"`
 	storage.Change
+}
+
+func (h entry) event(kind string) Event {
+	return Event{Kind: kind, ID: h.ID, Code: h.Code, Year: int(h.Year), Obligation: Obligation(h.Obligation),
+		At: h.At, By: h.By, Role: h.Role}
+}
+
+type reviewRow struct {
+	entry
+	Status   string `ch:"status"`
+	Comment  string `ch:"comment"`
+	Before   string `ch:"status_before"`
+	After    string `ch:"status_after"`
+	Computed string `ch:"computed_status"`
 }
 
 func (r reviewRow) event() Event {
-	return Event{Kind: EventReview, ID: r.ID, Code: r.Code, Year: int(r.Year), Obligation: Obligation(r.Obligation),
-		At: r.At, By: r.By, Role: r.Role, Status: Status(r.Status), Before: Status(r.Before), After: Status(r.After),
-		Computed: Status(r.Computed), Text: r.Comment}
+	ev := r.entry.event(EventReview)
+	ev.Status, ev.Before, ev.After, ev.Computed, ev.Text = Status(r.Status), Status(r.Before), Status(r.After), Status(r.Computed), r.Comment
+	return ev
 }
 
 type replyRow struct {
-	ID         string `ch:"id"`
-	Code       string `ch:"municipality_code"`
-	Year       uint16 `ch:"report_year"`
-	Obligation string `ch:"obligation"`
-	ReplyTo    string `ch:"reply_to"`
-	Message    string `ch:"message"`
-	Shown      string `ch:"status_shown"`
-	Role       string `ch:"changed_role"`
-	storage.Change
+	entry
+	ReplyTo string `ch:"reply_to"`
+	Message string `ch:"message"`
+	Shown   string `ch:"status_shown"`
 }
 
 func (r replyRow) event() Event {
-	return Event{Kind: EventReply, ID: r.ID, Code: r.Code, Year: int(r.Year), Obligation: Obligation(r.Obligation),
-		At: r.At, By: r.By, Role: r.Role, Shown: Status(r.Shown), ReplyTo: r.ReplyTo, Text: r.Message}
+	ev := r.entry.event(EventReply)
+	ev.Shown, ev.ReplyTo, ev.Text = Status(r.Shown), r.ReplyTo, r.Message
+	return ev
 }
 
 const reviewColumns = `toString(id) AS id, municipality_code, report_year, obligation, status, comment,
@@ -176,6 +183,17 @@ type ReviewInput struct {
 	Comment string `json:"comment"`
 }
 
+// ReplyInput is a member's reply.
+type ReplyInput struct {
+	Code       string     `json:"-"`
+	Year       int        `json:"year"`
+	Obligation Obligation `json:"obligation"`
+	Message    string     `json:"message"`
+	// ReplyTo is the id of the review replied to; empty for a reply to the
+	// result itself.
+	ReplyTo string `json:"reply_to"`
+}
+
 // Review records a reviewer's decision on one result and returns it with
 // the member's result as it now stands. The previous decision is kept.
 func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Event, MemberResult, error) {
@@ -191,7 +209,7 @@ func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Ev
 		}
 		in.Status = st
 	}
-	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_reviews", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
+	return e.record(ctx, actor, in.Code, in.Year, in.Obligation, "compliance_reviews", func(head entry, res Result) (any, Event, error) {
 		if in.Status == "" && res.Override == nil {
 			return nil, Event{}, kr.E(kr.Conflict, "Det finns ingen ändrad status att ta bort för %s %d.", strings.ToLower(in.Obligation.Title()), in.Year)
 		}
@@ -199,22 +217,10 @@ func (e *Engine) Review(ctx context.Context, actor kr.Actor, in ReviewInput) (Ev
 		if after == "" {
 			after = res.Computed
 		}
-		row := reviewRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
-			Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after), Computed: string(res.Computed),
-			Role: string(actor.Role), Change: storage.Change{By: actor.Name(), At: at, Version: version}}
+		row := reviewRow{entry: head, Status: string(in.Status), Comment: comment, Before: string(res.Status), After: string(after),
+			Computed: string(res.Computed)}
 		return []reviewRow{row}, row.event(), nil
 	})
-}
-
-// ReplyInput is a member's reply.
-type ReplyInput struct {
-	Code       string     `json:"-"`
-	Year       int        `json:"year"`
-	Obligation Obligation `json:"obligation"`
-	Message    string     `json:"message"`
-	// ReplyTo is the id of the review replied to; empty for a reply to the
-	// result itself.
-	ReplyTo string `json:"reply_to"`
 }
 
 // Reply records a member's reply to one result.
@@ -224,22 +230,21 @@ func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Even
 	if in.Obligation, msg, err = checkWrite(actor, access.ReplyCompliance, in.Code, in.Obligation, in.Message, "ert svar"); err != nil {
 		return Event{}, MemberResult{}, err
 	}
-	return e.record(ctx, in.Code, in.Year, in.Obligation, "compliance_replies", func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error) {
+	return e.record(ctx, actor, in.Code, in.Year, in.Obligation, "compliance_replies", func(head entry, res Result) (any, Event, error) {
 		if in.ReplyTo != "" && !slices.ContainsFunc(res.History, func(ev Event) bool { return ev.Kind == EventReview && ev.ID == in.ReplyTo }) {
 			return nil, Event{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
 		}
-		row := replyRow{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(in.Year), Obligation: string(in.Obligation),
-			ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status), Role: string(actor.Role), Change: storage.Change{By: actor.Name(), At: at, Version: version}}
+		row := replyRow{entry: head, ReplyTo: in.ReplyTo, Message: msg, Shown: string(res.Status)}
 		return []replyRow{row}, row.event(), nil
 	})
 }
 
-// record writes one review or reply. Under writeMu, so that what a write
-// says was shown is what was shown: build makes the rows (or refuses) from
-// the member's result as it stands, with the time and version of the write.
-// It returns the event and the member's result after the write.
-func (e *Engine) record(ctx context.Context, code string, year int, o Obligation, table string,
-	build func(cur MemberResult, res Result, at time.Time, version uint64) (any, Event, error)) (Event, MemberResult, error) {
+// record writes one review or reply by actor. Under writeMu, so that what
+// a write says was shown is what was shown: build makes the rows (or
+// refuses) from the entry of the write and the member's result as it
+// stands. It returns the event and the member's result after the write.
+func (e *Engine) record(ctx context.Context, actor kr.Actor, code string, year int, o Obligation, table string,
+	build func(head entry, res Result) (any, Event, error)) (Event, MemberResult, error) {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	cur, res, err := e.current(ctx, code, year, o)
@@ -247,7 +252,9 @@ func (e *Engine) record(ctx context.Context, code string, year int, o Obligation
 		return Event{}, MemberResult{}, err
 	}
 	at, version := e.stamp()
-	rows, ev, err := build(cur, res, at, version)
+	head := entry{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(year), Obligation: string(o), Role: string(actor.Role),
+		Change: storage.Change{By: actor.Name(), At: at, Version: version}}
+	rows, ev, err := build(head, res)
 	if err != nil {
 		return Event{}, MemberResult{}, err
 	}
