@@ -8,9 +8,9 @@ package klimatrapport
 
 import "time"
 
-// NotationKeys explain a missing value (GHG Protocol for Cities). Each needs a
-// comment saying why.
-var NotationKeys = []string{"NO", "IE", "NE", "C"}
+// NotationKeys returns the keys that explain a missing value (GHG Protocol for
+// Cities). Each needs a comment saying why.
+func NotationKeys() []string { return []string{"NO", "IE", "NE", "C"} }
 
 // Goal types as written in the template.
 const (
@@ -19,8 +19,8 @@ const (
 	GoalNetZero   = "Nettonoll"
 )
 
-// GoalTypes lists the goal types in template order.
-var GoalTypes = []string{GoalAbsolute, GoalPerCapita, GoalNetZero}
+// GoalTypes returns the goal types in template order.
+func GoalTypes() []string { return []string{GoalAbsolute, GoalPerCapita, GoalNetZero} }
 
 // Measure statuses as written in the template.
 const (
@@ -30,8 +30,10 @@ const (
 	MeasureCancelled = "Avbruten"
 )
 
-// MeasureStatuses lists the measure statuses in template order.
-var MeasureStatuses = []string{MeasurePlanned, MeasureOngoing, MeasureDone, MeasureCancelled}
+// MeasureStatuses returns the measure statuses in template order.
+func MeasureStatuses() []string {
+	return []string{MeasurePlanned, MeasureOngoing, MeasureDone, MeasureCancelled}
+}
 
 // FirstYear is the first inventory year accepted (the Kyoto base year).
 const FirstYear = 1990

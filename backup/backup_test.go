@@ -341,7 +341,7 @@ func emptyTarget(t *testing.T, engine string) storage.DB {
 func TestBackupRestore(t *testing.T) {
 	lowerKeyBatch(t)
 	ctx := context.Background()
-	for _, from := range storagetest.EngineNames {
+	for _, from := range storagetest.EngineNames() {
 		t.Run("from_"+from, func(t *testing.T) {
 			src := source(t, from)
 			want, wantAnswers := sums(t, src), answers(t, src)
@@ -367,7 +367,7 @@ func TestBackupRestore(t *testing.T) {
 			if _, err := Check(dir); err != nil {
 				t.Fatal(err)
 			}
-			for _, to := range storagetest.EngineNames {
+			for _, to := range storagetest.EngineNames() {
 				t.Run("to_"+to, func(t *testing.T) {
 					dst := emptyTarget(t, to)
 					res, err := Restore(ctx, dst, dir, medium)

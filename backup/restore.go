@@ -96,7 +96,7 @@ func writeOrder(names []string) []string {
 			out = append(out, n)
 		}
 	}
-	for _, m := range MarkerTables {
+	for _, m := range markerTables {
 		for _, n := range markers {
 			if n == m {
 				out = append(out, n)

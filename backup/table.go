@@ -19,12 +19,12 @@ type Column struct {
 	Type string `json:"type"` // the ClickHouse type, as system.columns shows it
 }
 
-// MarkerTables are written by the service after the rows they make visible
+// markerTables are written by the service after the rows they make visible
 // (ARCHITECTURE.md, "Visibility without transactions"). They are read first
 // and written last, so that a backup or copy taken while the service runs
 // never shows a submission or release whose rows it lacks, and an
 // interrupted restore leaves only invisible rows.
-var MarkerTables = []string{"submissions", "smhi_releases"}
+var markerTables = []string{"submissions", "smhi_releases"}
 
 // skipTables are not copied: schema_migrations is written by migrating
 // the target.
@@ -87,15 +87,15 @@ func listTables(ctx context.Context, db storage.DB) ([]tableInfo, error) {
 
 // markerRank orders marker tables first.
 func markerRank(name string) int {
-	for i, m := range MarkerTables {
+	for i, m := range markerTables {
 		if m == name {
 			return i
 		}
 	}
-	return len(MarkerTables)
+	return len(markerTables)
 }
 
-func isMarker(name string) bool { return markerRank(name) < len(MarkerTables) }
+func isMarker(name string) bool { return markerRank(name) < len(markerTables) }
 
 // splitKey splits a sorting key at top-level commas.
 func splitKey(key string) []string {

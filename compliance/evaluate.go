@@ -376,7 +376,7 @@ func (c evalContext) plan(f *memberFacts) Result {
 	}
 	if active < rules.MinActiveMeasures {
 		var others []string
-		for _, s := range kr.MeasureStatuses {
+		for _, s := range kr.MeasureStatuses() {
 			if n := counts[s]; n > 0 && !slices.Contains(rules.ActiveStatuses, s) {
 				others = append(others, fmt.Sprintf("%s %s", swedish.Count(n), strings.ToLower(statusPlural(s, n))))
 			}

@@ -88,7 +88,7 @@ func DefaultRules() Rules {
 	return Rules{
 		Inventory: InventoryRules{MaxLagYears: 2, GapWindowYears: 5, GraceYears: 2},
 		Goals: GoalRules{
-			GoalTypes:           append([]string(nil), kr.GoalTypes...),
+			GoalTypes:           kr.GoalTypes(),
 			PoliticalBodies:     []string{"fullmäktige", "styrelse", "nämnd", "KF", "KS", "RF", "RS"},
 			RequireDecisionDate: true,
 			GraceYears:          3,
@@ -185,11 +185,11 @@ func (r Rules) Validate() error {
 	between("plan.min_active_measures", r.Plan.MinActiveMeasures, 1, 1000)
 	between("reporting.grace_years", r.Reporting.GraceYears, 0, 10)
 	if len(r.Goals.GoalTypes) == 0 {
-		bad("goals.goal_types får inte vara tom (välj bland %s)", strings.Join(kr.GoalTypes, ", "))
+		bad("goals.goal_types får inte vara tom (välj bland %s)", strings.Join(kr.GoalTypes(), ", "))
 	}
 	for _, t := range r.Goals.GoalTypes {
-		if !slices.Contains(kr.GoalTypes, t) {
-			bad("goals.goal_types: %q är ingen måltyp (välj bland %s)", t, strings.Join(kr.GoalTypes, ", "))
+		if !slices.Contains(kr.GoalTypes(), t) {
+			bad("goals.goal_types: %q är ingen måltyp (välj bland %s)", t, strings.Join(kr.GoalTypes(), ", "))
 		}
 	}
 	for _, b := range r.Goals.PoliticalBodies {
@@ -198,11 +198,11 @@ func (r Rules) Validate() error {
 		}
 	}
 	if len(r.Plan.ActiveStatuses) == 0 {
-		bad("plan.active_measure_statuses får inte vara tom (välj bland %s)", strings.Join(kr.MeasureStatuses, ", "))
+		bad("plan.active_measure_statuses får inte vara tom (välj bland %s)", strings.Join(kr.MeasureStatuses(), ", "))
 	}
 	for _, s := range r.Plan.ActiveStatuses {
-		if !slices.Contains(kr.MeasureStatuses, s) {
-			bad("plan.active_measure_statuses: %q är ingen åtgärdsstatus (välj bland %s)", s, strings.Join(kr.MeasureStatuses, ", "))
+		if !slices.Contains(kr.MeasureStatuses(), s) {
+			bad("plan.active_measure_statuses: %q är ingen åtgärdsstatus (välj bland %s)", s, strings.Join(kr.MeasureStatuses(), ", "))
 		}
 	}
 	if _, _, err := parseMonthDay(r.Reporting.Deadline); err != nil {

@@ -54,7 +54,7 @@ func benchmarkImport(b *testing.B, file, places []byte) {
 			}
 		}
 	})
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		b.Run("import-"+e, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()

@@ -110,7 +110,7 @@ func BenchmarkComparisonQuery(b *testing.B) {
 	} else {
 		sizes = append(sizes, 10_000_000)
 	}
-	for _, engine := range storagetest.EngineNames {
+	for _, engine := range storagetest.EngineNames() {
 		for _, rows := range sizes {
 			b.Run(fmt.Sprintf("%s/rows=%dM", engine, rows/1_000_000), func(b *testing.B) {
 				db := storagetest.Migrated(b, engine)

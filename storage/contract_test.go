@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 var ctx = context.Background()
 
 func TestSchemaTwice(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Open(t, e)
 			ms, err := schema.Migrations()
@@ -99,7 +99,7 @@ func hostileStrings() []string {
 }
 
 func TestEveryTypeAndHostileStrings(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Open(t, e)
 			if err := db.Exec(ctx, everyTable); err != nil {
@@ -173,7 +173,7 @@ func trunc(s string) string {
 }
 
 func TestConcurrentQueries(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Migrated(t, e)
 			var wg sync.WaitGroup
@@ -206,7 +206,7 @@ func TestConcurrentQueries(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Open(t, e)
 			c, cancel := context.WithCancel(ctx)
@@ -278,7 +278,7 @@ func child() int {
 // TestFloatsExact: every Float64 comes back bit for bit (libchdb's text
 // parser rounded about one value in 100 000; inserts are binary now).
 func TestFloatsExact(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Open(t, e)
 			if err := db.Exec(ctx, "CREATE TABLE fl (i UInt32, v Float64) ENGINE = MergeTree() ORDER BY i"); err != nil {

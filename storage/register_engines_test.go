@@ -11,7 +11,7 @@ import (
 // TestRegisterOnEngines: a register row embedding Change goes in and comes
 // out whole on both engines, and Latest picks each key's newest version.
 func TestRegisterOnEngines(t *testing.T) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) {
 			db := storagetest.Open(t, e)
 			if err := db.Exec(ctx, `CREATE TABLE reg (k String, v String, changed_by String, changed_at DateTime('UTC'), version UInt64)

@@ -26,7 +26,7 @@ func benchmarkSubmit(b *testing.B, file []byte, values int) {
 		}
 		b.ReportMetric(float64(values*b.N)/b.Elapsed().Seconds(), "values/s")
 	})
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		b.Run("submit-"+e, func(b *testing.B) {
 			var peak uint64
 			for i := 0; i < b.N; i++ {

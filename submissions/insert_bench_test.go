@@ -42,7 +42,7 @@ func insertMillion(b *testing.B, db storage.DB) {
 
 // BenchmarkInsert1M inserts 1 000 000 inventory rows in batches of 100 000.
 func BenchmarkInsert1M(b *testing.B) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		b.Run(e, func(b *testing.B) {
 			db := storagetest.Migrated(b, e)
 			b.ResetTimer()
@@ -56,7 +56,7 @@ func BenchmarkInsert1M(b *testing.B) {
 
 // BenchmarkAggregate1M times a grouped aggregate over 1 000 000 rows.
 func BenchmarkAggregate1M(b *testing.B) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		b.Run(e, func(b *testing.B) {
 			db := storagetest.Migrated(b, e)
 			insertMillion(b, db)

@@ -13,7 +13,7 @@ func (p *parser) goalRow(t *table, row int, cells []string, ids map[string]strin
 	g := klimatrapport.Goal{Place: t.rowPlace(row)}
 	g.ID = p.checkID(t, cells, row, fGoalID, ids)
 	g.Name = p.requireField(t, cells, row, fGoalName, "målet i ord")
-	g.Type = p.closedField(t, cells, row, fGoalType, "måltypen", klimatrapport.GoalTypes, CodeGoalType, "Måltypen")
+	g.Type = p.closedField(t, cells, row, fGoalType, "måltypen", klimatrapport.GoalTypes(), CodeGoalType, "Måltypen")
 	g.Sector = p.sectorField(t, cells, row)
 	g.BaseYear, g.TargetYear = p.yearSpan(t, cells, row, fBaseYear, fTargetYear, false, CodeGoalYears,
 		"Basåret %d måste vara tidigare än målåret %d. Rätta Basår eller Målår på rad %d.")
@@ -65,7 +65,7 @@ func (p *parser) measureRow(t *table, row int, cells []string, ids map[string]st
 	m.ID = p.checkID(t, cells, row, fMeasureID, ids)
 	m.Name = p.requireField(t, cells, row, fMeasureName, "åtgärden i ord")
 	m.Sector = p.sectorField(t, cells, row)
-	m.Status = p.closedField(t, cells, row, fStatus, "status", klimatrapport.MeasureStatuses, CodeMeasureStatus, "Statusen")
+	m.Status = p.closedField(t, cells, row, fStatus, "status", klimatrapport.MeasureStatuses(), CodeMeasureStatus, "Statusen")
 	m.StartYear, m.EndYear = p.yearSpan(t, cells, row, fStartYear, fEndYear, true, CodeMeasureYears,
 		"Startåret %d är senare än slutåret %d. Rätta Startår eller Slutår på rad %d.")
 	x, _, ref, ok := p.numberField(t, cells, row, fExpected, parseNumber,

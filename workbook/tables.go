@@ -266,7 +266,7 @@ func notationKey(s string) (string, bool) {
 		return "", false
 	}
 	u := strings.ToUpper(s)
-	if slices.Contains(klimatrapport.NotationKeys, u) {
+	if slices.Contains(klimatrapport.NotationKeys(), u) {
 		return u, true
 	}
 	return "", false

@@ -121,9 +121,9 @@ var listColumns = []struct {
 	{"Sektorer", func() []string { return klimatrapport.MainSectors() }},
 	{"Undersektorer", allSubsectors},
 	{"Växthusgaser", func() []string { return klimatrapport.Gases() }},
-	{"Notationsnycklar", func() []string { return klimatrapport.NotationKeys }},
-	{"Måltyper", func() []string { return klimatrapport.GoalTypes }},
-	{"Status", func() []string { return klimatrapport.MeasureStatuses }},
+	{"Notationsnycklar", klimatrapport.NotationKeys},
+	{"Måltyper", func() []string { return klimatrapport.GoalTypes() }},
+	{"Status", klimatrapport.MeasureStatuses},
 }
 
 func allSubsectors() []string {

@@ -28,7 +28,7 @@ func TestMoveUp(t *testing.T) {
 	serverDB := func() string {
 		name := storagetest.NewDatabaseName()
 		t.Cleanup(func() {
-			db, err := clickhouse.Open(ctx, server, name, clickhouse.DefaultPool)
+			db, err := clickhouse.Open(ctx, server, name, clickhouse.DefaultPool())
 			if err == nil {
 				db.Exec(ctx, "DROP DATABASE IF EXISTS "+name)
 				db.Close()

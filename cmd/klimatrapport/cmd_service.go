@@ -17,7 +17,7 @@ import (
 )
 
 func cmdVersion(ctx context.Context, e *env, args []string) int {
-	fmt.Fprintf(e.stdout, "klimatrapport %s %s, libchdb %s (pinned)\n", versionString(), runtime.Version(), chdb.LibVersion)
+	fmt.Fprintf(e.stdout, "klimatrapport %s %s, libchdb %s (pinned)\n", versionString(), runtime.Version(), chdb.LibVersion())
 	return exitOK
 }
 

@@ -62,7 +62,7 @@ func Over(t testing.TB, db storage.DB, o Options) *World {
 
 // Engines runs f as a subtest on each engine with a new world.
 func Engines(t *testing.T, o Options, f func(t *testing.T, w *World)) {
-	for _, e := range storagetest.EngineNames {
+	for _, e := range storagetest.EngineNames() {
 		t.Run(e, func(t *testing.T) { f(t, New(t, e, o)) })
 	}
 }

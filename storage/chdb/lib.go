@@ -22,15 +22,15 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// LibVersion is the pinned version of the npm package
+// libVersionFile is the pinned version of the npm package
 // @chdb/lib-linux-x64-gnu that ships libchdb.so. The Makefile reads the same
 // file, so there is one place to change it.
 //
 //go:embed VERSION
 var libVersionFile string
 
-// LibVersion is the pinned libchdb version.
-var LibVersion = strings.TrimSpace(libVersionFile)
+// LibVersion returns the pinned libchdb version.
+func LibVersion() string { return strings.TrimSpace(libVersionFile) }
 
 // LibEnv names the environment variable that points at libchdb.so.
 const LibEnv = "KLIMATRAPPORT_CHDB_LIB"
@@ -75,7 +75,7 @@ func CacheDir() string {
 		}
 		base = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(base, "klimatrapport", "chdb", LibVersion)
+	return filepath.Join(base, "klimatrapport", "chdb", LibVersion())
 }
 
 // load opens libchdb once per process and binds the functions we use.
@@ -94,7 +94,7 @@ func load() (*api, error) {
 		}
 		if handle == 0 {
 			loadErr = fmt.Errorf("libchdb %s not found (set %s or run `make chdb`): %s",
-				LibVersion, LibEnv, strings.Join(errs, "; "))
+				LibVersion(), LibEnv, strings.Join(errs, "; "))
 			return
 		}
 		a := &api{}
@@ -104,7 +104,7 @@ func load() (*api, error) {
 			}
 			sym, err := purego.Dlsym(handle, name)
 			if err != nil {
-				loadErr = fmt.Errorf("libchdb lacks %s (need version %s): %w", name, LibVersion, err)
+				loadErr = fmt.Errorf("libchdb lacks %s (need version %s): %w", name, LibVersion(), err)
 				return
 			}
 			purego.RegisterFunc(fptr, sym)

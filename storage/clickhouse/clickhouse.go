@@ -27,8 +27,10 @@ type Pool struct {
 	ReadTimeout     time.Duration
 }
 
-// DefaultPool suits one service instance.
-var DefaultPool = Pool{MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour, DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Minute}
+// DefaultPool returns the pool settings that suit one service instance.
+func DefaultPool() Pool {
+	return Pool{MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour, DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Minute}
+}
 
 // DB is a database on a ClickHouse server.
 type DB struct {

@@ -49,7 +49,7 @@ func Open(ctx context.Context, dsn, database string) (storage.DB, error) {
 		}
 		return chdb.Open(ctx, path, database)
 	case "clickhouse", "tcp":
-		return clickhouse.Open(ctx, dsn, database, clickhouse.DefaultPool)
+		return clickhouse.Open(ctx, dsn, database, clickhouse.DefaultPool())
 	}
 	return nil, fmt.Errorf("storage: unknown engine %q in DSN; use chdb:// or clickhouse://", scheme)
 }

@@ -30,8 +30,8 @@ const (
 	RequireServerEnv = "KLIMATRAPPORT_TEST_REQUIRE_SERVER"
 )
 
-// EngineNames are the engines every storage-touching suite runs on.
-var EngineNames = []string{"chdb", "clickhouse"}
+// EngineNames returns the engines every storage-touching suite runs on.
+func EngineNames() []string { return []string{"chdb", "clickhouse"} }
 
 var (
 	chdbOnce   sync.Once
@@ -67,7 +67,7 @@ func ChdbPath(t testing.TB) string {
 		chdbAnchor, chdbErr = chdb.Open(context.Background(), chdbPath, "default")
 	})
 	if chdbErr != nil {
-		t.Fatalf("chDB is required for the tests (run `make test`, which installs libchdb %s): %v", chdb.LibVersion, chdbErr)
+		t.Fatalf("chDB is required for the tests (run `make test`, which installs libchdb %s): %v", chdb.LibVersion(), chdbErr)
 	}
 	return chdbPath
 }
@@ -105,7 +105,7 @@ func Open(t testing.TB, engine string) storage.DB {
 	case "chdb":
 		db, err = chdb.Open(ctx, ChdbPath(t), name)
 	case "clickhouse":
-		db, err = clickhouse.Open(ctx, ServerDSN(t), name, clickhouse.DefaultPool)
+		db, err = clickhouse.Open(ctx, ServerDSN(t), name, clickhouse.DefaultPool())
 	default:
 		t.Fatalf("unknown engine %q", engine)
 	}
@@ -133,7 +133,7 @@ func Migrated(t testing.TB, engine string) storage.DB {
 
 // Engines runs f as a subtest on each engine with a migrated database.
 func Engines(t *testing.T, f func(t *testing.T, db storage.DB)) {
-	for _, e := range EngineNames {
+	for _, e := range EngineNames() {
 		t.Run(e, func(t *testing.T) { f(t, Migrated(t, e)) })
 	}
 }
