@@ -149,8 +149,8 @@ const (
 	SeverityWarning = "warning"
 )
 
-// Item is one problem found in an uploaded workbook (CONTRACT.md, "Validation
-// report"). Code is stable; Message is Swedish and says what to change.
+// Item is one problem found in an uploaded workbook, as the validation report
+// lists it. Code is stable; Message is Swedish and says what to change.
 type Item struct {
 	Severity string `json:"severity"`
 	Code     string `json:"code"`

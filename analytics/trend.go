@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// Constants of Klimatkollen's method (DOMAIN.md).
+// Constants of Klimatkollen's published method.
 const (
 	// TrendFromYear is the first year the trend regression uses.
 	TrendFromYear = 2015

@@ -5,14 +5,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national/internal/sheettest"
 )
 
-// The shared sample files, relative to this package's directory. They are
-// read in place and never copied into the repository.
-const (
-	municipalitiesCS = "../../../shared/data/scb/municipality_county.csv"
-	populationSample = "../../../shared/data/scb/be0101-population-2024.xlsx"
+// The shared sample files, read in place and never copied into the repository.
+var (
+	municipalitiesCS = samples.File(samples.Municipalities)
+	populationSample = samples.File(samples.Population)
 )
 
 var testNames = sync.OnceValues(func() (*Names, error) {

@@ -5,16 +5,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national/internal/sheettest"
 	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
-// The shared sample files, relative to this package's directory. They are
-// read in place and never copied into the repository.
-const (
-	smhiSample       = "../../../shared/data/smhi/smhi-co2-2024-04-18.xlsx"
-	ggtSample        = "../../../shared/data/smhi/ggt-2026-04-15-sektorer.xlsx"
-	municipalitiesCS = "../../../shared/data/scb/municipality_county.csv"
+// The shared sample files, read in place and never copied into the repository.
+var (
+	smhiSample       = samples.File(samples.SMHI)
+	ggtSample        = samples.File(samples.GGT)
+	municipalitiesCS = samples.File(samples.Municipalities)
 )
 
 // testNames is SCB's real municipality list as place names.
