@@ -10,8 +10,11 @@
 // rules (rules.go) are small Go functions over those facts (evaluate.go), so
 // the result is deterministic for the same data, rules and evaluation date.
 // Goal follow-up is not computed here: each goal is followed up by
-// analytics.FollowGoal over the figures publish.Data.LoadGoalFigures loads,
-// exactly as on the municipality's public page (tracking.go).
+// analytics.FollowGoal over the figures package figures loads
+// (figures.Data.LoadGoalFigures: SMHI's published release and the reported
+// figures visible on the evaluation date), built into sources by the same
+// figures.GoalSources as on the municipality's public page (tracking.go).
+// The review does not read the public pages' cached figures.
 //
 // What is visible: accepted submissions uploaded on or before the evaluation
 // date (AsOf, default now), by submissions' one visible-as-of rule: each

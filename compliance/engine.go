@@ -8,9 +8,9 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
@@ -127,7 +127,7 @@ type inputs struct {
 	facts   map[string]*memberFacts
 	times   map[string]time.Time // submission → uploaded at
 	reviews reviews
-	figures *publish.GoalFigures // nil with Query.NoTracking
+	figures *figures.GoalFigures // nil with Query.NoTracking
 	names   map[string]string
 }
 
@@ -156,7 +156,7 @@ func (e *Engine) load(ctx context.Context, ms []members.Member, q Query, asOf ti
 	}
 	in.names = map[string]string{}
 	if e.National != nil {
-		in.names, err = publish.Data{National: e.National}.AreaNames(ctx)
+		in.names, err = figures.Data{National: e.National}.AreaNames(ctx)
 	}
 	return in, err
 }

@@ -9,7 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
@@ -32,10 +32,10 @@ type TrackPoint struct {
 
 // GoalTrack is one goal followed up against the member's emissions.
 //
-// The follow-up is analytics.FollowGoal over the figures publish loads, the
-// same as on the municipality's public page: Sources holds it per source
-// (SMHI's, then the member's own), with the same verdicts. Tracking is the
-// one the review counts: the member's own figures when the goal can be
+// The follow-up is analytics.FollowGoal over the figures package figures
+// loads, the same as on the municipality's public page: Sources holds it per
+// source (SMHI's, then the member's own), with the same verdicts. Tracking is
+// the one the review counts: the member's own figures when the goal can be
 // followed up on them, else SMHI's.
 type GoalTrack struct {
 	GoalID       string  `json:"goal_id"`
@@ -71,16 +71,16 @@ type GoalTrack struct {
 
 // loadTracking reads the figures the members' goals are followed up
 // against, as they stood at asOf.
-func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Time) (*publish.GoalFigures, error) {
+func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Time) (*figures.GoalFigures, error) {
 	reports := e.Reports
 	if reports == nil {
 		reports = &submissions.Service{DB: e.DB}
 	}
-	return publish.Data{National: e.National, Reports: reports}.LoadGoalFigures(ctx, codes, asOf)
+	return figures.Data{National: e.National, Reports: reports}.LoadGoalFigures(ctx, codes, asOf)
 }
 
 // track follows up one goal of code with the data up to year.
-func track(figures *publish.GoalFigures, code string, g goalFact, year int, withSeries bool) GoalTrack {
+func track(fig *figures.GoalFigures, code string, g goalFact, year int, withSeries bool) GoalTrack {
 	goal := kr.Goal{ID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: int(g.BaseYear),
 		TargetYear: int(g.TargetYear), ReductionPct: g.ReductionPct}
 	t := GoalTrack{GoalID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: goal.BaseYear,
@@ -92,8 +92,8 @@ func track(figures *publish.GoalFigures, code string, g goalFact, year int, with
 	if g.Type == kr.GoalPerCapita {
 		t.Unit = "ton CO2e per invånare"
 	}
-	sources := figures.Sources(code, year)
-	pop := analytics.AreaPopulation(figures.Population, code)
+	sources := fig.Sources(code, year)
+	pop := analytics.AreaPopulation(fig.Population, code)
 	gr := analytics.FollowGoal(goal, sources, pop)
 	t.Sources = gr.Tracking
 	if len(gr.Tracking) == 0 {
@@ -111,14 +111,14 @@ func track(figures *publish.GoalFigures, code string, g goalFact, year int, with
 	t.BaseSource, t.LatestSource = chosen.Source, chosen.Source
 	release := ""
 	if chosen.Source == SourceSMHI {
-		release = figures.Release.ReleaseDate.Format(time.DateOnly)
+		release = fig.Release.ReleaseDate.Format(time.DateOnly)
 		t.SMHIRelease = release
 	}
 	t.Summary = trackSummary(t, chosen.GoalTracking, release)
 	if withSeries {
 		for _, src := range sources {
 			if src.Source == chosen.Source {
-				t.Points = trackPoints(goal, src, pop, figures.Reported[code])
+				t.Points = trackPoints(goal, src, pop, fig.Reported[code])
 			}
 		}
 		t.Path = chosen.Path
@@ -128,7 +128,7 @@ func track(figures *publish.GoalFigures, code string, g goalFact, year int, with
 
 // trackPoints is the series a goal was followed up against, with where each
 // value comes from.
-func trackPoints(g kr.Goal, src analytics.GoalSource, pop analytics.PopulationFunc, rep *publish.Reported) []TrackPoint {
+func trackPoints(g kr.Goal, src analytics.GoalSource, pop analytics.PopulationFunc, rep *figures.Reported) []TrackPoint {
 	s, _ := analytics.GoalSeries(g, src, pop)
 	out := make([]TrackPoint, 0, len(s))
 	for _, p := range s {

@@ -9,6 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 )
 
 // CompareQuery selects areas to compare.
@@ -53,7 +54,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 		return nil, kr.E(kr.Invalid, "Jämför högst %d kommuner åt gången.", MaxCompare)
 	}
 	var err error
-	if q.Source, err = checkSource(q.Source); err != nil {
+	if q.Source, err = figures.CheckSource(q.Source); err != nil {
 		return nil, err
 	}
 	asOf, err := snap.CheckAsOf(q.AsOf)
@@ -86,7 +87,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 				c.Release = snap.Release.ReleaseDate.Format(time.DateOnly)
 			}
 			for _, code := range codes {
-				totals[code] = analytics.Until(snap.smhiTotal[code], asOf)
+				totals[code] = analytics.Until(snap.smhi.Total[code], asOf)
 			}
 		} else {
 			rep, err := snap.Reported(ctx, codes)

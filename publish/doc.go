@@ -1,10 +1,10 @@
 // Package publish is the step of the flow that publishes figures to
 // readers: the cached read service behind the public pages and the JSON API
 // (Service, Snapshot), the views built from it (municipality report,
-// ranking, comparison, overview), the rendered answers kept with it (Body)
-// and the loaders of the figures they show (Data: SMHI's published release,
-// members' reported figures, SCB's population, area names). The maths is
-// package analytics'.
+// ranking, comparison, overview) and the rendered answers kept with it
+// (Body). The figures come from package figures' loaders (SMHI's published
+// release, members' reported figures, SCB's population and area names); the
+// maths is package analytics'.
 //
 // What it caches: a Snapshot holds the published data of one data
 // generation in memory (municipalities, counties, population, members, SMHI's
@@ -19,8 +19,8 @@
 // that make data visible, so other instances' writes show within it; and a
 // snapshot is never older than MaxAge.
 //
-// Goal follow-up reads through here too: the municipality report follows
-// each goal up on the snapshot's figures, and LoadGoalFigures loads the same
-// figures as of a moment for the compliance review, so that both show the
-// same verdict (analytics.FollowGoal).
+// Goal follow-up: the municipality report follows each goal up on the
+// snapshot's figures with figures.GoalSources and analytics.FollowGoal; the
+// compliance review loads the same figures as of a moment through figures,
+// not through this cache, and so gives the same verdict.
 package publish

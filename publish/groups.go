@@ -32,7 +32,7 @@ func (snap *Snapshot) groupAreas() []groupArea {
 			all = append(all, m.Code)
 			byCounty[m.CountyCode] = append(byCounty[m.CountyCode], m.Code)
 		}
-		sweden := snap.smhiTotal["00"]
+		sweden := snap.smhi.Total["00"]
 		if len(sweden) == 0 {
 			sweden = snap.sumSMHI(all)
 		}
@@ -47,7 +47,7 @@ func (snap *Snapshot) groupAreas() []groupArea {
 				total: snap.sumSMHI(mem), pop: analytics.GroupPopulation(snap.Population, mem)},
 		}
 		for _, c := range snap.Counties {
-			total := snap.smhiTotal[c.Code]
+			total := snap.smhi.Total[c.Code]
 			if len(total) == 0 {
 				total = snap.sumSMHI(byCounty[c.Code])
 			}
@@ -66,7 +66,7 @@ func (snap *Snapshot) groupAreas() []groupArea {
 func (snap *Snapshot) sumSMHI(codes []string) analytics.Series {
 	ss := make([]analytics.Series, 0, len(codes))
 	for _, c := range codes {
-		ss = append(ss, snap.smhiTotal[c])
+		ss = append(ss, snap.smhi.Total[c])
 	}
 	return analytics.SumSeries(ss)
 }

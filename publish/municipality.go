@@ -9,6 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 )
 
 // MemberInfo is a member's status for pages and the API.
@@ -109,11 +110,11 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		Goals: []analytics.GoalReport{}, Plans: []kr.ActionPlan{}, Measures: []kr.Measure{}, PerCapita: []NamedSeries{}}
 	pop := analytics.AreaPopulation(snap.Population, code)
 	if snap.Release.ID != "" {
-		total := snap.smhiTotal[code]
+		total := snap.smhi.Total[code]
 		r.SMHI = &SourceMetrics{Source: analytics.SourceSMHI, Release: snap.Release.ReleaseDate.Format(time.DateOnly),
-			Substance: snap.Substance, Unit: snap.Unit, Sectors: untilAll(snap.smhiSectors[code], asOf),
+			Substance: snap.Substance, Unit: snap.Unit, Sectors: figures.SectorsUntil(snap.smhi.Sectors[code], asOf),
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceSMHI, Total: total,
-				Sectors: snap.smhiSectors[code], Population: pop, AsOf: asOf})}
+				Sectors: snap.smhi.Sectors[code], Population: pop, AsOf: asOf})}
 		mine := analytics.PerCapitaSeries(analytics.Until(total, asOf), pop)
 		r.PerCapita = append(r.PerCapita, NamedSeries{Code: code, Name: muni.Name, Series: mine, PopulationYears: snap.popYears(pop, mine)})
 		groups := snap.groupAreas()
@@ -137,7 +138,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		return nil, err
 	}
 	if rep := reported[code]; rep != nil && len(rep.Total) > 0 {
-		sm := &SourceMetrics{Source: analytics.SourceReported, Unit: "ton CO2e", Sectors: untilAll(rep.Sectors, asOf),
+		sm := &SourceMetrics{Source: analytics.SourceReported, Unit: figures.ReportedUnit, Sectors: figures.SectorsUntil(rep.Sectors, asOf),
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,
 				Sectors: rep.Sectors, Population: pop, AsOf: asOf})}
 		for _, id := range rep.SubmissionIDs() {
@@ -169,7 +170,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 	if cur.Measures != nil {
 		r.Measures = cur.Measures
 	}
-	sources := goalSources(snap.smhiTotal[code], snap.smhiSectors[code], snap.Unit, snap.Release.ID != "", reported[code], asOf)
+	sources := figures.GoalSources(snap.smhi, code, reported[code], asOf)
 	for _, g := range cur.Goals {
 		r.Goals = append(r.Goals, analytics.FollowGoal(g, sources, pop))
 	}
@@ -190,10 +191,5 @@ func (snap *Snapshot) popYears(pop analytics.PopulationFunc, s analytics.Series)
 	return out
 }
 
-func untilAll(m map[string]analytics.Series, year int) map[string]analytics.Series {
-	out := make(map[string]analytics.Series, len(m))
-	for k, s := range m {
-		out[k] = analytics.Until(s, year)
-	}
-	return out
-}
+// ptr returns a pointer to v, for the optional figures of an answer.
+func ptr(v float64) *float64 { return &v }

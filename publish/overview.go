@@ -83,7 +83,7 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 				row.Name = m.Code
 			}
 			pop := analytics.AreaPopulation(snap.Population, m.Code)
-			row.SMHI = analytics.ComputeMetrics(analytics.MetricsInput{Code: m.Code, Name: row.Name, Source: analytics.SourceSMHI, Total: snap.smhiTotal[m.Code],
+			row.SMHI = analytics.ComputeMetrics(analytics.MetricsInput{Code: m.Code, Name: row.Name, Source: analytics.SourceSMHI, Total: snap.smhi.Total[m.Code],
 				Population: pop, AsOf: snap.AsOf})
 			if rep := reported[m.Code]; rep != nil {
 				if p, ok := rep.Total.Last(); ok {

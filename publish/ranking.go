@@ -8,6 +8,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 )
 
 // RankingQuery selects a ranking.
@@ -46,7 +47,7 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 		return q, kr.E(kr.Invalid, "Måttet %q finns inte. Välj ett av: %s.", q.Metric, strings.Join(names, ", "))
 	}
 	var err error
-	if q.Source, err = checkSource(q.Source); err != nil {
+	if q.Source, err = figures.CheckSource(q.Source); err != nil {
 		return q, err
 	}
 	if q.AsOf, err = snap.CheckAsOf(q.AsOf); err != nil {
@@ -81,7 +82,7 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year int) (map[string]analytics.AreaMetrics, error) {
 	v, err := snap.Memo(fmt.Sprintf("all:%s:%d:%d", source, asOf, year), func() (any, error) {
 		out := map[string]analytics.AreaMetrics{}
-		var reported map[string]*Reported
+		var reported map[string]*figures.Reported
 		if source == analytics.SourceReported {
 			var err error
 			if reported, err = snap.Reported(ctx, nil); err != nil {
@@ -98,7 +99,7 @@ func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year 
 				}
 				in.Total = rep.Total
 			} else {
-				in.Total = snap.smhiTotal[m.Code]
+				in.Total = snap.smhi.Total[m.Code]
 			}
 			out[m.Code] = analytics.ComputeMetrics(in)
 		}

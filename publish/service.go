@@ -13,6 +13,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -36,7 +37,7 @@ import (
 //     changes thus show within ProbeInterval;
 //   - after MaxAge in any case (membership status depends on the date).
 type Service struct {
-	Data    Data
+	Data    figures.Data
 	Members *members.Register
 	Now     func() time.Time
 	// ProbeInterval is how often the data fingerprint is checked: 0 checks
@@ -210,12 +211,11 @@ type Snapshot struct {
 	Unit      string           // "ton CO2e", "ton CO2", …
 
 	fingerprint string
-	data        Data
+	data        figures.Data
 	muni        map[string]kr.Municipality
 	names       map[string]string
 	member      map[string]members.Member
-	smhiTotal   map[string]analytics.Series            // municipalities, counties, "00"
-	smhiSectors map[string]map[string]analytics.Series // idem
+	smhi        figures.SMHI // municipalities, counties, "00"
 	maxMemo     int
 	maxBytes    int64
 
@@ -245,7 +245,7 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 	}
 	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
 		muni: map[string]kr.Municipality{}, names: map[string]string{"00": "Sverige"}, member: map[string]members.Member{},
-		smhiTotal: map[string]analytics.Series{}, smhiSectors: map[string]map[string]analytics.Series{}, maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
+		maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
 	nat := s.Data.National
 	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
 		return nil, unavailable(err)
@@ -275,12 +275,10 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 	for _, c := range snap.Counties {
 		areas = append(areas, c.Code)
 	}
-	smhi, err := s.Data.loadSMHI(ctx, nil, areas)
-	if err != nil {
+	if snap.smhi, err = s.Data.SMHI(ctx, nil, areas); err != nil {
 		return nil, unavailable(err)
 	}
-	snap.Substance, snap.Unit, snap.Release = smhi.Substance, smhi.Unit, smhi.Release
-	snap.smhiTotal, snap.smhiSectors = smhi.Total, smhi.Sectors
+	snap.Substance, snap.Unit, snap.Release = snap.smhi.Substance, snap.smhi.Unit, snap.smhi.Release
 	return snap, nil
 }
 
@@ -394,21 +392,21 @@ func (snap *Snapshot) ActiveMunicipalityMembers() []string {
 
 // SMHITotal returns SMHI's yearly totals for an area (municipality, county
 // or "00").
-func (snap *Snapshot) SMHITotal(code string) analytics.Series { return snap.smhiTotal[code] }
+func (snap *Snapshot) SMHITotal(code string) analytics.Series { return snap.smhi.Total[code] }
 
 // SMHISectors returns SMHI's main-sector series for an area.
 func (snap *Snapshot) SMHISectors(code string) map[string]analytics.Series {
-	return snap.smhiSectors[code]
+	return snap.smhi.Sectors[code]
 }
 
 // LatestSMHIYear returns the last year of SMHI's national series (or of any
 // municipality's), 0 when there is none.
 func (snap *Snapshot) LatestSMHIYear() int {
-	if p, ok := snap.smhiTotal["00"].Last(); ok {
+	if p, ok := snap.smhi.Total["00"].Last(); ok {
 		return p.Year
 	}
 	last := 0
-	for _, s := range snap.smhiTotal {
+	for _, s := range snap.smhi.Total {
 		if p, ok := s.Last(); ok && p.Year > last {
 			last = p.Year
 		}
@@ -418,10 +416,10 @@ func (snap *Snapshot) LatestSMHIYear() int {
 
 // Reported returns the reported figures of the given municipalities (all
 // with reports for nil), memoised.
-func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]*Reported, error) {
+func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]*figures.Reported, error) {
 	key := "reported:*"
 	if codes != nil && len(codes) == 0 {
-		return map[string]*Reported{}, nil
+		return map[string]*figures.Reported{}, nil
 	}
 	if codes != nil {
 		sorted := append([]string(nil), codes...)
@@ -432,7 +430,7 @@ func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]*Reported), nil
+	return v.(map[string]*figures.Reported), nil
 }
 
 // DB returns the database the snapshot was loaded from.

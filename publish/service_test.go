@@ -173,66 +173,6 @@ func TestAveragesByHand(t *testing.T) {
 	})
 }
 
-// TestReportedSeriesMatchesReporting: the comparison query gives what
-// submissions.Series gives, for totals and sectors, also when a later
-// submission replaces some years.
-func TestReportedSeriesMatchesReporting(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		w := newWorld(t, db)
-		mk := func(code string, years []int, scale float64) *kr.Report {
-			rep := &kr.Report{Details: kr.Details{Code: code, ReportYear: 2024}}
-			for _, y := range years {
-				for i, s := range kr.MainSectors() {
-					rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(scale * float64(1000*(i+1)+y))})
-				}
-				// A subsector and a per-gas row, which the sector rule must not double count.
-				rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: "Transporter", Subsector: "Personbilar", Tonnes: fp(scale * 400)})
-			}
-			return rep
-		}
-		w.submit(t, mk("1281", []int{2019, 2020, 2021}, 1))
-		w.submit(t, mk("1280", []int{2020, 2021}, 2))
-		later := mk("1281", []int{2021, 2022}, 3) // replaces 2021, adds 2022
-		later.Details.ReportYear = 2025
-		w.submit(t, later)
-
-		got, err := w.svc.Data.ReportedSeries(ctx, nil, 0, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, bySector := range []bool{false, true} {
-			want, err := w.reports.Series(ctx, submissions.SeriesQuery{BySector: bySector})
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, v := range want {
-				rep := got[v.Code]
-				s := rep.Total
-				if bySector {
-					s = rep.Sectors[v.Sector]
-				}
-				val, ok := s.Value(int(v.Year))
-				if !ok || !near(val, v.Tonnes) || rep.Submissions[int(v.Year)] != v.SubmissionID {
-					t.Errorf("%s %d %q: %v (%s), reporting says %v (%s)", v.Code, v.Year, v.Sector, val, rep.Submissions[int(v.Year)], v.Tonnes, v.SubmissionID)
-				}
-				n++
-			}
-			if (bySector && n != 9*6) || (!bySector && n != 6) { // Lund 2019–2022, Malmö 2020–2021
-				t.Errorf("by sector %v: %d values", bySector, n)
-			}
-		}
-		if v, _ := got["1281"].Total.Value(2021); !near(v, 3*(45000+9*2021)) {
-			t.Errorf("2021 comes from the later submission: %v", v)
-		}
-		// One municipality only, and a year range.
-		one, err := w.svc.Data.ReportedSeries(ctx, []string{"1280"}, 2021, 2021)
-		if err != nil || len(one) != 1 || len(one["1280"].Total) != 1 {
-			t.Fatalf("1280 in 2021: %+v %v", one, err)
-		}
-	})
-}
-
 // TestSnapshotFreshness: without commit hooks the fingerprint probe finds
 // another writer's change; Invalidate drops the snapshot at once.
 func TestSnapshotFreshness(t *testing.T) {

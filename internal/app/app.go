@@ -7,6 +7,7 @@ package app
 import (
 	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/publish"
@@ -59,7 +60,7 @@ func New(db storage.DB, o Options) *App {
 	return a
 }
 
-// Data is where publish reads its figures.
-func (a *App) Data() publish.Data {
-	return publish.Data{National: a.National, Reports: a.Submissions}
+// Data is where publish and the API read their figures.
+func (a *App) Data() figures.Data {
+	return figures.Data{National: a.National, Reports: a.Submissions}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -21,7 +22,7 @@ import (
 
 // API holds what the handlers need.
 type API struct {
-	Data        publish.Data
+	Data        figures.Data
 	Members     *members.Register
 	Submissions *submissions.Service
 	Log         *slog.Logger

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 )
@@ -69,8 +70,8 @@ func queryYears(c *gin.Context, params ...yearParam) error {
 }
 
 // emissionsQuery reads the query string of GET /api/v1/emissions.
-func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
-	q := publish.EmissionsQuery{Source: c.Query("source"), Codes: c.QueryArray("municipality"), Substance: c.Query("substance")}
+func emissionsQuery(c *gin.Context) (figures.EmissionsQuery, error) {
+	q := figures.EmissionsQuery{Source: c.Query("source"), Codes: c.QueryArray("municipality"), Substance: c.Query("substance")}
 	for _, code := range q.Codes {
 		if code != "00" && !codeRe.MatchString(code) {
 			return q, kr.E(kr.Invalid, "%q är ingen kommunkod (fyra siffror) eller länskod (två siffror).", code)
@@ -97,10 +98,10 @@ func emissionsQuery(c *gin.Context) (publish.EmissionsQuery, error) {
 }
 
 // emissions answers GET /emissions's query.
-func (a *API) emissions(c *gin.Context) (publish.Emissions, error) {
+func (a *API) emissions(c *gin.Context) (figures.Emissions, error) {
 	q, err := emissionsQuery(c)
 	if err != nil {
-		return publish.Emissions{}, err
+		return figures.Emissions{}, err
 	}
 	return a.Data.Emissions(c.Request.Context(), q)
 }

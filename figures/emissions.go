@@ -1,4 +1,4 @@
-package publish
+package figures
 
 import (
 	"context"
@@ -55,7 +55,7 @@ type Emissions struct {
 func (d Data) Emissions(ctx context.Context, q EmissionsQuery) (Emissions, error) {
 	out := Emissions{Source: q.Source, PerCapita: q.PerCapita, Unit: "ton CO2e", Series: []EmissionSeries{}}
 	var err error
-	if out.Source, err = checkSource(q.Source); err != nil {
+	if out.Source, err = CheckSource(q.Source); err != nil {
 		return out, err
 	}
 	type key struct{ code, sector string }

@@ -1,8 +1,10 @@
-package publish
+package figures
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -21,11 +23,8 @@ type Reported struct {
 // SubmissionIDs returns the distinct submissions the figures come from,
 // newest year first.
 func (r *Reported) SubmissionIDs() []string {
-	years := make([]int, 0, len(r.Submissions))
-	for y := range r.Submissions {
-		years = append(years, y)
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(years)))
+	years := slices.Sorted(maps.Keys(r.Submissions))
+	slices.Reverse(years)
 	seen := map[string]bool{}
 	var out []string
 	for _, y := range years {
@@ -70,11 +69,11 @@ func (d Data) reported(ctx context.Context, q submissions.SeriesQuery) (map[stri
 		for y, t := range totals[code] {
 			rep.Total = append(rep.Total, analytics.Point{Year: y, Tonnes: t})
 		}
-		sort.Slice(rep.Total, func(i, j int) bool { return rep.Total[i].Year < rep.Total[j].Year })
+		slices.SortFunc(rep.Total, func(a, b analytics.Point) int { return cmp.Compare(a.Year, b.Year) })
 	}
 	return out, nil
 }
 
-// reportedUnit is the unit of members' reported figures: the template asks
+// ReportedUnit is the unit of members' reported figures: the template asks
 // for tonnes CO2e.
-const reportedUnit = "ton CO2e"
+const ReportedUnit = "ton CO2e"

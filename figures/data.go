@@ -1,4 +1,4 @@
-package publish
+package figures
 
 import (
 	"context"
@@ -16,9 +16,9 @@ type Data struct {
 	Reports  *submissions.Service
 }
 
-// checkSource returns the source a query names ("" is SMHI's), or an
+// CheckSource returns the source a query names ("" is SMHI's), or an
 // Invalid error naming both.
-func checkSource(s string) (string, error) {
+func CheckSource(s string) (string, error) {
 	switch s {
 	case "":
 		return analytics.SourceSMHI, nil

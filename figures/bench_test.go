@@ -1,4 +1,4 @@
-package publish_test
+package figures_test
 
 import (
 	"fmt"
@@ -10,8 +10,8 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -117,7 +117,7 @@ func BenchmarkComparisonQuery(b *testing.B) {
 				start := time.Now()
 				codes := generateInventory(b, db, rows)
 				b.Logf("%s: generated %d rows in %v", engine, rows, time.Since(start).Round(time.Millisecond))
-				data := publish.Data{National: &national.Store{DB: db}, Reports: &submissions.Service{DB: db}}
+				data := figures.Data{National: &national.Store{DB: db}, Reports: &submissions.Service{DB: db}}
 				pick := []string{codes[0], codes[7], codes[100], codes[289]}
 				ctx := b.Context()
 				got, err := data.ReportedSeries(ctx, pick, 0, 0) // warm up, and check

@@ -1,0 +1,14 @@
+// Package figures loads the emission figures the service shows and checks,
+// from the database through the packages that own the tables: SMHI's
+// published release (the newest release of the default substance, from
+// national), members' reported figures (the current value of each year, from
+// submissions' visible rows, optionally as of a moment), and SCB's population
+// and area names (from national).
+//
+// Both readers of figures load them here: the public read service (package
+// publish) for pages and the API, and the compliance review for goal
+// follow-up (GoalFigures, Sources). Both follow goals up with
+// analytics.FollowGoal over the same sources (GoalSources), so the public
+// page and the review give the same verdict. Nothing here caches; the maths
+// is package analytics'.
+package figures

@@ -1,0 +1,60 @@
+package figures
+
+import (
+	"context"
+	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/national"
+)
+
+// SMHI holds SMHI's series of the published release: the newest release of
+// the default substance (national.Store.DefaultSubstance). Pages, the API
+// and goal follow-up all read this one release.
+type SMHI struct {
+	Substance string
+	Unit      string           // "ton CO2e", "ton CO2", …
+	Release   national.Release // ID "" when there is none
+	Total     map[string]analytics.Series
+	Sectors   map[string]map[string]analytics.Series
+}
+
+// SMHI reads the published release's yearly totals and main-sector series
+// of each list of areas (nil: every municipality; county codes and "00" for
+// Sweden may be listed).
+func (d Data) SMHI(ctx context.Context, areaLists ...[]string) (SMHI, error) {
+	f := SMHI{Unit: "ton CO2e", Total: map[string]analytics.Series{}, Sectors: map[string]map[string]analytics.Series{}}
+	sub, err := d.National.DefaultSubstance(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.Substance = sub
+	if sub != national.AllGHG {
+		f.Unit = "ton " + sub
+	}
+	rel, ok, err := d.National.ReleaseFor(ctx, sub, time.Time{})
+	if err != nil || !ok {
+		return f, err
+	}
+	f.Release = rel
+	for _, codes := range areaLists {
+		for _, bySector := range []bool{false, true} {
+			vals, _, err := d.National.Values(ctx, national.Query{Codes: codes, BySector: bySector, Substance: sub, Release: rel.ReleaseDate})
+			if err != nil {
+				return f, err
+			}
+			for _, v := range vals {
+				p := analytics.Point{Year: int(v.Year), Tonnes: v.Tonnes}
+				if !bySector {
+					f.Total[v.AreaCode] = append(f.Total[v.AreaCode], p)
+					continue
+				}
+				if f.Sectors[v.AreaCode] == nil {
+					f.Sectors[v.AreaCode] = map[string]analytics.Series{}
+				}
+				f.Sectors[v.AreaCode][v.Sector] = append(f.Sectors[v.AreaCode][v.Sector], p)
+			}
+		}
+	}
+	return f, nil
+}
