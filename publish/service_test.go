@@ -15,7 +15,6 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
-	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
 
 func TestMain(m *testing.M) { storagetest.Main(m) }
@@ -27,7 +26,6 @@ func fp(v float64) *float64 { return &v }
 type world struct {
 	*testworld.World
 	nat     *national.Store
-	reports *submissions.Service
 	members *members.Register
 	svc     *publish.Service
 }
@@ -36,7 +34,7 @@ type world struct {
 func newWorld(t *testing.T, db storage.DB) *world {
 	t.Helper()
 	tw := testworld.Over(t, db, testworld.Options{Samples: true})
-	w := &world{World: tw, nat: tw.National, reports: tw.Submissions, members: tw.Members, svc: tw.Published}
+	w := &world{World: tw, nat: tw.National, members: tw.Members, svc: tw.Published}
 	tw.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280", "0180")
 	// A member that left and a region are not among the members' figures.
 	tw.Join(t, time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC), "2480")
