@@ -34,8 +34,8 @@ func (a Actor) Name() string {
 	return "public"
 }
 
-// Public is the actor of an anonymous request.
-var Public = Actor{}
+// Public returns the actor of an anonymous request.
+func Public() Actor { return Actor{} }
 
-// System is the actor of the command line.
-var System = Actor{Role: RoleSystem}
+// System returns the actor of the command line.
+func System() Actor { return Actor{Role: RoleSystem} }

@@ -21,7 +21,7 @@ func TestAccounts(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		clock := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 		s := &accounts.Store{DB: db, Now: func() time.Time { return clock }}
-		anna, err := s.Create(ctx, kr.System, " Anna@Lund.se ", kr.RoleOfficer, "1281", pw)
+		anna, err := s.Create(ctx, kr.System(), " Anna@Lund.se ", kr.RoleOfficer, "1281", pw)
 		if err != nil || anna.Email != "anna@lund.se" || anna.Role != kr.RoleOfficer {
 			t.Fatalf("create: %+v %v", anna, err)
 		}
@@ -30,14 +30,14 @@ func TestAccounts(t *testing.T) {
 			role  kr.Role
 			code  string
 		}{{"inte-en-adress", kr.RoleOfficer, "1281"}, {"x@y.se", kr.RoleOfficer, ""}, {"x@y.se", kr.RoleReviewer, "1281"}, {"x@y.se", "god", ""}} {
-			if _, err := s.Create(ctx, kr.System, bad.email, bad.role, bad.code, pw); kr.KindOf(err) != kr.Invalid {
+			if _, err := s.Create(ctx, kr.System(), bad.email, bad.role, bad.code, pw); kr.KindOf(err) != kr.Invalid {
 				t.Errorf("create %+v: %v", bad, err)
 			}
 		}
-		if _, err := s.Create(ctx, kr.System, "anna@lund.se", kr.RoleReviewer, "", pw); kr.KindOf(err) != kr.Conflict {
+		if _, err := s.Create(ctx, kr.System(), "anna@lund.se", kr.RoleReviewer, "", pw); kr.KindOf(err) != kr.Conflict {
 			t.Errorf("duplicate email: %v", err)
 		}
-		if _, err := s.Create(ctx, kr.System, "kort@lund.se", kr.RoleReviewer, "", "kort"); kr.KindOf(err) != kr.Invalid {
+		if _, err := s.Create(ctx, kr.System(), "kort@lund.se", kr.RoleReviewer, "", "kort"); kr.KindOf(err) != kr.Invalid {
 			t.Errorf("short password: %v", err)
 		}
 		// Login: one answer for every failure.
@@ -50,7 +50,7 @@ func TestAccounts(t *testing.T) {
 			}
 		}
 		// Tokens: shown once, stored hashed, revocable.
-		tok, secret, err := s.CreateToken(ctx, kr.System, anna.ID, "import-skript")
+		tok, secret, err := s.CreateToken(ctx, kr.System(), anna.ID, "import-skript")
 		if err != nil || len(secret) < 40 {
 			t.Fatalf("token: %v", err)
 		}
@@ -73,7 +73,7 @@ func TestAccounts(t *testing.T) {
 			t.Fatal("session not found")
 		}
 		// Disabling stops tokens and sessions at once.
-		if _, err := s.SetDisabled(ctx, kr.System, anna.ID, true); err != nil {
+		if _, err := s.SetDisabled(ctx, kr.System(), anna.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok, _ := s.ByToken(ctx, secret); ok {
@@ -85,7 +85,7 @@ func TestAccounts(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "anna@lund.se", pw); err != accounts.ErrBadLogin {
 			t.Error("a disabled account logged in")
 		}
-		s.SetDisabled(ctx, kr.System, anna.ID, false)
+		s.SetDisabled(ctx, kr.System(), anna.ID, false)
 		if err := s.RevokeToken(ctx, tok.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestAccounts(t *testing.T) {
 			t.Error("expired session accepted")
 		}
 		// A set-password link works once.
-		bo, _ := s.Create(ctx, kr.System, "bo@klimatkommunerna.se", kr.RoleReviewer, "", "")
+		bo, _ := s.Create(ctx, kr.System(), "bo@klimatkommunerna.se", kr.RoleReviewer, "", "")
 		if _, err := s.Authenticate(ctx, "bo@klimatkommunerna.se", ""); err != accounts.ErrBadLogin {
 			t.Error("an account without a password logged in")
 		}

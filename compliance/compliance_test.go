@@ -70,7 +70,7 @@ func newFixture(t *testing.T, db storage.DB) *fixture {
 // join adds code to the register.
 func (f *fixture) join(t *testing.T, code, joined string, observer bool) {
 	t.Helper()
-	if _, err := f.reg.Add(ctx, kr.System, code, date(joined), observer, 0); err != nil {
+	if _, err := f.reg.Add(ctx, kr.System(), code, date(joined), observer, 0); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,7 +80,7 @@ func (f *fixture) join(t *testing.T, code, joined string, observer bool) {
 func (f *fixture) submit(t *testing.T, at time.Time, rep *kr.Report) kr.Submission {
 	t.Helper()
 	f.subs.Now = func() time.Time { return at }
-	res, err := f.subs.Submit(ctx, kr.System, submissions.Upload{FileName: rep.Details.Code + ".xlsx",
+	res, err := f.subs.Submit(ctx, kr.System(), submissions.Upload{FileName: rep.Details.Code + ".xlsx",
 		Content: testworld.Workbook(t, rep), Municipality: rep.Details.Code})
 	if err != nil {
 		t.Fatal(err)
@@ -520,7 +520,7 @@ func scenarioReviewHistory(t *testing.T, f *fixture, byCode map[string]complianc
 // scenarioReviewRights checks who may review and reply, and what input is refused.
 func scenarioReviewRights(t *testing.T, f *fixture, byCode map[string]compliance.MemberResult) {
 	in := compliance.ReviewInput{Code: "1281", Year: year, Obligation: compliance.Goals, Status: compliance.Partial, Comment: "x"}
-	for _, a := range []kr.Actor{officer("1281"), kr.Public} {
+	for _, a := range []kr.Actor{officer("1281"), kr.Public()} {
 		if _, _, err := f.engine.Review(ctx, a, in); kr.KindOf(err) != kr.Forbidden && kr.KindOf(err) != kr.Unauthorized {
 			t.Errorf("%s may review: %v", a.Role, err)
 		}

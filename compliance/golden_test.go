@@ -136,7 +136,7 @@ func scenarioReport(t *testing.T, db storage.DB) (*fixture, compliance.Report) {
 	for _, sc := range scenarios {
 		f.join(t, sc.code, sc.joined, sc.observer)
 		if sc.ended != "" {
-			if _, err := f.reg.End(ctx, kr.System, sc.code, date(sc.ended)); err != nil {
+			if _, err := f.reg.End(ctx, kr.System(), sc.code, date(sc.ended)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -164,7 +164,7 @@ func trackedLund(t *testing.T, db storage.DB, extra ...kr.Goal) *fixture {
 	}
 	smhi := writeSMHI(t, map[int]float64{1990: 20000, 2015: 12000, 2019: 9800, 2020: 9500, 2021: 9400, 2022: 9300},
 		map[int]float64{1990: 2500, 2015: 1500, 2019: 1200, 2020: 1100})
-	if _, err := f.nat.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: smhi, Actor: kr.System}); err != nil {
+	if _, err := f.nat.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: smhi, Actor: kr.System()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.nat.ImportPopulation(ctx, samples.Open(t, samples.Population), 0); err != nil {

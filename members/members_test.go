@@ -25,31 +25,31 @@ func TestRegister(t *testing.T) {
 	ctx := context.Background()
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		r := register(db)
-		lund, err := r.Add(ctx, kr.System, "1281", d("2019-05-01"), false, 0)
+		lund, err := r.Add(ctx, kr.System(), "1281", d("2019-05-01"), false, 0)
 		if err != nil || lund.Kind != members.KindMunicipality || lund.ObserverUntil != nil {
 			t.Fatalf("add: %+v %v", lund, err)
 		}
-		obs, err := r.Add(ctx, kr.System, "12", d("2026-02-01"), true, 0)
+		obs, err := r.Add(ctx, kr.System(), "12", d("2026-02-01"), true, 0)
 		if err != nil || obs.Kind != members.KindRegion || obs.ObserverUntil == nil || obs.ObserverUntil.Format(time.DateOnly) != "2027-02-01" {
 			t.Fatalf("observer region: %+v %v", obs, err)
 		}
 		if !obs.Observer(d("2026-12-31")) || obs.Observer(d("2027-02-01")) {
 			t.Error("observer period wrong")
 		}
-		if _, err := r.Add(ctx, kr.System, "1281", d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Conflict {
+		if _, err := r.Add(ctx, kr.System(), "1281", d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Conflict {
 			t.Errorf("adding a member twice: %v", err)
 		}
 		for _, bad := range []string{"128", "12345", "1281'--", ""} {
-			if _, err := r.Add(ctx, kr.System, bad, d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Invalid {
+			if _, err := r.Add(ctx, kr.System(), bad, d("2020-01-01"), false, 0); kr.KindOf(err) != kr.Invalid {
 				t.Errorf("code %q: %v", bad, err)
 			}
 		}
 		lund.Officer = members.Contact{Name: "Anna Andersson", Email: "anna@lund.se"}
 		lund.Official = members.Contact{Name: "Bertil Berg", Email: "bertil@lund.se"}
-		if _, err := r.Save(ctx, kr.System, lund); err != nil {
+		if _, err := r.Save(ctx, kr.System(), lund); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.End(ctx, kr.System, "1281", d("2026-06-30")); err != nil {
+		if _, err := r.End(ctx, kr.System(), "1281", d("2026-06-30")); err != nil {
 			t.Fatal(err)
 		}
 		got, ok, err := r.Get(ctx, "1281")
@@ -71,34 +71,34 @@ func TestJoinAndUpdate(t *testing.T) {
 	ctx := context.Background()
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		r := register(db)
-		m, err := r.Join(ctx, kr.System, members.Member{Code: "1281", Joined: d("2026-02-01"),
+		m, err := r.Join(ctx, kr.System(), members.Member{Code: "1281", Joined: d("2026-02-01"),
 			Officer: members.Contact{Name: "Anna Andersson", Email: "anna@lund.se"}}, true, 0)
 		if err != nil || m.ObserverUntil == nil || m.ObserverUntil.Format(time.DateOnly) != "2027-02-01" || m.Officer.Email != "anna@lund.se" {
 			t.Fatalf("join: %+v %v", m, err)
 		}
-		if _, err := r.Join(ctx, kr.System, members.Member{Code: "1281", Joined: d("2026-03-01")}, false, 0); kr.KindOf(err) != kr.Conflict {
+		if _, err := r.Join(ctx, kr.System(), members.Member{Code: "1281", Joined: d("2026-03-01")}, false, 0); kr.KindOf(err) != kr.Conflict {
 			t.Errorf("join twice: %v", err)
 		}
-		if _, err := r.Join(ctx, kr.System, members.Member{Code: "1280", Joined: d("2026-03-01"),
+		if _, err := r.Join(ctx, kr.System(), members.Member{Code: "1280", Joined: d("2026-03-01"),
 			Official: members.Contact{Email: "inte en adress"}}, false, 0); kr.KindOf(err) != kr.Invalid {
 			t.Errorf("bad e-mail: %v", err)
 		}
 		official := members.Contact{Name: " Bertil Berg ", Email: "bertil@lund.se"}
-		m, err = r.Update(ctx, kr.System, "1281", members.Change{Official: &official, ClearObserver: true})
+		m, err = r.Update(ctx, kr.System(), "1281", members.Change{Official: &official, ClearObserver: true})
 		if err != nil || m.Official.Name != "Bertil Berg" || m.ObserverUntil != nil || m.Officer.Email != "anna@lund.se" {
 			t.Fatalf("update: %+v %v", m, err)
 		}
 		later := d("2027-06-01")
 		for _, c := range []members.Change{{}, {ClearObserver: true, ObserverUntil: &later}} {
-			if _, err := r.Update(ctx, kr.System, "1281", c); kr.KindOf(err) != kr.Invalid {
+			if _, err := r.Update(ctx, kr.System(), "1281", c); kr.KindOf(err) != kr.Invalid {
 				t.Errorf("%+v: %v", c, err)
 			}
 		}
-		if _, err := r.Update(ctx, kr.System, "0180", members.Change{ClearObserver: true}); kr.KindOf(err) != kr.NotFound {
+		if _, err := r.Update(ctx, kr.System(), "0180", members.Change{ClearObserver: true}); kr.KindOf(err) != kr.NotFound {
 			t.Errorf("update a non-member: %v", err)
 		}
 		early := d("2020-01-01")
-		if _, err := r.Update(ctx, kr.System, "1281", members.Change{ObserverUntil: &early}); kr.KindOf(err) != kr.Invalid {
+		if _, err := r.Update(ctx, kr.System(), "1281", members.Change{ObserverUntil: &early}); kr.KindOf(err) != kr.Invalid {
 			t.Errorf("observer period ending before joining: %v", err)
 		}
 		hist, err := r.History(ctx, "1281")

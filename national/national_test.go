@@ -64,7 +64,7 @@ func TestImportSMHI(t *testing.T) {
 		content := read(t, smhiFile)
 		var progress []int
 		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: content,
-			Progress: func(n int) { progress = append(progress, n) }, Actor: kr.System})
+			Progress: func(n int) { progress = append(progress, n) }, Actor: kr.System()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,7 @@ func newWorld(t *testing.T, db storage.DB) *world {
 	tw.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280", "0180")
 	// A member that left and a region are not among the members' figures.
 	tw.Join(t, time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC), "2480")
-	if _, err := w.members.End(ctx, kr.System, "2480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := w.members.End(ctx, kr.System(), "2480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	tw.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "12")
@@ -185,7 +185,7 @@ func TestSnapshotFreshness(t *testing.T) {
 		}
 		// Another instance adds a member (no hook here).
 		other := &members.Register{DB: db}
-		if _, err := other.Add(ctx, kr.System, "1480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
+		if _, err := other.Add(ctx, kr.System(), "1480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
 			t.Fatal(err)
 		}
 		s3, err := w.svc.Snapshot(ctx)

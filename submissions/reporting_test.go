@@ -256,7 +256,7 @@ func TestOfficerWritesOnlyForOwnMunicipality(t *testing.T) {
 		if _, err := s.Submit(ctx, malmoOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content, Municipality: "1281"}); kr.KindOf(err) != kr.Forbidden {
 			t.Fatalf("Malmö's officer asserting Lund: %v, want Forbidden", err)
 		}
-		if _, err := s.Submit(ctx, kr.Public, submissions.Upload{FileName: "lund.xlsx", Content: content}); kr.KindOf(err) != kr.Unauthorized {
+		if _, err := s.Submit(ctx, kr.Public(), submissions.Upload{FileName: "lund.xlsx", Content: content}); kr.KindOf(err) != kr.Unauthorized {
 			t.Fatalf("anonymous upload: %v, want Unauthorized", err)
 		}
 		if n := countAccepted(t, db, "inventory_values"); n != 0 {

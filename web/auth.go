@@ -11,7 +11,7 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
-// Authenticator finds out who makes a request. It returns kr.Public for an
+// Authenticator finds out who makes a request. It returns kr.Public() for an
 // anonymous request and an error of kind Unauthorized for bad credentials.
 // Handlers never look at credentials themselves: they ask ActorOf and
 // package access, so a new way to sign in changes no handler.
@@ -24,7 +24,7 @@ const actorKey = "klimatrapport.actor"
 // Authenticate is middleware that resolves the actor of every request.
 func Authenticate(a Authenticator) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		actor := kr.Public
+		actor := kr.Public()
 		if a != nil {
 			var err error
 			actor, err = a.Authenticate(c.Request)
@@ -39,12 +39,12 @@ func Authenticate(a Authenticator) gin.HandlerFunc {
 	}
 }
 
-// ActorOf returns the request's actor (kr.Public when nobody signed in).
+// ActorOf returns the request's actor (kr.Public() when nobody signed in).
 func ActorOf(c *gin.Context) kr.Actor {
 	if a, ok := c.Get(actorKey); ok {
 		return a.(kr.Actor)
 	}
-	return kr.Public
+	return kr.Public()
 }
 
 // StaticTokens authenticates bearer tokens given in configuration, each with
@@ -85,14 +85,14 @@ func ParseStaticTokens(spec string) (StaticTokens, error) {
 func (st StaticTokens) Authenticate(r *http.Request) (kr.Actor, error) {
 	token, ok := BearerToken(r)
 	if !ok {
-		return kr.Public, nil
+		return kr.Public(), nil
 	}
 	for t, a := range st {
 		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
 			return a, nil
 		}
 	}
-	return kr.Public, kr.E(kr.Unauthorized, "Ogiltig eller återkallad API-nyckel.")
+	return kr.Public(), kr.E(kr.Unauthorized, "Ogiltig eller återkallad API-nyckel.")
 }
 
 // BearerToken returns the token of an "Authorization: Bearer …" header.

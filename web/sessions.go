@@ -24,10 +24,10 @@ func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
 		if strings.HasPrefix(token, accounts.TokenPrefix) {
 			acc, ok, err := a.Accounts.ByToken(r.Context(), token)
 			if err != nil {
-				return kr.Public, err
+				return kr.Public(), err
 			}
 			if !ok {
-				return kr.Public, kr.E(kr.Unauthorized, "Ogiltig, återkallad eller avstängd API-nyckel.")
+				return kr.Public(), kr.E(kr.Unauthorized, "Ogiltig, återkallad eller avstängd API-nyckel.")
 			}
 			return acc.Actor(), nil
 		}
@@ -35,14 +35,14 @@ func (a AccountAuth) Authenticate(r *http.Request) (kr.Actor, error) {
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return kr.Public, nil
+		return kr.Public(), nil
 	}
 	s, ok, err := a.Accounts.Session(r.Context(), c.Value)
 	if err != nil {
-		return kr.Public, err
+		return kr.Public(), err
 	}
 	if !ok {
-		return kr.Public, nil // an expired session is simply signed out
+		return kr.Public(), nil // an expired session is simply signed out
 	}
 	return s.Account.Actor(), nil
 }

@@ -101,11 +101,11 @@ func accountsAdd(ctx context.Context, e *env, args []string) int {
 				return c.fs.rejected(kr.E(kr.Invalid, "Lösenordet är tomt."))
 			}
 		}
-		a, err := store.Create(ctx, kr.System, *c.email, kr.Role(*role), *code, password)
+		a, err := store.Create(ctx, kr.System(), *c.email, kr.Role(*role), *code, password)
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System, "accounts add", a.Email, "cli", "", "role="+string(a.Role))
+		store.Audit(ctx, kr.System(), "accounts add", a.Email, "cli", "", "role="+string(a.Role))
 		fmt.Fprintf(e.stdout, "Kontot %s (%s) är skapat.\n", a.Email, a.Role)
 		if !*passwordStdin {
 			return c.printLink(ctx, store, a)
@@ -144,10 +144,10 @@ func accountsSetDisabled(ctx context.Context, e *env, sub string, args []string)
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		if _, err := store.SetDisabled(ctx, kr.System, a.ID, sub == "disable"); err != nil {
+		if _, err := store.SetDisabled(ctx, kr.System(), a.ID, sub == "disable"); err != nil {
 			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System, "accounts "+sub, a.Email, "cli", "", "")
+		store.Audit(ctx, kr.System(), "accounts "+sub, a.Email, "cli", "", "")
 		state := map[string]string{"disable": "avstängt", "enable": "aktivt"}[sub]
 		fmt.Fprintf(e.stdout, "Kontot %s är %s.\n", a.Email, state)
 		return exitOK
@@ -173,11 +173,11 @@ func accountsToken(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		tok, secret, err := store.CreateToken(ctx, kr.System, a.ID, *name)
+		tok, secret, err := store.CreateToken(ctx, kr.System(), a.ID, *name)
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System, "accounts token", a.Email, "cli", "", "token="+tok.ID)
+		store.Audit(ctx, kr.System(), "accounts token", a.Email, "cli", "", "token="+tok.ID)
 		fmt.Fprintf(e.stdout, "API-nyckel %s för %s (visas bara nu):\n%s\n", tok.ID, a.Email, secret)
 		return exitOK
 	})
@@ -190,7 +190,7 @@ func accountsRevoke(ctx context.Context, e *env, args []string) int {
 		if err := store.RevokeToken(ctx, *tokenID); err != nil {
 			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System, "accounts revoke", *tokenID, "cli", "", "")
+		store.Audit(ctx, kr.System(), "accounts revoke", *tokenID, "cli", "", "")
 		fmt.Fprintln(e.stdout, "Nyckeln är återkallad.")
 		return exitOK
 	})

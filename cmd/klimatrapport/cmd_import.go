@@ -115,7 +115,7 @@ func importSMHI(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	in := national.SMHIImport{FileName: name, Content: content, Actor: kr.System, Progress: progress(e)}
+	in := national.SMHIImport{FileName: name, Content: content, Actor: kr.System(), Progress: progress(e)}
 	if *release != "" {
 		var err error
 		if in.Release, err = time.Parse(time.DateOnly, *release); err != nil {

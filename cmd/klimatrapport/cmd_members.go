@@ -135,7 +135,7 @@ func membersAdd(ctx context.Context, e *env, args []string) int {
 	return changeMember(ctx, c.fs, c.db, func(reg *members.Register) (members.Member, error) {
 		nm := members.Member{Code: c.code, Joined: *c.joined, ObserverUntil: c.until,
 			Official: c.official.contact(members.Contact{}), Officer: c.officer.contact(members.Contact{})}
-		return reg.Join(ctx, kr.System, nm, *observer, 0)
+		return reg.Join(ctx, kr.System(), nm, *observer, 0)
 	}, func(mem members.Member) string {
 		return fmt.Sprintf("%s är medlem sedan %s.", mem.Code, mem.Joined.Format(time.DateOnly))
 	})
@@ -160,7 +160,7 @@ func membersUpdate(ctx context.Context, e *env, args []string) int {
 				ch.Officer = &contact
 			}
 		}
-		return reg.Update(ctx, kr.System, c.code, ch)
+		return reg.Update(ctx, kr.System(), c.code, ch)
 	}, func(mem members.Member) string { return mem.Code + " är uppdaterad." })
 }
 
@@ -181,7 +181,7 @@ func membersEnd(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	return changeMember(ctx, fs, db, func(reg *members.Register) (members.Member, error) {
-		return reg.End(ctx, kr.System, code, *end)
+		return reg.End(ctx, kr.System(), code, *end)
 	}, func(mem members.Member) string {
 		return fmt.Sprintf("%s:s medlemskap upphör %s.", mem.Code, mem.Ended.Format(time.DateOnly))
 	})

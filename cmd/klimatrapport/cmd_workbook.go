@@ -75,7 +75,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	return fs.withApp(ctx, db, app.Options{MaxUploadMB: *maxMB}, func(a *app.App) int {
-		res, err := a.Submissions.Submit(ctx, kr.System, submissions.Upload{
+		res, err := a.Submissions.Submit(ctx, kr.System(), submissions.Upload{
 			FileName: filepath.Base(file), Content: content, Municipality: *code,
 		})
 		if err != nil {

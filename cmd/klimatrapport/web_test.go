@@ -51,11 +51,11 @@ func newSite(t *testing.T, w *testworld.World) *site {
 		code  string
 	}{"lund": {"anna@lund.se", kr.RoleOfficer, "1281"}, "malmo": {"mats@malmo.se", kr.RoleOfficer, "1280"},
 		"reviewer": {"greta@klimatkommunerna.se", kr.RoleReviewer, ""}, "admin": {"ada@klimatkommunerna.se", kr.RoleAdmin, ""}} {
-		created, err := w.Accounts.Create(ctx, kr.System, acc.email, acc.role, acc.code, webPassword)
+		created, err := w.Accounts.Create(ctx, kr.System(), acc.email, acc.role, acc.code, webPassword)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, secret, err := w.Accounts.CreateToken(ctx, kr.System, created.ID, "test")
+		_, secret, err := w.Accounts.CreateToken(ctx, kr.System(), created.ID, "test")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -144,7 +144,7 @@ func TestWebSecurity(t *testing.T) {
 
 		// A disabled account's token and session stop working.
 		acc, _, _ := s.w.Accounts.ByEmail(ctx, emails["lund"])
-		if _, err := s.w.Accounts.SetDisabled(ctx, kr.System, acc.ID, true); err != nil {
+		if _, err := s.w.Accounts.SetDisabled(ctx, kr.System(), acc.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if code, _ := s.api("lund", "GET", "/api/v1/municipalities/1281/submissions", nil, ""); code != http.StatusUnauthorized {

@@ -76,7 +76,7 @@ func (w *World) ImportSamples(t testing.TB) {
 		t.Fatal(err)
 	}
 	if _, err := w.National.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx",
-		Content: samples.Read(t, samples.SMHI), Actor: kr.System}); err != nil {
+		Content: samples.Read(t, samples.SMHI), Actor: kr.System()}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -93,7 +93,7 @@ func (w *World) ImportMunicipalities(t testing.TB) {
 func (w *World) Join(t testing.TB, joined time.Time, codes ...string) {
 	t.Helper()
 	for _, code := range codes {
-		if _, err := w.Members.Add(context.Background(), kr.System, code, joined, false, 0); err != nil {
+		if _, err := w.Members.Add(context.Background(), kr.System(), code, joined, false, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -37,7 +37,7 @@ func TestWorld(t *testing.T) {
 			v := 123456.0
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2023, Sector: s, Tonnes: &v})
 		}
-		w.Submit(t, kr.System, "lund.xlsx", rep)
+		w.Submit(t, kr.System(), "lund.xlsx", rep)
 		after := testworld.Get(t, ts.URL+"/kommun/1281")
 		if before.Status != 200 || after.Status != 200 || string(after.Body) == string(before.Body) {
 			t.Errorf("Lund's page: %d then %d, changed: %v", before.Status, after.Status, string(after.Body) != string(before.Body))

@@ -26,7 +26,7 @@ import (
 func TestMetricsAndRankingAPI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		loadNational(t, db)
-		if _, err := (&members.Register{DB: db}).Add(context.Background(), kr.System, "1281", time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
+		if _, err := (&members.Register{DB: db}).Add(context.Background(), kr.System(), "1281", time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
 			t.Fatal(err)
 		}
 		ts := newServer(t, db)

@@ -74,7 +74,7 @@ func TestPortalPages(t *testing.T) {
 			if role == kr.RoleOfficer {
 				code = "1281"
 			}
-			if _, err := w.Accounts.Create(ctx, kr.System, email, role, code, password); err != nil {
+			if _, err := w.Accounts.Create(ctx, kr.System(), email, role, code, password); err != nil {
 				t.Fatal(err)
 			}
 		}
