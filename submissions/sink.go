@@ -15,6 +15,7 @@ type dbSink struct {
 	ctx    context.Context
 	db     storage.DB
 	id     string
+	code   string // the code the uploader is held to; "" takes the file's
 	buffer int
 
 	report  *kr.Report
@@ -31,8 +32,11 @@ func (s *dbSink) Report(rep *kr.Report) error {
 }
 
 func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
-	code := ""
-	if s.report != nil {
+	// Values written ahead of the commit carry the code the uploader is
+	// held to, so that even invisible rows of a file naming another
+	// municipality never carry that municipality's code.
+	code := s.code
+	if code == "" && s.report != nil {
 		code = s.report.Details.Code
 	}
 	for _, v := range batch {

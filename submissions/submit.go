@@ -98,9 +98,10 @@ func (s *Service) validate(ctx context.Context, actor kr.Actor, up Upload, lim w
 		return validated{}, err
 	}
 	at := s.now()
-	sink := &dbSink{ctx: ctx, db: s.DB, id: id.String(), buffer: s.bufferValues()}
+	held := uploaderCode(actor, up.Municipality)
+	sink := &dbSink{ctx: ctx, db: s.DB, id: id.String(), code: held, buffer: s.bufferValues()}
 	vctx := workbook.ValidationContext{
-		UploaderCode: uploaderCode(actor, up.Municipality),
+		UploaderCode: held,
 		Today:        at,
 		KnownCode:    s.knownCode(ctx),
 		SMHI:         s.smhi(ctx),
@@ -130,15 +131,16 @@ func (s *Service) validate(ctx context.Context, actor kr.Actor, up Upload, lim w
 }
 
 // submission describes the validated upload, its status not yet set. The
-// municipality is the file's, else the one asserted, else an officer's own.
+// municipality is the one the uploader is held to (an officer's own, else
+// the one asserted), else the file's. So a file naming a municipality the
+// uploader may not write for is kept, rejected, in the uploader's own
+// history, never in the other municipality's; an accepted file names the
+// code it is held to (validation sees to that).
 func (in validated) submission(actor kr.Actor, up Upload, sha string) kr.Submission {
 	rep := in.sink.report
-	code := rep.Details.Code
+	code := uploaderCode(actor, up.Municipality)
 	if code == "" {
-		code = up.Municipality
-	}
-	if actor.Role == kr.RoleOfficer && code == "" {
-		code = actor.Municipality
+		code = rep.Details.Code
 	}
 	return kr.Submission{
 		ID: in.sink.id, MunicipalityCode: code, ReportYear: rep.Details.ReportYear, FileName: up.FileName,
