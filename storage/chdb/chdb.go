@@ -37,7 +37,8 @@ type engine struct {
 	sem     chan struct{}  // serialises statements; a channel so waits honour ctx
 	current string         // database selected with USE
 	refs    int
-	columns sync.Map // "db.table" → map[column]type
+	columns sync.Map    // "db.table" → map[column]type
+	stdin   *stdinGuard // keeps the process's stdin away from libchdb
 }
 
 var (
@@ -107,12 +108,19 @@ func connect(a *api, path string) (*engine, error) {
 		argv[i] = unsafe.Pointer(&args[i][0])
 	}
 	pin.Pin(&argv[0])
+	guard, err := newStdinGuard()
+	if err != nil {
+		return nil, err
+	}
 	var conn unsafe.Pointer
-	withGoSignalHandlers(func() { conn = a.connect(int32(len(args)), unsafe.Pointer(&argv[0])) })
+	guard.run(func() {
+		withGoSignalHandlers(func() { conn = a.connect(int32(len(args)), unsafe.Pointer(&argv[0])) })
+	})
 	if conn == nil || *(*unsafe.Pointer)(conn) == nil {
+		guard.close()
 		return nil, fmt.Errorf("chdb: cannot open %s (is another process using it?)", path)
 	}
-	return &engine{path: path, conn: conn, handle: *(*unsafe.Pointer)(conn), sem: make(chan struct{}, 1)}, nil
+	return &engine{path: path, conn: conn, handle: *(*unsafe.Pointer)(conn), sem: make(chan struct{}, 1), stdin: guard}, nil
 }
 
 // Close releases this DB; the connection closes with the last DB on its path.
@@ -131,7 +139,8 @@ func (db *DB) Close() error {
 		return nil
 	}
 	e.sem <- struct{}{} // wait for a running statement
-	lib.closeConn(e.conn)
+	e.stdin.run(func() { lib.closeConn(e.conn) })
+	e.stdin.close()
 	e.conn, e.handle = nil, nil
 	open = nil
 	return nil
@@ -304,28 +313,7 @@ func (e *engine) query(query string, params []param, format string) ([]byte, err
 	pin.Pin(&q[0])
 	pin.Pin(&f[0])
 	var res unsafe.Pointer
-	if len(params) == 0 {
-		res = lib.queryN(e.handle, unsafe.Pointer(&q[0]), uintptr(len(query)), unsafe.Pointer(&f[0]), uintptr(len(f)))
-	} else {
-		n := len(params)
-		names := make([]unsafe.Pointer, n)
-		nameLens := make([]uintptr, n)
-		values := make([]unsafe.Pointer, n)
-		valueLens := make([]uintptr, n)
-		for i, p := range params {
-			name, value := []byte(p.name), append([]byte(p.value), 0)
-			pin.Pin(&name[0])
-			pin.Pin(&value[0])
-			names[i], nameLens[i] = unsafe.Pointer(&name[0]), uintptr(len(name))
-			values[i], valueLens[i] = unsafe.Pointer(&value[0]), uintptr(len(value)-1)
-		}
-		pin.Pin(&names[0])
-		pin.Pin(&nameLens[0])
-		pin.Pin(&values[0])
-		pin.Pin(&valueLens[0])
-		res = lib.queryWithParamsN(e.handle, unsafe.Pointer(&q[0]), uintptr(len(query)), unsafe.Pointer(&f[0]), uintptr(len(f)),
-			unsafe.Pointer(&names[0]), unsafe.Pointer(&nameLens[0]), unsafe.Pointer(&values[0]), unsafe.Pointer(&valueLens[0]), uintptr(n))
-	}
+	e.stdin.run(func() { res = e.call(q[:len(query)], f, params, &pin) })
 	if res == nil {
 		return nil, errors.New("chdb: query returned no result")
 	}
@@ -339,6 +327,33 @@ func (e *engine) query(query string, params []param, format string) ([]byte, err
 	}
 	buf := lib.resultBuffer(res)
 	return bytes.Clone(unsafe.Slice((*byte)(buf), n)), nil
+}
+
+// call passes the statement q (pinned, possibly empty with a pinned byte
+// behind it), its output format f and its parameters to libchdb.
+func (e *engine) call(q, f []byte, params []param, pin *runtime.Pinner) unsafe.Pointer {
+	qp := unsafe.Pointer(unsafe.SliceData(q[:cap(q)]))
+	if len(params) == 0 {
+		return lib.queryN(e.handle, qp, uintptr(len(q)), unsafe.Pointer(&f[0]), uintptr(len(f)))
+	}
+	n := len(params)
+	names := make([]unsafe.Pointer, n)
+	nameLens := make([]uintptr, n)
+	values := make([]unsafe.Pointer, n)
+	valueLens := make([]uintptr, n)
+	for i, p := range params {
+		name, value := []byte(p.name), append([]byte(p.value), 0)
+		pin.Pin(&name[0])
+		pin.Pin(&value[0])
+		names[i], nameLens[i] = unsafe.Pointer(&name[0]), uintptr(len(name))
+		values[i], valueLens[i] = unsafe.Pointer(&value[0]), uintptr(len(value)-1)
+	}
+	pin.Pin(&names[0])
+	pin.Pin(&nameLens[0])
+	pin.Pin(&values[0])
+	pin.Pin(&valueLens[0])
+	return lib.queryWithParamsN(e.handle, qp, uintptr(len(q)), unsafe.Pointer(&f[0]), uintptr(len(f)),
+		unsafe.Pointer(&names[0]), unsafe.Pointer(&nameLens[0]), unsafe.Pointer(&values[0]), unsafe.Pointer(&valueLens[0]), uintptr(n))
 }
 
 // QueryError is an error reported by ClickHouse for a statement.
