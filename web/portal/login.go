@@ -3,9 +3,11 @@ package portal
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -122,10 +124,43 @@ func setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
 		Secure: secure, SameSite: http.SameSiteLaxMode})
 }
 
-// safeNext keeps a redirect target on this site.
+// maxNext is the longest page address followed after signing in.
+const maxNext = 2048
+
+// slashLike are characters a browser or a proxy may read as a slash or a
+// backslash.
+const slashLike = "\\\u2044\u2215\u2216\u29f8\ufe68\uff0f\uff3c"
+
+// safeNext returns next when it is a path on this site, else "" (the
+// default page): a URL without scheme, host or user that starts with one
+// "/", with no "//" in its path, and in none of its layers of
+// percent-encoding a control character, a backslash or a look-alike slash.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if len(next) > maxNext || !strings.HasPrefix(next, "/") {
 		return ""
 	}
-	return next
+	for _, r := range next {
+		if r <= ' ' || r >= 0x7f { // a URI is printable ASCII
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	for layer, i := next, 0; ; i++ {
+		path, _, _ := strings.Cut(layer, "?")
+		if !strings.HasPrefix(layer, "/") || strings.Contains(path, "//") || strings.ContainsAny(layer, slashLike) ||
+			strings.ContainsFunc(layer, unicode.IsControl) {
+			return ""
+		}
+		decoded, err := url.PathUnescape(layer)
+		if err != nil || i > 3 {
+			return ""
+		}
+		if decoded == layer {
+			return next
+		}
+		layer = decoded
+	}
 }
