@@ -15,9 +15,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ instead of comparing with them")
 
-// Updating reports whether the test runs with -update.
-func Updating() bool { return *update }
-
 // Check compares got with the file at path (or writes it with -update) and
 // fails the test at the first line that differs.
 func Check(t *testing.T, path, got string) {
@@ -36,12 +33,12 @@ func Check(t *testing.T, path, got string) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs (run with -update if the change is meant):\n%s", path, FirstDifference(string(want), got))
+		t.Errorf("%s differs (run with -update if the change is meant):\n%s", path, firstDifference(string(want), got))
 	}
 }
 
-// FirstDifference describes the first line where got differs from want.
-func FirstDifference(want, got string) string {
+// firstDifference describes the first line where got differs from want.
+func firstDifference(want, got string) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := range max(len(wl), len(gl)) {
 		w, g := "", ""
