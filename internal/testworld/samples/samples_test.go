@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestPath: every sample is found beside the repository root, from this
-// package's directory two levels below it.
+// TestPath: every sample is found in shared/data beside the repository
+// root, from this package's directory three levels below it
+// (internal/testworld/samples).
 func TestPath(t *testing.T) {
 	wd, err := os.Getwd()
 	if err != nil {
