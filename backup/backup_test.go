@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -523,10 +524,12 @@ func TestFloatsIntoChdb(t *testing.T) {
 	}
 	check := func(res []TableResult) {
 		t.Helper()
-		for _, r := range res {
-			if r.Name == "measurements" && r.Rows != 20000 {
-				t.Errorf("measurements: %+v; want 20000 rows", r)
-			}
+		i := slices.IndexFunc(res, func(r TableResult) bool { return r.Name == "measurements" })
+		if i < 0 {
+			t.Fatalf("no result for measurements: %+v", res)
+		}
+		if r := res[i]; r.Rows != 20000 {
+			t.Errorf("measurements: %+v; want 20000 rows", r)
 		}
 	}
 	dst := storagetest.Open(t, "chdb")
