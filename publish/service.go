@@ -16,7 +16,6 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Service answers the dashboards' and the API's questions from an
@@ -84,9 +83,6 @@ func (s *Service) Invalidate() {
 	s.gen++
 	s.mu.Unlock()
 }
-
-// InvalidateCode has the signature of submissions.Service.OnCommit.
-func (s *Service) InvalidateCode(string) { s.Invalidate() }
 
 // Snapshot returns a snapshot loaded after the last invalidation that
 // happened before this call, loading one when needed.
@@ -353,12 +349,6 @@ func (snap *Snapshot) memoize(key string, build func() (any, int64, error)) (any
 
 var errBuildPanicked = errors.New("publish: memoised computation panicked")
 
-// Municipality returns a municipality by code.
-func (snap *Snapshot) Municipality(code string) (kr.Municipality, bool) {
-	m, ok := snap.muni[code]
-	return m, ok
-}
-
 // Name returns the name of a municipality, county or "00" (Sverige).
 func (snap *Snapshot) Name(code string) string { return snap.names[code] }
 
@@ -394,11 +384,6 @@ func (snap *Snapshot) ActiveMunicipalityMembers() []string {
 // or "00").
 func (snap *Snapshot) SMHITotal(code string) analytics.Series { return snap.smhi.Total[code] }
 
-// SMHISectors returns SMHI's main-sector series for an area.
-func (snap *Snapshot) SMHISectors(code string) map[string]analytics.Series {
-	return snap.smhi.Sectors[code]
-}
-
 // LatestSMHIYear returns the last year of SMHI's national series (or of any
 // municipality's), 0 when there is none.
 func (snap *Snapshot) LatestSMHIYear() int {
@@ -432,6 +417,3 @@ func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]
 	}
 	return v.(map[string]*figures.Reported), nil
 }
-
-// DB returns the database the snapshot was loaded from.
-func (snap *Snapshot) DB() storage.DB { return snap.data.National.DB }
