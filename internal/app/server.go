@@ -23,9 +23,9 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}),
 		web.CrossOrigin(), web.Audit(a.Accounts, log))
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
-		MaxUploadBytes: a.Submissions.Limits.MaxBytes, Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
+		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&pages.Pages{Published: a.Published, Log: log}).Register(srv.Router)
 	(&portal.Portal{Accounts: a.Accounts, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
-		Log: log, MaxUploadBytes: a.Submissions.Limits.MaxBytes}).Register(srv.Router)
+		Log: log}).Register(srv.Router)
 	return srv
 }

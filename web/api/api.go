@@ -26,9 +26,6 @@ type API struct {
 	Members     *members.Register
 	Submissions *submissions.Service
 	Log         *slog.Logger
-	// MaxUploadBytes is the largest workbook POST /submissions takes (the
-	// default workbook limit when 0); the upload form takes the same.
-	MaxUploadBytes int64
 	// Published answers the public data (emissions, emission metrics, the
 	// ranking and their exports) from cached snapshots; nil makes Register
 	// build one that checks for new data on every request.

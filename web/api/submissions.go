@@ -27,7 +27,7 @@ func (a *API) postSubmission(c *gin.Context) error {
 	if err := access.Check(actor, access.Submit, actor.Municipality); err != nil {
 		return err
 	}
-	up, err := web.ReadUpload(c, a.MaxUploadBytes)
+	up, err := web.ReadUpload(c, a.Submissions.Limits.MaxBytes)
 	if err != nil {
 		return err
 	}

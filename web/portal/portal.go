@@ -44,9 +44,6 @@ type Portal struct {
 	Compliance  *compliance.Engine
 	National    *national.Store
 	Log         *slog.Logger
-	// MaxUploadBytes is the largest workbook the upload form takes (the
-	// default workbook limit when 0); the API takes the same.
-	MaxUploadBytes int64
 }
 
 // Register adds the portal's routes.

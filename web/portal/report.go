@@ -54,7 +54,7 @@ func (p *Portal) reportView(c *gin.Context, code string) (*reportView, error) {
 	ctx := c.Request.Context()
 	year := time.Now().Year()
 	v := &reportView{view: p.view(c, "Rapportera", "rapportera"), Code: code, Year: year,
-		MaxMB:       web.UploadLimit(p.MaxUploadBytes) >> 20,
+		MaxMB:       web.UploadLimit(p.Submissions.Limits.MaxBytes) >> 20,
 		TemplateURL: fmt.Sprintf("/api/v1/template.xlsx?municipality=%s&year=%d", url.QueryEscape(code), year),
 		Statuses:    compliance.Statuses()}
 	if names, err := p.National.Names(ctx); err == nil {
@@ -126,7 +126,7 @@ func (p *Portal) submit(c *gin.Context) (string, submissions.Result, error) {
 	if err != nil {
 		return code, submissions.Result{}, err
 	}
-	up, err := web.ReadUpload(c, p.MaxUploadBytes)
+	up, err := web.ReadUpload(c, p.Submissions.Limits.MaxBytes)
 	if err != nil {
 		return code, submissions.Result{}, err
 	}
