@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
-
 	"context"
 	"fmt"
 	"math"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 

@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
-
 	"context"
 	"fmt"
 	"reflect"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
 )
 
 // Column is a table column as the manifest records it.

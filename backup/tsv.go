@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,6 +10,8 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
 )
 
 // Lines of a table file are ClickHouse's TabSeparated format, with one
