@@ -13,7 +13,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -137,6 +136,3 @@ func Engines(t *testing.T, f func(t *testing.T, db storage.DB)) {
 		t.Run(e, func(t *testing.T) { f(t, Migrated(t, e)) })
 	}
 }
-
-// Describe names a database for messages.
-func Describe(db storage.DB) string { return fmt.Sprintf("%s/%s", db.Engine(), db.Database()) }
