@@ -72,20 +72,6 @@ func (s *Struct) add(t reflect.Type, prefix []int) {
 	}
 }
 
-// SliceOf checks that v is a slice of structs (or a pointer to one) and
-// returns the slice value and its element description.
-func SliceOf(v any) (reflect.Value, *Struct, error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Slice {
-		return reflect.Value{}, nil, fmt.Errorf("row: want a slice of structs, got %T", v)
-	}
-	s, err := Of(rv.Type().Elem())
-	return rv, s, err
-}
-
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // IsIdent reports whether s is a bare SQL identifier: what database and
@@ -99,5 +85,13 @@ func ForInsert(table string, rows any) (reflect.Value, *Struct, error) {
 	if !IsIdent(table) {
 		return reflect.Value{}, nil, fmt.Errorf("storage: invalid table name %q", table)
 	}
-	return SliceOf(rows)
+	rv := reflect.ValueOf(rows)
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Slice {
+		return reflect.Value{}, nil, fmt.Errorf("row: want a slice of structs, got %T", rows)
+	}
+	s, err := Of(rv.Type().Elem())
+	return rv, s, err
 }
