@@ -16,7 +16,7 @@ import (
 )
 
 // SwedenCode is the area code of Sweden as a whole in SCB's tables.
-const SwedenCode = "00"
+const SwedenCode = sheet.SwedenCode
 
 // Stable codes of the problems ParsePopulation reports.
 const (

@@ -3,6 +3,8 @@ package smhi
 import (
 	"math"
 	"sort"
+
+	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
 )
 
 // The consistency checks of SMHI's totals. Every check is made per
@@ -144,7 +146,7 @@ func (c *Checker) Add(r Row) {
 	case LevelMunicipality:
 		c.addPart(nodeKey{r.Substance, r.CountyCode, r.MainSector, r.Subsector}, LevelCounty, 0, CheckMunicipalities, r.Values)
 	case LevelCounty:
-		c.addPart(nodeKey{r.Substance, SwedenCode, r.MainSector, r.Subsector}, LevelCountry, 0, CheckCounties, r.Values)
+		c.addPart(nodeKey{r.Substance, sheet.SwedenCode, r.MainSector, r.Subsector}, LevelCountry, 0, CheckCounties, r.Values)
 	}
 	switch {
 	case r.Subsector != "":

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
 	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
@@ -80,7 +81,7 @@ func checkRow(t *testing.T, rd *Reader, r Row, resolved bool) {
 		}
 	}
 	switch {
-	case r.Level == LevelCountry && r.AreaCode != SwedenCode:
+	case r.Level == LevelCountry && r.AreaCode != sheet.SwedenCode:
 		t.Fatalf("row %d: Sweden as %q", r.Row, r.AreaCode)
 	case resolved && r.Level == LevelMunicipality && (len(r.AreaCode) != 4 || r.AreaCode[:2] != r.CountyCode):
 		t.Fatalf("row %d: municipality %q in county %q", r.Row, r.AreaCode, r.CountyCode)

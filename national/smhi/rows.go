@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
 )
 
 // dataRow reads one row after the header. This is the hot path: no regular
@@ -96,7 +97,7 @@ func (r *Reader) place(out *Row, cells []string) error {
 	case !county.all:
 		out.Level, out.AreaCode, out.CountyCode = LevelCounty, county.code, county.code
 	default:
-		out.Level, out.AreaCode = LevelCountry, SwedenCode
+		out.Level, out.AreaCode = LevelCountry, sheet.SwedenCode
 	}
 	return nil
 }

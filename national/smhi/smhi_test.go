@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
 )
 
 func TestParseSMHIRealFile(t *testing.T) {
@@ -277,7 +278,7 @@ func TestSMHIChecksRealFile(t *testing.T) {
 		t.Errorf("%d Sweden ≠ sum of counties, want 337", n)
 	}
 	for _, m := range byCheck[CheckCounties] {
-		if m.Level != LevelCountry || m.AreaCode != SwedenCode {
+		if m.Level != LevelCountry || m.AreaCode != sheet.SwedenCode {
 			t.Fatalf("counties mismatch not at Sweden: %+v", m)
 		}
 		if m.MainSector == "" {
@@ -417,7 +418,7 @@ func TestSMHINamesAllMapped(t *testing.T) {
 	for _, r := range rows {
 		levels[r.Level][r.AreaCode] = true
 	}
-	if len(levels[LevelCountry]) != 1 || !levels[LevelCountry][SwedenCode] {
+	if len(levels[LevelCountry]) != 1 || !levels[LevelCountry][sheet.SwedenCode] {
 		t.Errorf("country codes = %v", levels[LevelCountry])
 	}
 	if got := len(levels[LevelCounty]); got != 21 {

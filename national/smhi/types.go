@@ -12,9 +12,6 @@ const (
 	LevelMunicipality Level = "municipality" // a kommun, 4-digit code
 )
 
-// SwedenCode is the area code of Sweden as a whole (as in SCB's tables).
-const SwedenCode = "00"
-
 // YearValue is one value of an SMHI row, in the unit of the file (tonnes per
 // year).
 type YearValue struct {

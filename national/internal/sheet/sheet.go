@@ -1,7 +1,8 @@
 // Package sheet holds what the national parsers (SMHI's export, SCB's
 // tables) share about reading spreadsheets: the error they return, with the
 // place of the problem for machines (ParseError) and a Swedish message for
-// people, cell names, header keys and years in header cells.
+// people, Sweden's area code, cell names, header keys and years in header
+// cells.
 package sheet
 
 import (
@@ -19,6 +20,10 @@ import (
 // TitleRows is how far into a sheet a parser looks for its header row. A
 // sheet without it in its first TitleRows rows is not the table looked for.
 const TitleRows = 50
+
+// SwedenCode is the area code of Sweden as a whole, in SCB's tables and in
+// the codes SMHI's rows are given.
+const SwedenCode = "00"
 
 // CodeNotSpreadsheet is the problem code of a file that is no workbook or a
 // sheet that cannot be read.
