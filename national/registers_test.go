@@ -58,7 +58,7 @@ func TestImportSMHIGGT(t *testing.T) {
 		if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(samples.Read(t, samples.Municipalities))); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "ggt.xlsx", Content: samples.Read(t, "smhi/ggt-2026-04-15-sektorer.xlsx")})
+		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "ggt.xlsx", Content: samples.Read(t, samples.GGT)})
 		if err != nil {
 			t.Fatal(err)
 		}
