@@ -313,7 +313,7 @@ func (e *engine) query(query string, params []param, format string) ([]byte, err
 	pin.Pin(&q[0])
 	pin.Pin(&f[0])
 	var res unsafe.Pointer
-	e.stdin.run(func() { res = e.call(q[:len(query)], f, params, &pin) })
+	e.stdin.run(func() { res = e.call(unsafe.Pointer(&q[0]), len(query), f, params, &pin) })
 	if res == nil {
 		return nil, errors.New("chdb: query returned no result")
 	}
@@ -329,18 +329,16 @@ func (e *engine) query(query string, params []param, format string) ([]byte, err
 	return bytes.Clone(unsafe.Slice((*byte)(buf), n)), nil
 }
 
-// call passes the statement q (pinned, possibly empty with a pinned byte
-// behind it), its output format f and its parameters to libchdb.
-func (e *engine) call(q, f []byte, params []param, pin *runtime.Pinner) unsafe.Pointer {
-	qp := unsafe.Pointer(unsafe.SliceData(q[:cap(q)]))
+// call passes the statement (n bytes at the pinned q), its output format f
+// and its parameters to libchdb.
+func (e *engine) call(q unsafe.Pointer, n int, f []byte, params []param, pin *runtime.Pinner) unsafe.Pointer {
 	if len(params) == 0 {
-		return lib.queryN(e.handle, qp, uintptr(len(q)), unsafe.Pointer(&f[0]), uintptr(len(f)))
+		return lib.queryN(e.handle, q, uintptr(n), unsafe.Pointer(&f[0]), uintptr(len(f)))
 	}
-	n := len(params)
-	names := make([]unsafe.Pointer, n)
-	nameLens := make([]uintptr, n)
-	values := make([]unsafe.Pointer, n)
-	valueLens := make([]uintptr, n)
+	names := make([]unsafe.Pointer, len(params))
+	nameLens := make([]uintptr, len(params))
+	values := make([]unsafe.Pointer, len(params))
+	valueLens := make([]uintptr, len(params))
 	for i, p := range params {
 		name, value := []byte(p.name), append([]byte(p.value), 0)
 		pin.Pin(&name[0])
@@ -352,8 +350,8 @@ func (e *engine) call(q, f []byte, params []param, pin *runtime.Pinner) unsafe.P
 	pin.Pin(&nameLens[0])
 	pin.Pin(&values[0])
 	pin.Pin(&valueLens[0])
-	return lib.queryWithParamsN(e.handle, qp, uintptr(len(q)), unsafe.Pointer(&f[0]), uintptr(len(f)),
-		unsafe.Pointer(&names[0]), unsafe.Pointer(&nameLens[0]), unsafe.Pointer(&values[0]), unsafe.Pointer(&valueLens[0]), uintptr(n))
+	return lib.queryWithParamsN(e.handle, q, uintptr(n), unsafe.Pointer(&f[0]), uintptr(len(f)),
+		unsafe.Pointer(&names[0]), unsafe.Pointer(&nameLens[0]), unsafe.Pointer(&values[0]), unsafe.Pointer(&valueLens[0]), uintptr(len(params)))
 }
 
 // QueryError is an error reported by ClickHouse for a statement.
