@@ -81,8 +81,7 @@ func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Tim
 
 // track follows up one goal of code with the data up to year.
 func track(fig *figures.GoalFigures, code string, g goalFact, year int, withSeries bool) GoalTrack {
-	goal := kr.Goal{ID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: int(g.BaseYear),
-		TargetYear: int(g.TargetYear), ReductionPct: g.ReductionPct}
+	goal := g.Goal()
 	t := GoalTrack{GoalID: g.GoalID, Name: g.Name, Type: g.Type, Sector: g.Sector, BaseYear: goal.BaseYear,
 		TargetYear: goal.TargetYear, ReductionPct: g.ReductionPct, Unit: "ton CO2e",
 		Place: kr.Place{Sheet: g.Sheet, Row: int(g.Row)}}

@@ -107,7 +107,8 @@ func toGoalRow(id, code string, g kr.Goal) GoalRow {
 	}
 }
 
-func (r GoalRow) goal() kr.Goal {
+// Goal is the goal the row holds.
+func (r GoalRow) Goal() kr.Goal {
 	return kr.Goal{
 		ID: r.GoalID, Name: r.Name, Type: r.Type, Sector: r.Sector, BaseYear: int(r.BaseYear),
 		TargetYear: int(r.TargetYear), ReductionPct: r.ReductionPct, DecidedBy: r.DecidedBy,

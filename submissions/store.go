@@ -82,7 +82,7 @@ func (s *Service) CurrentAsOf(ctx context.Context, code string, asOf time.Time) 
 	if rep.Inventory, err = currentOf(ctx, s.DB, scope, inventory, inventoryRow.value); err != nil {
 		return nil, err
 	}
-	if rep.Goals, err = currentOf(ctx, s.DB, scope, Goals, GoalRow.goal); err != nil {
+	if rep.Goals, err = currentOf(ctx, s.DB, scope, Goals, GoalRow.Goal); err != nil {
 		return nil, err
 	}
 	if rep.Plans, err = currentOf(ctx, s.DB, scope, Plans, PlanRow.plan); err != nil {
