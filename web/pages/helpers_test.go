@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +14,6 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
-	"github.com/klimatkommunerna/klimatrapport/members"
-	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -38,13 +34,7 @@ func fp(v float64) *float64 { return &v }
 // report from Lund, served by the real router.
 type fixture struct {
 	*testworld.World
-	db       storage.DB
-	national *national.Store
-	reports  *submissions.Service
-	members  *members.Register
-	metrics  *publish.Service
-	url      string
-	server   *httptest.Server
+	url string
 }
 
 type fixtureOptions struct {
@@ -55,12 +45,12 @@ type fixtureOptions struct {
 func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	t.Helper()
 	w := testworld.Over(t, db, testworld.Options{Samples: true})
-	f := &fixture{World: w, db: db, national: w.National, reports: w.Submissions, members: w.Members, metrics: w.Published}
+	f := &fixture{World: w}
 	if o.hostileNames {
 		// A later municipality list names Lund with markup (SMHI's file,
 		// already imported, was mapped by the real name).
 		csv := strings.Replace(string(samples.Read(t, samples.Municipalities)), "1281,Lunds kommun,Lund,", "1281,Lunds kommun,"+hostile+",", 1)
-		if _, err := f.national.ImportMunicipalities(ctx, strings.NewReader(csv)); err != nil {
+		if _, err := f.National.ImportMunicipalities(ctx, strings.NewReader(csv)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,8 +58,7 @@ func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	if !o.noReport {
 		f.submit(t, lundReport(o.hostileNames))
 	}
-	f.server = w.Serve(t, "")
-	f.url = f.server.URL
+	f.url = w.Serve(t, "").URL
 	return f
 }
 

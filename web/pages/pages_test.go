@@ -442,7 +442,7 @@ func TestPagesFollowCommits(t *testing.T) {
 		if strings.Contains(home, "/kommun/1480") {
 			t.Fatalf("Göteborg listed before it is a member")
 		}
-		if _, err := f.members.Add(ctx, kr.System(), "1480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
+		if _, err := f.Members.Add(ctx, kr.System(), "1480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
 			t.Fatal(err)
 		}
 		if home := string(get(t, f.url+"/").body); !strings.Contains(home, "/kommun/1480") {
