@@ -64,10 +64,7 @@ func (s *Store) now() time.Time {
 func (s *Store) version() uint64 { return s.clock.Version(s.now()) }
 
 // change stamps a change to an account made by by.
-func (s *Store) change(by kr.Actor) storage.Change {
-	at := s.now()
-	return storage.Change{By: by.Name(), At: at.Truncate(time.Second), Version: s.clock.Version(at)}
-}
+func (s *Store) change(by kr.Actor) storage.Change { return s.clock.Change(by.Name(), s.now()) }
 
 type accountRow struct {
 	ID           string `ch:"id"`

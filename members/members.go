@@ -110,11 +110,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	if m.ObserverUntil != nil && m.ObserverUntil.Before(m.Joined) {
 		return Member{}, kr.E(kr.Invalid, "Observatörstiden kan inte sluta före inträdet.")
 	}
-	at := r.now()
-	m.ChangedBy, m.ChangedAt = actor.Name(), at.Truncate(time.Second)
 	rw := row{Code: m.Code, Kind: m.Kind, Joined: day(m.Joined), ObserverUntil: dayPtr(m.ObserverUntil), Ended: dayPtr(m.Ended),
 		OfficialName: m.Official.Name, OfficialEmail: m.Official.Email, OfficerName: m.Officer.Name, OfficerEmail: m.Officer.Email,
-		Change: storage.Change{By: m.ChangedBy, At: m.ChangedAt, Version: r.clock.Version(at)}}
+		Change: r.clock.Change(actor.Name(), r.now())}
 	if err := r.DB.Insert(ctx, "members", []row{rw}); err != nil {
 		return Member{}, err
 	}

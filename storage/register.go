@@ -40,6 +40,12 @@ func (c *Clock) Version(t time.Time) uint64 {
 	return v
 }
 
+// Change stamps a change made by by at at: the time to the second, as the
+// registers store it, and the version from at.
+func (c *Clock) Change(by string, at time.Time) Change {
+	return Change{By: by, At: at.Truncate(time.Second), Version: c.Version(at)}
+}
+
 // Latest is the query for the current row of each key of a register:
 //
 //	SELECT keys…, argMax(col, version) AS col… FROM table where GROUP BY keys…

@@ -32,3 +32,15 @@ func TestClockStrictlyIncreasing(t *testing.T) {
 		t.Errorf("later instant: got %d, want its nanoseconds", v)
 	}
 }
+
+func TestClockChange(t *testing.T) {
+	var c Clock
+	at := time.Date(2026, 5, 1, 12, 0, 0, 999_000_000, time.UTC)
+	ch := c.Change("anna", at)
+	if ch.By != "anna" || !ch.At.Equal(at.Truncate(time.Second)) || ch.Version != uint64(at.UnixNano()) {
+		t.Errorf("change %+v", ch)
+	}
+	if next := c.Change("anna", at); next.Version <= ch.Version {
+		t.Errorf("a second change at the same instant has version %d after %d", next.Version, ch.Version)
+	}
+}
