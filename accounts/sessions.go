@@ -11,7 +11,7 @@ import (
 // Session is a signed-in browser.
 type Session struct {
 	Account Account
-	CSRF    string // the token every form of this session must carry
+	CSRF    string // a secret kept with the session; no form carries it since web.CrossOrigin replaced form tokens
 	Expires time.Time
 }
 
