@@ -118,11 +118,11 @@ var listColumns = []struct {
 	title string
 	items func() []string
 }{
-	{"Sektorer", func() []string { return klimatrapport.MainSectors() }},
+	{"Sektorer", klimatrapport.MainSectors},
 	{"Undersektorer", allSubsectors},
-	{"Växthusgaser", func() []string { return klimatrapport.Gases() }},
+	{"Växthusgaser", klimatrapport.Gases},
 	{"Notationsnycklar", klimatrapport.NotationKeys},
-	{"Måltyper", func() []string { return klimatrapport.GoalTypes() }},
+	{"Måltyper", klimatrapport.GoalTypes},
 	{"Status", klimatrapport.MeasureStatuses},
 }
 
