@@ -17,7 +17,6 @@ import (
 
 // Config holds the shell's settings.
 type Config struct {
-	Addr            string
 	ShutdownTimeout time.Duration
 	Version         string
 	// ErrorPage, when set, shows the requests the shell refuses itself
@@ -71,7 +70,7 @@ func (s *Server) ready(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "engine": s.db.Engine()})
 }
 
-// Run serves on cfg.Addr until ctx is cancelled, then shuts down
+// Run serves on ln until ctx is cancelled, then shuts down
 // gracefully: in-flight requests get ShutdownTimeout to finish.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{

@@ -83,7 +83,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer d.Close()
 	a := app.New(d, app.Options{MaxUploadMB: *maxUploadMB})
 	a.Compliance.Rules = rules
-	srv := a.Server(web.Config{Addr: *addr, ShutdownTimeout: *shutdown, Version: versionString()}, auth, e.log)
+	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString()}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
