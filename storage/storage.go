@@ -1,14 +1,14 @@
 // Package storage owns the narrow interface the service uses to talk to
 // ClickHouse, whichever engine runs it (DB), and what every user of it
 // shares: the background BatchWriter, and the append-only registers'
-// version Clock and latest-row query (Latest).
+// bookkeeping columns (Change), version Clock and latest-row query (Latest).
 //
 // The engines live beside it: embedded chDB (storage/chdb), which sends
 // inserts as RowBinary through INSERT … FROM INFILE, and a ClickHouse server
 // (storage/clickhouse), which sends typed column batches. storage/chtype
-// reads ClickHouse type names for both and for backup. This package does not
+// reads ClickHouse type names for chDB's encoder and for backup. This package does not
 // import the engines: storage/engines.Open picks one by DSN for the binary,
-// and storage/storagetest opens both for tests; nothing else links them.
+// and storage/storagetest opens both for tests; nothing else opens them.
 //
 // SQL given to a DB is the same for both engines and must stay within what
 // ClickHouse 18.16 and current releases both run. Values are never spliced

@@ -12,6 +12,9 @@
 // parameters that libchdb binds (chdb_query_with_params_n), inserts send
 // rows as RowBinary from a temporary file, and results come back as
 // JSONEachRow and are decoded with encoding/json.
+//
+// libchdb never sees the process's stdin: descriptor 0 is /dev/null around
+// each call into the library (stdin.go).
 package chdb
 
 import (
