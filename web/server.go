@@ -56,9 +56,6 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 	return s
 }
 
-// Registry is where packages register their own Prometheus metrics.
-func (s *Server) Registry() prometheus.Registerer { return s.registry }
-
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
