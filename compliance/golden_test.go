@@ -19,6 +19,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
 // uuidRe matches submission and event ids, which differ on every run.
@@ -90,11 +91,7 @@ func commentsByCell(t *testing.T, f *excelize.File, sheet string) map[string]str
 	}
 	out := map[string]string{}
 	for _, c := range comments {
-		text := c.Text
-		for _, p := range c.Paragraph {
-			text += p.Text
-		}
-		out[c.Cell] = text
+		out[c.Cell] = workbook.CommentText(c)
 	}
 	return out
 }
