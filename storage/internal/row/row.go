@@ -12,8 +12,7 @@ import (
 // Field is one tagged struct field.
 type Field struct {
 	Column string
-	Index  []int
-	Type   reflect.Type
+	Index  []int // for reflect.Value.FieldByIndex: embedded structs make it longer than one
 }
 
 // Struct describes a struct type's tagged fields, in declaration order.
@@ -67,7 +66,7 @@ func (s *Struct) add(t reflect.Type, prefix []int) {
 			continue
 		}
 		s.byName[name] = len(s.Fields)
-		s.Fields = append(s.Fields, Field{Column: name, Index: index, Type: f.Type})
+		s.Fields = append(s.Fields, Field{Column: name, Index: index})
 		s.Columns = append(s.Columns, name)
 	}
 }
