@@ -193,8 +193,7 @@ var notationMeaning = map[string]string{
 // export layout when the sheet turns out to be one.
 func (p *parser) readEmissions(s sheetInfo) error {
 	if p.looksLikeSMHI(s) {
-		_, err := p.readSMHI(s)
-		return err
+		return p.readSMHI(s)
 	}
 	var (
 		t        *table
@@ -376,23 +375,20 @@ type smhiUpload struct {
 	totals       *smhi.Checker
 }
 
-// readSMHI reads a sheet in SMHI's export layout holding one municipality's
-// rows. It reports false when the sheet is not in that layout (no SMHI
-// header in its first rows). Problems the reader finds become items; one in
-// the title or header rows ends the sheet, one in a data row skips the row.
-func (p *parser) readSMHI(s sheetInfo) (bool, error) {
-	if !p.looksLikeSMHI(s) {
-		return false, nil
-	}
+// readSMHI reads a sheet in SMHI's export layout (one that looksLikeSMHI)
+// holding one municipality's rows. Problems the reader finds become items;
+// one in the title or header rows ends the sheet, one in a data row skips
+// the row.
+func (p *parser) readSMHI(s sheetInfo) error {
 	p.rep.FromSMHI = true
 	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), others: map[string]bool{}, totals: smhi.NewChecker()}
 	u.rd.StartSheet(s.Name)
 	if err := p.eachRow(s, u.row); err != nil {
-		return true, err
+		return err
 	}
 	u.rd.EndSheet()
 	u.checkTotals()
-	return true, nil
+	return nil
 }
 
 func (u *smhiUpload) row(row int, cells []string) error {

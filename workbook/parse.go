@@ -300,16 +300,13 @@ func (p *parser) chooseSheets() (map[sheetKind]sheetInfo, error) {
 // from its first sheet in that layout.
 func (p *parser) readSMHIExport() error {
 	for _, s := range p.sheets {
-		if s.Path == "" || findZip(p.zr, s.Path) == nil {
+		if s.Path == "" || findZip(p.zr, s.Path) == nil || !p.looksLikeSMHI(s) {
 			continue
 		}
-		ok, err := p.readSMHI(s)
-		if err != nil {
+		if err := p.readSMHI(s); err != nil {
 			return err
 		}
-		if ok {
-			return p.finish()
-		}
+		return p.finish()
 	}
 	return fail(klimatrapport.Invalid, ProblemNoKnownSheet,
 		"Arbetsboken innehåller inget av bladen Uppgifter, Utsläpp, Mål, Handlingsplan och Åtgärder och är inte heller en export från SMHI:s nationella emissionsdatabas. %s",
