@@ -219,7 +219,7 @@ func (p *parser) run(r io.ReaderAt, size int64) error {
 		if err := p.readDetails(s); err != nil {
 			return err
 		}
-	} else if _, isSMHI := p.smhiCandidate(chosen); !isSMHI {
+	} else if !p.smhiCandidate(chosen) {
 		p.items.errorf(CodeMissingSheet, "", "",
 			"Bladet Uppgifter saknas. Lägg till det (kopiera det från mallen) och fyll i kommunkod och rapportår.")
 	}
@@ -313,14 +313,11 @@ func (p *parser) readSMHIExport() error {
 		msgUseTemplate)
 }
 
-// smhiCandidate is a hook for a workbook that has template sheets but whose
-// Utsläpp sheet is an SMHI export; Uppgifter is then not required.
-func (p *parser) smhiCandidate(chosen map[sheetKind]sheetInfo) (sheetInfo, bool) {
+// smhiCandidate reports whether the only template sheet chosen is Utsläpp
+// and it is in SMHI's export layout; Uppgifter is then not required.
+func (p *parser) smhiCandidate(chosen map[sheetKind]sheetInfo) bool {
 	s, ok := chosen[kindEmissions]
-	if !ok || len(chosen) != 1 {
-		return s, false
-	}
-	return s, p.looksLikeSMHI(s)
+	return ok && len(chosen) == 1 && p.looksLikeSMHI(s)
 }
 
 // finish hands the last batch to the Sink and reports a workbook with
