@@ -144,10 +144,9 @@ func safeNext(next string) string {
 			return ""
 		}
 	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return ""
-	}
+	// A path that starts with one "/" and has no "//" has no scheme, host
+	// or user; each layer is checked for that, and for what a browser
+	// could read as a slash, before it is decoded again.
 	for layer, i := next, 0; ; i++ {
 		path, _, _ := strings.Cut(layer, "?")
 		if !strings.HasPrefix(layer, "/") || strings.Contains(path, "//") || strings.ContainsAny(layer, slashLike) ||
