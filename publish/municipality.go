@@ -160,7 +160,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		}
 		r.Reported = sm
 	}
-	cur, err := snap.data.Reports.Current(ctx, code)
+	cur, err := snap.data.Reports.CurrentSheets(ctx, code)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -76,12 +76,30 @@ func (s *Service) Current(ctx context.Context, code string) (*kr.Report, error) 
 // CurrentAsOf is Current as it stood at asOf: submissions uploaded later
 // are not seen. A zero asOf is now.
 func (s *Service) CurrentAsOf(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {
+	rep, err := s.currentSheets(ctx, code, asOf)
+	if err != nil {
+		return nil, err
+	}
 	scope := Scope{Codes: []string{code}, AsOf: asOf}
-	rep := &kr.Report{Details: kr.Details{Code: code}}
-	var err error
 	if rep.Inventory, err = currentOf(ctx, s.DB, scope, inventory, inventoryRow.value); err != nil {
 		return nil, err
 	}
+	return rep, nil
+}
+
+// CurrentSheets is Current without the inventory: a municipality's current
+// goals, action plans and measures, for a reader that has its figures
+// already (the municipality page reads them aggregated).
+func (s *Service) CurrentSheets(ctx context.Context, code string) (*kr.Report, error) {
+	return s.currentSheets(ctx, code, time.Time{})
+}
+
+// currentSheets reads code's goals, action plans and measures as they stood
+// at asOf (zero: now).
+func (s *Service) currentSheets(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {
+	scope := Scope{Codes: []string{code}, AsOf: asOf}
+	rep := &kr.Report{Details: kr.Details{Code: code}}
+	var err error
 	if rep.Goals, err = currentOf(ctx, s.DB, scope, Goals, GoalRow.Goal); err != nil {
 		return nil, err
 	}
