@@ -7,8 +7,8 @@
 // the public pages and the compliance review both show).
 //
 // Everything here is pure: no database, no HTTP, no clock. The caller supplies
-// the data and the "current year"; loading and caching the published figures
-// is package publish's. Functions that can be undefined for some input (too
+// the data and the "current year"; loading the figures is package figures',
+// caching the published ones package publish's. Functions that can be undefined for some input (too
 // few years, a zero denominator, ...) report that with an ok bool (or an OK
 // field) rather than returning NaN or panicking, so that a page can show "–"
 // instead of a made-up number.
