@@ -18,14 +18,24 @@ type TableResult struct {
 	Checksum string // the rows' checksum (Sum) as read from the source
 }
 
-// readSource returns a source database's schema version and tables.
-func readSource(ctx context.Context, db storage.DB) (uint32, []tableInfo, error) {
+// readSource returns a source database's schema version and tables, in the
+// order they are read (markers first).
+func readSource(ctx context.Context, db storage.DB) (uint32, []*table, error) {
 	version, err := schema.Version(ctx, db)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s is not a klimatrapport database (no schema_migrations): %w", db.Database(), err)
 	}
 	infos, err := listTables(ctx, db)
-	return version, infos, err
+	if err != nil {
+		return 0, nil, err
+	}
+	tables := make([]*table, len(infos))
+	for i, info := range infos {
+		if tables[i], err = newTable(info.Name, info.Columns, info.Key); err != nil {
+			return 0, nil, err
+		}
+	}
+	return version, tables, nil
 }
 
 // Backup writes every table of db into dir, which must not exist or be
@@ -34,17 +44,13 @@ func Backup(ctx context.Context, db storage.DB, dir string, opts Options) (*Mani
 	if err := emptyDir(dir); err != nil {
 		return nil, err
 	}
-	version, infos, err := readSource(ctx, db)
+	version, tables, err := readSource(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	m := &Manifest{Format: Format, FormatVersion: FormatVersion, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Tool: opts.Tool, SourceEngine: db.Engine(), SourceDatabase: db.Database(), SchemaVersion: version}
-	for _, info := range infos {
-		t, err := newTable(info.Name, info.Columns, info.Key)
-		if err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
-		}
+	for _, t := range tables {
 		tm, err := writeTable(ctx, &scanner{db: db, t: t, opts: opts}, dir, opts.Gzip)
 		if err != nil {
 			return nil, fmt.Errorf("backup: %w", err)

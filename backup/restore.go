@@ -197,19 +197,13 @@ func loadFile(ctx context.Context, db storage.DB, dir string, tm TableManifest, 
 // temporary files) and writes them last, and re-reads every table of to to
 // compare its row count and checksum with what was read from from.
 func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult, error) {
-	version, infos, err := readSource(ctx, from)
+	version, tables, err := readSource(ctx, from)
 	if err != nil {
 		return nil, fmt.Errorf("copy: %w", err)
 	}
-	var tables []*table
 	var names []string
 	byName := map[string]*table{}
-	for _, info := range infos {
-		t, err := newTable(info.Name, info.Columns, info.Key)
-		if err != nil {
-			return nil, fmt.Errorf("copy: %w", err)
-		}
-		tables = append(tables, t)
+	for _, t := range tables {
 		names = append(names, t.name)
 		byName[t.name] = t
 	}
