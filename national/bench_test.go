@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
@@ -76,7 +77,7 @@ func benchmarkImport(b *testing.B, file, places []byte) {
 
 // BenchmarkImportSMHI: the real national CO2 file.
 func BenchmarkImportSMHI(b *testing.B) {
-	benchmarkImport(b, read(b, smhiFile), read(b, municipalities))
+	benchmarkImport(b, samples.Read(b, samples.SMHI), samples.Read(b, samples.Municipalities))
 }
 
 // BenchmarkImportSMHISynthetic10x: a generated file ten times larger, all

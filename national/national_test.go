@@ -23,24 +23,14 @@ func TestMain(m *testing.M) { storagetest.Main(m) }
 
 var ctx = context.Background()
 
-// The shared sample files.
-const (
-	smhiFile       = samples.SMHI
-	municipalities = samples.Municipalities
-	population     = samples.Population
-	lund2022CO2    = 122064.91323369 // cell P126 of the SMHI file
-)
-
-func read(t testing.TB, rel string) []byte {
-	t.Helper()
-	return samples.Read(t, rel)
-}
+// lund2022CO2 is cell P126 of SMHI's sample file (samples.SMHI).
+const lund2022CO2 = 122064.91323369
 
 // loaded returns the wired store with the municipality list imported.
 func loaded(t *testing.T, db storage.DB) *national.Store {
 	t.Helper()
 	s := testworld.Over(t, db, testworld.Options{}).National
-	sum, err := s.ImportMunicipalities(ctx, samples.Open(t, municipalities))
+	sum, err := s.ImportMunicipalities(ctx, samples.Open(t, samples.Municipalities))
 	if err != nil || sum.Municipalities != 290 || sum.Counties != 21 {
 		t.Fatalf("municipalities: %+v %v", sum, err)
 	}
@@ -61,7 +51,7 @@ func count(t *testing.T, db storage.DB, sql string, args ...any) uint64 {
 func TestImportSMHI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
-		content := read(t, smhiFile)
+		content := samples.Read(t, samples.SMHI)
 		var progress []int
 		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: content,
 			Progress: func(n int) { progress = append(progress, n) }, Actor: kr.System()})
@@ -200,7 +190,7 @@ func revise(t *testing.T, content []byte, cell string, v float64, date string) [
 func TestBrokenSMHIFilesChangeNothing(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
-		content := read(t, smhiFile)
+		content := samples.Read(t, samples.SMHI)
 		f, err := excelize.OpenReader(bytes.NewReader(content))
 		if err != nil {
 			t.Fatal(err)
@@ -246,7 +236,7 @@ func TestBrokenSMHIFilesChangeNothing(t *testing.T) {
 func TestPopulationAndReference(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
-		sum, err := s.ImportPopulation(ctx, samples.Open(t, population), 0)
+		sum, err := s.ImportPopulation(ctx, samples.Open(t, samples.Population), 0)
 		if err != nil || sum.Year != 2024 || sum.Sweden != 10587710 || sum.Municipalities != 290 || sum.Counties != 21 {
 			t.Fatalf("population: %+v %v", sum, err)
 		}
