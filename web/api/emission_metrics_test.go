@@ -14,9 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -25,10 +23,7 @@ import (
 
 func TestMetricsAndRankingAPI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		loadNational(t, db)
-		if _, err := (&members.Register{DB: db}).Add(context.Background(), kr.System(), "1281", time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
-			t.Fatal(err)
-		}
+		loadNational(t, db).Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
 		ts := newServer(t, db)
 		var m publish.MunicipalityReport
 		r := get(t, ts.URL+"/api/v1/municipalities/1281/metrics?as_of=2026", "")

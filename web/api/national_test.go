@@ -1,30 +1,27 @@
 package api_test
 
 import (
-	"context"
 	"math"
 	"testing"
 	"time"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
-	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-// loadNational imports the shared sample files.
-func loadNational(t *testing.T, db storage.DB) {
+// loadNational imports the shared sample files and returns the world it
+// used, for members to join.
+func loadNational(t *testing.T, db storage.DB) *testworld.World {
 	t.Helper()
-	testworld.Over(t, db, testworld.Options{}).ImportSamples(t)
+	w := testworld.Over(t, db, testworld.Options{})
+	w.ImportSamples(t)
+	return w
 }
 
 func TestMunicipalitiesAndEmissionsAPI(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		loadNational(t, db)
-		if _, err := (&members.Register{DB: db}).Add(context.Background(), kr.System(), "1281", time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
-			t.Fatal(err)
-		}
+		loadNational(t, db).Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
 		ts := newServer(t, db)
 		var list struct {
 			Municipalities []struct {

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"reflect"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -21,10 +19,7 @@ import (
 // followed up.
 func TestSameVerdictOnPageAndInReview(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		loadNational(t, db)
-		if _, err := (&members.Register{DB: db}).Add(context.Background(), kr.System(), "1281", time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
-			t.Fatal(err)
-		}
+		loadNational(t, db).Join(t, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
 		ts := complianceServer(t, db)
 		decided := time.Date(2020, 6, 11, 0, 0, 0, 0, time.UTC)
 		goal := func(id, typ, sector string, base, target int, pct float64) kr.Goal {
