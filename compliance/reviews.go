@@ -106,23 +106,10 @@ type reviews struct {
 	history   map[resultKey][]Event
 }
 
-// loadReviews reads the current overrides (argMax per result) and every
-// review and reply of the members codes for year.
+// loadReviews reads every review and reply of the members codes for year:
+// the history of each result, and its current override.
 func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (reviews, error) {
 	out := reviews{overrides: map[resultKey]*Event{}, history: map[resultKey][]Event{}}
-	var current []struct {
-		Code       string `ch:"municipality_code"`
-		Obligation string `ch:"obligation"`
-		ID         string `ch:"last_id"`
-		Status     string `ch:"last_status"`
-	}
-	// The current state of the append-only table: the row with the
-	// highest version per result.
-	if err := e.DB.Select(ctx, &current, storage.Latest("compliance_reviews", []string{"municipality_code", "obligation"},
-		[]string{"toString(id) AS last_id", "status AS last_status"}, "WHERE report_year = ? AND has(?, municipality_code)"),
-		year, codes); err != nil {
-		return out, err
-	}
 	var revs []reviewRow
 	if err := e.DB.Select(ctx, &revs, "SELECT "+reviewColumns+
 		" FROM compliance_reviews WHERE report_year = ? AND has(?, municipality_code) ORDER BY version", year, codes); err != nil {
@@ -138,12 +125,15 @@ func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (rev
 		e Event
 	}
 	all := map[resultKey][]versioned{}
-	byID := map[string]Event{}
+	// The current state of the append-only table is the review with the
+	// highest version per result (what storage.Latest would select): the
+	// last one here, as the rows come by version.
+	latest := map[resultKey]Event{}
 	for _, r := range revs {
 		k := resultKey{r.Code, Obligation(r.Obligation)}
 		ev := r.event()
 		all[k] = append(all[k], versioned{r.Version, ev})
-		byID[ev.ID] = ev
+		latest[k] = ev
 	}
 	for _, r := range reps {
 		k := resultKey{r.Code, Obligation(r.Obligation)}
@@ -157,13 +147,11 @@ func (e *Engine) loadReviews(ctx context.Context, codes []string, year int) (rev
 		}
 		out.history[k] = list
 	}
-	for _, c := range current {
-		if c.Status == "" {
+	for k, ev := range latest {
+		if ev.Status == "" {
 			continue // removed: the computed status applies
 		}
-		if ev, ok := byID[c.ID]; ok {
-			out.overrides[resultKey{c.Code, Obligation(c.Obligation)}] = &ev
-		}
+		out.overrides[k] = &ev
 	}
 	return out, nil
 }
