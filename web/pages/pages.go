@@ -2,7 +2,8 @@
 // municipality (/kommun/{code}), a comparison (/jamfor) and the ranking
 // (/rangordning), and the static files of every page (package site's).
 // Pages are Swedish, rendered with html/template in site's frame from the
-// figures of package analytics; charts are built with go-echarts and drawn
+// cached read service of package publish (its snapshots and views, computed
+// by package analytics); charts are built with go-echarts and drawn
 // by ECharts served from /static/ by the service itself. Every chart is
 // followed by a table with the same numbers, so the pages work without
 // JavaScript.
