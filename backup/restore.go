@@ -112,12 +112,9 @@ func writeOrder(names []string) []string {
 // (marker tables last), checks each file's rows against the manifest as it
 // reads them, and re-reads each table to compare its checksum.
 func Restore(ctx context.Context, db storage.DB, dir string, opts Options) ([]TableResult, error) {
-	m, err := ReadManifest(dir)
-	if err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
-	}
 	// Check everything before writing anything.
-	if _, err := Check(dir); err != nil {
+	m, err := Check(dir)
+	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	var tables []*table
@@ -242,7 +239,7 @@ func Copy(ctx context.Context, from, to storage.DB, opts Options) ([]TableResult
 	return results, nil
 }
 
-// copyTable inserts the pages of a table into to and digests their rows.
+// copyTable inserts the pages of a table into to and sums their rows.
 func copyTable(ctx context.Context, s *scanner, to storage.DB, tg *target) (Sum, error) {
 	var sum Sum
 	var buf []byte
