@@ -5,9 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,9 +16,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // baseReport is sampleReport without warnings of its own: no subsector, so
 // no sums to disagree.
@@ -415,7 +412,8 @@ func brokenFileCases() []corpusCase {
 	}
 }
 
-type golden struct {
+// caseResult is what a corpus case gives, as its golden file holds it.
+type caseResult struct {
 	Error *goldenError        `json:"error,omitempty"`
 	Items klimatrapport.Items `json:"items"`
 }
@@ -426,28 +424,25 @@ type goldenError struct {
 	Message string `json:"message"`
 }
 
-func runCase(t testing.TB, c corpusCase, b []byte) golden {
+func runCase(t testing.TB, c corpusCase, b []byte) caseResult {
 	ctx := c.ctx
 	if ctx.Today.IsZero() && ctx.KnownCode == nil {
 		ctx = stdCtx
 	}
 	items, err := Ingest(bytes.NewReader(b), int64(len(b)), c.lim, ctx, nil)
 	if err != nil {
-		return golden{Error: &goldenError{Kind: klimatrapport.KindOf(err).String(), Problem: FileProblem(err), Message: klimatrapport.MessageOf(err)}, Items: klimatrapport.Items{}}
+		return caseResult{Error: &goldenError{Kind: klimatrapport.KindOf(err).String(), Problem: FileProblem(err), Message: klimatrapport.MessageOf(err)}, Items: klimatrapport.Items{}}
 	}
 	if items == nil {
 		items = klimatrapport.Items{}
 	}
-	return golden{Items: items}
+	return caseResult{Items: items}
 }
 
 // TestCorpus checks each generated file against its golden validation
 // report in testdata/golden (go test -run TestCorpus -update rewrites them).
 func TestCorpus(t *testing.T) {
 	dir := filepath.Join("testdata", "golden")
-	if *update {
-		os.MkdirAll(dir, 0o755)
-	}
 	seen := map[string]bool{}
 	for _, c := range corpus() {
 		t.Run(c.name, func(t *testing.T) {
@@ -459,20 +454,7 @@ func TestCorpus(t *testing.T) {
 			g := runCase(t, c, b)
 			got, _ := json.MarshalIndent(g, "", "  ")
 			got = append(got, '\n')
-			path := filepath.Join(dir, c.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestCorpus -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("report differs from %s:\n%s", path, got)
-			}
+			golden.Check(t, filepath.Join(dir, c.name+".json"), string(got))
 			// Each case must show what it is named after.
 			checkCaseShowsRule(t, c, g)
 			// Parse and Ingest agree.
@@ -496,7 +478,7 @@ func TestCorpus(t *testing.T) {
 
 // checkCaseShowsRule: a case produces the item code or file problem it
 // says it shows; valid cases have no errors.
-func checkCaseShowsRule(t testing.TB, c corpusCase, g golden) {
+func checkCaseShowsRule(t testing.TB, c corpusCase, g caseResult) {
 	t.Helper()
 	switch {
 	case strings.HasPrefix(c.name, "valid_"):

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/golden"
 )
 
 var regenLibreOffice = flag.Bool("libreoffice", false, "regenerate testdata/libreoffice-*.xlsx with soffice (needs libreoffice-calc)")
@@ -211,18 +212,7 @@ func handMadeXLSX() []byte {
 func TestHandMadeInlineStrings(t *testing.T) {
 	b := handMadeXLSX()
 	path := filepath.Join("testdata", "inline-strings-text-numbers.xlsx")
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	committed, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(committed, b) {
-		t.Errorf("%s is stale; run go test -run TestHandMadeInlineStrings -update", path)
-	}
+	golden.Check(t, path, string(b))
 	rep, items, err := Check(bytes.NewReader(b), int64(len(b)), Limits{}, ValidationContext{Today: date(2025, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
