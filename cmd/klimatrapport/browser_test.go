@@ -30,14 +30,7 @@ func TestBrowserReportAndReview(t *testing.T) {
 	s := newSite(t, testworld.New(t, "chdb", siteOptions))
 	s.w.ImportMunicipalities(t)
 	dir := browsertest.ArtefactDir(t, "rapportera")
-	shot := func(name string) {
-		t.Helper()
-		p, err := browsertest.Screenshot(ctx, dir, name)
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
+	shot := browsertest.Shooter(t, ctx, dir)
 	text := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Text(sel))

@@ -162,3 +162,16 @@ func Screenshot(ctx context.Context, dir, name string) (string, error) {
 	path := filepath.Join(dir, name+".png")
 	return path, os.WriteFile(path, buf, 0o644)
 }
+
+// Shooter returns what a test calls to save a screenshot as dir/NAME.png:
+// it logs the file's path and fails the test when it cannot be saved.
+func Shooter(t testing.TB, ctx context.Context, dir string) func(name string) {
+	return func(name string) {
+		t.Helper()
+		p, err := Screenshot(ctx, dir, name)
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		t.Logf("screenshot: %s", p)
+	}
+}

@@ -26,14 +26,7 @@ func TestBrowser(t *testing.T) {
 	t.Logf("screenshots go to %s", dir)
 	bctx, blog := browsertest.Start(t, 3*time.Minute)
 
-	shot := func(name string) {
-		t.Helper()
-		p, err := browsertest.Screenshot(bctx, dir, name)
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
+	shot := browsertest.Shooter(t, bctx, dir)
 
 	pages := []struct {
 		name, path string
