@@ -22,7 +22,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("the browser test is not short")
 	}
 	f := newFixture(t, storagetest.Migrated(t, "chdb"), fixtureOptions{})
-	dir := browsertest.ArtefactDir(t, "dashboards")
+	dir := browsertest.ArtefactDir(t, "pages")
 	t.Logf("screenshots go to %s", dir)
 	bctx, blog := browsertest.Start(t, 3*time.Minute)
 
