@@ -20,11 +20,8 @@ type Engine struct {
 	DB       storage.DB
 	Members  *members.Register
 	National *national.Store // names, SMHI's figures and population; may be nil
-	// Reports reads the reported figures goals are followed up against;
-	// nil reads them from DB.
-	Reports *submissions.Service
-	Rules   Rules
-	Now     func() time.Time
+	Rules    Rules
+	Now      func() time.Time
 
 	writeMu sync.Mutex    // serialises reviews and replies, so that "before" is what was shown
 	clock   storage.Clock // versions of reviews and replies

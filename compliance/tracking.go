@@ -72,11 +72,7 @@ type GoalTrack struct {
 // loadTracking reads the figures the members' goals are followed up
 // against, as they stood at asOf.
 func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Time) (*figures.GoalFigures, error) {
-	reports := e.Reports
-	if reports == nil {
-		reports = &submissions.Service{DB: e.DB}
-	}
-	return figures.Data{National: e.National, Reports: reports}.LoadGoalFigures(ctx, codes, asOf)
+	return figures.Data{National: e.National, Reports: &submissions.Service{DB: e.DB}}.LoadGoalFigures(ctx, codes, asOf)
 }
 
 // track follows up one goal of code with the data up to year.
