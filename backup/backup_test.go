@@ -1,13 +1,14 @@
 package backup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -41,10 +42,6 @@ var uuids = []string{
 	"ffffffff-ffff-ffff-ffff-ffffffffffff", "0b8e1f6a-1111-4222-8333-944455556666",
 }
 
-var (
-	enumRe = regexp.MustCompile(`'((?:[^'\\]|\\.)*)' = -?\d+`)
-)
-
 // value returns the i-th test value of type t: strings and binary bytes
 // that break careless escaping, extreme numbers and dates, NULLs, arrays.
 func value(t *colType, i int) reflect.Value {
@@ -59,8 +56,8 @@ func value(t *colType, i int) reflect.Value {
 	case chtype.UUID:
 		v.SetString(uuids[i%len(uuids)])
 	case chtype.Enum:
-		names := enumRe.FindAllStringSubmatch(t.Text, -1)
-		v.SetString(strings.ReplaceAll(names[i%len(names)][1], `\'`, `'`))
+		names := slices.SortedFunc(maps.Keys(t.Values), func(a, b string) int { return cmp.Compare(t.Values[a], t.Values[b]) })
+		v.SetString(names[i%len(names)])
 	case chtype.Int:
 		lim := int64(1)<<(t.Bits-1) - 1
 		v.SetInt([]int64{0, -1, 1, lim, -lim - 1, 2024}[i%6])
