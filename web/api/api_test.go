@@ -160,7 +160,7 @@ func TestSubmissionsAPI(t *testing.T) {
 		}
 		found := false
 		for _, c := range comments {
-			if c.Cell == goalItem.Cell && strings.Contains(commentText(c), goalItem.Message[:20]) {
+			if c.Cell == goalItem.Cell && strings.Contains(workbook.CommentText(c), goalItem.Message[:20]) {
 				found = true
 			}
 		}
@@ -209,14 +209,6 @@ func TestSubmissionsAPI(t *testing.T) {
 			t.Errorf("Malmö's officer uploaded for Lund: %d %s", r.status, r.body)
 		}
 	})
-}
-
-func commentText(c excelize.Comment) string {
-	s := c.Text
-	for _, p := range c.Paragraph {
-		s += p.Text
-	}
-	return s
 }
 
 func TestUploadLimits(t *testing.T) {
