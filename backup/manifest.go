@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Format and FormatVersion identify a backup's manifest.
@@ -107,7 +109,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	seen := map[string]bool{}
 	for _, t := range m.Tables {
-		if !identRe.MatchString(t.Name) || seen[t.Name] {
+		if !storage.IsIdent(t.Name) || seen[t.Name] {
 			return nil, fmt.Errorf("%s: bad or repeated table name %q", ManifestFile, t.Name)
 		}
 		seen[t.Name] = true

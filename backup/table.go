@@ -69,7 +69,7 @@ func listTables(ctx context.Context, db storage.DB) ([]tableInfo, error) {
 		if !strings.HasSuffix(t.Engine, "MergeTree") || skipTables[t.Name] {
 			continue
 		}
-		if !identRe.MatchString(t.Name) {
+		if !storage.IsIdent(t.Name) {
 			return nil, fmt.Errorf("table name %q is not a plain identifier", t.Name)
 		}
 		out = append(out, tableInfo{Name: t.Name, Columns: cols[t.Name], Key: splitKey(t.Key)})
@@ -133,7 +133,7 @@ type table struct {
 }
 
 func newTable(name string, cols []Column, sortingKey []string) (*table, error) {
-	if !identRe.MatchString(name) {
+	if !storage.IsIdent(name) {
 		return nil, fmt.Errorf("table name %q is not a plain identifier", name)
 	}
 	if len(cols) == 0 {
@@ -144,7 +144,7 @@ func newTable(name string, cols []Column, sortingKey []string) (*table, error) {
 	var sel, sizes, floats []string
 	seen := map[string]int{}
 	for i, c := range cols {
-		if !identRe.MatchString(c.Name) {
+		if !storage.IsIdent(c.Name) {
 			return nil, fmt.Errorf("table %s: column name %q is not a plain identifier", name, c.Name)
 		}
 		if strings.HasPrefix(c.Name, alias) {

@@ -3,7 +3,6 @@ package backup
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/storage/chtype"
@@ -15,8 +14,6 @@ type colType struct {
 	*chtype.Type
 	elem *colType // Nullable, Array
 }
-
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // SupportedTypes lists the column types a backup carries, for messages.
 const SupportedTypes = "String, FixedString(N), UUID, Enum8, Enum16, Int8…Int64, UInt8…UInt64, Float32, Float64, Date, DateTime('UTC'), Nullable(T) and Array(T) of those"

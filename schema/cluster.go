@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Options change how migrations run.
@@ -25,8 +27,6 @@ const (
 )
 
 var (
-	clusterNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 	// The head of the DDL statements OnCluster knows: the ON CLUSTER clause
 	// goes right after the (possibly qualified, possibly quoted) name.
 	nameRe          = `(?:` + "`[^`]+`" + `|[A-Za-z_][A-Za-z0-9_]*)(?:\.(?:` + "`[^`]+`" + `|[A-Za-z_][A-Za-z0-9_]*))?`
@@ -60,7 +60,7 @@ var (
 // ON CLUSTER or already uses a Replicated engine is refused too: migrations
 // are written for one server and OnCluster alone decides about clusters.
 func OnCluster(stmt, cluster string) (string, error) {
-	if !clusterNameRe.MatchString(cluster) {
+	if !storage.IsIdent(cluster) {
 		return "", fmt.Errorf("schema: invalid cluster name %q", cluster)
 	}
 	if onClusterRe.MatchString(stmt) {

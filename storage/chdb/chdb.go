@@ -29,6 +29,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/internal/row"
 )
 
@@ -61,7 +62,7 @@ type DB struct {
 // in it. A second Open of the same path shares the connection; a different
 // path fails until every DB on the first is closed.
 func Open(ctx context.Context, path, database string) (*DB, error) {
-	if !row.IsIdent(database) {
+	if !storage.IsIdent(database) {
 		return nil, fmt.Errorf("chdb: invalid database name %q", database)
 	}
 	abs, err := filepath.Abs(path)

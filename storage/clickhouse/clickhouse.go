@@ -14,6 +14,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/internal/row"
 )
 
@@ -52,7 +53,7 @@ func Open(ctx context.Context, dsn, database string, pool Pool) (*DB, error) {
 	if database == "" {
 		database = "default"
 	}
-	if !row.IsIdent(database) {
+	if !storage.IsIdent(database) {
 		return nil, fmt.Errorf("clickhouse: invalid database name %q", database)
 	}
 	if !strings.Contains(dsn, "dial_timeout") {

@@ -5,8 +5,9 @@ package row
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"sync"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Field is one tagged struct field.
@@ -71,17 +72,11 @@ func (s *Struct) add(t reflect.Type, prefix []int) {
 	}
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// IsIdent reports whether s is a bare SQL identifier: what database and
-// table names must be, since they are written into SQL text.
-func IsIdent(s string) bool { return identRe.MatchString(s) }
-
 // ForInsert checks an insert's table name and rows (a slice of tagged
 // structs, or a pointer to one) and describes them. The slice may be empty:
 // then there is nothing to insert.
 func ForInsert(table string, rows any) (reflect.Value, *Struct, error) {
-	if !IsIdent(table) {
+	if !storage.IsIdent(table) {
 		return reflect.Value{}, nil, fmt.Errorf("storage: invalid table name %q", table)
 	}
 	rv := reflect.ValueOf(rows)
