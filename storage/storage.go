@@ -1,7 +1,8 @@
 // Package storage owns the narrow interface the service uses to talk to
 // ClickHouse, whichever engine runs it (DB), and what every user of it
 // shares: the background BatchWriter, and the append-only registers'
-// bookkeeping columns (Change), version Clock and latest-row query (Latest).
+// bookkeeping columns (Change), version Clock and latest-row query (Latest),
+// and the rule for names written into SQL text (IsIdent).
 //
 // The engines live beside it: embedded chDB (storage/chdb), which sends
 // inserts as RowBinary through INSERT … FROM INFILE, and a ClickHouse server
