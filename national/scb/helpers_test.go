@@ -12,7 +12,6 @@ import (
 // The shared sample files, read in place and never copied into the repository.
 var (
 	municipalitiesCS = samples.File(samples.Municipalities)
-	populationSample = samples.File(samples.Population)
 )
 
 var testNames = sync.OnceValues(func() (*Names, error) {
@@ -33,5 +32,4 @@ func names(t testing.TB) *Names {
 var (
 	workbook    = sheettest.Workbook
 	wantInvalid = sheettest.WantInvalid
-	readFile    = sheettest.ReadFile
 )

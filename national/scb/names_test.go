@@ -3,10 +3,12 @@ package scb
 import (
 	"strings"
 	"testing"
+
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 )
 
 func TestParseMunicipalities(t *testing.T) {
-	f := strings.NewReader(string(readFile(t, municipalitiesCS)))
+	f := strings.NewReader(string(samples.Read(t, samples.Municipalities)))
 	munis, counties, err := ParseMunicipalities(f)
 	if err != nil {
 		t.Fatal(err)

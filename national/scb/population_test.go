@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 )
 
 func parsePopulation(t *testing.T, b []byte, year int) (map[string]klimatrapport.Population, PopulationMeta, error) {
@@ -18,7 +19,7 @@ func parsePopulation(t *testing.T, b []byte, year int) (map[string]klimatrapport
 }
 
 func TestParsePopulationReal(t *testing.T) {
-	pop, meta, err := parsePopulation(t, readFile(t, populationSample), 0)
+	pop, meta, err := parsePopulation(t, samples.Read(t, samples.Population), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestParsePopulationReal(t *testing.T) {
 	}
 
 	// A year given wins over the title.
-	pop, meta, err = parsePopulation(t, readFile(t, populationSample), 2023)
+	pop, meta, err = parsePopulation(t, samples.Read(t, samples.Population), 2023)
 	if err != nil || meta.Year != 2023 || pop["1281"].Year != 2023 {
 		t.Errorf("year 2023: %v %+v %+v", err, meta, pop["1281"])
 	}

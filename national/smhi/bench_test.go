@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
@@ -41,7 +42,7 @@ func synthetic10x(tb testing.TB) []byte {
 // benchInputs are SMHI's real file and the synthetic one ten times its
 // size, each loaded only when its benchmark runs.
 var benchInputs = []benchInput{
-	{"real", func(tb testing.TB) []byte { return readFile(tb, smhiSample) }, func(tb testing.TB) Places { return testNames(tb) }},
+	{"real", func(tb testing.TB) []byte { return samples.Read(tb, samples.SMHI) }, func(tb testing.TB) Places { return testNames(tb) }},
 	{"synthetic10x", synthetic10x, func(testing.TB) Places { return scb.NewNames(SyntheticPlaces()) }},
 }
 
@@ -156,7 +157,7 @@ func bareRead(data []byte) (int, error) {
 // BenchmarkCheckSMHI is the incremental checker over the real file's rows.
 func BenchmarkCheckSMHI(b *testing.B) {
 	var rows []Row
-	if _, err := Parse(bytes.NewReader(readFile(b, smhiSample)), testNames(b), func(r Row) error {
+	if _, err := Parse(bytes.NewReader(samples.Read(b, samples.SMHI)), testNames(b), func(r Row) error {
 		rows = append(rows, r)
 		return nil
 	}); err != nil {

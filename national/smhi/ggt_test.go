@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 )
 
 // TestParseSMHIGGT reads SMHI's 2026 release of all greenhouse gases by
@@ -14,7 +15,7 @@ import (
 func TestParseSMHIGGT(t *testing.T) {
 	var rows []Row
 	c := NewChecker()
-	meta, err := Parse(bytes.NewReader(readFile(t, ggtSample)), testNames(t), func(r Row) error {
+	meta, err := Parse(bytes.NewReader(samples.Read(t, samples.GGT)), testNames(t), func(r Row) error {
 		rows = append(rows, r)
 		c.Add(r)
 		return nil

@@ -13,7 +13,6 @@ import (
 // The shared sample files, read in place and never copied into the repository.
 var (
 	smhiSample       = samples.File(samples.SMHI)
-	ggtSample        = samples.File(samples.GGT)
 	municipalitiesCS = samples.File(samples.Municipalities)
 )
 
@@ -66,5 +65,4 @@ func parseReal(t *testing.T) ([]Row, Meta) {
 var (
 	workbook    = sheettest.Workbook
 	wantInvalid = sheettest.WantInvalid
-	readFile    = sheettest.ReadFile
 )

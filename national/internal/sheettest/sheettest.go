@@ -5,7 +5,6 @@ package sheettest
 import (
 	"bytes"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -56,16 +55,6 @@ func WantInvalid(t testing.TB, err error, code, cell string, fragments ...string
 			t.Errorf("message %q lacks %q", msg, f)
 		}
 	}
-}
-
-// ReadFile reads a sample file or fails the test.
-func ReadFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // Must returns what load (typically a sync.OnceValues) gives, or fails the
