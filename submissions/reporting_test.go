@@ -246,12 +246,19 @@ func TestOfficerWritesOnlyForOwnMunicipality(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := service(t, db)
 		content := templateFile(t, lundReport(2025))
+		// The file is kept, rejected, in the uploader's own history.
 		res, err := s.Submit(ctx, malmoOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content})
-		if err == nil && res.Accepted() {
+		if err != nil {
+			t.Fatalf("Malmö's officer uploading Lund's report: %v, want a rejected submission", err)
+		}
+		if res.Accepted() {
 			t.Fatal("Malmö's officer submitted Lund's report")
 		}
-		if err == nil && !hasCode(res.Submission.Items, "") {
+		if !hasCode(res.Submission.Items, "") {
 			t.Fatalf("no error item: %s", mustJSON(t, res.Submission.Items))
+		}
+		if res.Submission.MunicipalityCode != "1280" {
+			t.Errorf("the rejected file is kept for %s, want the uploader's own 1280", res.Submission.MunicipalityCode)
 		}
 		if _, err := s.Submit(ctx, malmoOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content, Municipality: "1281"}); kr.KindOf(err) != kr.Forbidden {
 			t.Fatalf("Malmö's officer asserting Lund: %v, want Forbidden", err)
