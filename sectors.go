@@ -273,10 +273,7 @@ func SMHISpelling(s string) string {
 	if len(fields) > 0 {
 		fields[0] = upperFirst(fields[0])
 	}
-	if out := strings.Join(fields, " "); out != s {
-		return out
-	}
-	return s
+	return strings.Join(fields, " ")
 }
 
 func upperFirst(s string) string {
