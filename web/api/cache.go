@@ -54,7 +54,7 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 			return nil
 		}
 		if err == nil {
-			ServeBody(c, body, snap.Generation)
+			serveBody(c, body, snap.Generation)
 		}
 		return err
 	})
@@ -80,9 +80,9 @@ func (a *API) record(c *gin.Context, snap *publish.Snapshot, h cached) (*publish
 	return b, nil
 }
 
-// ServeBody writes a kept answer with its ETag (gzip-compressed when the
+// serveBody writes a kept answer with its ETag (gzip-compressed when the
 // client accepts it), or 304 Not Modified when the client has it.
-func ServeBody(c *gin.Context, b *publish.Body, generation uint64) {
+func serveBody(c *gin.Context, b *publish.Body, generation uint64) {
 	c.Header("X-Data-Generation", strconv.FormatUint(generation, 10))
 	b.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
 }
