@@ -89,6 +89,13 @@ func currentAccounts(where string) string {
 		"municipality_code", "password_hash", "disabled", "changed_by", "changed_at"}, where)
 }
 
+// The account queries, built once: every account's current row, and the
+// current row of the account whose id is the one argument.
+var (
+	allAccounts = currentAccounts("")
+	accountByID = currentAccounts("WHERE toString(id) = ?")
+)
+
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
 // NormalizeEmail lower-cases and trims an address.
@@ -145,7 +152,7 @@ func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
 // Get returns an account by id.
 func (s *Store) Get(ctx context.Context, id string) (Account, bool, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, currentAccounts("WHERE toString(id) = ?"), id); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, accountByID, id); err != nil || len(rows) == 0 {
 		return Account{}, false, err
 	}
 	return rows[0].account(), true, nil
@@ -154,7 +161,7 @@ func (s *Store) Get(ctx context.Context, id string) (Account, bool, error) {
 // ByEmail returns the account with an address.
 func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts("")+") WHERE email = ?", NormalizeEmail(email)); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allAccounts+") WHERE email = ?", NormalizeEmail(email)); err != nil || len(rows) == 0 {
 		return Account{}, false, err
 	}
 	return rows[0].account(), true, nil
@@ -163,7 +170,7 @@ func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error
 // List returns every account by email.
 func (s *Store) List(ctx context.Context) ([]Account, error) {
 	var rows []accountRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentAccounts("")+") ORDER BY email"); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allAccounts+") ORDER BY email"); err != nil {
 		return nil, err
 	}
 	out := make([]Account, len(rows))

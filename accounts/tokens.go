@@ -41,6 +41,13 @@ func currentTokens(where string) string {
 		"name", "sha256", "revoked", "created_at"}, where)
 }
 
+// The token queries, built once: every token's current row, and the current
+// row of the token whose id is the one argument.
+var (
+	allTokens = currentTokens("")
+	tokenByID = currentTokens("WHERE toString(id) = ?")
+)
+
 // TokenPrefix marks klimatrapport's API tokens so that secret scanners can
 // find leaked ones.
 const TokenPrefix = "krt_"
@@ -68,7 +75,7 @@ func (s *Store) CreateToken(ctx context.Context, by kr.Actor, accountID, name st
 // RevokeToken revokes a token at once.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, currentTokens("WHERE toString(id) = ?"), id); err != nil {
+	if err := s.DB.Select(ctx, &rows, tokenByID, id); err != nil {
 		return err
 	}
 	if len(rows) == 0 {
@@ -82,7 +89,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 // Tokens lists an account's tokens.
 func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens("")+") WHERE account_id = ? ORDER BY created_at", accountID); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE account_id = ? ORDER BY created_at", accountID); err != nil {
 		return nil, err
 	}
 	out := make([]Token, len(rows))
@@ -96,7 +103,7 @@ func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 // live and the account enabled.
 func (s *Store) ByToken(ctx context.Context, secret string) (Account, bool, error) {
 	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+currentTokens("")+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
 		return Account{}, false, err
 	}
 	if len(rows) == 0 || rows[0].Revoked == 1 {
