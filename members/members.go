@@ -156,7 +156,7 @@ func (r *Register) End(ctx context.Context, actor kr.Actor, code string, date ti
 
 // Get returns a member's current entry (ended ones too).
 func (r *Register) Get(ctx context.Context, code string) (Member, bool, error) {
-	ms, err := r.list(ctx, "WHERE code = ?", code)
+	ms, err := r.list(ctx, memberByCode, code)
 	if err != nil || len(ms) == 0 {
 		return Member{}, false, err
 	}
@@ -164,7 +164,7 @@ func (r *Register) Get(ctx context.Context, code string) (Member, bool, error) {
 }
 
 // All returns every member's current entry, ended ones included, by code.
-func (r *Register) All(ctx context.Context) ([]Member, error) { return r.list(ctx, "") }
+func (r *Register) All(ctx context.Context) ([]Member, error) { return r.list(ctx, allMembers) }
 
 // History returns every entry a member has had, oldest first.
 func (r *Register) History(ctx context.Context, code string) ([]Member, error) {
@@ -182,11 +182,23 @@ func (r *Register) History(ctx context.Context, code string) ([]Member, error) {
 const columns = `code, toString(kind) AS kind, joined, observer_until, ended, official_name, official_email,
 	officer_name, officer_email, changed_by, changed_at, version`
 
-func (r *Register) list(ctx context.Context, where string, args ...any) ([]Member, error) {
-	var rows []row
-	// The current entry of each member: the row with the highest version.
-	sql := storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined", "observer_until", "ended",
+// latest selects the current entry of each member (the row with the highest
+// version) whose rows where admits, by code.
+func latest(where string) string {
+	return storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined", "observer_until", "ended",
 		"official_name", "official_email", "officer_name", "officer_email", "changed_by", "changed_at"}, where) + " ORDER BY code"
+}
+
+// The register's queries, built once: every member's current entry, and
+// that of the member whose code is the one argument.
+var (
+	allMembers   = latest("")
+	memberByCode = latest("WHERE code = ?")
+)
+
+// list runs sql, one of the queries above, and returns its members.
+func (r *Register) list(ctx context.Context, sql string, args ...any) ([]Member, error) {
+	var rows []row
 	if err := r.DB.Select(ctx, &rows, sql, args...); err != nil {
 		return nil, err
 	}
