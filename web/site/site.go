@@ -61,10 +61,10 @@ var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templat
 // Templates are pages parsed on top of the layout, by name.
 type Templates struct{ pages map[string]*template.Template }
 
-// Parse parses each page of fsys (templates/NAME.html, defining "content")
+// parse parses each page of fsys (templates/NAME.html, defining "content")
 // with the shared files given, on top of the layout. funcs are available
 // beside the layout's own.
-func Parse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string) (*Templates, error) {
+func parse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string) (*Templates, error) {
 	ts := &Templates{pages: map[string]*template.Template{}}
 	for _, name := range names {
 		t, err := base.Clone()
@@ -80,10 +80,10 @@ func Parse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string)
 	return ts, nil
 }
 
-// MustParse is Parse for embedded templates, where an error is a
-// programming error.
+// MustParse is parse for embedded templates, where an error is a
+// programming error; every page package parses its templates with it.
 func MustParse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...string) *Templates {
-	ts, err := Parse(fsys, funcs, shared, names...)
+	ts, err := parse(fsys, funcs, shared, names...)
 	if err != nil {
 		panic(err)
 	}
