@@ -69,6 +69,6 @@
 //
 // schema_migrations is not in a backup: restore and copy migrate the target
 // with the program's migrations (which must reach schema_version) and then
-// load the rows. Tables are read marker tables first (markerTables) and
-// written marker tables last.
+// load the rows. Tables are read marker tables first (submissions,
+// smhi_releases) and written marker tables last.
 package backup
