@@ -79,7 +79,7 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 	}
 	key := fmt.Sprintf("compare:%s:%d:%d:%s", q.Source, q.BaseYear, asOf, strings.Join(codes, ","))
 	v, err := snap.Memo(key, func() (any, error) {
-		c := &Comparison{Source: q.Source, Unit: "ton CO2e", Areas: []CompareArea{}, Years: []int{}}
+		c := &Comparison{Source: q.Source, Unit: figures.ReportedUnit, Areas: []CompareArea{}, Years: []int{}}
 		totals := map[string]analytics.Series{}
 		if q.Source == analytics.SourceSMHI {
 			c.Unit, c.Substance = snap.Unit, snap.Substance

@@ -137,12 +137,12 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 		case analytics.MetricEmissions:
 			r.Unit = snap.Unit
 			if q.Source == analytics.SourceReported {
-				r.Unit = "ton CO2e"
+				r.Unit = figures.ReportedUnit
 			}
 		case analytics.MetricPerCapita:
 			r.Unit = strings.TrimPrefix(snap.Unit, "ton ") + " ton per invånare"
 			if q.Source == analytics.SourceReported {
-				r.Unit = "ton CO2e per invånare"
+				r.Unit = figures.ReportedUnit + " per invånare"
 			}
 		}
 		for _, m := range snap.Municipalities {
