@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -21,6 +22,26 @@ func cellName(col, row int) string {
 func colName(col int) string {
 	s, _ := excelize.ColumnNumberToName(col)
 	return s
+}
+
+// colLetters caches column names for the columns a sheet may have.
+var colLetters = func() []string {
+	out := make([]string, 16385)
+	for i := 1; i < len(out); i++ {
+		out[i] = colName(i)
+	}
+	return out
+}()
+
+// ref is a fast cellName for 1-based col and row.
+func ref(col, row int) string {
+	if col < 1 || col >= len(colLetters) || row < 1 {
+		return ""
+	}
+	var b [16]byte
+	s := append(b[:0], colLetters[col]...)
+	s = strconv.AppendInt(s, int64(row), 10)
+	return string(s)
 }
 
 // splitCell reads "F12" as column 6, row 12 without allocating.

@@ -3,7 +3,6 @@ package workbook
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,26 +10,6 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
-
-// colLetters caches column names for the columns a sheet may have.
-var colLetters = func() []string {
-	out := make([]string, 16385)
-	for i := 1; i < len(out); i++ {
-		out[i] = colName(i)
-	}
-	return out
-}()
-
-// ref is a fast cellName for 1-based col and row.
-func ref(col, row int) string {
-	if col < 1 || col >= len(colLetters) || row < 1 {
-		return ""
-	}
-	var b [16]byte
-	s := append(b[:0], colLetters[col]...)
-	s = strconv.AppendInt(s, int64(row), 10)
-	return string(s)
-}
 
 func (t *table) val(cells []string, f field) string {
 	i, ok := t.cols.get(f)
