@@ -72,7 +72,7 @@ func (w *World) ImportSamples(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	w.ImportMunicipalities(t)
-	if _, err := w.National.ImportPopulation(ctx, bytes.NewReader(samples.Read(t, samples.Population)), 0); err != nil {
+	if _, err := w.National.ImportPopulation(ctx, samples.Open(t, samples.Population), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.National.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx",
