@@ -15,7 +15,8 @@ import (
 )
 
 // Table files: one per table, TabSeparated lines (see tsv.go), gzipped
-// unless Options say otherwise, read and written a page at a time.
+// when Options.Gzip is set (the backup command's default), read and written
+// a page at a time.
 
 // writeTable writes one table's file.
 func writeTable(ctx context.Context, s *scanner, dir string, gz bool) (*TableManifest, error) {
