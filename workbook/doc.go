@@ -20,7 +20,8 @@
 // *klimatrapport.Error (Kind Invalid or TooLarge) with a Swedish message;
 // every problem inside a readable file is a klimatrapport.Item.
 //
-// The files follow the flow: sniff.go (is it an xlsx at all), sheetlist.go
+// The files follow the flow: limits.go (what one file may cost, and the
+// file-level problems), sniff.go (is it an xlsx at all), sheetlist.go
 // (sheets and their parts), headers.go (sheet and column names), cells.go
 // (cell references, header rows), parse.go (the parser and its Sink),
 // rows.go and formulas.go (streaming a sheet's rows beside a scan for
