@@ -236,8 +236,8 @@ func (db *DB) Insert(ctx context.Context, table string, rows any) error {
 	return err
 }
 
-// columnTypes returns table's column types, which decide how times are
-// written (Date or DateTime).
+// columnTypes returns table's column types (cached per engine), which
+// decide each value's RowBinary encoding.
 func (db *DB) columnTypes(ctx context.Context, table string) (map[string]string, error) {
 	key := db.database + "." + table
 	if v, ok := db.e.columns.Load(key); ok {
