@@ -15,7 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
-	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
@@ -172,13 +171,13 @@ func exportsEqualJSON(t *testing.T, ts *httptest.Server, years int) {
 // formula are exported as text.
 func TestExportsNeutraliseFormulas(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		loadNational(t, db)
+		w := loadNational(t, db)
 		evil := `=HYPERLINK("http://evil.example","klicka")`
 		csvText := "municipality_code,municipality_name,municipality_name_short,county_code,county_name,county_name_short\n" +
 			`1281,Lunds kommun,"=HYPERLINK(""http://evil.example"",""klicka"")",12,Skåne län,Skåne` + "\n" +
 			"1280,Malmö stad,+Malmö,12,Skåne län,Skåne\n1480,Göteborgs stad,@Göteborg,14,Västra Götalands län,Västra Götaland\n" +
 			"0180,Stockholms stad,-Stockholm,01,Stockholms län,Stockholm\n"
-		if _, err := (&national.Store{DB: db}).ImportMunicipalities(context.Background(), strings.NewReader(csvText)); err != nil {
+		if _, err := w.National.ImportMunicipalities(context.Background(), strings.NewReader(csvText)); err != nil {
 			t.Fatal(err)
 		}
 		ts := newServer(t, db)
