@@ -106,7 +106,7 @@ func track(fig *figures.GoalFigures, code string, g goalFact, year int, withSeri
 	t.BaseSource, t.LatestSource = chosen.Source, chosen.Source
 	release := ""
 	if chosen.Source == SourceSMHI {
-		release = fig.Release.ReleaseDate.Format(time.DateOnly)
+		release = fig.Release().ReleaseDate.Format(time.DateOnly)
 		t.SMHIRelease = release
 	}
 	t.Summary = trackSummary(t, chosen.GoalTracking, release)

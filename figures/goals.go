@@ -13,7 +13,6 @@ import (
 // SMHI's published release and the members' reported figures as they stood
 // at one moment, with SCB's population for per-capita goals.
 type GoalFigures struct {
-	Release    national.Release // SMHI's; ID "" when there is none
 	Reported   map[string]*Reported
 	Population analytics.Populations
 	smhi       SMHI
@@ -26,23 +25,24 @@ type GoalFigures struct {
 // a national store (nil) there are only the reported figures.
 func (d Data) LoadGoalFigures(ctx context.Context, codes []string, asOf time.Time) (*GoalFigures, error) {
 	f := &GoalFigures{smhi: SMHI{Unit: "ton CO2e"}}
+	var err error
 	if d.National != nil {
-		var err error
 		if f.smhi, err = d.SMHI(ctx, codes); err != nil {
 			return nil, err
 		}
-		f.Release = f.smhi.Release
 		if f.Population, err = d.Populations(ctx); err != nil {
 			return nil, err
 		}
 	}
-	var err error
-	f.Reported, err = d.reported(ctx, submissions.SeriesQuery{Codes: codes, AsOf: asOf, BySector: true})
-	if err != nil {
+	if f.Reported, err = d.reported(ctx, submissions.SeriesQuery{Codes: codes, AsOf: asOf, BySector: true}); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
+
+// Release is SMHI's release the goals are followed up against; ID "" when
+// there is none.
+func (f *GoalFigures) Release() national.Release { return f.smhi.Release }
 
 // Sources returns the sources code's goals are followed up against, with
 // the data up to year, in the order the municipality page shows them.
