@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +78,13 @@ func TestAnnotate(t *testing.T) {
 	var again bytes.Buffer
 	if err := Annotate(bytes.NewReader(out), int64(len(out)), items[:1], &again); err != nil {
 		t.Fatal(err)
+	}
+	g := openXLSX(t, again.Bytes())
+	if sheets := g.GetSheetList(); sheets[0] != SheetReport || slices.Index(sheets[1:], SheetReport) >= 0 {
+		t.Errorf("sheets after annotating again: %q", sheets)
+	}
+	if rows, err := g.GetRows(SheetReport); err != nil || len(rows) != 2 {
+		t.Errorf("summary after annotating again with one item: %v %v", rows, err)
 	}
 	// The annotated file still parses to the same report.
 	if p, err := parseBytes(out); err != nil {
