@@ -27,8 +27,8 @@ type API struct {
 	Submissions *submissions.Service
 	Log         *slog.Logger
 	// Published answers the public data (emissions, emission metrics, the
-	// ranking and their exports) from cached snapshots; nil makes Register
-	// build one that checks for new data on every request.
+	// ranking and their exports) from cached snapshots; internal/app wires
+	// it to the commit hooks.
 	Published *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
 	// compliance routes.
@@ -37,11 +37,6 @@ type API struct {
 
 // Register adds the API's routes.
 func (a *API) Register(r gin.IRouter) {
-	if a.Published == nil {
-		// Not wired to commit hooks: check the data fingerprint on every
-		// request, so answers are never stale.
-		a.Published = &publish.Service{Data: a.Data, Members: a.Members, ProbeInterval: 0}
-	}
 	v1 := r.Group("/api/v1")
 	v1.POST("/submissions", a.handle(a.postSubmission))
 	v1.GET("/submissions/:id", a.handle(a.getSubmission))
