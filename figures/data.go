@@ -30,22 +30,29 @@ func CheckSource(s string) (string, error) {
 
 // AreaNames maps municipality and county codes (and "00") to names.
 func (d Data) AreaNames(ctx context.Context) (map[string]string, error) {
-	names := map[string]string{"00": "Sverige"}
 	munis, err := d.National.Municipalities(ctx)
 	if err != nil {
 		return nil, err
-	}
-	for _, m := range munis {
-		names[m.Code] = m.Name
 	}
 	counties, err := d.National.Counties(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return Names(munis, counties), nil
+}
+
+// Names maps the codes of munis and counties, and "00" (Sverige), to their
+// names.
+func Names(munis []kr.Municipality, counties []kr.County) map[string]string {
+	names := make(map[string]string, 1+len(munis)+len(counties))
+	names["00"] = "Sverige"
+	for _, m := range munis {
+		names[m.Code] = m.Name
+	}
 	for _, c := range counties {
 		names[c.Code] = c.Name
 	}
-	return names, nil
+	return names
 }
 
 // Populations loads every stored population figure.

@@ -240,7 +240,7 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 		maxBytes = DefaultMaxBodyBytes
 	}
 	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
-		muni: map[string]kr.Municipality{}, names: map[string]string{"00": "Sverige"}, member: map[string]members.Member{},
+		muni: map[string]kr.Municipality{}, member: map[string]members.Member{},
 		maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
 	nat := s.Data.National
 	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
@@ -251,11 +251,8 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 	}
 	for _, m := range snap.Municipalities {
 		snap.muni[m.Code] = m
-		snap.names[m.Code] = m.Name
 	}
-	for _, c := range snap.Counties {
-		snap.names[c.Code] = c.Name
-	}
+	snap.names = figures.Names(snap.Municipalities, snap.Counties)
 	if snap.Population, err = s.Data.Populations(ctx); err != nil {
 		return nil, unavailable(err)
 	}
