@@ -28,12 +28,12 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// statusClass names a status's CSS class: "ej förfallet" → "ej-forfallet".
+var statusClass = strings.NewReplacer(" ", "-", "ö", "o", "ä", "a", "å", "a")
+
 var templates = site.MustParse(templateFS, template.FuncMap{
-	"lower": strings.ToLower,
-	// statusClass names a status's CSS class: "ej förfallet" → "ej-forfallet".
-	"statusClass": func(s compliance.Status) string {
-		return strings.NewReplacer(" ", "-", "ö", "o", "ä", "a", "å", "a").Replace(string(s))
-	},
+	"lower":       strings.ToLower,
+	"statusClass": func(s compliance.Status) string { return statusClass.Replace(string(s)) },
 }, []string{"templates/messages.html"}, "logga-in", "losenord", "rapportera", "granskning", "granskning-kommun")
 
 // Portal serves the pages of signed-in officers and reviewers.
