@@ -26,8 +26,8 @@ import (
 // rendered pages) belongs to one data generation. It is outdated
 //
 //   - at once when this process commits a change: wire Invalidate to
-//     submissions.Service.OnCommit, national.Store.OnChange and
-//     members.Register.OnChange;
+//     national.Store.OnChange and members.Register.OnChange, and call it
+//     from submissions.Service.OnCommit (which is given the code);
 //   - when another instance has changed the data: at most every
 //     ProbeInterval a request checks a cheap fingerprint of the data (the
 //     row counts of the append-only tables that make data visible:
