@@ -9,6 +9,8 @@
 // publish) for pages and the API, and the compliance review for goal
 // follow-up (GoalFigures, Sources). Both follow goals up with
 // analytics.FollowGoal over the same sources (GoalSources), so the public
-// page and the review give the same verdict. Nothing here caches; the maths
-// is package analytics'.
+// page and the review give the same verdict. The API's emission series
+// (Emissions: any release or substance, SMHI's or reported) are read here on
+// each request the API's body cache does not answer. Nothing here caches;
+// the maths is package analytics'.
 package figures
