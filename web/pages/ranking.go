@@ -30,8 +30,6 @@ type rangordningView struct {
 	APIHref, CSVHref, XLSXHref string
 }
 
-var swedishCollator = collate.New(language.Swedish)
-
 func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
 	year, err := publish.ParseYear("ar", c.Query("ar"))
 	if err != nil {
@@ -106,8 +104,11 @@ func rankingTable(rk *publish.Ranking, all map[string]analytics.AreaMetrics, sor
 	}
 	rows := slices.Clone(rk.Rows)
 	if sortBy == "namn" {
+		// A collator keeps its state while it compares, so each sort has
+		// its own: pages for different queries render at the same time.
+		swedishOrder := collate.New(language.Swedish)
 		slices.SortStableFunc(rows, func(a, b analytics.RankingRow) int {
-			c := swedishCollator.CompareString(a.Name, b.Name)
+			c := swedishOrder.CompareString(a.Name, b.Name)
 			if order == "desc" {
 				return -c
 			}
