@@ -125,8 +125,8 @@ func (w *World) Submit(t testing.TB, actor kr.Actor, fileName string, rep *kr.Re
 	return res
 }
 
-// Serve starts the real router (middleware, API, pages) on an httptest
-// server, closed when the test ends. static are bearer tokens as
+// Serve starts the real router (middleware, API, pages, portal) on an
+// httptest server, closed when the test ends. static are bearer tokens as
 // --api-tokens takes them (TOKEN:ROLE[:CODE],…), or "".
 func (w *World) Serve(t testing.TB, static string) *httptest.Server {
 	t.Helper()
