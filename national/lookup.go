@@ -7,15 +7,15 @@ import (
 
 // Lookup answers validation's questions from the stored national data: is
 // a code a municipality or county, what is a municipality's code from its
-// name, what are SMHI's figures for it (it implements submissions.Lookup).
-// It caches per municipality and forgets everything when Invalidate is
-// called after an import.
+// name (both through the store's cached place names, Store.Names), what are
+// SMHI's figures for it (it implements submissions.Lookup). It caches SMHI's
+// figures per municipality and forgets them when Invalidate is called after
+// an import.
 type Lookup struct {
 	Store *Store
 
-	mu    sync.Mutex
-	codes map[string]bool                // nil until loaded
-	smhi  map[string]map[smhiKey]float64 // per municipality
+	mu   sync.Mutex
+	smhi map[string]map[smhiKey]float64 // per municipality
 }
 
 type smhiKey struct {
@@ -23,39 +23,23 @@ type smhiKey struct {
 	sector string
 }
 
-// Invalidate drops the caches.
+// Invalidate drops the cache.
 func (r *Lookup) Invalidate() {
 	r.mu.Lock()
-	r.codes, r.smhi = nil, nil
+	r.smhi = nil
 	r.mu.Unlock()
 }
 
 // KnownCode reports whether code is a stored municipality or county; ok is
 // false when no municipality list has been imported.
 func (r *Lookup) KnownCode(ctx context.Context, code string) (known, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.codes == nil {
-		munis, err := r.Store.Municipalities(ctx)
-		if err != nil {
-			return false, false
-		}
-		counties, err := r.Store.Counties(ctx)
-		if err != nil {
-			return false, false
-		}
-		r.codes = map[string]bool{}
-		for _, m := range munis {
-			r.codes[m.Code] = true
-		}
-		for _, c := range counties {
-			r.codes[c.Code] = true
-		}
-	}
-	if len(r.codes) == 0 {
+	names, err := r.Store.Names(ctx)
+	if err != nil {
 		return false, false
 	}
-	return r.codes[code], true
+	_, muni := names.MunicipalityByCode(code)
+	_, county := names.CountyByCode(code)
+	return muni || county, true
 }
 
 // SMHISector returns SMHI's figure for all greenhouse gases (GGT, newest
