@@ -313,11 +313,16 @@ func rankingTablesEqualAPI(t *testing.T, f *fixture, tc *tableCheck) {
 		if g.Group == analytics.GroupCounty {
 			continue
 		}
+		found := false
 		for _, row := range avg[1:] {
 			if row[0] == g.Name {
+				found = true
 				tc.check("average "+g.Name, row[1], *g.Value, 2)
 				tc.check("mean "+g.Name, row[2], *g.Mean, 2)
 			}
+		}
+		if !found {
+			t.Errorf("average %s: no row in the averages table %q", g.Name, avg)
 		}
 	}
 
