@@ -31,14 +31,20 @@ func (s *dbSink) Report(rep *kr.Report) error {
 	return nil
 }
 
-func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
-	// Values written ahead of the commit carry the code the uploader is
-	// held to, so that even invisible rows of a file naming another
-	// municipality never carry that municipality's code.
-	code := s.code
-	if code == "" && s.report != nil {
-		code = s.report.Details.Code
+// municipality is the code the submission is stored under: the one the
+// uploader is held to, else the file's. The parser hands over the report,
+// with its details, before the first inventory batch, so every value carries
+// the same code as the submission; and values written ahead of the commit
+// of a file naming another municipality never carry that municipality's.
+func (s *dbSink) municipality() string {
+	if s.code == "" && s.report != nil {
+		return s.report.Details.Code
 	}
+	return s.code
+}
+
+func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
+	code := s.municipality()
 	for _, v := range batch {
 		s.pending = append(s.pending, toInventoryRow(s.id, code, v))
 	}
@@ -49,12 +55,8 @@ func (s *dbSink) Inventory(batch []kr.InventoryValue) error {
 	return nil
 }
 
-// flush writes what is buffered, with the final municipality code, and
-// waits until everything is written.
-func (s *dbSink) flush(code string) error {
-	for i := range s.pending {
-		s.pending[i].Code = code
-	}
+// flush writes what is buffered and waits until everything is written.
+func (s *dbSink) flush() error {
 	if err := s.write(); err != nil {
 		return err
 	}

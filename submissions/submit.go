@@ -138,12 +138,8 @@ func (s *Service) validate(ctx context.Context, actor kr.Actor, up Upload, lim w
 // code it is held to (validation sees to that).
 func (in validated) submission(actor kr.Actor, up Upload, sha string) kr.Submission {
 	rep := in.sink.report
-	code := uploaderCode(actor, up.Municipality)
-	if code == "" {
-		code = rep.Details.Code
-	}
 	return kr.Submission{
-		ID: in.sink.id, MunicipalityCode: code, ReportYear: rep.Details.ReportYear, FileName: up.FileName,
+		ID: in.sink.id, MunicipalityCode: in.sink.municipality(), ReportYear: rep.Details.ReportYear, FileName: up.FileName,
 		SHA256: sha, Size: int64(len(up.Content)), UploadedBy: actor.Name(), UploadedAt: in.at.Truncate(time.Second),
 		Items: in.items, Counts: kr.Counts{Inventory: in.sink.values, Goals: len(rep.Goals), Plans: len(rep.Plans), Measures: len(rep.Measures)},
 	}
@@ -162,7 +158,7 @@ func (s *Service) writeRejected(ctx context.Context, sub kr.Submission, in valid
 // writeAccepted writes an accepted submission's data rows (inventory values,
 // then the small sheets) and its file, and publishes it.
 func (s *Service) writeAccepted(ctx context.Context, sub kr.Submission, in validated, content []byte) error {
-	if err := in.sink.flush(sub.MunicipalityCode); err != nil {
+	if err := in.sink.flush(); err != nil {
 		return err
 	}
 	if err := s.writeSheets(ctx, sub.ID, sub.MunicipalityCode, in.sink.report); err != nil {
