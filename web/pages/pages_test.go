@@ -430,6 +430,7 @@ func TestHostileNamesEscaped(t *testing.T) {
 func TestPagesFollowCommits(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		f := newFixture(t, db, fixtureOptions{})
+		f.Published.ProbeInterval = -1 // only the commit hooks can refresh the pages
 		before := get(t, f.url+"/kommun/1281")
 		rep := lundReport(false)
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2024, Sector: "Transporter", Tonnes: fp(123456)})
