@@ -221,9 +221,10 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 	})
 }
 
-// TestEmissionsCacheFollowsSubmissions: GET /emissions is cached, yet an
-// upload shows at once (here without commit hooks: the data fingerprint is
-// checked on every request).
+// TestEmissionsCacheFollowsSubmissions: GET /emissions is cached (an
+// unchanged answer keeps its ETag), yet an upload through the API shows at
+// once: the wired service's commit hook drops the cache, and the test
+// world also checks the data fingerprint on every request.
 func TestEmissionsCacheFollowsSubmissions(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		loadNational(t, db)
