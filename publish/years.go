@@ -7,16 +7,14 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 )
 
-// LastTrendYear is the latest as-of year the trend accepts.
-const LastTrendYear = analytics.EndYear
-
-// CheckAsOf validates an as-of year (0 means the snapshot's default).
+// CheckAsOf validates an as-of year (0 means the snapshot's default): at
+// most the last year the trend accepts (analytics.EndYear).
 func (snap *Snapshot) CheckAsOf(asOf int) (int, error) {
 	if asOf == 0 {
 		return snap.AsOf, nil
 	}
-	if asOf < kr.FirstYear || asOf > LastTrendYear {
-		return 0, kr.E(kr.Invalid, "as_of ska vara ett årtal mellan %d och %d.", kr.FirstYear, LastTrendYear)
+	if asOf < kr.FirstYear || asOf > analytics.EndYear {
+		return 0, kr.E(kr.Invalid, "as_of ska vara ett årtal mellan %d och %d.", kr.FirstYear, analytics.EndYear)
 	}
 	return asOf, nil
 }
