@@ -239,9 +239,8 @@ func (e *Engine) record(ctx context.Context, actor kr.Actor, code string, year i
 	if err != nil {
 		return Event{}, MemberResult{}, err
 	}
-	at, version := e.stamp()
 	head := entry{ID: uuid.Must(uuid.NewV7()).String(), Code: cur.Code, Year: uint16(year), Obligation: string(o), Role: string(actor.Role),
-		Change: storage.Change{By: actor.Name(), At: at, Version: version}}
+		Change: e.clock.Change(actor.Name(), e.now())}
 	rows, ev, err := build(head, res)
 	if err != nil {
 		return Event{}, MemberResult{}, err
@@ -285,12 +284,6 @@ func obligationOf(o Obligation) (Obligation, error) {
 		return "", kr.E(kr.Invalid, "Skyldigheten %q finns inte. Välj en av %s.", o, obligationList())
 	}
 	return p, nil
-}
-
-// stamp returns the time and the register version for a write.
-func (e *Engine) stamp() (time.Time, uint64) {
-	at := e.now()
-	return at.Truncate(time.Second), e.clock.Version(at)
 }
 
 func cleanText(s, what string) (string, error) {
