@@ -3,6 +3,7 @@ package klimatrapport
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error so that callers (HTTP handlers, the command line)
@@ -19,12 +20,14 @@ const (
 	Forbidden                // the caller may not do this
 	TooLarge                 // the input exceeds a size limit
 	Unavailable              // a dependency (the database) is down; try again
+	Busy                     // the service is at its limit of concurrent work; try again shortly
+	Throttled                // the caller has tried too often; wait before the next attempt
 )
 
 var kindNames = map[Kind]string{
 	Other: "internal", Invalid: "invalid", NotFound: "not_found", Conflict: "conflict",
 	Unauthorized: "unauthorized", Forbidden: "forbidden", TooLarge: "too_large",
-	Unavailable: "unavailable",
+	Unavailable: "unavailable", Busy: "busy", Throttled: "throttled",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -35,6 +38,9 @@ type Error struct {
 	Kind    Kind
 	Message string
 	Err     error
+	// RetryAfter, when positive, is how long the caller should wait before
+	// trying again (HTTP's Retry-After).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -62,6 +68,28 @@ func Wrap(kind Kind, err error, message string) error {
 		return nil
 	}
 	return &Error{Kind: kind, Message: message, Err: err}
+}
+
+// Later builds an Error of kind Busy or Throttled that tells the caller to
+// try again after wait.
+func Later(kind Kind, wait time.Duration, message string) error {
+	return &Error{Kind: kind, Message: message, RetryAfter: wait}
+}
+
+// RetryAfterOf returns the wait of the outermost *Error in err's chain that
+// sets one, or 0.
+func RetryAfterOf(err error) time.Duration {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return 0
+		}
+		if e.RetryAfter > 0 {
+			return e.RetryAfter
+		}
+		err = e.Err
+	}
+	return 0
 }
 
 // KindOf returns the kind of the outermost *Error in err's chain that has a

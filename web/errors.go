@@ -3,7 +3,9 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,6 +40,7 @@ func refuse(c *gin.Context, code string, err error) {
 		c.Abort()
 		return
 	}
+	SetRetryAfter(c, err)
 	Error(c, StatusOf(kr.KindOf(err)), code, kr.MessageOf(err))
 }
 
@@ -58,6 +61,16 @@ var statusOf = map[kr.Kind]int{
 	kr.Forbidden:    http.StatusForbidden,
 	kr.TooLarge:     http.StatusRequestEntityTooLarge,
 	kr.Unavailable:  http.StatusServiceUnavailable,
+	kr.Busy:         http.StatusServiceUnavailable,
+	kr.Throttled:    http.StatusTooManyRequests,
+}
+
+// SetRetryAfter sets the Retry-After header, in whole seconds rounded up,
+// when err says how long to wait.
+func SetRetryAfter(c *gin.Context, err error) {
+	if d := kr.RetryAfterOf(err); d > 0 {
+		c.Header("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+	}
 }
 
 // Fail writes err as an API error with the status its kind implies. Internal
@@ -69,5 +82,6 @@ func Fail(c *gin.Context, log *slog.Logger, err error) {
 		log.Error("internal error", "err", err, "request_id", RequestID(c), "path", c.Request.URL.Path)
 		msg = kr.MessageOf(nil)
 	}
+	SetRetryAfter(c, err)
 	Error(c, statusOf[kind], kind.String(), msg)
 }

@@ -28,6 +28,7 @@ func Fail(c *gin.Context, log *slog.Logger, err error) {
 		return
 	}
 	status, body := ErrorPage(c, log, err)
+	web.SetRetryAfter(c, err)
 	SendPersonal(c, status, body)
 }
 
