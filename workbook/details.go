@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
 )
@@ -90,6 +91,11 @@ func (p *parser) readDetails(s sheetInfo) error {
 			t, ok := parseDate(val, p.date1904)
 			if !ok {
 				p.items.errorf(CodeBadDate, s.Name, ref, "Datumet %s kan inte läsas. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.", quote(val))
+				return nil
+			}
+			if !klimatrapport.DateInRange(t) {
+				p.items.errorf(CodeDateOutOfRange, s.Name, ref, "Datumet %s ligger utanför de datum som kan sparas. Skriv ett datum mellan %s.",
+					t.Format(time.DateOnly), klimatrapport.DateRangeText())
 				return nil
 			}
 			d.Date = t

@@ -29,6 +29,7 @@ const (
 	CodeNotANumber        = "not_a_number"
 	CodeNotAYear          = "not_a_year"
 	CodeBadDate           = "invalid_date"
+	CodeDateOutOfRange    = "date_out_of_range" // a date before 1970 or after 2105, which the database cannot store
 	CodeNegative          = "negative_value"
 	CodeNotationNoComment = "notation_without_comment"
 

@@ -199,6 +199,12 @@ func (p *parser) dateField(t *table, cells []string, row int, f field) time.Time
 	if !ok {
 		p.items.errorf(CodeBadDate, t.sheet.Name, ref, "%s %s i %s kan inte läsas som ett datum. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2023-06-14.",
 			fieldTitle[f], quote(v), ref)
+		return time.Time{}
+	}
+	if !klimatrapport.DateInRange(d) {
+		p.items.errorf(CodeDateOutOfRange, t.sheet.Name, ref, "%s %s i %s ligger utanför de datum som kan sparas. Skriv ett datum mellan %s.",
+			fieldTitle[f], d.Format(time.DateOnly), ref, klimatrapport.DateRangeText())
+		return time.Time{}
 	}
 	return d
 }

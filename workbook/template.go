@@ -209,8 +209,10 @@ func (t *tmpl) decimal(sheet, sqref string, lo, hi float64, msg string) error {
 }
 
 func (t *tmpl) dateValidation(sheet, sqref string) error {
-	// 1900-01-01 … 2100-12-31 as serial numbers
-	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDate, 1, 73415, "Datum", "Skriv ett datum som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
+	// The days the database can store (1970-01-01 … 2105-12-31) as Excel's
+	// serial numbers, so that Excel refuses what the upload would.
+	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDate, excelSerial(klimatrapport.FirstDate), excelSerial(klimatrapport.LastDate),
+		"Datum", "Skriv ett datum mellan "+klimatrapport.DateRangeText()+", som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
 }
 
 // headerRow writes a styled, frozen header row and column widths.

@@ -48,6 +48,11 @@ var (
 	excelEpoch1904 = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// excelSerial is t's day as a serial number of the 1900 date system.
+func excelSerial(t time.Time) float64 {
+	return float64(t.Sub(excelEpoch1900) / (24 * time.Hour))
+}
+
 var swedishMonths = map[string]time.Month{
 	"januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
 	"maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
