@@ -156,15 +156,15 @@ func scenarioReport(t *testing.T, db storage.DB) (*fixture, compliance.Report) {
 func trackedLund(t *testing.T, db storage.DB, extra ...kr.Goal) *fixture {
 	t.Helper()
 	f := newFixture(t, db)
-	if _, err := f.nat.ImportMunicipalities(ctx, samples.Open(t, samples.Municipalities)); err != nil {
+	if _, err := f.nat.ImportMunicipalities(ctx, kr.System(), samples.Open(t, samples.Municipalities)); err != nil {
 		t.Fatal(err)
 	}
 	smhi := writeSMHI(t, map[int]float64{1990: 20000, 2015: 12000, 2019: 9800, 2020: 9500, 2021: 9400, 2022: 9300},
 		map[int]float64{1990: 2500, 2015: 1500, 2019: 1200, 2020: 1100})
-	if _, err := f.nat.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi.xlsx", Content: smhi, Actor: kr.System()}); err != nil {
+	if _, err := f.nat.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "smhi.xlsx", Content: smhi}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.nat.ImportPopulation(ctx, samples.Open(t, samples.Population), 0); err != nil {
+	if _, err := f.nat.ImportPopulation(ctx, kr.System(), samples.Open(t, samples.Population), 0); err != nil {
 		t.Fatal(err)
 	}
 	f.join(t, "1281", "2015-01-01", false)

@@ -2,7 +2,8 @@
 // (a municipality by its 4-digit code, a region by its county's 2-digit
 // code), since when, whether as an observer, until when, and its two
 // contacts. Every change is a new row; nothing is overwritten, so the
-// register's history is kept.
+// register's history is kept. Every change takes the actor making it and is
+// refused unless package access lets that actor manage the register.
 package members
 
 import (
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -87,8 +89,23 @@ func (r *Register) now() time.Time {
 
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
+// mayChange checks that actor may change the register (administrators and
+// the command line). Every change asks it first, before anything is read,
+// so that whoever calls the register, a refused actor learns and writes
+// nothing.
+func mayChange(actor kr.Actor) error {
+	err := access.Check(actor, access.ManageMembers, "")
+	if kr.KindOf(err) == kr.Forbidden {
+		return kr.E(kr.Forbidden, "Bara administratörer får ändra i medlemsregistret.")
+	}
+	return err
+}
+
 // Save validates m and writes it as the member's current entry.
 func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, error) {
+	if err := mayChange(actor); err != nil {
+		return Member{}, err
+	}
 	if !codeRe.MatchString(m.Code) {
 		return Member{}, kr.E(kr.Invalid, "Koden %q är varken en kommunkod (fyra siffror) eller en länskod för en region (två siffror).", m.Code)
 	}
@@ -125,6 +142,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 // Add makes code a member from joined; observers are observers for
 // observerPeriod (one year by default).
 func (r *Register) Add(ctx context.Context, actor kr.Actor, code string, joined time.Time, observer bool, observerPeriod time.Duration) (Member, error) {
+	if err := mayChange(actor); err != nil {
+		return Member{}, err
+	}
 	if cur, ok, err := r.Get(ctx, code); err != nil {
 		return Member{}, err
 	} else if ok && cur.Ended == nil {
@@ -143,6 +163,9 @@ func (r *Register) Add(ctx context.Context, actor kr.Actor, code string, joined 
 
 // End ends code's membership on date.
 func (r *Register) End(ctx context.Context, actor kr.Actor, code string, date time.Time) (Member, error) {
+	if err := mayChange(actor); err != nil {
+		return Member{}, err
+	}
 	m, ok, err := r.Get(ctx, code)
 	if err != nil {
 		return Member{}, err

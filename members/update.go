@@ -27,6 +27,9 @@ func (c Change) Empty() bool {
 // Update applies a change to code's current entry and saves it as a new
 // entry; the previous one stays in the history.
 func (r *Register) Update(ctx context.Context, actor kr.Actor, code string, c Change) (Member, error) {
+	if err := mayChange(actor); err != nil {
+		return Member{}, err
+	}
 	if c.Empty() {
 		return Member{}, kr.E(kr.Invalid, "Ange vad som ska ändras.")
 	}
@@ -78,6 +81,9 @@ func validEmail(s string) bool {
 // when set). An observer is one until m.ObserverUntil when that is set,
 // else for observerPeriod (one year by default), as with Add.
 func (r *Register) Join(ctx context.Context, actor kr.Actor, m Member, observer bool, observerPeriod time.Duration) (Member, error) {
+	if err := mayChange(actor); err != nil {
+		return Member{}, err
+	}
 	if cur, ok, err := r.Get(ctx, m.Code); err != nil {
 		return Member{}, err
 	} else if ok && cur.Ended == nil {

@@ -61,11 +61,11 @@ func benchmarkImport(b *testing.B, file, places []byte) {
 				b.StopTimer()
 				db := storagetest.Migrated(b, e)
 				s := &national.Store{DB: db}
-				if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(places)); err != nil {
+				if _, err := s.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(places)); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "bench.xlsx", Content: file})
+				sum, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "bench.xlsx", Content: file})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -28,7 +28,6 @@ type SMHIImport struct {
 	Release time.Time
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(rows int)
-	Actor    kr.Actor
 }
 
 // SMHISummary reports an SMHI import.
@@ -62,8 +61,12 @@ var _ smhi.Places = (*scb.Names)(nil)
 // ImportSMHI imports one SMHI export as a release. The values are written
 // first, tagged with the release id; the release rows are written last and
 // make them visible. A file that fails to parse leaves nothing visible.
-// Importing the identical file again changes nothing.
-func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, error) {
+// Importing the identical file again changes nothing. actor must be allowed
+// to import national data.
+func (s *Store) ImportSMHI(ctx context.Context, actor kr.Actor, in SMHIImport) (SMHISummary, error) {
+	if err := mayImport(actor); err != nil {
+		return SMHISummary{}, err
+	}
 	sum := sha256.Sum256(in.Content)
 	sha := hex.EncodeToString(sum[:])
 	if rel, ok, err := s.releaseOfFile(ctx, sha); err != nil || ok {
@@ -90,7 +93,7 @@ func (s *Store) ImportSMHI(ctx context.Context, in SMHIImport) (SMHISummary, err
 	if mismatches == nil {
 		mismatches = []smhi.Mismatch{}
 	}
-	rows := s.releaseRows(id, release, sha, in, imp, mismatches)
+	rows := s.releaseRows(actor, id, release, sha, in, imp, mismatches)
 	if err := s.DB.Insert(ctx, "smhi_releases", rows); err != nil {
 		return SMHISummary{}, errors.Join(err, s.discard(id))
 	}
@@ -171,8 +174,8 @@ func (p *smhiParsed) add(r smhi.Row) {
 
 // releaseRows are the rows that commit a release: one per substance in the
 // file (SMHI's exports may hold several, a sheet each), all with the file's
-// release id, in substance order.
-func (s *Store) releaseRows(id string, release time.Time, sha string, in SMHIImport, p smhiParsed, mismatches []smhi.Mismatch) []releaseRow {
+// release id, in substance order, imported by actor.
+func (s *Store) releaseRows(actor kr.Actor, id string, release time.Time, sha string, in SMHIImport, p smhiParsed, mismatches []smhi.Mismatch) []releaseRow {
 	checks, _ := json.Marshal(mismatches)
 	years := make([]uint16, len(p.meta.Years))
 	for i, y := range p.meta.Years {
@@ -188,7 +191,7 @@ func (s *Store) releaseRows(id string, release time.Time, sha string, in SMHIImp
 	var rows []releaseRow
 	for _, sub := range slices.Sorted(maps.Keys(substances)) {
 		rows = append(rows, releaseRow{ID: id, ReleaseDate: release, Substance: sub, FileName: in.FileName, SHA256: sha,
-			NValues: uint64(p.values), Years: years, Checks: string(checks), ImportedBy: in.Actor.Name(),
+			NValues: uint64(p.values), Years: years, Checks: string(checks), ImportedBy: actor.Name(),
 			ImportedAt: s.now().Truncate(time.Second)})
 	}
 	return rows

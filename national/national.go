@@ -5,7 +5,9 @@
 // them. Every SMHI import is a release of its own; queries use the newest
 // release of a substance unless one is asked for. Counties, municipalities
 // and population are append-only registers: an import adds rows with a new
-// version, and queries read the newest row per key.
+// version, and queries read the newest row per key. Every import takes the
+// actor making it and is refused unless package access lets that actor
+// import national data.
 package national
 
 import (
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/national/scb"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
@@ -35,6 +38,18 @@ func (s *Store) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// mayImport checks that actor may import national data (administrators and
+// the command line). Every import asks it first, before the file is read or
+// the database asked, so that whoever calls the store, a refused actor
+// learns and writes nothing.
+func mayImport(actor kr.Actor) error {
+	err := access.Check(actor, access.ImportNational, "")
+	if kr.KindOf(err) == kr.Forbidden {
+		return kr.E(kr.Forbidden, "Bara administratörer får läsa in SCB:s och SMHI:s uppgifter.")
+	}
+	return err
 }
 
 func (s *Store) changed() {

@@ -30,7 +30,7 @@ const lund2022CO2 = 122064.91323369
 func loaded(t *testing.T, db storage.DB) *national.Store {
 	t.Helper()
 	s := testworld.Over(t, db, testworld.Options{}).National
-	sum, err := s.ImportMunicipalities(ctx, samples.Open(t, samples.Municipalities))
+	sum, err := s.ImportMunicipalities(ctx, kr.System(), samples.Open(t, samples.Municipalities))
 	if err != nil || sum.Municipalities != 290 || sum.Counties != 21 {
 		t.Fatalf("municipalities: %+v %v", sum, err)
 	}
@@ -53,8 +53,8 @@ func TestImportSMHI(t *testing.T) {
 		s := loaded(t, db)
 		content := samples.Read(t, samples.SMHI)
 		var progress []int
-		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: content,
-			Progress: func(n int) { progress = append(progress, n) }, Actor: kr.System()})
+		sum, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx", Content: content,
+			Progress: func(n int) { progress = append(progress, n) }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestImportSMHI(t *testing.T) {
 
 		// The same file again changes nothing.
 		before := count(t, db, "SELECT count() AS n FROM smhi_values")
-		again, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "again.xlsx", Content: content})
+		again, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "again.xlsx", Content: content})
 		if err != nil || !again.AlreadyPresent || again.Release.ID != sum.Release.ID {
 			t.Fatalf("second import: %+v %v", again, err)
 		}
@@ -140,7 +140,7 @@ func TestImportSMHI(t *testing.T) {
 
 		// A revised release: both kept, the newer answers by default.
 		revised := revise(t, content, "P126", 100000, "2025-04-15")
-		sum2, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2025.xlsx", Content: revised})
+		sum2, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "smhi-co2-2025.xlsx", Content: revised})
 		if err != nil || sum2.Release.ReleaseDate.Format(time.DateOnly) != "2025-04-15" {
 			t.Fatalf("revised release: %+v %v", sum2, err)
 		}
@@ -214,7 +214,7 @@ func TestBrokenSMHIFilesChangeNothing(t *testing.T) {
 			"not a workbook":     {[]byte("%PDF-1.4 nothing here"), ""},
 		}
 		for name, c := range cases {
-			_, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: name + ".xlsx", Content: c.file})
+			_, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: name + ".xlsx", Content: c.file})
 			if err == nil || kr.KindOf(err) != kr.Invalid {
 				t.Errorf("%s: %v, want an Invalid error", name, err)
 				continue
@@ -236,7 +236,7 @@ func TestBrokenSMHIFilesChangeNothing(t *testing.T) {
 func TestPopulationAndReference(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
-		sum, err := s.ImportPopulation(ctx, samples.Open(t, samples.Population), 0)
+		sum, err := s.ImportPopulation(ctx, kr.System(), samples.Open(t, samples.Population), 0)
 		if err != nil || sum.Year != 2024 || sum.Sweden != 10587710 || sum.Municipalities != 290 || sum.Counties != 21 {
 			t.Fatalf("population: %+v %v", sum, err)
 		}
@@ -273,14 +273,14 @@ func TestMultiSubstanceFile(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := &national.Store{DB: db}
 		munis, _ := smhi.SyntheticPlaces()
-		if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(placesCSV(munis))); err != nil {
+		if _, err := s.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(placesCSV(munis))); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
 		if err := smhi.WriteSynthetic(&buf, []string{"GGT", "N2O"}, 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "två.xlsx", Content: buf.Bytes(), Release: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		if _, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "två.xlsx", Content: buf.Bytes(), Release: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
 		rels, _ := s.Releases(ctx)

@@ -37,8 +37,12 @@ type PlacesSummary struct {
 }
 
 // ImportMunicipalities reads SCB's municipality list (CSV) and stores its
-// municipalities and counties as the current list.
-func (s *Store) ImportMunicipalities(ctx context.Context, r io.Reader) (PlacesSummary, error) {
+// municipalities and counties as the current list. actor must be allowed
+// to import national data.
+func (s *Store) ImportMunicipalities(ctx context.Context, actor kr.Actor, r io.Reader) (PlacesSummary, error) {
+	if err := mayImport(actor); err != nil {
+		return PlacesSummary{}, err
+	}
 	munis, counties, err := scb.ParseMunicipalities(r)
 	if err != nil {
 		return PlacesSummary{}, err
@@ -73,7 +77,11 @@ type PopulationSummary struct {
 }
 
 // ImportPopulation reads SCB's BE0101 table; year 0 takes it from the file.
-func (s *Store) ImportPopulation(ctx context.Context, r io.Reader, year int) (PopulationSummary, error) {
+// actor must be allowed to import national data.
+func (s *Store) ImportPopulation(ctx context.Context, actor kr.Actor, r io.Reader, year int) (PopulationSummary, error) {
+	if err := mayImport(actor); err != nil {
+		return PopulationSummary{}, err
+	}
 	var rows []populationRow
 	var sum PopulationSummary
 	v := s.clock.Version(s.now())

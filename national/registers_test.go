@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -23,7 +24,7 @@ func TestRegistersNewestWins(t *testing.T) {
 		s := &national.Store{DB: db, Now: func() time.Time { return at }}
 		for _, name := range []string{"Lund", "Lunda", "Lund"} {
 			csv := "kommunkod,kommunnamn,länskod,länsnamn\n1281," + name + ",12,Skåne län\n1280,Malmö,12,Skåne län\n"
-			if _, err := s.ImportMunicipalities(ctx, bytes.NewReader([]byte(csv))); err != nil {
+			if _, err := s.ImportMunicipalities(ctx, kr.System(), bytes.NewReader([]byte(csv))); err != nil {
 				t.Fatal(err)
 			}
 			munis, err := s.Municipalities(ctx)
@@ -37,7 +38,7 @@ func TestRegistersNewestWins(t *testing.T) {
 		}
 		pop := samples.Read(t, samples.Population)
 		for _, year := range []int{2024, 2024} {
-			if _, err := s.ImportPopulation(ctx, bytes.NewReader(pop), year); err != nil {
+			if _, err := s.ImportPopulation(ctx, kr.System(), bytes.NewReader(pop), year); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -55,10 +56,10 @@ func TestImportSMHIGGT(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		ctx := context.Background()
 		s := &national.Store{DB: db}
-		if _, err := s.ImportMunicipalities(ctx, bytes.NewReader(samples.Read(t, samples.Municipalities))); err != nil {
+		if _, err := s.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(samples.Read(t, samples.Municipalities))); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := s.ImportSMHI(ctx, national.SMHIImport{FileName: "ggt.xlsx", Content: samples.Read(t, samples.GGT)})
+		sum, err := s.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "ggt.xlsx", Content: samples.Read(t, samples.GGT)})
 		if err != nil {
 			t.Fatal(err)
 		}

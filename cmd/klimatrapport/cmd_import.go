@@ -91,7 +91,7 @@ func importMunicipalities(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	return im.run(ctx, func(store *national.Store) (any, error) {
-		return store.ImportMunicipalities(ctx, bytes.NewReader(content))
+		return store.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(content))
 	})
 }
 
@@ -103,7 +103,7 @@ func importPopulation(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	return im.run(ctx, func(store *national.Store) (any, error) {
-		return store.ImportPopulation(ctx, bytes.NewReader(content), *year)
+		return store.ImportPopulation(ctx, kr.System(), bytes.NewReader(content), *year)
 	})
 }
 
@@ -115,7 +115,7 @@ func importSMHI(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	in := national.SMHIImport{FileName: name, Content: content, Actor: kr.System(), Progress: progress(e)}
+	in := national.SMHIImport{FileName: name, Content: content, Progress: progress(e)}
 	if *release != "" {
 		var err error
 		if in.Release, err = time.Parse(time.DateOnly, *release); err != nil {
@@ -123,7 +123,7 @@ func importSMHI(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	return im.run(ctx, func(store *national.Store) (any, error) {
-		return store.ImportSMHI(ctx, in)
+		return store.ImportSMHI(ctx, kr.System(), in)
 	})
 }
 

@@ -72,11 +72,11 @@ func (w *World) ImportSamples(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	w.ImportMunicipalities(t)
-	if _, err := w.National.ImportPopulation(ctx, samples.Open(t, samples.Population), 0); err != nil {
+	if _, err := w.National.ImportPopulation(ctx, kr.System(), samples.Open(t, samples.Population), 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.National.ImportSMHI(ctx, national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx",
-		Content: samples.Read(t, samples.SMHI), Actor: kr.System()}); err != nil {
+	if _, err := w.National.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: "smhi-co2-2024-04-18.xlsx",
+		Content: samples.Read(t, samples.SMHI)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -84,7 +84,7 @@ func (w *World) ImportSamples(t testing.TB) {
 // ImportMunicipalities imports the real municipality list only.
 func (w *World) ImportMunicipalities(t testing.TB) {
 	t.Helper()
-	if _, err := w.National.ImportMunicipalities(context.Background(), samples.Open(t, samples.Municipalities)); err != nil {
+	if _, err := w.National.ImportMunicipalities(context.Background(), kr.System(), samples.Open(t, samples.Municipalities)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -177,7 +178,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 			`1281,Lunds kommun,"=HYPERLINK(""http://evil.example"",""klicka"")",12,Skåne län,Skåne` + "\n" +
 			"1280,Malmö stad,+Malmö,12,Skåne län,Skåne\n1480,Göteborgs stad,@Göteborg,14,Västra Götalands län,Västra Götaland\n" +
 			"0180,Stockholms stad,-Stockholm,01,Stockholms län,Stockholm\n"
-		if _, err := w.National.ImportMunicipalities(context.Background(), strings.NewReader(csvText)); err != nil {
+		if _, err := w.National.ImportMunicipalities(context.Background(), kr.System(), strings.NewReader(csvText)); err != nil {
 			t.Fatal(err)
 		}
 		ts := newServer(t, db)

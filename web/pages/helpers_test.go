@@ -50,7 +50,7 @@ func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 		// A later municipality list names Lund with markup (SMHI's file,
 		// already imported, was mapped by the real name).
 		csv := strings.Replace(string(samples.Read(t, samples.Municipalities)), "1281,Lunds kommun,Lund,", "1281,Lunds kommun,"+hostile+",", 1)
-		if _, err := f.National.ImportMunicipalities(ctx, strings.NewReader(csv)); err != nil {
+		if _, err := f.National.ImportMunicipalities(ctx, kr.System(), strings.NewReader(csv)); err != nil {
 			t.Fatal(err)
 		}
 	}
