@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 TEST_CLICKHOUSE_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-clickhouse
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test test-short lint bench chdb clickhouse-test-server stop-clickhouse-test-server clean
+.PHONY: all build run test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
 
 all: build
 
@@ -55,6 +55,16 @@ lint:
 bench: chdb
 	KLIMATRAPPORT_TEST_CLICKHOUSE="$${KLIMATRAPPORT_TEST_CLICKHOUSE:-$$(scripts/clickhouse-server.sh $(TEST_CLICKHOUSE_DIR))}" \
 		$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+## fuzz: every fuzz target for FUZZTIME each (default 60s), one at a time; not part of test.
+FUZZTIME ?= 60s
+FUZZFLAGS ?=
+FUZZ_TARGETS := ./workbook:FuzzIngest ./workbook:FuzzParse ./workbook:FuzzParseSheet ./national/smhi:FuzzReader
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $${t%%:*}; \
+	done
 
 stop-clickhouse-test-server:
 	@[ -f $(TEST_CLICKHOUSE_DIR)/pid ] && kill $$(cat $(TEST_CLICKHOUSE_DIR)/pid) || true
