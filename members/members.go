@@ -206,10 +206,17 @@ const columns = `code, toString(kind) AS kind, joined, observer_until, ended, of
 	officer_name, officer_email, changed_by, changed_at, version`
 
 // latest selects the current entry of each member (the row with the highest
-// version) whose rows where admits, by code.
+// version) whose rows where admits, by code. ClickHouse's argMax passes
+// over NULLs, so the two optional dates are taken as a date or the epoch
+// and made NULL again: else a membership ended and joined again, or an
+// observer period removed, would show the last date set.
 func latest(where string) string {
-	return storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined", "observer_until", "ended",
-		"official_name", "official_email", "officer_name", "officer_email", "changed_by", "changed_at"}, where) + " ORDER BY code"
+	const none = "toDate('1970-01-01')"
+	return `SELECT code, kind, joined, nullIf(observer_on, ` + none + `) AS observer_until, nullIf(ended_on, ` + none + `) AS ended,
+		official_name, official_email, officer_name, officer_email, changed_by, changed_at FROM (` +
+		storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined",
+			"ifNull(observer_until, "+none+") AS observer_on", "ifNull(ended, "+none+") AS ended_on",
+			"official_name", "official_email", "officer_name", "officer_email", "changed_by", "changed_at"}, where) + ") ORDER BY code"
 }
 
 // The register's queries, built once: every member's current entry, and

@@ -107,3 +107,35 @@ func TestJoinAndUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestRejoinAndClearObserver: a member whose membership ended and who joins
+// again is a member again, and an observer period removed stays removed:
+// the current entry's empty dates are empty, not the last dates set.
+func TestRejoinAndClearObserver(t *testing.T) {
+	ctx := context.Background()
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		r := register(db)
+		if _, err := r.Add(ctx, kr.System(), "1281", d("2019-05-01"), true, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Update(ctx, kr.System(), "1281", members.Change{ClearObserver: true}); err != nil {
+			t.Fatal(err)
+		}
+		if m, _, err := r.Get(ctx, "1281"); err != nil || m.ObserverUntil != nil {
+			t.Fatalf("the observer period removed: %+v %v", m, err)
+		}
+		if _, err := r.End(ctx, kr.System(), "1281", d("2024-06-30")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Join(ctx, kr.System(), members.Member{Code: "1281", Joined: d("2025-01-01")}, false, 0); err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := r.Get(ctx, "1281")
+		if err != nil || m.Ended != nil || !m.Active(d("2026-01-01")) {
+			t.Fatalf("joined again: %+v %v", m, err)
+		}
+		if _, err := r.End(ctx, kr.System(), "1281", d("2026-06-30")); err != nil {
+			t.Errorf("ending the new membership: %v", err)
+		}
+	})
+}
