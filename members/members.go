@@ -215,7 +215,7 @@ func latest(where string) string {
 	return `SELECT code, kind, joined, nullIf(observer_on, ` + none + `) AS observer_until, nullIf(ended_on, ` + none + `) AS ended,
 		official_name, official_email, officer_name, officer_email, changed_by, changed_at FROM (` +
 		storage.Latest("members", []string{"code"}, []string{"toString(kind) AS kind", "joined",
-			"ifNull(observer_until, "+none+") AS observer_on", "ifNull(ended, "+none+") AS ended_on",
+			"ifNull(observer_until, " + none + ") AS observer_on", "ifNull(ended, " + none + ") AS ended_on",
 			"official_name", "official_email", "officer_name", "officer_email", "changed_by", "changed_at"}, where) + ") ORDER BY code"
 }
 
