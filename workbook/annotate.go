@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Fill colours of annotated cells.
@@ -27,15 +28,14 @@ const (
 // Parse could read.
 func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) error {
 	lim := DefaultLimits()
-	if _, err := sniff(original, size, lim); err != nil {
+	if err := sniff(original, size, lim); err != nil {
 		return err
 	}
-	f, err := excelize.OpenReader(io.NewSectionReader(original, 0, size), excelize.Options{
-		UnzipSizeLimit: lim.UnzipSizeLimit, UnzipXMLSizeLimit: lim.UnzipXMLSizeLimit,
-	})
+	book, err := openBook(original, size, lim, xlsx.Rewrite, excelize.Options{})
 	if err != nil {
-		return corrupt(err)
+		return err
 	}
+	f := book.File
 	defer f.Close()
 	a := &annotator{f: f, styles: map[[2]int]int{}}
 	sheets := map[string]bool{}

@@ -2,9 +2,11 @@ package workbook
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Limits bound what Parse spends on one file. A zero field takes the value of
@@ -14,7 +16,7 @@ type Limits struct {
 	MaxRows           int           // rows read per sheet; default 1 048 576 (Excel's own maximum)
 	MaxCols           int           // columns read per row; default 256
 	Timeout           time.Duration // wall time for the whole parse; default 2 minutes
-	UnzipSizeLimit    int64         // total uncompressed size of the zip; default 1 GiB
+	UnzipSizeLimit    int64         // total uncompressed size of the zip, declared and as read; default 100 MiB
 	UnzipXMLSizeLimit int64         // a sheet larger than this is streamed from a temporary file; default 16 MiB
 	BatchSize         int           // inventory values per Sink.Inventory call; default 4096
 
@@ -32,7 +34,7 @@ func DefaultLimits() Limits {
 		MaxRows:           1 << 20,
 		MaxCols:           256,
 		Timeout:           2 * time.Minute,
-		UnzipSizeLimit:    1 << 30,
+		UnzipSizeLimit:    100 << 20,
 		UnzipXMLSizeLimit: 16 << 20,
 		BatchSize:         4096,
 	}
@@ -69,19 +71,19 @@ const (
 	ProblemHTML         = "html_file"
 	ProblemPDF          = "pdf_file"
 	ProblemImage        = "image_file"
-	ProblemTruncated    = "truncated_file"
-	ProblemCorrupt      = "corrupt_file"
+	ProblemTruncated    = xlsx.CodeTruncated
+	ProblemCorrupt      = xlsx.CodeCorrupt
 	ProblemEncrypted    = "encrypted_file"
-	ProblemNotWorkbook  = "not_a_workbook"
+	ProblemNotWorkbook  = xlsx.CodeNotWorkbook
 	ProblemNoKnownSheet = "no_known_sheet"
 	ProblemNoData       = "empty_workbook"
-	ProblemUnzipLimit   = "unzip_too_large"
-	ProblemRatio        = "compression_ratio"
-	ProblemXMLEntity    = "xml_entity"
-	ProblemXMLNesting   = "xml_nesting"
-	ProblemXMLToken     = "xml_token_too_long"
-	ProblemXMLElements  = "xml_too_many_elements"
-	ProblemTooManyCells = "too_many_cells"
+	ProblemUnzipLimit   = xlsx.CodeUnzipLimit
+	ProblemRatio        = xlsx.CodeRatio
+	ProblemXMLEntity    = xlsx.CodeEntity
+	ProblemXMLNesting   = xlsx.CodeNesting
+	ProblemXMLToken     = xlsx.CodeToken
+	ProblemXMLElements  = xlsx.CodeElements
+	ProblemTooManyCells = xlsx.CodeCells
 	ProblemTooManyRows  = "too_many_rows"
 	ProblemTooManyCols  = "too_many_columns"
 	ProblemTimeout      = "timeout"
@@ -108,5 +110,18 @@ func FileProblem(err error) string {
 	if errors.As(err, &fe) {
 		return fe.code
 	}
-	return ""
+	return xlsx.CodeOf(err)
 }
+
+// fileProblems are the Problem constants.
+var fileProblems = []string{
+	ProblemEmptyFile, ProblemTooLarge, ProblemXLS, ProblemODS, ProblemText, ProblemHTML, ProblemPDF, ProblemImage,
+	ProblemTruncated, ProblemCorrupt, ProblemEncrypted, ProblemNotWorkbook, ProblemNoKnownSheet, ProblemNoData,
+	ProblemUnzipLimit, ProblemRatio, ProblemXMLEntity, ProblemXMLNesting, ProblemXMLToken, ProblemXMLElements,
+	ProblemTooManyCells, ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
+}
+
+// IsFileProblem reports whether code is one of the Problem constants: the
+// file itself was refused (not a workbook, damaged, over a limit, refused
+// by the XML guard), as opposed to an item about its content.
+func IsFileProblem(code string) bool { return slices.Contains(fileProblems, code) }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Sink receives a workbook as ParseStream reads it. Report is called exactly
@@ -241,37 +241,38 @@ func (p *parser) run(r io.ReaderAt, size int64) error {
 	return p.finish()
 }
 
-// open checks the file, lists its sheets and opens it for streaming.
+// open checks the file, opens the parts it needs within the limits and
+// lists its sheets.
 func (p *parser) open(r io.ReaderAt, size int64) error {
-	zr, err := sniff(r, size, p.lim)
+	if err := sniff(r, size, p.lim); err != nil {
+		return err
+	}
+	book, err := openBook(r, size, p.lim, xlsx.Values, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return err
 	}
-	p.zr = zr
-	if p.sheets, p.date1904, err = readWorkbook(zr); err != nil {
+	p.f, p.zr = book.File, book.Parts
+	if p.sheets, p.date1904, err = readWorkbook(p.zr); err != nil {
 		return corrupt(err)
 	}
 	if len(p.sheets) == 0 {
 		return fail(klimatrapport.Invalid, ProblemNoKnownSheet, "Arbetsboken har inga blad. %s", msgUseTemplate)
-	}
-	p.f, err = excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		RawCellValue:      true,
-		UnzipSizeLimit:    p.lim.UnzipSizeLimit,
-		UnzipXMLSizeLimit: p.lim.UnzipXMLSizeLimit,
-	})
-	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
-			return fail(klimatrapport.TooLarge, ProblemUnzipLimit,
-				"Arbetsboken är för stor när den packas upp; högst %s tas emot. Ta bort blad och bilder som inte hör till rapporten och försök igen.",
-				megabytes(p.lim.UnzipSizeLimit))
-		}
-		return corrupt(err)
 	}
 	for _, s := range p.sheets {
 		p.rep.SheetsSeen = append(p.rep.SheetsSeen, s.Name)
 	}
 	p.maxYear = time.Now().Year()
 	return nil
+}
+
+// openBook opens a sniffed workbook through xlsx within lim: a refusal
+// keeps its code and message, excelize's own failure is a corrupt file.
+func openBook(r io.ReaderAt, size int64, lim Limits, need xlsx.Need, opts excelize.Options) (*xlsx.Book, error) {
+	book, err := xlsx.Open(r, size, xlsx.Limits{Total: lim.UnzipSizeLimit, Stream: lim.UnzipXMLSizeLimit}, need, opts)
+	if err != nil && xlsx.CodeOf(err) == "" {
+		return nil, corrupt(err)
+	}
+	return book, err
 }
 
 // chooseSheets picks the first sheet of each template kind; later ones of

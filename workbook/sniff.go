@@ -28,35 +28,35 @@ func megabytes(n int64) string {
 
 // sniff decides, before excelize sees the file, whether it is an xlsx zip we
 // are willing to open, and gives each other kind of file its own message.
-func sniff(r io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
+func sniff(r io.ReaderAt, size int64, lim Limits) error {
 	if size > lim.MaxBytes {
-		return nil, fail(klimatrapport.TooLarge, ProblemTooLarge,
+		return fail(klimatrapport.TooLarge, ProblemTooLarge,
 			"Filen är %s; högst %s tas emot. Ta bort bilder, diagram och blad som inte hör till rapporten och försök igen.",
 			megabytes(size), megabytes(lim.MaxBytes))
 	}
 	if size <= 0 {
-		return nil, fail(klimatrapport.Invalid, ProblemEmptyFile, "Filen är tom (0 byte). Välj rätt fil och ladda upp den igen.")
+		return fail(klimatrapport.Invalid, ProblemEmptyFile, "Filen är tom (0 byte). Välj rätt fil och ladda upp den igen.")
 	}
 	head := make([]byte, min(size, 4096))
 	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
-		return nil, fail(klimatrapport.Invalid, ProblemCorrupt, "Filen kunde inte läsas. Ladda upp den igen.")
+		return fail(klimatrapport.Invalid, ProblemCorrupt, "Filen kunde inte läsas. Ladda upp den igen.")
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		return nil, sniffCFB(r)
+		return sniffCFB(r)
 	case bytes.HasPrefix(head, []byte("%PDF")):
-		return nil, fail(klimatrapport.Invalid, ProblemPDF,
+		return fail(klimatrapport.Invalid, ProblemPDF,
 			"Filen är en PDF, inte en Excel-arbetsbok. Siffror i en PDF kan inte läsas in. %s", msgUseTemplate)
 	case bytes.HasPrefix(head, []byte("\x89PNG")), bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}),
 		bytes.HasPrefix(head, []byte("GIF8")), bytes.HasPrefix(head, []byte("BM")) && size > 14 && !utf8.Valid(head),
 		bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")),
 		len(head) >= 12 && bytes.Equal(head[:4], []byte("RIFF")) && bytes.Equal(head[8:12], []byte("WEBP")):
-		return nil, fail(klimatrapport.Invalid, ProblemImage,
+		return fail(klimatrapport.Invalid, ProblemImage,
 			"Filen är en bild, inte en Excel-arbetsbok. Siffror i en bild kan inte läsas in. %s", msgUseTemplate)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return sniffZip(r, size, lim)
+		return sniffZip(r, size)
 	}
-	return nil, sniffText(head)
+	return sniffText(head)
 }
 
 func sniffCFB(r io.ReaderAt) error {
@@ -87,16 +87,16 @@ func sniffCFB(r io.ReaderAt) error {
 		"Filen är ett äldre Office-dokument (inte en Excel-arbetsbok i formatet .xlsx). %s", msgSaveAsXLSX)
 }
 
-func sniffZip(r io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
+// sniffZip names the kind of a zip that is not a workbook; the sizes of
+// its parts are xlsx.Open's to check.
+func sniffZip(r io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fail(klimatrapport.Invalid, ProblemTruncated,
+		return fail(klimatrapport.Invalid, ProblemTruncated,
 			"Filen är ofullständig eller skadad (zip-arkivet tar slut för tidigt), troligen avbröts en nedladdning eller uppladdning. Spara arbetsboken på nytt i Excel eller LibreOffice och ladda upp den igen.")
 	}
-	var total uint64
 	hasWorkbook, hasWord, hasPPT := false, false, false
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
 		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
 		switch {
 		case name == "mimetype":
@@ -106,11 +106,11 @@ func sniffZip(r io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
 					rc.Close()
 					mt := string(b)
 					if strings.Contains(mt, "opendocument.spreadsheet") {
-						return nil, fail(klimatrapport.Invalid, ProblemODS,
+						return fail(klimatrapport.Invalid, ProblemODS,
 							"Filen är i OpenDocument-formatet (.ods). Öppna den i LibreOffice Calc, välj Arkiv > Spara som och filtypen Excel 2007-365 (.xlsx), och ladda upp den nya filen.")
 					}
 					if strings.Contains(mt, "opendocument") {
-						return nil, fail(klimatrapport.Invalid, ProblemNotWorkbook,
+						return fail(klimatrapport.Invalid, ProblemNotWorkbook,
 							"Filen är ett OpenDocument-dokument men inget kalkylark. %s", msgUseTemplate)
 					}
 				}
@@ -123,22 +123,17 @@ func sniffZip(r io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
 			hasPPT = true
 		}
 	}
-	if total > uint64(lim.UnzipSizeLimit) {
-		return nil, fail(klimatrapport.TooLarge, ProblemUnzipLimit,
-			"Arbetsboken blir %s när den packas upp; högst %s tas emot. Ta bort blad, bilder och tomma rader som inte hör till rapporten och försök igen.",
-			megabytes(int64(min(total, 1<<62))), megabytes(lim.UnzipSizeLimit))
-	}
 	if !hasWorkbook {
 		switch {
 		case hasWord:
-			return nil, fail(klimatrapport.Invalid, ProblemNotWorkbook, "Filen är ett Word-dokument, inte en Excel-arbetsbok. %s", msgUseTemplate)
+			return fail(klimatrapport.Invalid, ProblemNotWorkbook, "Filen är ett Word-dokument, inte en Excel-arbetsbok. %s", msgUseTemplate)
 		case hasPPT:
-			return nil, fail(klimatrapport.Invalid, ProblemNotWorkbook, "Filen är en PowerPoint-presentation, inte en Excel-arbetsbok. %s", msgUseTemplate)
+			return fail(klimatrapport.Invalid, ProblemNotWorkbook, "Filen är en PowerPoint-presentation, inte en Excel-arbetsbok. %s", msgUseTemplate)
 		}
-		return nil, fail(klimatrapport.Invalid, ProblemNotWorkbook,
+		return fail(klimatrapport.Invalid, ProblemNotWorkbook,
 			"Filen är en zip-fil men ingen Excel-arbetsbok. %s", msgUseTemplate)
 	}
-	return zr, nil
+	return nil
 }
 
 func sniffText(head []byte) error {

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"fmt"
 	"hash/crc32"
+	"math/rand/v2"
 	"strings"
 	"sync"
 
@@ -30,17 +31,17 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 	const mib = 1 << 20
 	valid := hostileWorkbook(nil, nil)
 	huge := strings.Repeat("x", 300) + ".xlsx"
-	cellsRow := []seg{lit(sheetOpen + `<row r="1">`), rep(`<c><v>1</v></c>`, 1<<20), lit(`</row>` + sheetClose)}
-	nested := []seg{lit(sheetOpen + `<row r="1"><c r="A1" t="inlineStr"><is><t>`), rep(`<b>`, 1<<20), rep(`</b>`, 1<<20), lit(`</t></is></c></row>` + sheetClose)}
-	styles := []seg{lit(`<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1048576">`),
-		rep(`<numFmt numFmtId="164" formatCode="0.00"/>`, 1<<20), lit(`</numFmts></styleSheet>`)}
+	cellsRow := padded(lit(sheetOpen+`<row r="1">`), rep(`<c><v>1</v></c>`, 1<<20), lit(`</row>`+sheetClose))
+	nested := padded(lit(sheetOpen+`<row r="1"><c r="A1" t="inlineStr"><is><t>`), rep(`<b>`, 1<<20), rep(`</b>`, 1<<20), lit(`</t></is></c></row>`+sheetClose))
+	styles := padded(lit(`<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1048576">`),
+		rep(`<numFmt numFmtId="164" formatCode="0.00"/>`, 1<<20), lit(`</numFmts></styleSheet>`))
 	return []Hostile{
 		{Name: "zip bomb: 1000 MiB extra part", File: "rapport.xlsx", Problem: workbook.ProblemUnzipLimit,
 			Content: hostileWorkbook(nil, []part{{name: "xl/media/image1.bin", segs: zeros(1000 * mib)}})},
 		{Name: "extra 1000 MiB part declared as 1 KiB (never needed, never read)", File: "rapport.xlsx", Problem: "",
 			Content: hostileWorkbook(nil, []part{{name: "xl/media/image1.bin", segs: zeros(1000 * mib), declared: 1024}})},
 		{Name: "sheet of 90 MiB zeros in one value (valid XML, huge)", File: "nollor.xlsx", Problem: workbook.ProblemXMLToken,
-			Content: hostileWorkbook([]seg{lit(sheetOpen + `<row r="1"><c r="A1"><v>`), rep("0", 90*mib), lit(`</v></c></row>` + sheetClose)}, nil)},
+			Content: hostileWorkbook(padded(lit(sheetOpen+`<row r="1"><c r="A1"><v>`), rep("0", 90*mib), lit(`</v></c></row>`+sheetClose)), nil)},
 		{Name: "many parts under the per-part cap summing over the total cap", File: "många-blad.xlsx", Problem: workbook.ProblemUnzipLimit,
 			Content: manySheets(12, 10*mib)},
 		{Name: "high-ratio nested zip part", File: "inbäddad.xlsx", Problem: workbook.ProblemRatio,
@@ -56,7 +57,7 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 		{Name: "styles.xml with 1 M numFmt", File: "stilar.xlsx", Problem: workbook.ProblemXMLElements,
 			Content: hostileWorkbook(nil, []part{{name: "xl/styles.xml", segs: styles}})},
 		{Name: "unclosed 40 MiB formula", File: "formel.xlsx", Problem: workbook.ProblemXMLToken,
-			Content: hostileWorkbook([]seg{lit(sheetOpen + `<row r="1"><c r="A1"><f>`), rep("1+", 20*mib)}, nil)},
+			Content: hostileWorkbook(padded(lit(sheetOpen+`<row r="1"><c r="A1"><f>`), rep("1+", 20*mib)), nil)},
 		{Name: "sheet whose declared size lies (declared 1 KiB, actually 200 MiB)", File: "ljuger.xlsx", Problem: workbook.ProblemCorrupt,
 			Content: hostileWorkbook(nil, []part{{name: "xl/worksheets/sheet2.xml", declared: 1024,
 				segs: []seg{lit(sheetOpen), rep(" ", 200*mib), lit(sheetClose)}}})},
@@ -96,6 +97,26 @@ const (
 type seg struct {
 	b []byte
 	n int
+}
+
+// padded is the segments with XML comments of random letters after the
+// first, enough to keep the part's compression ratio under 150: so the
+// shape gets past the ratio cap and tests the guard meant for it.
+func padded(first seg, rest ...seg) []seg {
+	size := 0
+	for _, s := range rest {
+		size += len(s.b) * s.n
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var pad []byte
+	for len(pad) < size/90 {
+		pad = append(pad, "<!--"...)
+		for range 256 << 10 {
+			pad = append(pad, byte('a'+rnd.IntN(26)))
+		}
+		pad = append(pad, "-->"...)
+	}
+	return append([]seg{first, {pad, 1}}, rest...)
 }
 
 func lit(s string) seg        { return seg{[]byte(s), 1} }

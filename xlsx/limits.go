@@ -1,0 +1,53 @@
+package xlsx
+
+// Limits bound what Open reads of one file. A zero field takes its default.
+type Limits struct {
+	// Total caps the uncompressed bytes of the whole zip as declared, and
+	// of the parts kept as actually read; default 100 MiB.
+	Total int64
+	// Part caps one part that excelize holds whole in memory: every part
+	// but the sheets under xl/worksheets/ and the shared strings, which it
+	// streams from a temporary file once they are over Stream; default
+	// 32 MiB (never more than Total).
+	Part int64
+	// Ratio is the most a part over 1 MiB may inflate per compressed byte;
+	// default 200.
+	Ratio int64
+	// Elements caps the elements of an XML part excelize decodes whole
+	// (styles, the workbook, relationships, comments); default 200 000.
+	Elements int
+	// Stream is excelize's UnzipXMLSizeLimit: sheets and shared strings
+	// larger than this are streamed from a temporary file; default 16 MiB
+	// (never more than Total).
+	Stream int64
+}
+
+// ratioFloor is the size below which a part's compression ratio is not
+// checked: small parts of repeated markup compress well and cost nothing.
+const ratioFloor = 1 << 20
+
+// DefaultLimits are the limits used for zero fields.
+func DefaultLimits() Limits {
+	return Limits{Total: 100 << 20, Part: 32 << 20, Ratio: 200, Elements: 200000, Stream: 16 << 20}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.Total <= 0 {
+		l.Total = d.Total
+	}
+	if l.Part <= 0 {
+		l.Part = d.Part
+	}
+	if l.Ratio <= 0 {
+		l.Ratio = d.Ratio
+	}
+	if l.Elements <= 0 {
+		l.Elements = d.Elements
+	}
+	if l.Stream <= 0 {
+		l.Stream = d.Stream
+	}
+	l.Part, l.Stream = min(l.Part, l.Total), min(l.Stream, l.Total)
+	return l
+}
