@@ -89,11 +89,17 @@ func orRow(ref string) string {
 	return ref
 }
 
+// maxFormulaCell is the most of one formula cell the scan holds while it
+// looks for the cell's end: far more than Excel writes (8 192 characters of
+// formula, 32 767 of value), so a longer one is refused, not buffered.
+const maxFormulaCell = 1 << 20
+
 // scanFormulas finds formula cells that have no saved value in a sheet's
 // XML, without decoding the XML: it searches the bytes for <f> elements and
 // looks at the enclosing <c> element only there, so a sheet without
 // formulas costs one decompression and a byte search. report gets the cell
-// reference ("" when the cell has none).
+// reference ("" when the cell has none). It holds at most a chunk, the
+// lookback and maxFormulaCell of the sheet.
 func scanFormulas(f *zip.File, check func() error, report func(ref string)) error {
 	rc, err := f.Open()
 	if err != nil {
@@ -144,6 +150,11 @@ func scanFormulas(f *zip.File, check func() error, report func(ref string)) erro
 			}
 			i = end
 			done = end
+		}
+		if !eof && len(buf)-done > maxFormulaCell {
+			return fail(klimatrapport.TooLarge, ProblemXMLToken,
+				"Bladet har en cell med formel som är längre än %s; Excel tillåter högst 8 192 tecken i en formel. Öppna filen i Excel eller LibreOffice, spara den på nytt och ladda upp den igen.",
+				megabytes(maxFormulaCell))
 		}
 		if !eof {
 			cut := done - keep

@@ -1,9 +1,12 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"runtime"
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport"
@@ -108,5 +111,36 @@ func TestCellValues(t *testing.T) {
 		if !ok || d.Format("2006-01-02") != want {
 			t.Errorf("date %q: %v %v", in, d, ok)
 		}
+	}
+}
+
+// TestScanFormulasBoundedBuffer: a formula cell that never ends is not
+// held whole while the sheet is scanned for formulas; the scan stops with
+// the token problem once the cell is longer than any Excel writes.
+func TestScanFormulasBoundedBuffer(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	io.WriteString(w, `<worksheet><sheetData><row r="1"><c r="A1"><f>`)
+	chunk := bytes.Repeat([]byte("1+"), 1<<19)
+	for range 40 {
+		w.Write(chunk)
+	}
+	zw.Close()
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err = scanFormulas(zr.File[0], func() error { return nil }, func(string) {})
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("40 MiB unclosed formula: %.1f MiB allocated, %v", float64(allocated)/(1<<20), err)
+	if allocated > 16<<20 {
+		t.Errorf("the scan allocated %d MiB", allocated>>20)
+	}
+	if FileProblem(err) != ProblemXMLToken {
+		t.Errorf("problem %q, want %q", FileProblem(err), ProblemXMLToken)
 	}
 }

@@ -82,6 +82,21 @@ func Open(r io.ReaderAt, size int64, lim Limits, need Need, opts excelize.Option
 	return &Book{File: f, Parts: parts}, nil
 }
 
+// OpenReader is Open over a file read from r, of which it reads no more
+// than the total cap and a little: a zip larger than that cannot unpack to
+// less.
+func OpenReader(r io.Reader, lim Limits, need Need, opts excelize.Options) (*Book, error) {
+	lim = lim.withDefaults()
+	b, err := io.ReadAll(io.LimitReader(r, lim.Total+1<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > lim.Total+1<<20 {
+		return nil, overTotal(lim.Total)
+	}
+	return Open(bytes.NewReader(b), int64(len(b)), lim, need, opts)
+}
+
 // checkDeclared refuses a zip whose own directory already says it is over
 // the total cap, or holds a part that inflates beyond the ratio cap: these
 // are refused before anything is inflated. Sizes that claim less are not

@@ -10,6 +10,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // PopulationMeta describes a parsed SCB population table.
@@ -40,10 +41,11 @@ type PopulationMeta struct {
 // year is used as given. Errors are *klimatrapport.Error of kind Invalid
 // naming the cell (see PlaceOf).
 func ParsePopulation(r io.Reader, year int, emit func(klimatrapport.Population) error) (PopulationMeta, error) {
-	f, err := excelize.OpenReader(r)
+	book, err := xlsx.OpenReader(r, xlsx.Limits{}, xlsx.Values, excelize.Options{})
 	if err != nil {
 		return PopulationMeta{}, sheet.NotSpreadsheet(err)
 	}
+	f := book.File
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {

@@ -6,6 +6,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/national/internal/sheet"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Parse reads an export of SMHI's national emissions database
@@ -25,10 +26,11 @@ func Parse(r io.Reader, places Places, emit func(Row) error) (Meta, error) {
 	if places == nil {
 		return Meta{}, invalid(CodeNoNames, "", 0, 0, "Ortnamnslistan saknas: SMHI-filen anger kommuner och län med namn, och de kan inte översättas till koder utan SCB:s kommunlista.")
 	}
-	f, err := excelize.OpenReader(r)
+	book, err := xlsx.OpenReader(r, xlsx.Limits{}, xlsx.Values, excelize.Options{})
 	if err != nil {
 		return Meta{}, sheet.NotSpreadsheet(err)
 	}
+	f := book.File
 	defer f.Close()
 	rd := NewReader(places)
 	sheets := f.GetSheetList()
