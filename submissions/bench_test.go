@@ -32,7 +32,7 @@ func benchmarkSubmit(b *testing.B, file []byte, values int) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				db := storagetest.Migrated(b, e)
-				s := &submissions.Service{DB: db, Limits: workbook.Limits{MaxBytes: 512 << 20, Timeout: 10 * time.Minute},
+				s := &submissions.Service{DB: db, Limits: workbook.Limits{MaxBytes: 512 << 20, UnzipSizeLimit: 1 << 30, Timeout: 10 * time.Minute},
 					Now: func() time.Time { return time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) }}
 				runtime.GC()
 				b.StartTimer()

@@ -230,10 +230,11 @@ func PeakHeap(fn func()) (objects, live uint64) {
 }
 
 // BareRead is excelize's own streaming read of every sheet: the floor any
-// ingest can reach.
+// ingest can reach. It opens only the files made here, so its unzip limit
+// is excelize's own, past the 200 MiB of the long file.
 func BareRead(b []byte) (int, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: workbook.DefaultLimits().UnzipSizeLimit, UnzipXMLSizeLimit: workbook.DefaultLimits().UnzipXMLSizeLimit})
+		UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: workbook.DefaultLimits().UnzipXMLSizeLimit})
 	if err != nil {
 		return 0, err
 	}
