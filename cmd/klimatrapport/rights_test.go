@@ -237,27 +237,34 @@ type matrixActor struct {
 }
 
 // matrixActors are the public and every role of the site, each signed in
-// through the login form (a session) and with its account's API token. No
-// one follows redirects: where a form sends its sender is its answer.
+// through the login form (a session), with its account's API token, and
+// with a token of the service's configuration (--api-tokens), on a second
+// server over the same world. No one follows redirects: where a form sends
+// its sender is its answer.
 func matrixActors(s *site) []matrixActor {
+	static := map[string]string{"lund": "lund-static-token:officer:1281", "malmo": "malmo-static-token:officer:1280",
+		"reviewer": "reviewer-static-token:reviewer", "admin": "admin-static-token:admin"}
+	staticBase := s.w.Serve(s.t, strings.Join(slices.Collect(maps.Values(static)), ",")).URL
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	bearer := func(role string) func(string, string, io.Reader, string) (int, string) {
+	bearer := func(base, token string) func(string, string, io.Reader, string) (int, string) {
 		return func(method, path string, body io.Reader, contentType string) (int, string) {
-			req, _ := http.NewRequest(method, s.base+path, body)
+			req, _ := http.NewRequest(method, base+path, body)
 			req.Header.Set("Content-Type", contentType)
-			if tok := s.tokens[role]; tok != "" {
-				req.Header.Set("Authorization", "Bearer "+tok)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
 			}
 			r := testworld.Do(s.t, client, req)
 			return r.Status, string(r.Body)
 		}
 	}
-	out := []matrixActor{{name: "public", role: "public", send: bearer("public")}}
+	out := []matrixActor{{name: "public", role: "public", send: bearer(s.base, "")}}
 	own := map[string]string{"lund": "1281", "malmo": "1280"}
 	for _, role := range roleNames[1:] {
 		b := s.browser().login(role)
+		token, _, _ := strings.Cut(static[role], ":")
 		out = append(out, matrixActor{name: role + " (session)", role: role, own: own[role], send: b.do},
-			matrixActor{name: role + " (token)", role: role, own: own[role], send: bearer(role)})
+			matrixActor{name: role + " (token)", role: role, own: own[role], send: bearer(s.base, s.tokens[role])},
+			matrixActor{name: role + " (configured token)", role: role, own: own[role], send: bearer(staticBase, token)})
 	}
 	return out
 }
@@ -303,33 +310,21 @@ func rowsFor(code string, tables ...string) []string {
 // portal's forms) but the login and logout, which write sessions for
 // anyone who knows a password.
 func writeEndpoints(t *testing.T) []writeEndpoint {
-	upload := func(code string) []string {
-		return rowsFor(code, "submissions", "submission_files", "inventory_values")
-	}
-	reviewBody := func(n int) (io.Reader, string) {
-		return jsonBody(map[string]any{"year": 2025, "obligation": "goals", "status": "uppfyllt", "comment": fmt.Sprintf("Beslut %d finns i protokollet.", n)})
-	}
 	form := func(v url.Values) (io.Reader, string) {
 		return strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"
 	}
-	reviewer := func(a matrixActor) bool { return a.role == "reviewer" || a.role == "admin" }
 	return []writeEndpoint{
 		{"POST /api/v1/submissions", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := multipartFile(map[string]string{"municipality": code}, reportFor(t, code, 2025, float64(100+n)))
 			return a.send("POST", "/api/v1/submissions", body, ct)
-		}, func(a matrixActor, code string) (int, []string) {
-			if a.role == "admin" || a.own == code {
-				return http.StatusCreated, upload(code)
-			}
-			return refused(a, false)
-		}},
+		}, only(submitter, http.StatusCreated, false, "submissions", "submission_files", "inventory_values")},
 		{"POST /rapportera", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := multipartFile(map[string]string{"kod": code}, reportFor(t, code, 2025, float64(100+n)))
 			return a.send("POST", "/rapportera", body, ct)
 		}, func(a matrixActor, code string) (int, []string) {
 			switch {
-			case a.role == "admin" || a.own == code:
-				return http.StatusOK, upload(code)
+			case submitter(a, code):
+				return http.StatusOK, rowsFor(code, "submissions", "submission_files", "inventory_values")
 			case a.own != "":
 				// The form reports for the officer's own municipality,
 				// whatever it names: the other's file is rejected and
@@ -353,44 +348,29 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 			return refused(a, true)
 		}},
 		{"POST /api/v1/municipalities/{code}/compliance/reviews", true, func(a matrixActor, code string, n int) (int, string) {
-			body, ct := reviewBody(n)
+			body, ct := jsonBody(map[string]any{"year": 2025, "obligation": "goals", "status": "uppfyllt", "comment": fmt.Sprintf("Beslut %d finns i protokollet.", n)})
 			return a.send("POST", "/api/v1/municipalities/"+code+"/compliance/reviews", body, ct)
-		}, func(a matrixActor, code string) (int, []string) {
-			if reviewer(a) {
-				return http.StatusCreated, rowsFor(code, "compliance_reviews")
-			}
-			return refused(a, false)
-		}},
+		}, only(isReviewer, http.StatusCreated, false, "compliance_reviews")},
 		{"POST /api/v1/municipalities/{code}/compliance/replies", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := jsonBody(map[string]any{"year": 2025, "obligation": "goals", "message": fmt.Sprintf("Svar %d.", n)})
 			return a.send("POST", "/api/v1/municipalities/"+code+"/compliance/replies", body, ct)
-		}, func(a matrixActor, code string) (int, []string) {
-			if a.own == code {
-				return http.StatusCreated, rowsFor(code, "compliance_replies")
-			}
-			return refused(a, false)
-		}},
+		}, only(officerOf, http.StatusCreated, false, "compliance_replies")},
 		{"POST /granskning/{code}/granska", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := form(url.Values{"year": {"2025"}, "obligation": {"goals"}, "status": {"uppfyllt"}, "comment": {fmt.Sprintf("Beslut %d.", n)}})
 			return a.send("POST", "/granskning/"+code+"/granska", body, ct)
-		}, func(a matrixActor, code string) (int, []string) {
-			if reviewer(a) {
-				return http.StatusSeeOther, rowsFor(code, "compliance_reviews")
-			}
-			return refused(a, true)
-		}},
+		}, only(isReviewer, http.StatusSeeOther, true, "compliance_reviews")},
 		{"POST /api/v1/members", false, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := jsonBody(map[string]any{"code": code, "joined": "2020-01-01"})
 			return a.send("POST", "/api/v1/members", body, ct)
-		}, adminOnly(http.StatusCreated)},
+		}, only(isAdmin, http.StatusCreated, false, "members")},
 		{"PATCH /api/v1/members/{code}", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := jsonBody(map[string]any{"officer": map[string]string{"name": fmt.Sprintf("Person %d", n), "email": "ny@example.se"}})
 			return a.send("PATCH", "/api/v1/members/"+code, body, ct)
-		}, adminOnly(http.StatusOK)},
+		}, only(isAdmin, http.StatusOK, false, "members")},
 		{"POST /api/v1/members/{code}/end", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := jsonBody(map[string]any{"date": "2026-06-30"})
 			return a.send("POST", "/api/v1/members/"+code+"/end", body, ct)
-		}, adminOnly(http.StatusOK)},
+		}, only(isAdmin, http.StatusOK, false, "members")},
 		{"POST /losenord with a forged link", true, func(a matrixActor, code string, n int) (int, string) {
 			body, ct := form(url.Values{"nyckel": {"förfalskad-" + code}, "password": {webPassword}, "password2": {webPassword}})
 			return a.send("POST", "/losenord", body, ct)
@@ -398,25 +378,34 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 	}
 }
 
-// adminOnly is the expectation of a write of the members register: status
-// and the member's row for administrators, refused for everyone else.
-func adminOnly(status int) func(a matrixActor, code string) (int, []string) {
+// only is the expectation of a write that may permits: status and the rows
+// of tables for code, else refused (page: a form of the portal).
+func only(may func(a matrixActor, code string) bool, status int, page bool, tables ...string) func(matrixActor, string) (int, []string) {
 	return func(a matrixActor, code string) (int, []string) {
-		if a.role == "admin" {
-			return status, rowsFor(code, "members")
+		if may(a, code) {
+			return status, rowsFor(code, tables...)
 		}
-		return refused(a, false)
+		return refused(a, page)
 	}
 }
 
+// Who may write what for code: the register's administrators, reviewers
+// (and administrators) of compliance, code's officer, and whoever may
+// upload code's report.
+func isAdmin(a matrixActor, _ string) bool      { return a.role == "admin" }
+func isReviewer(a matrixActor, _ string) bool   { return a.role == "reviewer" || a.role == "admin" }
+func officerOf(a matrixActor, code string) bool { return a.own == code }
+func submitter(a matrixActor, code string) bool { return a.role == "admin" || a.own == code }
+
 // TestRightsMatrix sends every write the routers offer as every role
 // (public; Lund's and Malmö's officers; reviewer; admin), each signed in
-// with a session and with an API token, for Lund and for Malmö: the
-// officer of one municipality acting on the other's. Each answer's status
-// is checked, and the rows of every table before and after: a refused
-// request writes nothing, a permitted one writes only its own rows, for
-// the municipality it may write for. Before each request, the command line
-// restores what the write needs (a member to review, a non-member to add).
+// with a session, an account's API token and a configured token, for Lund
+// and for Malmö: the officer of one municipality acting on the other's.
+// Each answer's status is checked, and the rows of every table before and
+// after: a refused request writes nothing, a permitted one writes only its
+// own rows, for the municipality it may write for. Before each request,
+// the command line restores what the write needs (a member to review, a
+// non-member to add).
 func TestRightsMatrix(t *testing.T) {
 	testworld.Engines(t, siteOptions, func(t *testing.T, w *testworld.World) {
 		s := newSite(t, w)
