@@ -115,6 +115,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 			m.Kind = KindRegion
 		}
 	}
+	if m.Kind != KindMunicipality && m.Kind != KindRegion {
+		return Member{}, kr.E(kr.Invalid, "Typen finns inte: en medlem är en kommun (%s) eller en region (%s).", KindMunicipality, KindRegion)
+	}
 	if (m.Kind == KindRegion) != (len(m.Code) == 2) {
 		return Member{}, kr.E(kr.Invalid, "En region anges med sin länskod (två siffror), en kommun med sin kommunkod (fyra siffror).")
 	}
@@ -126,6 +129,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	}
 	if m.ObserverUntil != nil && m.ObserverUntil.Before(m.Joined) {
 		return Member{}, kr.E(kr.Invalid, "Observatörstiden kan inte sluta före inträdet.")
+	}
+	if err := checkContacts(m); err != nil {
+		return Member{}, err
 	}
 	rw := row{Code: m.Code, Kind: m.Kind, Joined: day(m.Joined), ObserverUntil: dayPtr(m.ObserverUntil), Ended: dayPtr(m.Ended),
 		OfficialName: m.Official.Name, OfficialEmail: m.Official.Email, OfficerName: m.Officer.Name, OfficerEmail: m.Officer.Email,

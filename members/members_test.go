@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,6 +137,31 @@ func TestRejoinAndClearObserver(t *testing.T) {
 		}
 		if _, err := r.End(ctx, kr.System(), "1281", d("2026-06-30")); err != nil {
 			t.Errorf("ending the new membership: %v", err)
+		}
+	})
+}
+
+// TestHostileEntries: what a request may put in an entry is checked before
+// anything is written, with a Swedish message: a kind that is neither, a
+// control character or an overlong name, a code with a newline.
+func TestHostileEntries(t *testing.T) {
+	ctx := context.Background()
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		r := register(db)
+		long := strings.Repeat("å", 1001)
+		for _, m := range []members.Member{
+			{Code: "0180", Kind: "superuser", Joined: d("2020-01-01")},
+			{Code: "0180\n", Joined: d("2020-01-01")},
+			{Code: "0180", Joined: d("2020-01-01"), Officer: members.Contact{Name: long}},
+			{Code: "0180", Joined: d("2020-01-01"), Official: members.Contact{Name: "Eva\x00"}},
+			{Code: "0180", Joined: d("2020-01-01"), Officer: members.Contact{Name: "Eva", Email: "eva@" + long + ".se"}},
+		} {
+			if _, err := r.Join(ctx, kr.System(), m, false, 0); kr.KindOf(err) != kr.Invalid || kr.MessageOf(err) == "" {
+				t.Errorf("%.60q: %v, want invalid", m, err)
+			}
+		}
+		if all, err := r.All(ctx); err != nil || len(all) != 0 {
+			t.Errorf("hostile entries were written: %v %v", all, err)
 		}
 	})
 }

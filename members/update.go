@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 )
@@ -60,13 +62,42 @@ func (r *Register) Update(ctx context.Context, actor kr.Actor, code string, c Ch
 		if p.from == nil {
 			continue
 		}
-		ct := Contact{Name: strings.TrimSpace(p.from.Name), Email: strings.TrimSpace(p.from.Email)}
-		if ct.Email != "" && !validEmail(ct.Email) {
-			return Member{}, kr.E(kr.Invalid, "E-postadressen %q för %s ser inte ut som en e-postadress.", ct.Email, p.what)
-		}
-		*p.to = ct
+		*p.to = Contact{Name: strings.TrimSpace(p.from.Name), Email: strings.TrimSpace(p.from.Email)}
 	}
 	return r.Save(ctx, actor, m)
+}
+
+// Limits on a contact, far above any real name or address (an address
+// has at most 254 characters).
+const (
+	maxNameRunes  = 200
+	maxEmailBytes = 254
+)
+
+// checkContacts checks the two contacts of an entry: printable names of a
+// sensible length and plausible e-mail addresses (or none).
+func checkContacts(m Member) error {
+	for _, ct := range []struct {
+		c    Contact
+		what string
+	}{{m.Official, "den förtroendevalda kontakten"}, {m.Officer, "tjänstepersonen"}} {
+		switch {
+		case !printable(ct.c.Name) || !printable(ct.c.Email):
+			return kr.E(kr.Invalid, "Namnet eller e-postadressen för %s innehåller tecken som inte kan sparas (styrtecken eller trasig text).", ct.what)
+		case utf8.RuneCountInString(ct.c.Name) > maxNameRunes:
+			return kr.E(kr.Invalid, "Namnet för %s är för långt: högst %d tecken.", ct.what, maxNameRunes)
+		case len(ct.c.Email) > maxEmailBytes:
+			return kr.E(kr.Invalid, "E-postadressen för %s är för lång: högst %d tecken.", ct.what, maxEmailBytes)
+		case ct.c.Email != "" && !validEmail(ct.c.Email):
+			return kr.E(kr.Invalid, "E-postadressen %q för %s ser inte ut som en e-postadress.", ct.c.Email, ct.what)
+		}
+	}
+	return nil
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // validEmail is a plausibility check: one @ with text on both sides and a
@@ -88,14 +119,6 @@ func (r *Register) Join(ctx context.Context, actor kr.Actor, m Member, observer 
 		return Member{}, err
 	} else if ok && cur.Ended == nil {
 		return Member{}, kr.E(kr.Conflict, "%s är redan medlem sedan %s.", m.Code, cur.Joined.Format(time.DateOnly))
-	}
-	for _, ct := range []struct {
-		c    Contact
-		what string
-	}{{m.Official, "den förtroendevalda kontakten"}, {m.Officer, "tjänstepersonen"}} {
-		if ct.c.Email != "" && !validEmail(ct.c.Email) {
-			return Member{}, kr.E(kr.Invalid, "E-postadressen %q för %s ser inte ut som en e-postadress.", ct.c.Email, ct.what)
-		}
 	}
 	m.Ended = nil
 	if observer && m.ObserverUntil == nil {
