@@ -24,9 +24,15 @@ const (
 // first sheet, "Fel och varningar", lists every item with a link to its
 // cell, including those that are not about one cell.
 //
-// It opens the whole workbook in memory, so call it only for files that
-// Parse could read.
-func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) error {
+// It opens the workbook through xlsx within the default limits, keeping
+// what a copy of it keeps (see xlsx.Rewrite); call it only for files that
+// Parse could read. A file that makes excelize panic is ProblemInternal.
+func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) (err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = unreadable()
+		}
+	}()
 	lim := DefaultLimits()
 	if err := sniff(original, size, lim); err != nil {
 		return err

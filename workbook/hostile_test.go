@@ -1,8 +1,10 @@
 package workbook_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"runtime"
 	"testing"
 
@@ -44,5 +46,67 @@ func TestHostileFilesParse(t *testing.T) {
 				t.Errorf("peak heap %d MiB above the start, want at most %d MiB", grown>>20, maxHostileHeap>>20)
 			}
 		})
+	}
+}
+
+// TestHostileFilesAnnotate: the annotated copy opens the file as Parse
+// does, with the parts a rewrite keeps, and refuses the same files with the
+// same codes within the same heap.
+func TestHostileFilesAnnotate(t *testing.T) {
+	for _, h := range workbooktest.HostileFiles() {
+		t.Run(h.Name, func(t *testing.T) {
+			runtime.GC()
+			var base runtime.MemStats
+			runtime.ReadMemStats(&base)
+			var err error
+			var out bytes.Buffer
+			peak, _ := workbooktest.PeakHeap(func() {
+				err = workbook.Annotate(bytes.NewReader(h.Content), int64(len(h.Content)), nil, &out)
+			})
+			grown := int64(peak) - int64(base.HeapAlloc)
+			t.Logf("%s: problem %q, peak heap %.1f MiB above the start", h.Name, workbook.FileProblem(err), float64(grown)/(1<<20))
+			if got := workbook.FileProblem(err); got != h.Problem || h.Problem == "" && (err != nil || out.Len() == 0) {
+				t.Errorf("problem %q (%v), want %q", got, err, h.Problem)
+			}
+			if grown > maxHostileHeap {
+				t.Errorf("peak heap %d MiB above the start, want at most %d MiB", grown>>20, maxHostileHeap>>20)
+			}
+		})
+	}
+}
+
+// TestAnnotateSurvivesExcelizePanic: excelize panics adding a style to a
+// workbook without styles.xml (Excel always writes one; a hand-made or
+// hostile file need not). The annotated copy is then refused as
+// unreadable instead of taking the caller down.
+func TestAnnotateSurvivesExcelizePanic(t *testing.T) {
+	var valid []byte
+	for _, h := range workbooktest.HostileFiles() {
+		if h.Problem == "" {
+			valid = h.Content
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(valid), int64(len(valid)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if f.Name == "xl/styles.xml" {
+			continue
+		}
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zw.Close()
+	b := buf.Bytes()
+	if _, err := workbook.Parse(bytes.NewReader(b), int64(len(b)), workbook.Limits{}); err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	err = workbook.Annotate(bytes.NewReader(b), int64(len(b)), nil, io.Discard)
+	if got := workbook.FileProblem(err); got != workbook.ProblemInternal {
+		t.Errorf("Annotate: %q (%v), want %q", got, err, workbook.ProblemInternal)
 	}
 }

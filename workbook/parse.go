@@ -103,9 +103,7 @@ func ParseStreamContext(ctx context.Context, r io.ReaderAt, size int64, lim Limi
 	}
 	defer func() {
 		if rec := recover(); rec != nil {
-			parsed = nil
-			err = fail(klimatrapport.Invalid, ProblemInternal,
-				"Filen kunde inte läsas; den verkar vara skadad. Öppna den i Excel eller LibreOffice, spara den på nytt och ladda upp den igen.")
+			parsed, err = nil, unreadable()
 		}
 		if p.f != nil {
 			_ = p.f.Close()
@@ -183,6 +181,13 @@ func callSink(fn func() error) (err error) {
 		}
 	}()
 	return fn()
+}
+
+// unreadable is the file problem of a workbook that made excelize (or the
+// parser) panic.
+func unreadable() error {
+	return fail(klimatrapport.Invalid, ProblemInternal,
+		"Filen kunde inte läsas; den verkar vara skadad. Öppna den i Excel eller LibreOffice, spara den på nytt och ladda upp den igen.")
 }
 
 // corrupt is the file problem of a workbook whose parts cannot be read.

@@ -1,0 +1,59 @@
+package xlsx
+
+import (
+	"strings"
+	"testing"
+)
+
+// scan runs the guard over doc written in pieces of n bytes, so that each
+// construct is also cut at every boundary.
+func scan(doc string, n, maxElements int) string {
+	g := &guard{maxElements: maxElements}
+	for i := 0; i < len(doc); i += n {
+		if _, err := g.Write([]byte(doc[i:min(len(doc), i+n)])); err != nil {
+			return CodeOf(err)
+		}
+	}
+	return ""
+}
+
+func TestGuard(t *testing.T) {
+	row := func(cells int) string {
+		return `<worksheet><sheetData><row r="1">` + strings.Repeat(`<c r="A1"><v>1</v></c>`, cells) + `</row></sheetData></worksheet>`
+	}
+	nest := func(depth int) string { return strings.Repeat("<a>", depth) + strings.Repeat("</a>", depth) }
+	for _, c := range []struct {
+		name, doc string
+		elements  int
+		want      string
+	}{
+		{"plain sheet", row(3), 0, ""},
+		{"declaration, comment, instruction and CDATA", `<?xml version="1.0"?><!-- a > b --><?mso-app x?><w><![CDATA[<not a tag>]]></w>`, 0, ""},
+		{"quoted > and / in attributes", `<w><c r="A1" t='x>/y'/><c a="/>"></c></w>`, 0, ""},
+		{"prefixed cells", `<x:worksheet><x:sheetData><x:row r="1">` + strings.Repeat(`<x:c r="A1"/>`, maxCellsPerRow) + `</x:row></x:sheetData></x:worksheet>`, 0, ""},
+		{"16 384 cells", row(maxCellsPerRow), 0, ""},
+		{"16 385 cells", row(maxCellsPerRow + 1), 0, CodeCells},
+		{"16 385 prefixed cells", `<x:row>` + strings.Repeat(`<x:c/>`, maxCellsPerRow+1) + `</x:row>`, 0, CodeCells},
+		{"cells over many rows", strings.Repeat(`<row>`+strings.Repeat(`<c/>`, 10000)+`</row>`, 3), 0, ""},
+		{"cells outside rows", `<comments>` + strings.Repeat(`<c/>`, maxCellsPerRow+1) + `</comments>`, 0, ""},
+		{"128 levels", nest(maxDepth), 0, ""},
+		{"129 levels", nest(maxDepth + 1), 0, CodeNesting},
+		{"self-closing elements do not nest", "<a>" + strings.Repeat("<b/>", 1000) + "</a>", 0, ""},
+		{"DOCTYPE", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>`, 0, CodeEntity},
+		{"ENTITY", `<!ENTITY a "b"><x/>`, 0, CodeEntity},
+		{"lower-case doctype", `<!doctype x><x/>`, 0, CodeEntity},
+		{"long text", "<v>" + strings.Repeat("0", maxToken+1) + "</v>", 0, CodeToken},
+		{"long CDATA", "<v><![CDATA[" + strings.Repeat("0", maxToken+1) + "]]></v>", 0, CodeToken},
+		{"long comment", "<!--" + strings.Repeat("-", maxToken+1) + "-->", 0, CodeToken},
+		{"long tag", `<c ` + strings.Repeat(`a="1" `, maxToken/6+1) + `/>`, 0, CodeToken},
+		{"text just under the cap", "<v>" + strings.Repeat("0", maxToken-1) + "</v>", 0, ""},
+		{"elements at the cap", "<a>" + strings.Repeat("<b/>", 99) + "</a>", 100, ""},
+		{"elements over the cap", "<a>" + strings.Repeat("<b/>", 100) + "</a>", 100, CodeElements},
+	} {
+		for _, n := range []int{1, 7, 4096, len(c.doc)} {
+			if got := scan(c.doc, n, c.elements); got != c.want {
+				t.Errorf("%s (pieces of %d): %q, want %q", c.name, n, got, c.want)
+			}
+		}
+	}
+}
