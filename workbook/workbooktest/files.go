@@ -1,7 +1,9 @@
 // Package workbooktest makes large workbooks for benchmarks and measures
 // them: a fast writer in Excel's own layout, the benchmark files (a wide
 // workbook with 200 000 values, a long one with 1 000 000 rows),
-// excelize's bare streaming read as the baseline, and a heap sampler.
+// excelize's bare streaming read as the baseline, and a heap sampler. It
+// also makes the hostile files (hostile.go) every reader of uploads is
+// tested with.
 package workbooktest
 
 import (
