@@ -1,8 +1,11 @@
 package compliance
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 func TestPolitical(t *testing.T) {
@@ -26,5 +29,22 @@ func TestDeadlineInSwedishTime(t *testing.T) {
 	// Midnight at the end of 30 June in Stockholm is 22:00 UTC (summer time).
 	if got := end.UTC().Format(time.DateTime); got != "2026-06-30 22:00:00" {
 		t.Errorf("deadline ends %s UTC", got)
+	}
+}
+
+// TestCleanText: what a reviewer or member writes is kept trimmed, with its
+// line breaks; empty text, broken UTF-8, control characters and overlong
+// text are refused with a Swedish message.
+func TestCleanText(t *testing.T) {
+	if got, err := cleanText("  Beslut i KF.\r\n\tSe protokollet.  ", "en kommentar"); err != nil || got != "Beslut i KF.\r\n\tSe protokollet." {
+		t.Errorf("a comment with line breaks: %q %v", got, err)
+	}
+	for in, want := range map[string]kr.Kind{
+		"   ": kr.Invalid, "Bra\x00": kr.Invalid, "Bra\x1b[31m": kr.Invalid, "Bra\xff": kr.Invalid,
+		strings.Repeat("å", MaxCommentRunes+1): kr.TooLarge,
+	} {
+		if _, err := cleanText(in, "en kommentar"); kr.KindOf(err) != want || kr.MessageOf(err) == "" {
+			t.Errorf("%.20q: %v, want %s", in, err, want)
+		}
 	}
 }

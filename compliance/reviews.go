@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -291,13 +292,19 @@ func cleanText(s, what string) (string, error) {
 	if s == "" {
 		return "", kr.E(kr.Invalid, "Skriv %s.", what)
 	}
-	if !utf8.ValidString(s) {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, control) {
 		return "", kr.E(kr.Invalid, "Texten innehåller tecken som inte kan läsas. Skriv den igen.")
 	}
 	if n := utf8.RuneCountInString(s); n > MaxCommentRunes {
 		return "", kr.E(kr.TooLarge, "Texten är %d tecken lång men får vara högst %d.", n, MaxCommentRunes)
 	}
 	return s, nil
+}
+
+// control reports whether r is a control character other than a line
+// break or a tab, which a text typed in a form may hold.
+func control(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 }
 
 func statusList() string {
