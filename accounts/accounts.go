@@ -128,7 +128,7 @@ func (s *Store) Create(ctx context.Context, by kr.Actor, email string, role kr.R
 	hash := ""
 	if password != "" {
 		var err error
-		if hash, err = HashPassword(password); err != nil {
+		if hash, err = hashPassword(ctx, password); err != nil {
 			return Account{}, err
 		}
 	}
@@ -203,7 +203,7 @@ func (s *Store) SetPassword(ctx context.Context, by kr.Actor, id, password strin
 	if !ok {
 		return kr.E(kr.NotFound, "Kontot finns inte.")
 	}
-	if a.passwordHash, err = HashPassword(password); err != nil {
+	if a.passwordHash, err = hashPassword(ctx, password); err != nil {
 		return err
 	}
 	return s.save(ctx, by, a)
@@ -269,7 +269,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (Accou
 	if ok && a.passwordHash != "" {
 		hash = a.passwordHash
 	}
-	if !CheckPassword(hash, password) || !ok || a.Disabled || a.passwordHash == "" {
+	match, err := checkPassword(ctx, hash, password)
+	if err != nil {
+		return Account{}, err
+	}
+	if !match || !ok || a.Disabled || a.passwordHash == "" {
 		return Account{}, ErrBadLogin
 	}
 	return a, nil

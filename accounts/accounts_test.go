@@ -135,36 +135,3 @@ func TestAccounts(t *testing.T) {
 		}
 	})
 }
-
-func TestThrottle(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	th := accounts.NewThrottle()
-	th.Now = func() time.Time { return now }
-	for i := 0; i < 5; i++ {
-		if w := th.Wait("anna@lund.se", "ip:1.2.3.4"); w != 0 {
-			t.Fatalf("attempt %d must wait %v", i, w)
-		}
-		th.Fail("anna@lund.se", "ip:1.2.3.4")
-	}
-	th.Fail("anna@lund.se", "ip:1.2.3.4") // 6th failure: 1 s
-	if w := th.Wait("anna@lund.se"); w != time.Second {
-		t.Fatalf("after 6 failures: wait %v, want 1s", w)
-	}
-	th.Fail("anna@lund.se")
-	if w := th.Wait("anna@lund.se"); w != 2*time.Second {
-		t.Fatalf("after 7 failures: wait %v, want 2s (backoff doubles)", w)
-	}
-	if w := th.Wait("bo@lund.se", "ip:1.2.3.4"); w != time.Second {
-		t.Fatalf("the same client with another address: %v, want 1s", w)
-	}
-	for i := 0; i < 40; i++ {
-		th.Fail("x")
-	}
-	if w := th.Wait("x"); w != 15*time.Minute {
-		t.Fatalf("capped wait %v", w)
-	}
-	th.Succeed("anna@lund.se")
-	if w := th.Wait("anna@lund.se"); w != 0 {
-		t.Fatalf("after success: %v", w)
-	}
-}

@@ -23,6 +23,10 @@ type Config struct {
 	// (too large, sent from another site) as an HTML page outside /api/;
 	// without it, and under /api/, they are JSON.
 	ErrorPage func(c *gin.Context, err error)
+	// TrustedProxies are the addresses and networks (CIDR) of the proxies
+	// whose X-Forwarded-For and X-Real-IP name the client; without any, the
+	// client is the peer of the connection and those headers are ignored.
+	TrustedProxies []string
 }
 
 // Server is the HTTP server.
@@ -39,6 +43,10 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		log.Error("trusted proxies not understood; trusting none", "err", err)
+		r.SetTrustedProxies(nil)
+	}
 	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry()}
 	m := newHTTPMetrics(s.registry)
 	r.Use(requestID(), m.count(), accessLog(log), recovery(log))

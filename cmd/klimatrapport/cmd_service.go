@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs.rulesFlag(&rulesPath)
 	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
+	proxies := fs.trustedProxiesFlag()
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -83,7 +84,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer d.Close()
 	a := app.New(d, app.Options{MaxUploadMB: *maxUploadMB})
 	a.Compliance.Rules = rules
-	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString()}, auth, e.log)
+	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

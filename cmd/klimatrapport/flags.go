@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -136,6 +137,40 @@ func (c *cmdFlags) dbFlag() *database {
 func (c *cmdFlags) clusterFlag(d *database) {
 	c.StringVar(&d.cluster, "cluster", "",
 		"ClickHouse cluster (a remote_servers name) to create the tables on, ON CLUSTER with replicated engines; empty: one server")
+}
+
+// proxyList is --trusted-proxies: IP addresses and CIDR networks,
+// separated by commas.
+type proxyList []string
+
+func (p *proxyList) String() string { return strings.Join(*p, ",") }
+
+func (p *proxyList) Set(s string) error {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			if _, err := netip.ParsePrefix(f); err != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR network", f)
+			}
+		} else if a.Zone() != "" {
+			return fmt.Errorf("%q: an address with a zone is not accepted", f)
+		}
+		out = append(out, f)
+	}
+	*p = out
+	return nil
+}
+
+// trustedProxiesFlag defines --trusted-proxies.
+func (c *cmdFlags) trustedProxiesFlag() *proxyList {
+	p := &proxyList{}
+	c.Var(p, "trusted-proxies", "proxies whose X-Forwarded-For names the client: IP addresses or CIDR networks separated by commas "+
+		"(e.g. 10.0.0.0/8); empty: none, the client is the connection's peer")
+	return p
 }
 
 // open opens and migrates the database.

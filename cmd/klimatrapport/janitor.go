@@ -8,7 +8,8 @@ import (
 )
 
 // janitor removes leftovers of interrupted uploads at start and then
-// regularly: those older than after.
+// regularly: those older than after; and the days of login attempts the
+// throttle no longer needs.
 func janitor(ctx context.Context, e *env, a *app.App, after time.Duration) {
 	every := min(time.Hour, max(after, time.Second))
 	t := time.NewTicker(every)
@@ -19,6 +20,11 @@ func janitor(ctx context.Context, e *env, a *app.App, after time.Duration) {
 			e.log.Warn("cleanup of interrupted uploads failed", "err", err)
 		} else if n > 0 {
 			e.log.Info("removed leftovers of interrupted uploads", "submissions", n)
+		}
+		if n, err := a.Throttle.Cleanup(ctx); err != nil {
+			e.log.Warn("cleanup of old login attempts failed", "err", err)
+		} else if n > 0 {
+			e.log.Info("removed old login attempts", "days", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -24,6 +24,7 @@ type App struct {
 	Submissions *submissions.Service
 	Members     *members.Register
 	Accounts    *accounts.Store
+	Throttle    *accounts.Throttle // the login throttle, kept in the database for every instance
 	Published   *publish.Service   // the cached figures the pages and the API read
 	Compliance  *compliance.Engine // membership obligations; serve and compliance set its Rules
 }
@@ -46,6 +47,7 @@ func New(db storage.DB, o Options) *App {
 	a.Submissions = &submissions.Service{DB: db, Limits: lim, Lookup: a.Lookup}
 	a.Members = &members.Register{DB: db}
 	a.Accounts = &accounts.Store{DB: db}
+	a.Throttle = accounts.NewThrottle(a.Accounts)
 	// Pages and computed figures are cached per data generation: dropped at
 	// once when this process commits a submission, an import or a members
 	// change, and within ProbeInterval when another instance does.

@@ -25,7 +25,7 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&pages.Pages{Published: a.Published, Log: log}).Register(srv.Router)
-	(&portal.Portal{Accounts: a.Accounts, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
+	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
 		Log: log}).Register(srv.Router)
 	return srv
 }

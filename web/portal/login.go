@@ -1,10 +1,8 @@
 package portal
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -34,25 +32,12 @@ func (p *Portal) loginForm(c *gin.Context) {
 func (p *Portal) login(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	v := &loginView{view: p.view(c, "Logga in", "portal"), Email: email, Next: safeNext(c.PostForm("nasta"))}
-	keys := []string{"email:" + accounts.NormalizeEmail(email), "ip:" + c.ClientIP()}
-	if wait := p.Throttle.Wait(keys...); wait > 0 {
-		v.Error = fmt.Sprintf("För många misslyckade försök. Vänta %d sekunder och försök igen.", int(wait.Seconds())+1)
-		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		p.render(c, http.StatusTooManyRequests, "logga-in", v)
-		return
-	}
-	acc, err := p.Accounts.Authenticate(c.Request.Context(), email, c.PostForm("password"))
+	acc, err := p.Throttle.Login(c.Request.Context(), accounts.Attempt{Email: email, Password: c.PostForm("password"),
+		Remote: c.ClientIP(), RequestID: web.RequestID(c)})
 	if err != nil {
-		if kr.KindOf(err) != kr.Unauthorized {
-			p.fail(c, err)
-			return
-		}
-		p.Throttle.Fail(keys...)
-		v.Error = kr.MessageOf(accounts.ErrBadLogin)
-		p.render(c, http.StatusUnauthorized, "logga-in", v)
+		p.refuseLogin(c, v, err)
 		return
 	}
-	p.Throttle.Succeed(keys...)
 	secret, _, err := p.Accounts.StartSession(c.Request.Context(), acc)
 	if err != nil {
 		p.fail(c, err)
@@ -68,6 +53,24 @@ func (p *Portal) login(c *gin.Context) {
 		}
 	}
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// refuseLogin shows the login form again with why the attempt was refused:
+// a wrong address or password (401), or too many attempts (429, with
+// Retry-After); anything else is the error page.
+func (p *Portal) refuseLogin(c *gin.Context, v *loginView, err error) {
+	status := http.StatusUnauthorized
+	switch kr.KindOf(err) {
+	case kr.Unauthorized:
+	case kr.Throttled:
+		status = http.StatusTooManyRequests
+		web.SetRetryAfter(c, err)
+	default:
+		p.fail(c, err)
+		return
+	}
+	v.Error = kr.MessageOf(err)
+	p.render(c, status, "logga-in", v)
 }
 
 func (p *Portal) logout(c *gin.Context) {

@@ -2,13 +2,21 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
+	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 // officerWorld is a world with one officer, anna@lund.se, of Lund.
@@ -71,6 +79,124 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 			form := v.do("GET", "/logga-in?nasta="+url.QueryEscape(c.next), nil, "")
 			if hidden := `name="nasta" value=""`; c.want == "/rapportera" && !strings.Contains(string(form.Body), hidden) {
 				t.Errorf("login form with nasta=%q keeps it in the form", c.next)
+			}
+		}
+	})
+}
+
+// loginFrom posts the login form as a browser on the service's page would,
+// claiming to come from forwardedFor; it returns the status, Retry-After
+// and the page, or an error (no test helper: it runs in goroutines).
+func loginFrom(base, email, pw, forwardedFor string) (int, string, string, error) {
+	req, _ := http.NewRequest(http.MethodPost, base+"/logga-in",
+		strings.NewReader(url.Values{"email": {email}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", base)
+	req.Header.Set("X-Forwarded-For", forwardedFor)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Retry-After"), string(b), err
+}
+
+// freeze stops the world's clock, so that no throttle wait runs out
+// during a test however slow the machine.
+func freeze(w *testworld.World) {
+	now := time.Now()
+	w.Accounts.Now = func() time.Time { return now }
+}
+
+// auditCount counts the audit log's entries per action and target.
+func auditCount(t *testing.T, w *testworld.World) map[string]int {
+	t.Helper()
+	log, err := w.Accounts.AuditLog(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, e := range log {
+		n[e.Action+" "+e.Target+" "+e.RemoteAddr]++
+	}
+	return n
+}
+
+// TestLoginThrottledInParallel: forty wrong passwords for one account at
+// once, each claiming another client in X-Forwarded-For, get 401 at most
+// five times (the free attempts) and 429 with Retry-After and a Swedish
+// message otherwise; the right password waits as well. Every failure and
+// refusal is in the audit log with the address typed.
+func TestLoginThrottledInParallel(t *testing.T) {
+	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
+		officerWorld(t, w)
+		freeze(w)
+		base := w.Serve(t, "").URL
+		var mu sync.Mutex
+		status := map[int]int{}
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				code, retry, page, err := loginFrom(base, "anna@lund.se", "fel lösenord, gissat", fmt.Sprintf("203.0.113.%d", i+1))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if code == http.StatusTooManyRequests && (retry == "" || !strings.Contains(page, "För många inloggningsförsök. Vänta")) {
+					t.Errorf("429 without Retry-After (%q) or message", retry)
+				}
+				mu.Lock()
+				status[code]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if status[http.StatusUnauthorized] > 5 || status[http.StatusUnauthorized]+status[http.StatusTooManyRequests] != 40 {
+			t.Errorf("statuses %v, want at most 5 × 401 and the rest 429", status)
+		}
+		if code, _, _, _ := loginFrom(base, "anna@lund.se", password, "203.0.113.99"); code != http.StatusTooManyRequests {
+			t.Errorf("the right password while throttled: %d, want 429", code)
+		}
+		n := auditCount(t, w)
+		if n["login.failed anna@lund.se 127.0.0.1"] != status[http.StatusUnauthorized] ||
+			n["login.throttled anna@lund.se 127.0.0.1"] != status[http.StatusTooManyRequests]+1 {
+			t.Errorf("audit log %v, statuses %v", n, status)
+		}
+	})
+}
+
+// TestLoginClientAddress: without trusted proxies X-Forwarded-For is
+// ignored, so rotating it does not escape the limit per client (the
+// connection's peer); with the peer trusted as a proxy, the header names
+// the client, for the throttle and the audit log.
+func TestLoginClientAddress(t *testing.T) {
+	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
+		freeze(w)
+		for _, trusted := range []bool{false, true} {
+			cfg := web.Config{Version: "test"}
+			if trusted {
+				cfg.TrustedProxies = []string{"127.0.0.1"}
+			}
+			srv := httptest.NewServer(w.Server(cfg, nil, slog.New(slog.DiscardHandler)).Router)
+			t.Cleanup(srv.Close)
+			codes := make([]int, 22)
+			for i := range codes {
+				codes[i], _, _, _ = loginFrom(srv.URL, fmt.Sprintf("gissning%d-%v@lund.se", i, trusted), "fel lösenord, gissat",
+					fmt.Sprintf("198.51.100.%d", i+1))
+			}
+			n := auditCount(t, w)
+			peer := n[fmt.Sprintf("login.failed gissning0-%v@lund.se 127.0.0.1", trusted)]
+			if !trusted && (codes[19] != http.StatusUnauthorized || codes[20] != http.StatusTooManyRequests || peer != 1) {
+				t.Errorf("X-Forwarded-For from an untrusted peer: statuses %v, audited from the peer %d times; want 20 × 401, then 429",
+					codes, peer)
+			}
+			forwarded := n[fmt.Sprintf("login.failed gissning21-%v@lund.se 198.51.100.22", trusted)]
+			if trusted && (slices.ContainsFunc(codes, func(c int) bool { return c != http.StatusUnauthorized }) || forwarded != 1) {
+				t.Errorf("X-Forwarded-For from a trusted proxy: statuses %v, audited from the forwarded address %d times; want 22 × 401",
+					codes, forwarded)
 			}
 		}
 	})

@@ -52,7 +52,7 @@ func (p *Portal) Register(r gin.IRouter) {
 		p.Log = slog.Default()
 	}
 	if p.Throttle == nil {
-		p.Throttle = accounts.NewThrottle()
+		p.Throttle = accounts.NewThrottle(p.Accounts)
 	}
 	r.GET("/logga-in", p.loginForm)
 	r.POST("/logga-in", p.login)
