@@ -225,6 +225,20 @@ func TestServicesCheckTheActor(t *testing.T) {
 				}
 			}
 		}
+		// An administrator imports (the register's writes by administrators
+		// are in TestRightsMatrix).
+		for _, wr := range writes {
+			if !strings.HasPrefix(wr.name, "national.") {
+				continue
+			}
+			before := tableCounts(t, w)
+			if err := wr.write(admin); err != nil {
+				t.Errorf("%s as an administrator: %v", wr.name, err)
+			}
+			if len(changedTables(before, tableCounts(t, w))) == 0 {
+				t.Errorf("%s as an administrator wrote nothing", wr.name)
+			}
+		}
 	})
 }
 
