@@ -168,7 +168,7 @@ func (p *proxyList) Set(s string) error {
 // trustedProxiesFlag defines --trusted-proxies.
 func (c *cmdFlags) trustedProxiesFlag() *proxyList {
 	p := &proxyList{}
-	c.Var(p, "trusted-proxies", "proxies whose X-Forwarded-For names the client: IP addresses or CIDR networks separated by commas "+
+	c.Var(p, "trusted-proxies", "proxies whose X-Forwarded-For names the client: IP addresses or CIDR `networks` separated by commas "+
 		"(e.g. 10.0.0.0/8); empty: none, the client is the connection's peer")
 	return p
 }
