@@ -51,14 +51,51 @@ const (
 )
 
 // Write scans the next bytes of the part; its error is a *kr.Error with
-// the refusal's code.
+// the refusal's code. Text, quoted values and the attributes of a tag are
+// skipped with a byte search; only markup is read byte by byte.
 func (g *guard) Write(b []byte) (int, error) {
-	for i := 0; i < len(b); i++ {
+	for i := 0; i < len(b); {
+		if j := g.skip(b[i:]); j > 0 {
+			g.run += j
+			if g.run > maxToken {
+				return i, refuse(CodeToken)
+			}
+			i += j
+			continue
+		}
 		if err := g.step(b[i]); err != nil {
 			return i, err
 		}
+		i++
 	}
 	return len(b), nil
+}
+
+// skip is how many of the bytes ahead cannot change the state: text up to
+// the next '<', a quoted value up to its quote, attributes up to the next
+// quote or '>'.
+func (g *guard) skip(b []byte) int {
+	var j int
+	switch {
+	case g.state == stateText:
+		j = bytes.IndexByte(b, '<')
+	case g.state != stateTag || g.naming:
+		return 0
+	case g.quote != 0:
+		j = bytes.IndexByte(b, g.quote)
+	default:
+		j = indexMarkup(b)
+		if j > 0 {
+			g.lastByte = b[j-1]
+		}
+	}
+	if j < 0 {
+		j = len(b)
+		if g.state == stateTag && g.quote == 0 {
+			g.lastByte = b[j-1]
+		}
+	}
+	return j
 }
 
 func (g *guard) step(c byte) error {
@@ -177,6 +214,17 @@ func (g *guard) endTag() error {
 		return refuse(CodeNesting)
 	}
 	return nil
+}
+
+// indexMarkup is the index of the next quote or '>', or -1: attributes
+// are short, so a plain loop beats a set search's setup.
+func indexMarkup(b []byte) int {
+	for i, c := range b {
+		if c == '"' || c == '\'' || c == '>' {
+			return i
+		}
+	}
+	return -1
 }
 
 // localName is an element name without its namespace prefix.
