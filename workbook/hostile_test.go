@@ -1,7 +1,6 @@
 package workbook_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -17,6 +16,15 @@ import (
 // read, whatever it claims to unpack to.
 const maxHostileHeap = 150 << 20
 
+// heapGrowth is the peak heap while fn runs, above the live heap before.
+func heapGrowth(fn func()) int64 {
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	peak, _ := workbooktest.PeakHeap(fn)
+	return int64(peak) - int64(base.HeapAlloc)
+}
+
 // TestHostileFilesParse reads every attack file: each gives its problem
 // code (a *kr.Error with a Swedish message, of kind Invalid or TooLarge),
 // or none for a valid workbook under a hostile name, and the heap stays
@@ -24,15 +32,11 @@ const maxHostileHeap = 150 << 20
 func TestHostileFilesParse(t *testing.T) {
 	for _, h := range workbooktest.HostileFiles() {
 		t.Run(h.Name, func(t *testing.T) {
-			runtime.GC()
-			var base runtime.MemStats
-			runtime.ReadMemStats(&base)
 			var err error
-			peak, _ := workbooktest.PeakHeap(func() {
+			grown := heapGrowth(func() {
 				_, err = workbook.Parse(bytes.NewReader(h.Content), int64(len(h.Content)), workbook.Limits{})
 			})
-			grown := int64(peak) - int64(base.HeapAlloc)
-			t.Logf("%s: problem %q, peak heap %.1f MiB above the %.1f MiB before", h.Name, workbook.FileProblem(err), float64(grown)/(1<<20), float64(base.HeapAlloc)/(1<<20))
+			t.Logf("%s: problem %q, peak heap %.1f MiB above the start", h.Name, workbook.FileProblem(err), float64(grown)/(1<<20))
 			if got := workbook.FileProblem(err); got != h.Problem {
 				t.Errorf("problem %q, want %q (%v)", got, h.Problem, err)
 			}
@@ -40,6 +44,9 @@ func TestHostileFilesParse(t *testing.T) {
 				var e *kr.Error
 				if !errors.As(err, &e) || (e.Kind != kr.Invalid && e.Kind != kr.TooLarge) || e.Message == "" {
 					t.Errorf("error %#v", err)
+				}
+				if !workbook.IsFileProblem(h.Problem) {
+					t.Errorf("IsFileProblem(%q) is false", h.Problem)
 				}
 			}
 			if grown > maxHostileHeap {
@@ -55,15 +62,11 @@ func TestHostileFilesParse(t *testing.T) {
 func TestHostileFilesAnnotate(t *testing.T) {
 	for _, h := range workbooktest.HostileFiles() {
 		t.Run(h.Name, func(t *testing.T) {
-			runtime.GC()
-			var base runtime.MemStats
-			runtime.ReadMemStats(&base)
 			var err error
 			var out bytes.Buffer
-			peak, _ := workbooktest.PeakHeap(func() {
+			grown := heapGrowth(func() {
 				err = workbook.Annotate(bytes.NewReader(h.Content), int64(len(h.Content)), nil, &out)
 			})
-			grown := int64(peak) - int64(base.HeapAlloc)
 			t.Logf("%s: problem %q, peak heap %.1f MiB above the start", h.Name, workbook.FileProblem(err), float64(grown)/(1<<20))
 			if got := workbook.FileProblem(err); got != h.Problem || h.Problem == "" && (err != nil || out.Len() == 0) {
 				t.Errorf("problem %q (%v), want %q", got, err, h.Problem)
@@ -80,33 +83,29 @@ func TestHostileFilesAnnotate(t *testing.T) {
 // hostile file need not). The annotated copy is then refused as
 // unreadable instead of taking the caller down.
 func TestAnnotateSurvivesExcelizePanic(t *testing.T) {
-	var valid []byte
-	for _, h := range workbooktest.HostileFiles() {
-		if h.Problem == "" {
-			valid = h.Content
-		}
-	}
-	zr, err := zip.NewReader(bytes.NewReader(valid), int64(len(valid)))
+	b, err := workbooktest.ReplacePart(workbooktest.HostileBase(), "xl/styles.xml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		if f.Name == "xl/styles.xml" {
-			continue
-		}
-		if err := zw.Copy(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	zw.Close()
-	b := buf.Bytes()
 	if _, err := workbook.Parse(bytes.NewReader(b), int64(len(b)), workbook.Limits{}); err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
 	err = workbook.Annotate(bytes.NewReader(b), int64(len(b)), nil, io.Discard)
 	if got := workbook.FileProblem(err); got != workbook.ProblemInternal {
 		t.Errorf("Annotate: %q (%v), want %q", got, err, workbook.ProblemInternal)
+	}
+}
+
+// TestIsFileProblem: every file-level code is one, an item's code is not.
+func TestIsFileProblem(t *testing.T) {
+	for _, code := range []string{workbook.ProblemCorrupt, workbook.ProblemTimeout, workbook.ProblemNotWorkbook, workbook.ProblemXMLEntity, workbook.ProblemUnzipLimit} {
+		if !workbook.IsFileProblem(code) {
+			t.Errorf("IsFileProblem(%q) is false", code)
+		}
+	}
+	for _, code := range []string{"", workbook.CodeMissingSheet, workbook.CodeFormula, workbook.CodeNoData} {
+		if workbook.IsFileProblem(code) {
+			t.Errorf("IsFileProblem(%q) is true", code)
+		}
 	}
 }

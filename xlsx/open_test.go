@@ -156,37 +156,13 @@ func randomPart(n int) string {
 	return b.String()
 }
 
-// withPart is the hostile files' valid workbook with one part replaced.
-func withPart(t *testing.T, name, content string) []byte {
-	t.Helper()
-	var valid []byte
-	for _, h := range workbooktest.HostileFiles() {
-		if h.Problem == "" {
-			valid = h.Content
-		}
-	}
-	zr, err := zip.NewReader(bytes.NewReader(valid), int64(len(valid)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range zr.File {
-		if zf.Name != name {
-			w, _ := zw.Create(zf.Name)
-			w.Write(read(t, zf))
-		}
-	}
-	w, _ := zw.Create(name)
-	io.WriteString(w, content)
-	zw.Close()
-	return out.Bytes()
-}
-
 // TestOpenCaps: a part held whole over the part cap, parts over the total
 // as they are read, and a reader longer than any file under the total.
 func TestOpenCaps(t *testing.T) {
-	styles := withPart(t, "xl/styles.xml", randomPart(3<<20))
+	styles, err := workbooktest.ReplacePart(workbooktest.HostileBase(), "xl/styles.xml", []byte(randomPart(3<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		lim  xlsx.Limits

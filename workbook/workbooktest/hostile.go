@@ -29,7 +29,7 @@ func HostileFiles() []Hostile { return hostileFiles() }
 
 var hostileFiles = sync.OnceValue(func() []Hostile {
 	const mib = 1 << 20
-	valid := hostileWorkbook(nil, nil)
+	valid := hostileBase()
 	huge := strings.Repeat("x", 300) + ".xlsx"
 	cellsRow := padded(lit(sheetOpen+`<row r="1">`), rep(`<c><v>1</v></c>`, 1<<20), lit(`</row>`+sheetClose))
 	nested := padded(lit(sheetOpen+`<row r="1"><c r="A1" t="inlineStr"><is><t>`), rep(`<b>`, 1<<20), rep(`</b>`, 1<<20), lit(`</t></is></c></row>`+sheetClose))
@@ -261,4 +261,40 @@ func storedZipHead(n int) string {
 	zw.CreateRaw(&zip.FileHeader{Name: "zeros.bin", Method: zip.Store, CompressedSize64: uint64(n), UncompressedSize64: uint64(n)})
 	zw.Flush()
 	return buf.String()
+}
+
+// HostileBase is the valid report the hostile files are built on
+// (Uppgifter for Lund, 2024, and one row of Utsläpp), with its styles.
+func HostileBase() []byte { return hostileBase() }
+
+var hostileBase = sync.OnceValue(func() []byte { return hostileWorkbook(nil, nil) })
+
+// ReplacePart is the zip file with its part name replaced by content, or
+// removed when content is nil; the other parts are copied as they are.
+func ReplacePart(file []byte, name string, content []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if f.Name == name {
+			continue
+		}
+		if err := zw.Copy(f); err != nil {
+			return nil, err
+		}
+	}
+	if content != nil {
+		w, err := zw.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		w.Write(content)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
