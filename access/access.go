@@ -19,8 +19,10 @@ const (
 	ReviewCompliance Action = "review-compliance" // set a status and comment
 	ExportCompliance Action = "export-compliance" // the board's xlsx of all members
 	ManageMembers    Action = "manage-members"
-	ManageAccounts   Action = "manage-accounts"
-	ImportNational   Action = "import-national" // SMHI, SCB
+	ManageAccounts   Action = "manage-accounts"  // create, disable and enable accounts; set passwords, links and tokens of any account
+	SetOwnPassword   Action = "set-own-password" // an account's own password
+	RevokeOwnToken   Action = "revoke-own-token" // one of the account's own API tokens, e.g. a leaked one
+	ImportNational   Action = "import-national"  // SMHI, SCB
 	ReadAudit        Action = "read-audit"
 )
 
@@ -39,13 +41,16 @@ var rights = map[kr.Role]map[Action]scope{
 	kr.RolePublic: {ReadPublic: all},
 	kr.RoleOfficer: {
 		ReadPublic: all, Submit: own, ReadSubmission: own, ReadCompliance: own, ReplyCompliance: own,
+		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 	kr.RoleReviewer: {
 		ReadPublic: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all, ExportCompliance: all,
+		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 	kr.RoleAdmin: {
 		ReadPublic: all, Submit: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all,
 		ExportCompliance: all, ManageMembers: all, ManageAccounts: all, ImportNational: all, ReadAudit: all,
+		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 }
 
@@ -78,4 +83,21 @@ func Check(actor kr.Actor, action Action, target string) error {
 		return kr.E(kr.Forbidden, "Du kan bara rapportera och se uppgifter för din egen kommun (%s), inte för %s.", actor.Municipality, target)
 	}
 	return kr.E(kr.Forbidden, "Din roll får inte göra det här.")
+}
+
+// CheckAccount returns nil if actor may change the account accountID: its
+// own account with the self action (SetOwnPassword, RevokeOwnToken; empty
+// when there is none), anyone's with ManageAccounts, which only admins (and
+// the command line) have. Else an error of kind Unauthorized or Forbidden.
+func CheckAccount(actor kr.Actor, self Action, accountID string) error {
+	if self != "" && actor.ID != "" && actor.ID == accountID && Allowed(actor, self, "") {
+		return nil
+	}
+	if Allowed(actor, ManageAccounts, "") {
+		return nil
+	}
+	if actor.Role == kr.RolePublic {
+		return kr.E(kr.Unauthorized, "Logga in för att göra det här.")
+	}
+	return kr.E(kr.Forbidden, "Bara en administratör får hantera konton och API-nycklar åt andra.")
 }

@@ -1,11 +1,16 @@
 // Package accounts keeps who may sign in: accounts with a role (officer,
 // reviewer, admin) and, for officers, a municipality; their passwords
-// (argon2id hashes), API tokens (SHA-256 hashes, shown once, revocable),
-// browser sessions, one-time set-password links, and the audit log.
+// (argon2id hashes), API tokens (SHA-256 hashes, shown once, revocable,
+// optionally expiring), browser sessions (with an absolute and an idle
+// timeout), one-time set-password links, and the audit log. Every change
+// to an account, a token or a link is checked against the actor's rights
+// here (access.CheckAccount), whoever calls.
 //
 // Every table is append-only: a change is a new row with a higher version,
 // and the current state is the row with the highest version, so history is
-// kept and no engine needs updates or deletes.
+// kept and no engine needs updates or deletes. Where ClickHouse's lack of
+// transactions matters (a link used twice at once, a visit recorded after
+// a logout) the rows are read so that the first use and the revocation win.
 package accounts
 
 import (
@@ -19,12 +24,14 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"golang.org/x/crypto/argon2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -49,8 +56,14 @@ func (a Account) Actor() kr.Actor {
 type Store struct {
 	DB  storage.DB
 	Now func() time.Time
+	// Lifetime is how long a session lasts at most (0: SessionLifetime);
+	// Idle how long it lasts without a request (0: SessionIdle).
+	Lifetime, Idle time.Duration
 
 	clock storage.Clock
+	// links serialises the uses of set-password links in this process, so
+	// that of two uses at once the second always sees the first's row.
+	links sync.Mutex
 }
 
 func (s *Store) now() time.Time {
@@ -104,6 +117,9 @@ func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 // Create adds an account. password may be empty: the account then has no
 // password until set through a link (see NewPasswordLink).
 func (s *Store) Create(ctx context.Context, by kr.Actor, email string, role kr.Role, municipality, password string) (Account, error) {
+	if err := access.CheckAccount(by, "", ""); err != nil {
+		return Account{}, err
+	}
 	email = NormalizeEmail(email)
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return Account{}, kr.E(kr.Invalid, "%q är ingen giltig e-postadress.", email)
@@ -180,9 +196,12 @@ func (s *Store) List(ctx context.Context) ([]Account, error) {
 	return out, nil
 }
 
-// SetDisabled disables or enables an account. A disabled account's
-// sessions and tokens stop working at once.
+// SetDisabled disables or enables an account (admins only). A disabled
+// account's sessions and tokens stop working at once.
 func (s *Store) SetDisabled(ctx context.Context, by kr.Actor, id string, disabled bool) (Account, error) {
+	if err := access.CheckAccount(by, "", id); err != nil {
+		return Account{}, err
+	}
 	a, ok, err := s.Get(ctx, id)
 	if err != nil {
 		return Account{}, err
@@ -194,8 +213,13 @@ func (s *Store) SetDisabled(ctx context.Context, by kr.Actor, id string, disable
 	return a, s.save(ctx, by, a)
 }
 
-// SetPassword sets an account's password.
+// SetPassword sets an account's password, by the account itself or by an
+// admin. The account's sessions end and its set-password links stop
+// working (see savePassword).
 func (s *Store) SetPassword(ctx context.Context, by kr.Actor, id, password string) error {
+	if err := access.CheckAccount(by, access.SetOwnPassword, id); err != nil {
+		return err
+	}
 	a, ok, err := s.Get(ctx, id)
 	if err != nil {
 		return err
@@ -203,10 +227,27 @@ func (s *Store) SetPassword(ctx context.Context, by kr.Actor, id, password strin
 	if !ok {
 		return kr.E(kr.NotFound, "Kontot finns inte.")
 	}
-	if a.passwordHash, err = hashPassword(ctx, password); err != nil {
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
 		return err
 	}
-	return s.save(ctx, by, a)
+	return s.savePassword(ctx, by, a, hash)
+}
+
+// savePassword stores a new password hash, then ends every session of the
+// account and spends every open set-password link of it: whoever knew the
+// old password, or holds a link sent before, is out. The hash is stored
+// first, so a sign-in with the old password that is still under way sees
+// it changed (StartSession checks again) or has its session ended here.
+func (s *Store) savePassword(ctx context.Context, by kr.Actor, a Account, hash string) error {
+	a.passwordHash = hash
+	if err := s.save(ctx, by, a); err != nil {
+		return err
+	}
+	if err := s.endSessions(ctx, a.ID); err != nil {
+		return err
+	}
+	return s.spendLinks(ctx, a.ID)
 }
 
 // MinPasswordLength is the shortest password accepted (NIST SP 800-63B).

@@ -19,14 +19,35 @@ type Entry struct {
 	Details    string    `ch:"details" json:"details"`
 }
 
-// Audit records a write.
-func (s *Store) Audit(ctx context.Context, actor kr.Actor, action, target, remote, requestID, details string) error {
+// AuditTimeout bounds an audit write. The write does not end with the
+// request's context: a client that disconnects cannot keep its write out
+// of the log.
+const AuditTimeout = 5 * time.Second
+
+// Entry stamps an audit entry for actor now.
+func (s *Store) Entry(actor kr.Actor, action, target, remote, requestID, details string) Entry {
 	e := Entry{At: s.now().Truncate(time.Second), Actor: actor.Name(), Role: string(actor.Role), Action: action,
 		Target: target, RemoteAddr: remote, RequestID: requestID, Details: details}
 	if e.Role == "" {
 		e.Role = "public"
 	}
-	return s.DB.Insert(ctx, "audit_log", []Entry{e})
+	return e
+}
+
+// Audit records a write.
+func (s *Store) Audit(ctx context.Context, actor kr.Actor, action, target, remote, requestID, details string) error {
+	return s.Record(ctx, s.Entry(actor, action, target, remote, requestID, details))
+}
+
+// Record writes entries to the audit log in one insert, within
+// AuditTimeout, whether or not ctx is cancelled meanwhile.
+func (s *Store) Record(ctx context.Context, entries ...Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), AuditTimeout)
+	defer cancel()
+	return s.DB.Insert(ctx, "audit_log", entries)
 }
 
 // AuditLog returns the newest entries first, at most limit.

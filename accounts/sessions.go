@@ -3,121 +3,165 @@ package accounts
 import (
 	"context"
 	"time"
-
-	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Session is a signed-in browser.
 type Session struct {
 	Account Account
-	CSRF    string // a secret kept with the session; no form carries it since web.CrossOrigin replaced form tokens
-	Expires time.Time
+	Expires time.Time // the absolute end; a session also ends after Idle without a request
 }
 
 type sessionRow struct {
 	SHA256    string    `ch:"sha256"`
 	AccountID string    `ch:"account_id"`
-	CSRF      string    `ch:"csrf"`
 	CreatedAt time.Time `ch:"created_at"`
 	ExpiresAt time.Time `ch:"expires_at"`
 	Revoked   uint8     `ch:"revoked"`
 	Version   uint64    `ch:"version"`
 }
 
-// SessionLifetime is how long a session lasts without signing in again.
-const SessionLifetime = 12 * time.Hour
+type seenRow struct {
+	SHA256 string    `ch:"sha256"`
+	SeenAt time.Time `ch:"seen_at"`
+}
 
-// currentSession selects the current sessionRow of the session whose
-// secret hashes to the one argument.
-var currentSession = storage.Latest("sessions", []string{"sha256"}, []string{"toString(account_id) AS account_id", "csrf",
-	"created_at", "expires_at", "revoked"}, "WHERE sha256 = ?")
+// The defaults of a session's lifetime (Store.Lifetime) and of how long it
+// lasts without a request (Store.Idle).
+const (
+	SessionLifetime = 12 * time.Hour
+	SessionIdle     = 2 * time.Hour
+)
 
-// StartSession creates a session for an account and returns the secret
-// for its cookie (only the hash is stored).
+// seenEvery is how often a session's last visit is recorded: a request
+// within a minute of the recorded one writes nothing.
+const seenEvery = time.Minute
+
+func (s *Store) lifetime() time.Duration { return orDefault(s.Lifetime, SessionLifetime) }
+func (s *Store) idle() time.Duration     { return orDefault(s.Idle, SessionIdle) }
+
+// orDefault is d, or def when d is not set.
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// sessionState selects each session's state from its rows, filtered by
+// where, which may only name the key (the aliases shadow the columns):
+// what it was started with (its first row) and whether any row revoked it.
+// Revocation is read with max(), not the latest row, so that no later
+// write can bring a session back.
+func sessionState(where string) string {
+	return "SELECT sha256, argMin(toString(account_id), version) AS account_id, argMin(created_at, version) AS created_at, " +
+		"argMin(expires_at, version) AS expires_at, max(revoked) AS revoked FROM sessions " +
+		where + " GROUP BY sha256"
+}
+
+// The session queries, built once: one session by its hash, the sessions
+// of an account, and a session's last recorded visit.
+var (
+	sessionByHash     = sessionState("WHERE sha256 = ?")
+	sessionsOfAccount = sessionState("WHERE sha256 IN (SELECT sha256 FROM sessions WHERE toString(account_id) = ?)")
+	sessionSeen       = "SELECT max(seen_at) AS seen_at FROM session_seen WHERE sha256 = ?"
+)
+
+// StartSession creates a session for an account signed in with its
+// password, and returns the secret for its cookie (only the hash is
+// stored). If the account's password changed since a was read, the new
+// session is ended at once and the sign-in fails as a wrong password would:
+// see savePassword.
 func (s *Store) StartSession(ctx context.Context, a Account) (string, Session, error) {
 	secret, hash := newSecret()
-	csrf, _ := newSecret()
 	now := s.now().Truncate(time.Second)
-	row := sessionRow{SHA256: hash, AccountID: a.ID, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime), Version: s.version()}
+	row := sessionRow{SHA256: hash, AccountID: a.ID, CreatedAt: now, ExpiresAt: now.Add(s.lifetime()), Version: s.version()}
 	if err := s.DB.Insert(ctx, "sessions", []sessionRow{row}); err != nil {
 		return "", Session{}, err
 	}
-	return secret, Session{Account: a, CSRF: csrf, Expires: row.ExpiresAt}, nil
+	cur, ok, err := s.Get(ctx, a.ID)
+	if err != nil {
+		return "", Session{}, err
+	}
+	if !ok || cur.passwordHash != a.passwordHash {
+		if err := s.revoke(ctx, []sessionRow{row}); err != nil {
+			return "", Session{}, err
+		}
+		return "", Session{}, ErrBadLogin
+	}
+	return secret, Session{Account: cur, Expires: row.ExpiresAt}, nil
 }
 
-// Session returns the live session of a cookie secret, if any.
+// Session returns the live session of a cookie secret, if any: not
+// revoked, not past its end, used within Idle, its account enabled. A
+// visit is recorded at most once a minute.
 func (s *Store) Session(ctx context.Context, secret string) (Session, bool, error) {
+	hash := hashSecret(secret)
 	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, currentSession, hashSecret(secret)); err != nil {
+	if err := s.DB.Select(ctx, &rows, sessionByHash, hash); err != nil {
 		return Session{}, false, err
 	}
-	if len(rows) == 0 || rows[0].Revoked == 1 || !s.now().Before(rows[0].ExpiresAt) {
+	now := s.now()
+	if len(rows) == 0 || rows[0].Revoked == 1 || !now.Before(rows[0].ExpiresAt) {
+		return Session{}, false, nil
+	}
+	var seen []seenRow
+	if err := s.DB.Select(ctx, &seen, sessionSeen, hash); err != nil {
+		return Session{}, false, err
+	}
+	last := rows[0].CreatedAt
+	if len(seen) > 0 && seen[0].SeenAt.After(last) {
+		last = seen[0].SeenAt
+	}
+	if now.Sub(last) >= s.idle() {
 		return Session{}, false, nil
 	}
 	a, ok, err := s.Get(ctx, rows[0].AccountID)
 	if err != nil || !ok || a.Disabled {
 		return Session{}, false, err
 	}
-	return Session{Account: a, CSRF: rows[0].CSRF, Expires: rows[0].ExpiresAt}, true, nil
+	if now.Sub(last) >= seenEvery {
+		if err := s.DB.Insert(ctx, "session_seen", []seenRow{{SHA256: hash, SeenAt: now.Truncate(time.Second)}}); err != nil {
+			return Session{}, false, err
+		}
+	}
+	return Session{Account: a, Expires: rows[0].ExpiresAt}, true, nil
 }
 
-// EndSession signs a session out.
+// EndSession signs a session out. An unknown or ended session writes
+// nothing, so logouts with made-up cookies add no rows.
 func (s *Store) EndSession(ctx context.Context, secret string) error {
 	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, currentSession, hashSecret(secret)); err != nil || len(rows) == 0 {
+	if err := s.DB.Select(ctx, &rows, sessionByHash, hashSecret(secret)); err != nil || len(rows) == 0 || rows[0].Revoked == 1 {
 		return err
 	}
-	r := rows[0]
-	r.Revoked, r.Version = 1, s.version()
-	return s.DB.Insert(ctx, "sessions", []sessionRow{r})
+	return s.revoke(ctx, rows)
 }
 
-type linkRow struct {
-	SHA256    string    `ch:"sha256"`
-	AccountID string    `ch:"account_id"`
-	ExpiresAt time.Time `ch:"expires_at"`
-	Used      uint8     `ch:"used"`
-	Version   uint64    `ch:"version"`
+// endSessions ends every session of an account that has not ended.
+func (s *Store) endSessions(ctx context.Context, accountID string) error {
+	var rows []sessionRow
+	if err := s.DB.Select(ctx, &rows, sessionsOfAccount, accountID); err != nil {
+		return err
+	}
+	now := s.now()
+	var live []sessionRow
+	for _, r := range rows {
+		if r.Revoked == 0 && now.Before(r.ExpiresAt) {
+			live = append(live, r)
+		}
+	}
+	return s.revoke(ctx, live)
 }
 
-// currentLink selects the current linkRow of the link whose secret hashes to
-// the one argument.
-var currentLink = storage.Latest("password_links", []string{"sha256"}, []string{"toString(account_id) AS account_id",
-	"expires_at", "used"}, "WHERE sha256 = ?")
-
-// PasswordLinkLifetime is how long a set-password link works.
-const PasswordLinkLifetime = 72 * time.Hour
-
-// NewPasswordLink returns a one-time secret with which the account's owner
-// sets a password (the path is /losenord?nyckel=SECRET).
-func (s *Store) NewPasswordLink(ctx context.Context, accountID string) (string, error) {
-	secret, hash := newSecret()
-	row := linkRow{SHA256: hash, AccountID: accountID, ExpiresAt: s.now().Add(PasswordLinkLifetime).Truncate(time.Second), Version: s.version()}
-	if err := s.DB.Insert(ctx, "password_links", []linkRow{row}); err != nil {
-		return "", err
+// revoke writes a revoking row for each session.
+func (s *Store) revoke(ctx context.Context, rows []sessionRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	return secret, nil
-}
-
-// UsePasswordLink sets the password of the link's account and spends the
-// link.
-func (s *Store) UsePasswordLink(ctx context.Context, secret, password string) (Account, error) {
-	var rows []linkRow
-	if err := s.DB.Select(ctx, &rows, currentLink, hashSecret(secret)); err != nil {
-		return Account{}, err
+	out := make([]sessionRow, len(rows))
+	for i, r := range rows {
+		r.Revoked, r.Version = 1, s.version()
+		out[i] = r
 	}
-	if len(rows) == 0 || rows[0].Used == 1 || !s.now().Before(rows[0].ExpiresAt) {
-		return Account{}, kr.E(kr.Invalid, "Länken är ogiltig, redan använd eller för gammal. Be en administratör om en ny.")
-	}
-	r := rows[0]
-	a, ok, err := s.Get(ctx, r.AccountID)
-	if err != nil || !ok || a.Disabled {
-		return Account{}, kr.E(kr.Invalid, "Länken är ogiltig, redan använd eller för gammal. Be en administratör om en ny.")
-	}
-	if err := s.SetPassword(ctx, a.Actor(), a.ID, password); err != nil {
-		return Account{}, err
-	}
-	r.Used, r.Version = 1, s.version()
-	return a, s.DB.Insert(ctx, "password_links", []linkRow{r})
+	return s.DB.Insert(ctx, "sessions", out)
 }

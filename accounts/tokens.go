@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -18,6 +19,7 @@ type Token struct {
 	Name      string    `json:"name"`
 	Revoked   bool      `json:"revoked"`
 	CreatedAt time.Time `json:"created_at"`
+	Expires   time.Time `json:"expires_at,omitzero"` // zero: the token does not expire
 }
 
 type tokenRow struct {
@@ -33,6 +35,32 @@ type tokenRow struct {
 func (r tokenRow) token() Token {
 	return Token{ID: r.ID, AccountID: r.AccountID, Name: r.Name, Revoked: r.Revoked == 1, CreatedAt: r.CreatedAt}
 }
+
+// expiryRow is a token's expiry, kept beside api_tokens.
+type expiryRow struct {
+	ID        string    `ch:"id"`
+	AccountID string    `ch:"account_id"`
+	ExpiresAt time.Time `ch:"expires_at"`
+}
+
+// expiry is a token's expiry as read.
+type expiry struct {
+	ID        string    `ch:"id"`
+	ExpiresAt time.Time `ch:"expires_at"`
+}
+
+// tokenExpiries selects the expiry of the tokens that have one, filtered
+// by where.
+func tokenExpiries(where string) string {
+	return "SELECT toString(id) AS id, min(expires_at) AS expires_at FROM api_token_expiry " + where + " GROUP BY id"
+}
+
+// The expiry queries, built once: of one token by id, of an account's
+// tokens.
+var (
+	expiryByID        = tokenExpiries("WHERE toString(id) = ?")
+	expiriesOfAccount = tokenExpiries("WHERE toString(account_id) = ?")
+)
 
 // currentTokens selects the current tokenRow of each token; where may only
 // name the key (see currentAccounts).
@@ -53,8 +81,17 @@ var (
 const TokenPrefix = "krt_"
 
 // CreateToken makes an API token for an account and returns its secret,
-// which is not stored and cannot be shown again.
-func (s *Store) CreateToken(ctx context.Context, by kr.Actor, accountID, name string) (Token, string, error) {
+// which is not stored and cannot be shown again. The token stops working
+// at expires (zero: it does not expire). Only admins (and the command
+// line) make tokens.
+func (s *Store) CreateToken(ctx context.Context, by kr.Actor, accountID, name string, expires time.Time) (Token, string, error) {
+	if err := access.CheckAccount(by, "", accountID); err != nil {
+		return Token{}, "", err
+	}
+	now := s.now().Truncate(time.Second)
+	if !expires.IsZero() && !expires.After(now) {
+		return Token{}, "", kr.E(kr.Invalid, "Nyckelns sista giltighetstid har redan passerat.")
+	}
 	a, ok, err := s.Get(ctx, accountID)
 	if err != nil {
 		return Token{}, "", err
@@ -65,17 +102,34 @@ func (s *Store) CreateToken(ctx context.Context, by kr.Actor, accountID, name st
 	secret, _ := newSecret()
 	secret = TokenPrefix + secret
 	row := tokenRow{ID: uuid.NewString(), AccountID: accountID, Name: name, SHA256: hashSecret(secret),
-		CreatedAt: s.now().Truncate(time.Second), Version: s.version()}
+		CreatedAt: now, Version: s.version()}
+	// The expiry goes in first: a token is never live without it.
+	if !expires.IsZero() {
+		exp := expiryRow{ID: row.ID, AccountID: accountID, ExpiresAt: expires.UTC().Truncate(time.Second)}
+		if err := s.DB.Insert(ctx, "api_token_expiry", []expiryRow{exp}); err != nil {
+			return Token{}, "", err
+		}
+	}
 	if err := s.DB.Insert(ctx, "api_tokens", []tokenRow{row}); err != nil {
 		return Token{}, "", err
 	}
-	return row.token(), secret, nil
+	tok := row.token()
+	tok.Expires = expires.UTC().Truncate(time.Second)
+	return tok, secret, nil
 }
 
-// RevokeToken revokes a token at once.
-func (s *Store) RevokeToken(ctx context.Context, id string) error {
+// RevokeToken revokes a token at once: an admin any token, an account its
+// own.
+func (s *Store) RevokeToken(ctx context.Context, by kr.Actor, id string) error {
 	var rows []tokenRow
 	if err := s.DB.Select(ctx, &rows, tokenByID, id); err != nil {
+		return err
+	}
+	owner := ""
+	if len(rows) > 0 {
+		owner = rows[0].AccountID
+	}
+	if err := access.CheckAccount(by, access.RevokeOwnToken, owner); err != nil {
 		return err
 	}
 	if len(rows) == 0 {
@@ -92,21 +146,37 @@ func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE account_id = ? ORDER BY created_at", accountID); err != nil {
 		return nil, err
 	}
+	var exp []expiry
+	if err := s.DB.Select(ctx, &exp, expiriesOfAccount, accountID); err != nil {
+		return nil, err
+	}
+	expires := map[string]time.Time{}
+	for _, e := range exp {
+		expires[e.ID] = e.ExpiresAt
+	}
 	out := make([]Token, len(rows))
 	for i, r := range rows {
 		out[i] = r.token()
+		out[i].Expires = expires[r.ID]
 	}
 	return out, nil
 }
 
 // ByToken returns the account a token secret belongs to, if the token is
-// live and the account enabled.
+// live (not revoked, not expired) and the account enabled.
 func (s *Store) ByToken(ctx context.Context, secret string) (Account, bool, error) {
 	var rows []tokenRow
 	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
 		return Account{}, false, err
 	}
 	if len(rows) == 0 || rows[0].Revoked == 1 {
+		return Account{}, false, nil
+	}
+	var exp []expiry
+	if err := s.DB.Select(ctx, &exp, expiryByID, rows[0].ID); err != nil {
+		return Account{}, false, err
+	}
+	if len(exp) > 0 && !s.now().Before(exp[0].ExpiresAt) {
 		return Account{}, false, nil
 	}
 	a, ok, err := s.Get(ctx, rows[0].AccountID)

@@ -22,9 +22,14 @@ type Authenticator interface {
 const actorKey = "klimatrapport.actor"
 
 // Authenticate is middleware that resolves the actor of every request.
+// What is sent to a signed-in actor, or to a request with a token, is
+// never stored by a cache (see private).
 func Authenticate(a Authenticator) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		actor := kr.Public()
+		if _, ok := BearerToken(c.Request); ok {
+			private(c)
+		}
 		if a != nil {
 			var err error
 			actor, err = a.Authenticate(c.Request)
@@ -34,10 +39,58 @@ func Authenticate(a Authenticator) gin.HandlerFunc {
 				return
 			}
 		}
+		if actor.Role != kr.RolePublic {
+			private(c)
+		}
 		c.Set(actorKey, actor)
 		c.Next()
 	}
 }
+
+// private marks the response Cache-Control: no-store, and keeps it so when
+// a handler sets a caching header of its own (a page cached for everyone,
+// here sent to someone signed in).
+func private(c *gin.Context) {
+	if _, ok := c.Writer.(noStoreWriter); ok {
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Writer = noStoreWriter{c.Writer}
+}
+
+// Shared says that the response is the same for everyone (a static file),
+// so caches may keep it even when it is sent to someone signed in.
+func Shared(c *gin.Context) {
+	if w, ok := c.Writer.(noStoreWriter); ok {
+		c.Writer = w.ResponseWriter
+		c.Writer.Header().Del("Cache-Control")
+	}
+}
+
+// noStoreWriter sets Cache-Control: no-store (and drops Expires) just
+// before the response's header goes out.
+type noStoreWriter struct{ gin.ResponseWriter }
+
+func (w noStoreWriter) fix() {
+	if !w.Written() {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Del("Expires")
+	}
+}
+
+func (w noStoreWriter) WriteHeader(code int) { w.fix(); w.ResponseWriter.WriteHeader(code) }
+
+func (w noStoreWriter) WriteHeaderNow() { w.fix(); w.ResponseWriter.WriteHeaderNow() }
+
+func (w noStoreWriter) Write(b []byte) (int, error) { w.fix(); return w.ResponseWriter.Write(b) }
+
+func (w noStoreWriter) WriteString(s string) (int, error) {
+	w.fix()
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w noStoreWriter) Flush() { w.fix(); w.ResponseWriter.Flush() }
 
 // ActorOf returns the request's actor (kr.Public() when nobody signed in).
 func ActorOf(c *gin.Context) kr.Actor {

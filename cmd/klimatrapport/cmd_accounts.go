@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
@@ -18,7 +20,7 @@ var accountsCommands = subcommands{name: "accounts", usage: `Usage:
   klimatrapport accounts list
   klimatrapport accounts disable|enable --email E
   klimatrapport accounts link --email E          # a new one-time set-password link
-  klimatrapport accounts token --email E [--name NAME]   # a new API token, shown once
+  klimatrapport accounts token --email E [--name NAME] [--expires 90d|720h|2026-12-31]   # a new API token, shown once
   klimatrapport accounts revoke --token-id ID
 `, run: map[string]func(context.Context, *env, []string) int{
 	"add":  accountsAdd,
@@ -76,7 +78,7 @@ func (c *accountsCmd) find(ctx context.Context, store *accounts.Store) (accounts
 
 // printLink prints a new one-time set-password link for a.
 func (c *accountsCmd) printLink(ctx context.Context, store *accounts.Store, a accounts.Account) int {
-	secret, err := store.NewPasswordLink(ctx, a.ID)
+	secret, err := store.NewPasswordLink(ctx, kr.System(), a.ID)
 	if err != nil {
 		return c.fs.rejected(err)
 	}
@@ -168,26 +170,65 @@ func accountsLink(ctx context.Context, e *env, args []string) int {
 func accountsToken(ctx context.Context, e *env, args []string) int {
 	c := newAccountsCmd(e, "token", true)
 	name := c.fs.String("name", "api", "what the token is for")
+	expiresIn := c.fs.String("expires", "", "when the token stops working: days (90d), a duration (720h) or the last day (2026-12-31, UTC); empty: never")
 	return c.run(ctx, args, func(store *accounts.Store) int {
+		expires, err := parseExpiry(*expiresIn, time.Now())
+		if err != nil {
+			return c.fs.usageError("--expires: %v", err)
+		}
 		a, err := c.find(ctx, store)
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		tok, secret, err := store.CreateToken(ctx, kr.System(), a.ID, *name)
+		tok, secret, err := store.CreateToken(ctx, kr.System(), a.ID, *name, expires)
 		if err != nil {
 			return c.fs.rejected(err)
 		}
-		store.Audit(ctx, kr.System(), "accounts token", a.Email, "cli", "", "token="+tok.ID)
+		details := "token=" + tok.ID
+		if !tok.Expires.IsZero() {
+			details += " expires=" + tok.Expires.Format(time.RFC3339)
+		}
+		store.Audit(ctx, kr.System(), "accounts token", a.Email, "cli", "", details)
 		fmt.Fprintf(e.stdout, "API-nyckel %s för %s (visas bara nu):\n%s\n", tok.ID, a.Email, secret)
+		if !tok.Expires.IsZero() {
+			fmt.Fprintf(e.stdout, "Gäller till %s.\n", tok.Expires.Format("2006-01-02 15:04 UTC"))
+		}
 		return exitOK
 	})
+}
+
+// parseExpiry reads --expires: a number of days ("90d"), a Go duration
+// ("720h") or the token's last day ("2026-12-31": it works through that
+// day, UTC). Empty means no expiry (the zero time).
+func parseExpiry(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if day, err := time.Parse(time.DateOnly, s); err == nil {
+		return day.AddDate(0, 0, 1), nil
+	}
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 || days > 100*366 {
+			return time.Time{}, fmt.Errorf("%q is not a number of days (e.g. 90d)", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil || d <= 0 {
+			return time.Time{}, fmt.Errorf("%q is neither days (90d), a duration (720h) nor a date (2026-12-31)", s)
+		}
+	}
+	return now.Add(d), nil
 }
 
 func accountsRevoke(ctx context.Context, e *env, args []string) int {
 	c := newAccountsCmd(e, "revoke", false)
 	tokenID := c.fs.String("token-id", "", "the token's id")
 	return c.run(ctx, args, func(store *accounts.Store) int {
-		if err := store.RevokeToken(ctx, *tokenID); err != nil {
+		if err := store.RevokeToken(ctx, kr.System(), *tokenID); err != nil {
 			return c.fs.rejected(err)
 		}
 		store.Audit(ctx, kr.System(), "accounts revoke", *tokenID, "cli", "", "")

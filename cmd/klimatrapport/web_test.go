@@ -53,7 +53,7 @@ func newSite(t *testing.T, w *testworld.World) *site {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, secret, err := w.Accounts.CreateToken(ctx, kr.System(), created.ID, "test")
+		_, secret, err := w.Accounts.CreateToken(ctx, kr.System(), created.ID, "test", time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,15 +13,16 @@ import (
 )
 
 // Server assembles the HTTP service: the shell, its middleware (in this
-// order: body limit, authentication, cross-origin check, audit), the API,
+// order: https marking and HSTS, body limit, audit, authentication,
+// cross-origin check; the audit comes before the two that refuse, to
+// record their refusals), the API,
 // the public pages and the signed-in pages. What the shell refuses outside
 // /api/ is shown on the pages' error page.
 func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
 	cfg.ErrorPage = func(c *gin.Context, err error) { site.Fail(c, log, err) }
 	srv := web.New(cfg, a.DB, log)
-	srv.Router.Use(web.LimitBody(a.Submissions.Limits.MaxBytes),
-		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}),
-		web.CrossOrigin(), web.Audit(a.Accounts, log))
+	srv.Router.Use(web.StrictTransport(), web.LimitBody(a.Submissions.Limits.MaxBytes), srv.Audit(a.Accounts),
+		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin())
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&pages.Pages{Published: a.Published, Log: log}).Register(srv.Router)

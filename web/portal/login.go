@@ -74,7 +74,7 @@ func (p *Portal) refuseLogin(c *gin.Context, v *loginView, err error) {
 }
 
 func (p *Portal) logout(c *gin.Context) {
-	if secret, err := c.Cookie(web.SessionCookie); err == nil && secret != "" {
+	if secret := web.Cookie(c.Request, web.SessionCookie); secret != "" {
 		if err := p.Accounts.EndSession(c.Request.Context(), secret); err != nil {
 			p.fail(c, err)
 			return
@@ -115,16 +115,11 @@ func (p *Portal) setPassword(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/logga-in?klart=losenord")
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure behind TLS; a
-// negative maxAge removes it.
+// setCookie sets a cookie as web.SetCookie does (host-only, HttpOnly,
+// SameSite=Lax; Secure and __Host- over https); a negative maxAge removes
+// it.
 func setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
-	secure := c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
-	age := int(maxAge.Seconds())
-	if maxAge < 0 {
-		age = -1
-	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: age, HttpOnly: true,
-		Secure: secure, SameSite: http.SameSiteLaxMode})
+	web.SetCookie(c, name, value, maxAge)
 }
 
 // maxNext is the longest page address followed after signing in.

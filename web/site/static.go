@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 // EChartsVersion is the version of the embedded static/echarts.min.js
@@ -79,6 +80,7 @@ func RegisterStatic(r gin.IRouter) {
 		etag := `"` + a.version + `"`
 		gz := func() []byte { return a.gzipped }
 		r.GET(AssetsPath+name, func(c *gin.Context) {
+			web.Shared(c)
 			c.Header("X-Content-Type-Options", "nosniff")
 			cache := "public, max-age=300"
 			if c.Query("v") == a.version {
