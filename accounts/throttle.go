@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/semaphore"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -33,20 +35,26 @@ import (
 // process the reserve-and-count of a key is also serialised, so that
 // parallel attempts are let through in turn rather than all refused, and a
 // key found to wait is remembered until its wait ends: a flood of attempts
-// on it is refused without a turn or a query.
+// on it is refused without a turn or a query. At most MaxInFlight attempts
+// are between their reservation and their outcome at once, so that a flood
+// of made-up keys writes to the database no faster than passwords are
+// hashed; the others wait up to LockWait, then are refused as busy.
 type Throttle struct {
 	Accounts *Store
 	Account  Limit         // per address typed; a success forgets its earlier attempts
 	Client   Limit         // per client address; successes do not count
 	Window   time.Duration // attempts older than this do not count
 	Keep     time.Duration // Cleanup drops the days of attempts older than this
-	LockWait time.Duration // the longest wait for a key's turn
+	LockWait time.Duration // the longest wait for a key's turn, or for a place among MaxInFlight
+
+	MaxInFlight int // attempts checked at once (0: four per core)
 
 	clock   storage.Clock
 	once    sync.Once
 	seed    maphash.Seed
 	locks   []chan struct{}
 	waiting *lru.Cache[string, time.Time] // keys refused here, until their wait ends
+	places  *semaphore.Weighted           // MaxInFlight
 }
 
 // Limit is how many attempts a key may make in the window before it must
@@ -81,11 +89,21 @@ type Attempt struct {
 // Refused by the throttle (kr.Throttled, with the wait) no password is
 // hashed; a wrong password, an unknown address and a disabled account are
 // ErrBadLogin, and cost the same hash. Failures and refusals are in the
-// audit log with the address typed.
+// audit log with the address typed (a refusal the process remembered is
+// not: the web shell's log of requests has it, and a flood of them must
+// not become a flood of writes).
 func (t *Throttle) Login(ctx context.Context, a Attempt) (Account, error) {
 	email := attemptedEmail(a.Email)
 	keys := []key{{name: "email:" + email, limit: t.Account, clears: true}, {name: "ip:" + clientKey(a.Remote), limit: t.Client}}
 	t.once.Do(t.init)
+	if wait := t.remembered(keys); wait > 0 {
+		return Account{}, refusal(wait)
+	}
+	leave, err := t.enter(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	defer leave()
 	at, wait, err := t.reserve(ctx, keys)
 	if err != nil {
 		return Account{}, err
@@ -94,8 +112,10 @@ func (t *Throttle) Login(ctx context.Context, a Attempt) (Account, error) {
 	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if wait > 0 {
-		t.Accounts.Audit(after, kr.Actor{}, "login.throttled", email, a.Remote, a.RequestID, "wait="+wait.Round(time.Second).String())
-		return Account{}, kr.Later(kr.Throttled, wait, throttledMessage(wait))
+		if at.id != "" {
+			t.Accounts.Audit(after, kr.Actor{}, "login.throttled", email, a.Remote, a.RequestID, "wait="+wait.Round(time.Second).String())
+		}
+		return Account{}, refusal(wait)
 	}
 	acc, err := t.Accounts.Authenticate(ctx, a.Email, a.Password)
 	if err == nil {
@@ -145,15 +165,32 @@ type attemptAt struct {
 	seq uint64
 }
 
+// refusal is the answer to an attempt that must wait.
+func refusal(wait time.Duration) error {
+	return kr.Later(kr.Throttled, wait, throttledMessage(wait))
+}
+
+// enter takes a place among MaxInFlight and returns the function that
+// leaves it; kr.Busy when none frees within LockWait.
+func (t *Throttle) enter(ctx context.Context) (leave func(), err error) {
+	wctx, cancel := context.WithTimeout(ctx, t.LockWait)
+	defer cancel()
+	if err := t.places.Acquire(wctx, 1); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errLoginBusy
+	}
+	return func() { t.places.Release(1) }, nil
+}
+
 // reserve records the attempt as reserved on every key, counts the keys'
 // attempts and returns how long the attempt must wait (0: go ahead), a
 // refused attempt recorded as refused. Only the reserve and the count take
 // the keys' turn: an attempt that counts a refused one before its refusal
-// is written waits longer, never less.
+// is written waits longer, never less. An attempt refused by what the
+// process remembers is not recorded (its id is empty).
 func (t *Throttle) reserve(ctx context.Context, keys []key) (attemptAt, time.Duration, error) {
-	if wait := t.remembered(keys); wait > 0 {
-		return attemptAt{}, wait, nil
-	}
 	at, wait, err := t.reserveAndCount(ctx, keys)
 	if err == nil && wait > 0 && at.id != "" {
 		err = t.record(ctx, keys, at, outcomeRefused)
@@ -331,6 +368,11 @@ func (t *Throttle) init() {
 		t.locks[i] = make(chan struct{}, 1)
 	}
 	t.waiting, _ = lru.New[string, time.Time](maxWaiting)
+	n := t.MaxInFlight
+	if n <= 0 {
+		n = 4 * runtime.NumCPU()
+	}
+	t.places = semaphore.NewWeighted(int64(n))
 }
 
 // lock takes the turn of every key, in stripe order; it gives up when ctx

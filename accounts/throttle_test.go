@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -187,6 +188,37 @@ func TestThrottleParallel(t *testing.T) {
 			if instances == 1 && got["unauthorized"] != 5 {
 				t.Errorf("one instance: %d attempts passed, want the 5 free ones", got["unauthorized"])
 			}
+		}
+	})
+}
+
+// TestThrottleInFlight: attempts beyond MaxInFlight that find no place in
+// time are refused as busy and write nothing.
+func TestThrottleInFlight(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		w := newThrottleWorld(t, db)
+		th := w.throttle()
+		th.MaxInFlight, th.LockWait = 1, time.Millisecond
+		var mu sync.Mutex
+		kinds := map[string]int{}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				kind, _ := try(th, fmt.Sprintf("flod%d@lund.se", i), "fel lösenord igen", fmt.Sprintf("192.0.2.%d", i))
+				mu.Lock()
+				kinds[kind]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		var rows []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := db.Select(ctx, &rows, "SELECT uniqExact(attempt_id) AS n FROM login_attempts"); err != nil || len(rows) != 1 {
+			t.Fatal(err)
+		}
+		if kinds["busy"] == 0 || kinds["busy"]+kinds["unauthorized"] != 8 || rows[0].N != uint64(kinds["unauthorized"]) {
+			t.Errorf("%v, %d attempts recorded; want some busy, and only the others recorded", kinds, rows[0].N)
 		}
 	})
 }
