@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"bytes"
+	"encoding/xml"
 	"strings"
 	"testing"
 )
@@ -56,4 +58,50 @@ func TestGuard(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzGuard holds the guard to encoding/xml on any input: whatever the
+// guard lets through and the decoder reads has no directive (DOCTYPE,
+// ENTITY) and nests no deeper than the guard allows.
+func FuzzGuard(f *testing.F) {
+	for _, s := range []string{`<?xml version="1.0"?><a b="c>d"><!-- x --><![CDATA[<y>]]><c/></a>`,
+		`<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>`, strings.Repeat("<a>", 130) + strings.Repeat("</a>", 130),
+		`<row>` + strings.Repeat(`<c r="A1"/>`, 20) + `</row>`, `<a x='"'/><b y="'"></b>`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		for _, n := range []int{1, 5, len(doc) + 1} {
+			g := &guard{maxElements: 1000}
+			var err error
+			for i := 0; i < len(doc) && err == nil; i += n {
+				_, err = g.Write(doc[i:min(len(doc), i+n)])
+			}
+			if err != nil {
+				if CodeOf(err) == "" {
+					t.Fatalf("a refusal without a code: %v", err)
+				}
+				continue
+			}
+			d := xml.NewDecoder(bytes.NewReader(doc))
+			depth, deepest := 0, 0
+			for {
+				tok, err := d.RawToken()
+				if err != nil {
+					break
+				}
+				switch tok := tok.(type) {
+				case xml.StartElement:
+					depth++
+					deepest = max(deepest, depth)
+				case xml.EndElement:
+					depth--
+				case xml.Directive:
+					t.Fatalf("pieces of %d: the guard let a directive through: %q", n, tok)
+				}
+			}
+			if deepest > maxDepth+1 { // the guard does not count a self-closing element as a level
+				t.Fatalf("pieces of %d: the guard let %d levels through", n, deepest)
+			}
+		}
+	})
 }
