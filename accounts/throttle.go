@@ -300,7 +300,8 @@ func (t *Throttle) count(ctx context.Context, keys []key, id string, now time.Ti
 
 // wait returns how long an attempt must wait after n others in the window,
 // the latest of them at seq last (0: go ahead), to the millisecond (a seq
-// may run a few nanoseconds ahead of the clock).
+// may run a few nanoseconds ahead of the clock) and at most Max (another
+// instance's clock, or this one before it was set back, may be ahead).
 func (l Limit) wait(n int, last uint64, now time.Time) time.Duration {
 	if n < l.Free {
 		return 0
@@ -309,7 +310,7 @@ func (l Limit) wait(n int, last uint64, now time.Time) time.Duration {
 	if d > l.Max || d <= 0 {
 		d = l.Max
 	}
-	return max(time.Unix(0, int64(last)).Add(d).Sub(now).Truncate(time.Millisecond), 0)
+	return min(max(time.Unix(0, int64(last)).Add(d).Sub(now).Truncate(time.Millisecond), 0), l.Max)
 }
 
 // throttledMessage tells a refused visitor how long to wait: seconds under

@@ -239,7 +239,7 @@ func TestHashGate(t *testing.T) {
 			var mu sync.Mutex
 			kinds := map[string]int{}
 			var wg sync.WaitGroup
-			for range 6 {
+			for range 10 {
 				wg.Go(func() {
 					_, err := s.Authenticate(ctx, "anna@lund.se", "fel lösenord igen")
 					mu.Lock()
@@ -254,7 +254,7 @@ func TestHashGate(t *testing.T) {
 			if p := accounts.Hashes.Peak(); p != 1 {
 				t.Errorf("wait %v: peak %d concurrent hashes, want 1", c.wait, p)
 			}
-			if busy := kinds["busy"] > 0; busy != c.wantBusy || kinds["busy"]+kinds["unauthorized"] != 6 {
+			if busy := kinds["busy"] > 0; busy != c.wantBusy || kinds["busy"]+kinds["unauthorized"] != 10 {
 				t.Errorf("wait %v: %v", c.wait, kinds)
 			}
 			t.Logf("%s, wait %v: %v, peak %d", db.Engine(), c.wait, kinds, accounts.Hashes.Peak())
