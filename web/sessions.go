@@ -32,8 +32,10 @@ func CookieName(r *http.Request, name string) string {
 
 // SetCookie sets an HttpOnly, SameSite=Lax cookie for the whole site and
 // this host only; over https it is Secure and named with the __Host-
-// prefix. A negative maxAge removes it, under both names.
+// prefix. A negative maxAge removes it, under both names. A response that
+// sets a cookie is never stored by a cache.
 func SetCookie(c *gin.Context, name, value string, maxAge time.Duration) {
+	private(c)
 	secure := secureRequest(c.Request)
 	age := int(maxAge.Seconds())
 	if maxAge < 0 {

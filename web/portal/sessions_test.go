@@ -43,7 +43,7 @@ func sessionCookie(r testworld.Response) *http.Cookie {
 // proxy's X-Forwarded-Proto) the session cookie is __Host-kr_session,
 // Secure, Path=/ with no Domain, and every response carries HSTS; over
 // plain http, or when an untrusted client claims https, it is kr_session
-// without Secure and without HSTS. Over https a plain kr_session cookie,
+// without Secure and without HSTS. The response that sets it is no-store. Over https a plain kr_session cookie,
 // which another host of the domain could have planted, signs nobody in.
 func TestSessionCookieOverHTTPS(t *testing.T) {
 	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
@@ -83,6 +83,9 @@ func TestSessionCookieOverHTTPS(t *testing.T) {
 			if cookie.Name != want || cookie.Secure != c.secure || cookie.Path != "/" || cookie.Domain != "" || !cookie.HttpOnly ||
 				cookie.SameSite != http.SameSiteLaxMode {
 				t.Errorf("%s: cookie %s", c.name, cookie)
+			}
+			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("%s: the response setting the cookie has Cache-Control %q", c.name, cc)
 			}
 			if hsts := r.Header.Get("Strict-Transport-Security"); (hsts == "max-age=31536000") != c.secure {
 				t.Errorf("%s: Strict-Transport-Security %q", c.name, hsts)
