@@ -238,6 +238,11 @@ func TestServicesCheckTheActor(t *testing.T) {
 			if len(changedTables(before, tableCounts(t, w))) == 0 {
 				t.Errorf("%s as an administrator wrote nothing", wr.name)
 			}
+			// Refused before the store looks: an officer is not told
+			// that the identical file is already imported.
+			if err := wr.write(lundOfficer); kr.KindOf(err) != kr.Forbidden {
+				t.Errorf("%s as an officer, after an administrator's: %v, want forbidden", wr.name, err)
+			}
 		}
 	})
 }
