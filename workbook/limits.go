@@ -84,6 +84,7 @@ const (
 	ProblemXMLToken     = xlsx.CodeToken
 	ProblemXMLElements  = xlsx.CodeElements
 	ProblemTooManyCells = xlsx.CodeCells
+	ProblemTooManyStrs  = xlsx.CodeStrings
 	ProblemTooManyRows  = "too_many_rows"
 	ProblemTooManyCols  = "too_many_columns"
 	ProblemTimeout      = "timeout"
@@ -118,7 +119,7 @@ var fileProblems = []string{
 	ProblemEmptyFile, ProblemTooLarge, ProblemXLS, ProblemODS, ProblemText, ProblemHTML, ProblemPDF, ProblemImage,
 	ProblemTruncated, ProblemCorrupt, ProblemEncrypted, ProblemNotWorkbook, ProblemNoKnownSheet, ProblemNoData,
 	ProblemUnzipLimit, ProblemRatio, ProblemXMLEntity, ProblemXMLNesting, ProblemXMLToken, ProblemXMLElements,
-	ProblemTooManyCells, ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
+	ProblemTooManyCells, ProblemTooManyStrs, ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
 }
 
 // IsFileProblem reports whether code is one of the Problem constants: the

@@ -16,13 +16,15 @@ const (
 // never a token. It refuses what would make a decoder hold or expand much
 // more than the part's size: DOCTYPE and ENTITY declarations (entity
 // expansion), deep nesting, a row with more cells than Excel has columns,
-// a token longer than maxToken and, when maxElements is set (a part
-// excelize decodes whole), too many elements.
+// a token longer than maxToken and, when their caps are set, too many
+// elements (a part excelize decodes whole) or shared strings (each costs
+// excelize about 140 bytes of heap however short it is).
 //
 // It is not a validating parser: what it lets through still goes to
 // encoding/xml, which rejects malformed XML.
 type guard struct {
 	maxElements int // 0: no limit
+	maxStrings  int // shared strings (si elements); 0: no limit
 
 	state    guardState
 	quote    byte // the quote an attribute value opened, in stateTag
@@ -34,6 +36,7 @@ type guard struct {
 	run      int    // bytes in the current token
 	depth    int
 	elements int
+	strings  int
 	inRow    bool
 	cells    int
 }
@@ -200,6 +203,11 @@ func (g *guard) endTag() error {
 	switch local := localName(g.name); {
 	case bytes.Equal(local, []byte("row")):
 		g.inRow, g.cells = g.lastByte != '/', 0
+	case g.maxStrings > 0 && bytes.Equal(local, []byte("si")):
+		g.strings++
+		if g.strings > g.maxStrings {
+			return tooManyStrings(g.maxStrings)
+		}
 	case g.inRow && bytes.Equal(local, []byte("c")):
 		g.cells++
 		if g.cells > maxCellsPerRow {

@@ -105,3 +105,18 @@ func FuzzGuard(f *testing.F) {
 		}
 	})
 }
+
+// TestGuardStrings: shared strings are counted, prefixed or not, against
+// their own cap.
+func TestGuardStrings(t *testing.T) {
+	for doc, want := range map[string]string{
+		`<sst><si><t>a</t></si><si><t>b</t></si></sst>`:          "",
+		`<sst><si><t>a</t></si><si><t>b</t></si><si/></sst>`:     CodeStrings,
+		`<x:sst><x:si/><x:si/><x:si><x:t>c</x:t></x:si></x:sst>`: CodeStrings,
+	} {
+		g := &guard{maxStrings: 2}
+		if _, err := g.Write([]byte(doc)); CodeOf(err) != want {
+			t.Errorf("%s: %v, want %q", doc, err, want)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type Limits struct {
 	// Elements caps the elements of an XML part excelize decodes whole
 	// (styles, the workbook, relationships, comments); default 200 000.
 	Elements int
+	// Strings caps the shared strings (xl/sharedStrings.xml's si
+	// elements), which excelize indexes all; default 300 000.
+	Strings int
 	// Stream is excelize's UnzipXMLSizeLimit: sheets and shared strings
 	// larger than this are streamed from a temporary file; default 16 MiB
 	// (never more than Total).
@@ -28,7 +31,7 @@ const ratioFloor = 1 << 20
 
 // DefaultLimits are the limits used for zero fields.
 func DefaultLimits() Limits {
-	return Limits{Total: 100 << 20, Part: 32 << 20, Ratio: 200, Elements: 200000, Stream: 16 << 20}
+	return Limits{Total: 100 << 20, Part: 32 << 20, Ratio: 200, Elements: 200000, Strings: 300000, Stream: 16 << 20}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -44,6 +47,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Elements <= 0 {
 		l.Elements = d.Elements
+	}
+	if l.Strings <= 0 {
+		l.Strings = d.Strings
 	}
 	if l.Stream <= 0 {
 		l.Stream = d.Stream

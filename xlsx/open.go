@@ -190,6 +190,9 @@ func (o *opener) vet(f *zip.File, keep bool) ([]byte, error) {
 		if whole {
 			g.maxElements = o.lim.Elements
 		}
+		if name == "xl/sharedstrings.xml" {
+			g.maxStrings = o.lim.Strings
+		}
 		sinks = append(sinks, g)
 	}
 	var kept bytes.Buffer

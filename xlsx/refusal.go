@@ -21,6 +21,7 @@ const (
 	CodeToken       = "xml_token_too_long"    // a text run, tag or comment longer than maxToken
 	CodeElements    = "xml_too_many_elements" // a part decoded whole with too many elements
 	CodeCells       = "too_many_cells"        // a row with more cells than Excel has columns
+	CodeStrings     = "too_many_strings"      // more shared strings than the cap
 )
 
 const msgSaveAgain = "Öppna filen i Excel eller LibreOffice, spara den på nytt som Excel-arbetsbok (.xlsx) och ladda upp den igen."
@@ -71,6 +72,11 @@ func tooManyElements(n int) error {
 
 // overDeclared is the refusal of a zip whose directory declares more than
 // the total cap.
+func tooManyStrings(n int) error {
+	return refusal(kr.TooLarge, CodeStrings, "Filen har fler än "+swedish.Plain(float64(n))+
+		" texter i sin lista över delade texter, långt fler än en rapport behöver. Ta bort blad och rader som inte hör till rapporten, spara filen på nytt och ladda upp den igen.")
+}
+
 func overDeclared(total uint64, limit int64) error {
 	return refusal(kr.TooLarge, CodeUnzipLimit, "Arbetsboken blir "+megabytes(int64(min(total, 1<<62)))+" när den packas upp; högst "+megabytes(limit)+
 		" tas emot. Ta bort blad, bilder och tomma rader som inte hör till rapporten och försök igen.")

@@ -56,6 +56,9 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 			Content: hostileWorkbook(nil, []part{{name: "xl/sharedStrings.xml", segs: []seg{lit(`<?xml version="1.0"?>` + laughs + `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>`)}}})},
 		{Name: "styles.xml with 1 M numFmt", File: "stilar.xlsx", Problem: workbook.ProblemXMLElements,
 			Content: hostileWorkbook(nil, []part{{name: "xl/styles.xml", segs: styles}})},
+		{Name: "sharedStrings with 786 432 strings, just under the streaming size", File: "texter.xlsx", Problem: workbook.ProblemTooManyStrs,
+			Content: hostileWorkbook([]seg{lit(strings.Replace(hostileEmissions, `</row>`+sheetClose, `<c r="H2" t="s"><v>5</v></c></row>`+sheetClose, 1))},
+				[]part{{name: "xl/sharedStrings.xml", segs: manyStrings(3 << 18)}})},
 		{Name: "unclosed 40 MiB formula", File: "formel.xlsx", Problem: workbook.ProblemXMLToken,
 			Content: hostileWorkbook(padded(lit(sheetOpen+`<row r="1"><c r="A1"><f>`), rep("1+", 20*mib)), nil)},
 		{Name: "sheet whose declared size lies (declared 1 KiB, actually 200 MiB)", File: "ljuger.xlsx", Problem: workbook.ProblemCorrupt,
@@ -97,6 +100,18 @@ const (
 		`<c r="E1" t="inlineStr"><is><t>Kommentar</t></is></c><c r="F1"><v>2020</v></c><c r="G1"><v>2021</v></c></row>` +
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>Transporter</t></is></c><c r="F2"><v>104036.6</v></c><c r="G2"><v>99000</v></c></row>` + sheetClose
 )
+
+// manyStrings is a shared strings part of n strings: a cycle of 4 096
+// different ones, longer than deflate's window, so that it compresses no
+// better than text.
+func manyStrings(n int) []seg {
+	var cycle bytes.Buffer
+	for i := range 4096 {
+		fmt.Fprintf(&cycle, `<si><t>%x</t></si>`, i*2654435761%1000003)
+	}
+	return []seg{lit(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`),
+		rep(cycle.String(), n/4096), lit(`</sst>`)}
+}
 
 // seg is a piece of a part's content: b repeated n times.
 type seg struct {
