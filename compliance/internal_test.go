@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,18 @@ func TestCleanText(t *testing.T) {
 	} {
 		if _, err := cleanText(in, "en kommentar"); kr.KindOf(err) != want || kr.MessageOf(err) == "" {
 			t.Errorf("%.20q: %v, want %s", in, err, want)
+		}
+	}
+}
+
+// TestReplyToIsAnID: a reply naming something other than a review's id is
+// refused before anything is read, without repeating what was sent.
+func TestReplyToIsAnID(t *testing.T) {
+	officer := kr.Actor{Role: kr.RoleOfficer, Municipality: "1281"}
+	for _, to := range []string{strings.Repeat("a", 10000), "<script>", "0190b6a2-0000-7000-8000-000000000000x", "{0190b6a2-0000-7000-8000-000000000000}"} {
+		_, _, err := (&Engine{}).Reply(context.Background(), officer, ReplyInput{Code: "1281", Year: 2025, Obligation: Goals, Message: "Svar.", ReplyTo: to})
+		if kr.KindOf(err) != kr.Invalid || strings.Contains(kr.MessageOf(err), to) {
+			t.Errorf("reply to %.20q: %v", to, err)
 		}
 	}
 }

@@ -219,6 +219,9 @@ func (e *Engine) Reply(ctx context.Context, actor kr.Actor, in ReplyInput) (Even
 	if in.Obligation, msg, err = checkWrite(actor, access.ReplyCompliance, in.Code, in.Obligation, in.Message, "ert svar"); err != nil {
 		return Event{}, MemberResult{}, err
 	}
+	if _, err := uuid.Parse(in.ReplyTo); in.ReplyTo != "" && (err != nil || len(in.ReplyTo) != 36) {
+		return Event{}, MemberResult{}, kr.E(kr.Invalid, "Svaret hänvisar till en granskning med ett id som inte finns. Svara på en granskning i listan, eller lämna reply_to tomt.")
+	}
 	return e.record(ctx, actor, in.Code, in.Year, in.Obligation, "compliance_replies", func(head entry, res Result) (any, Event, error) {
 		if in.ReplyTo != "" && !slices.ContainsFunc(res.History, func(ev Event) bool { return ev.Kind == EventReview && ev.ID == in.ReplyTo }) {
 			return nil, Event{}, kr.E(kr.Invalid, "Granskningen som svaret gäller (%s) finns inte för %s %d.", in.ReplyTo, strings.ToLower(in.Obligation.Title()), in.Year)
