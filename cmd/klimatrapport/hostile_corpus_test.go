@@ -7,6 +7,7 @@ package main
 // municipality.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -20,6 +21,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
+	"github.com/klimatkommunerna/klimatrapport/workbook"
 	"github.com/klimatkommunerna/klimatrapport/workbook/workbooktest"
 )
 
@@ -68,6 +70,31 @@ func TestHostileFilesThroughAPI(t *testing.T) {
 		}
 		if n := count(t, w.DB, visibleValues); n != uint64(accepted) {
 			t.Errorf("%d values visible, want the %d of the valid workbooks: the hostile files left some", n, accepted)
+		}
+	})
+}
+
+// TestHostileFilesThroughUploadPage: the same files through the upload
+// form of /rapportera are refused (422 or 413) with the parser's Swedish
+// message on the page.
+func TestHostileFilesThroughUploadPage(t *testing.T) {
+	files := workbooktest.HostileFiles()
+	testworld.Engines(t, corpusOptions, func(t *testing.T, w *testworld.World) {
+		b := newSite(t, w).browser().login("lund")
+		for _, h := range files {
+			if h.Problem == "" {
+				continue
+			}
+			_, perr := workbook.Parse(bytes.NewReader(h.Content), int64(len(h.Content)), workbook.Limits{})
+			want := kr.MessageOf(perr)
+			body, ct := testworld.UploadForm(map[string]string{"kod": "1281"}, h.File, h.Content)
+			code, page := b.do("POST", "/rapportera", body, ct)
+			if code != http.StatusUnprocessableEntity && code != http.StatusRequestEntityTooLarge {
+				t.Errorf("%s: %d, want 422 or 413", h.Name, code)
+			}
+			if perr == nil || !strings.Contains(page, html.EscapeString(want)) {
+				t.Errorf("%s: the page lacks the parser's message %q (%v)", h.Name, want, perr)
+			}
 		}
 	})
 }

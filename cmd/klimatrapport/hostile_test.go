@@ -97,33 +97,41 @@ func vmStatus(pid int, field string) (int64, error) {
 	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
+// every calls f every d until stop is closed or f returns false.
+func every(d time.Duration, stop <-chan struct{}, f func() bool) {
+	tick := time.NewTicker(d)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		if !f() {
+			return
+		}
+	}
+}
+
 // watchRSS polls the process's resident memory until stop is closed and
 // kills it when it passes rssKillCap; it returns the largest RSS seen and
 // whether it killed the process.
 func watchRSS(pid int, stop <-chan struct{}) (peak *atomic.Int64, killed *atomic.Bool) {
 	peak, killed = &atomic.Int64{}, &atomic.Bool{}
-	go func() {
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			rss, err := vmStatus(pid, "VmRSS")
-			if err != nil {
-				return
-			}
-			if rss > peak.Load() {
-				peak.Store(rss)
-			}
-			if rss > rssKillCap && !killed.Swap(true) {
-				syscall.Kill(pid, syscall.SIGKILL)
-				return
-			}
+	go every(10*time.Millisecond, stop, func() bool {
+		rss, err := vmStatus(pid, "VmRSS")
+		if err != nil {
+			return false
 		}
-	}()
+		if rss > peak.Load() {
+			peak.Store(rss)
+		}
+		if rss > rssKillCap && !killed.Swap(true) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			return false
+		}
+		return true
+	})
 	return peak, killed
 }
 
@@ -136,14 +144,7 @@ func pollReadyz(base string, stop <-chan struct{}) func() []time.Duration {
 	client := &http.Client{Timeout: 10 * time.Second}
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(readyzEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
+		every(readyzEvery, stop, func() bool {
 			start := time.Now()
 			resp, err := client.Get(base + "/readyz")
 			d := time.Since(start)
@@ -159,7 +160,8 @@ func pollReadyz(base string, stop <-chan struct{}) func() []time.Duration {
 			mu.Lock()
 			lat = append(lat, d)
 			mu.Unlock()
-		}
+			return true
+		})
 	}()
 	return func() []time.Duration {
 		<-done
