@@ -1,6 +1,7 @@
-package accounts_test
+package accounts
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -8,10 +9,15 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
+
+// The context and password of these tests, inside the package, where the
+// external tests' ctx and pw are not seen.
+var bg = context.Background()
+
+const testPassword = "korrekt häst batteri häftstift"
 
 // throttleWorld is a store with one officer, anna@lund.se, on a clock the
 // test moves.
@@ -24,7 +30,7 @@ type throttleWorld struct {
 
 func newThrottleWorld(t *testing.T, db storage.DB) *throttleWorld {
 	w := &throttleWorld{t: t, db: db, clock: time.Now().UTC().Truncate(time.Second)}
-	if _, err := w.store().Create(ctx, kr.System(), "anna@lund.se", kr.RoleOfficer, "1281", pw); err != nil {
+	if _, err := w.store().Create(bg, kr.System(), "anna@lund.se", kr.RoleOfficer, "1281", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -43,15 +49,15 @@ func (w *throttleWorld) advance(d time.Duration) {
 }
 
 // store is a new Store over the world's database: another instance.
-func (w *throttleWorld) store() *accounts.Store { return &accounts.Store{DB: w.db, Now: w.now} }
+func (w *throttleWorld) store() *Store { return &Store{DB: w.db, Now: w.now} }
 
 // throttle is a new Throttle over a new Store: another instance, or the
 // same one after a restart.
-func (w *throttleWorld) throttle() *accounts.Throttle { return accounts.NewThrottle(w.store()) }
+func (w *throttleWorld) throttle() *Throttle { return NewThrottle(w.store()) }
 
 // try signs in and returns the error's kind ("ok" on success).
-func try(th *accounts.Throttle, email, password, remote string) (string, error) {
-	_, err := th.Login(ctx, accounts.Attempt{Email: email, Password: password, Remote: remote, RequestID: "r"})
+func try(th *Throttle, email, password, remote string) (string, error) {
+	_, err := th.Login(bg, Attempt{Email: email, Password: password, Remote: remote, RequestID: "r"})
 	if err == nil {
 		return "ok", nil
 	}
@@ -78,7 +84,7 @@ func TestThrottleLimits(t *testing.T) {
 		for i := range 5 {
 			want("wrong password "+string(rune('1'+i)), " ANNA@lund.se", "fel lösenord igen", "192.0.2.1", "unauthorized")
 		}
-		err := want("the sixth at once", "anna@lund.se", pw, "192.0.2.2", "throttled")
+		err := want("the sixth at once", "anna@lund.se", testPassword, "192.0.2.2", "throttled")
 		if d := kr.RetryAfterOf(err); d != time.Second {
 			t.Errorf("the sixth attempt's wait: %v, want 1 s", d)
 		}
@@ -88,22 +94,22 @@ func TestThrottleLimits(t *testing.T) {
 		w.advance(time.Second)
 		want("the sixth after 1 s", "anna@lund.se", "fel lösenord igen", "192.0.2.1", "unauthorized")
 		w.advance(time.Second)
-		err = want("the seventh after 1 s", "anna@lund.se", pw, "192.0.2.1", "throttled")
+		err = want("the seventh after 1 s", "anna@lund.se", testPassword, "192.0.2.1", "throttled")
 		if d := kr.RetryAfterOf(err); d != time.Second {
 			t.Errorf("the seventh attempt's wait: %v, want the rest of 2 s", d)
 		}
 		w.advance(time.Second)
-		want("the seventh after 2 s, right", "anna@lund.se", pw, "192.0.2.1", "ok")
+		want("the seventh after 2 s, right", "anna@lund.se", testPassword, "192.0.2.1", "ok")
 		for range 5 {
 			want("after a success", "anna@lund.se", "fel lösenord igen", "192.0.2.1", "unauthorized")
 		}
-		want("after a success, the sixth", "anna@lund.se", pw, "192.0.2.1", "throttled")
+		want("after a success, the sixth", "anna@lund.se", testPassword, "192.0.2.1", "throttled")
 
 		// An unknown address: the same answers.
 		for range 5 {
-			want("unknown address", "ingen@lund.se", pw, "198.51.100.1", "unauthorized")
+			want("unknown address", "ingen@lund.se", testPassword, "198.51.100.1", "unauthorized")
 		}
-		want("unknown address, the sixth", "ingen@lund.se", pw, "198.51.100.1", "throttled")
+		want("unknown address, the sixth", "ingen@lund.se", testPassword, "198.51.100.1", "throttled")
 
 		// Per client: twenty attempts, whatever the addresses typed; an
 		// IPv6 client is its /64.
@@ -115,10 +121,10 @@ func TestThrottleLimits(t *testing.T) {
 
 		// The window: after 15 minutes the attempts no longer count.
 		w.advance(15*time.Minute + time.Second)
-		want("after the window", "anna@lund.se", pw, "192.0.2.1", "ok")
+		want("after the window", "anna@lund.se", testPassword, "192.0.2.1", "ok")
 		want("after the window, per client", "bo@lund.se", "fel lösenord igen", "2001:db8:1:2::1", "unauthorized")
 
-		log, err := w.store().AuditLog(ctx, 200)
+		log, err := w.store().AuditLog(bg, 200)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,13 +149,13 @@ func TestThrottleAcrossInstances(t *testing.T) {
 		w := newThrottleWorld(t, db)
 		first, second := w.throttle(), w.throttle()
 		for i := range 5 {
-			th := []*accounts.Throttle{first, second}[i%2]
+			th := []*Throttle{first, second}[i%2]
 			if got, err := try(th, "anna@lund.se", "fel lösenord igen", "192.0.2.1"); got != "unauthorized" {
 				t.Fatalf("attempt %d: %s %v", i+1, got, err)
 			}
 		}
-		for _, th := range []*accounts.Throttle{first, second, w.throttle()} {
-			if got, err := try(th, "anna@lund.se", pw, "192.0.2.9"); got != "throttled" {
+		for _, th := range []*Throttle{first, second, w.throttle()} {
+			if got, err := try(th, "anna@lund.se", testPassword, "192.0.2.9"); got != "throttled" {
 				t.Errorf("the sixth attempt: %s %v, want throttled on every instance", got, err)
 			}
 		}
@@ -164,7 +170,7 @@ func TestThrottleParallel(t *testing.T) {
 		w := newThrottleWorld(t, db)
 		for _, instances := range []int{1, 2} {
 			email := strings.Repeat("x", instances) + "@lund.se"
-			ths := []*accounts.Throttle{w.throttle(), w.throttle()}[:instances]
+			ths := []*Throttle{w.throttle(), w.throttle()}[:instances]
 			var mu sync.Mutex
 			got := map[string]int{}
 			var wg sync.WaitGroup
@@ -214,7 +220,7 @@ func TestThrottleInFlight(t *testing.T) {
 		var rows []struct {
 			N uint64 `ch:"n"`
 		}
-		if err := db.Select(ctx, &rows, "SELECT uniqExact(attempt_id) AS n FROM login_attempts"); err != nil || len(rows) != 1 {
+		if err := db.Select(bg, &rows, "SELECT uniqExact(attempt_id) AS n FROM login_attempts"); err != nil || len(rows) != 1 {
 			t.Fatal(err)
 		}
 		if kinds["busy"] == 0 || kinds["busy"]+kinds["unauthorized"] != 8 || rows[0].N != uint64(kinds["unauthorized"]) {
@@ -229,19 +235,19 @@ func TestHashGate(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		w := newThrottleWorld(t, db)
 		s := w.store()
-		saved := accounts.Hashes
-		t.Cleanup(func() { accounts.Hashes = saved })
+		saved := Hashes
+		t.Cleanup(func() { Hashes = saved })
 		for _, c := range []struct {
 			wait     time.Duration
 			wantBusy bool
 		}{{time.Minute, false}, {time.Millisecond, true}} {
-			accounts.Hashes = accounts.NewHashGate(1, c.wait)
+			Hashes = NewHashGate(1, c.wait)
 			var mu sync.Mutex
 			kinds := map[string]int{}
 			var wg sync.WaitGroup
 			for range 10 {
 				wg.Go(func() {
-					_, err := s.Authenticate(ctx, "anna@lund.se", "fel lösenord igen")
+					_, err := s.Authenticate(bg, "anna@lund.se", "fel lösenord igen")
 					mu.Lock()
 					kinds[kr.KindOf(err).String()]++
 					mu.Unlock()
@@ -251,13 +257,13 @@ func TestHashGate(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			if p := accounts.Hashes.Peak(); p != 1 {
+			if p := Hashes.Peak(); p != 1 {
 				t.Errorf("wait %v: peak %d concurrent hashes, want 1", c.wait, p)
 			}
 			if busy := kinds["busy"] > 0; busy != c.wantBusy || kinds["busy"]+kinds["unauthorized"] != 10 {
 				t.Errorf("wait %v: %v", c.wait, kinds)
 			}
-			t.Logf("%s, wait %v: %v, peak %d", db.Engine(), c.wait, kinds, accounts.Hashes.Peak())
+			t.Logf("%s, wait %v: %v, peak %d", db.Engine(), c.wait, kinds, Hashes.Peak())
 		}
 	})
 }
@@ -271,14 +277,14 @@ func TestThrottleCleanup(t *testing.T) {
 		try(th, "anna@lund.se", "fel lösenord igen", "192.0.2.1")
 		w.advance(3 * 24 * time.Hour)
 		try(th, "anna@lund.se", "fel lösenord igen", "192.0.2.1")
-		n, err := th.Cleanup(ctx)
+		n, err := th.Cleanup(bg)
 		if err != nil || n != 1 {
 			t.Fatalf("cleanup: %d days, %v; want 1", n, err)
 		}
 		var rows []struct {
 			N uint64 `ch:"n"`
 		}
-		if err := db.Select(ctx, &rows, "SELECT count() AS n FROM login_attempts"); err != nil || len(rows) != 1 || rows[0].N != 4 {
+		if err := db.Select(bg, &rows, "SELECT count() AS n FROM login_attempts"); err != nil || len(rows) != 1 || rows[0].N != 4 {
 			t.Fatalf("left: %+v %v, want the 4 rows of the last attempt", rows, err)
 		}
 	})
