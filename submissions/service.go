@@ -2,7 +2,12 @@ package submissions
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -34,18 +39,61 @@ type Service struct {
 	BufferValues int
 	// OnCommit is called after a submission becomes visible (caches).
 	OnCommit func(code string)
+	// Parallel is how many files this process parses or annotates at once
+	// (0: runtime.NumCPU()); QueueTimeout how long a request waits for its
+	// turn before it is refused as busy (0: DefaultQueueTimeout). See
+	// work.go.
+	Parallel     int
+	QueueTimeout time.Duration
+	// AnnotatedCacheBytes bounds the annotated copies kept in memory
+	// (0: DefaultAnnotatedCacheBytes). See annotated.go.
+	AnnotatedCacheBytes int64
 
-	locks keyedMutex
-	seq   storage.Clock // orders submissions: strictly increasing even when the clock stands still or steps back
+	workOnce  sync.Once
+	work      *semaphore.Weighted
+	annotated annotatedCopies
+	locks     keyedMutex
+	seq       storage.Clock // orders submissions: strictly increasing even when the clock stands still or steps back
 }
 
-// Upload is one uploaded file.
+// Upload is one uploaded file: its bytes in Content or, when Content is
+// nil, in File (Size bytes), for a file the request spooled to disk. Submit
+// reads File only once the upload's turn to be parsed has come, so uploads
+// waiting for their turn hold their files on disk, not in memory.
 type Upload struct {
 	FileName string
 	Content  []byte
+	File     io.ReaderAt
+	Size     int64
 	// Municipality, when set, is the code the uploader says the file is for;
 	// the file must agree (CLI --municipality).
 	Municipality string
+}
+
+// size is the upload's size in bytes.
+func (up Upload) size() int64 {
+	if up.Content != nil {
+		return int64(len(up.Content))
+	}
+	return up.Size
+}
+
+// read brings the upload's bytes into Content.
+func (up *Upload) read() error {
+	if up.Content != nil {
+		return nil
+	}
+	if up.File == nil {
+		up.Content = []byte{}
+		return nil
+	}
+	b := make([]byte, up.Size)
+	if n, err := up.File.ReadAt(b, 0); n < len(b) {
+		return kr.Wrap(kr.Invalid, fmt.Errorf("read %d of %d bytes: %w", n, len(b), err),
+			"Filen kunde inte läsas i sin helhet. Försök ladda upp den igen.")
+	}
+	up.Content = b
+	return nil
 }
 
 // Result is the outcome of Submit.

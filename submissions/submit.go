@@ -23,7 +23,8 @@ import (
 // down, the caller may not upload); problems with the file are in the
 // submission's report.
 //
-// The steps: check the uploader and the size, return the earlier submission
+// The steps: check the uploader and the size, wait for a turn at the
+// parser (refused as kr.Busy after Service.QueueTimeout), return the earlier submission
 // of an identical file, stream and validate the workbook (inventory values
 // of a large file are written meanwhile, invisible), then write the data
 // rows and the file, and publish the submissions row last.
@@ -36,9 +37,18 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 		return Result{}, err
 	}
 	lim := s.limits()
-	if max := limitBytes(lim); int64(len(up.Content)) > max {
+	if max := limitBytes(lim); up.size() > max {
 		return Result{}, kr.E(kr.TooLarge, "Filen är %s MB men får vara högst %d MB. Ta bort tomma eller onödiga blad och försök igen.",
-			fmt.Sprintf("%.1f", float64(len(up.Content))/(1<<20)), max>>20)
+			fmt.Sprintf("%.1f", float64(up.size())/(1<<20)), max>>20)
+	}
+	// The file is read into memory and parsed only in its turn (work.go).
+	release, err := s.turn(ctx, busySubmit)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	if err := up.read(); err != nil {
+		return Result{}, err
 	}
 	sha := fmt.Sprintf("%x", sha256.Sum256(up.Content))
 
@@ -115,7 +125,13 @@ func (s *Service) validate(ctx context.Context, actor kr.Actor, up Upload, lim w
 			}
 			return validated{}, perr
 		}
-		items = kr.Items{{Severity: kr.SeverityError, Code: workbook.FileProblem(perr), Message: kr.MessageOf(perr)}}
+		// The file itself was refused; a refusal without a code of its
+		// own still says so (the annotated copy is never built from it).
+		code := workbook.FileProblem(perr)
+		if code == "" {
+			code = workbook.ProblemInternal
+		}
+		items = kr.Items{{Severity: kr.SeverityError, Code: code, Message: kr.MessageOf(perr)}}
 	}
 	if sink.err != nil {
 		sink.discard()

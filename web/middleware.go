@@ -1,15 +1,19 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 const requestIDHeader = "X-Request-ID"
@@ -62,6 +66,60 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 				c.Abort()
 			}
 		}()
+		c.Next()
+	}
+}
+
+// Default deadlines of a request's work (Deadline).
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultUploadTimeout  = 5 * time.Minute
+)
+
+// Deadline gives every request's context a deadline, so that no database
+// call or computation made for it runs on after the answer could still be
+// of use: read (0: DefaultRequestTimeout) for most routes, slow (0:
+// DefaultUploadTimeout) for the routes in slowRoutes (gin route patterns:
+// uploads, which wait for a turn at the parser, and other expensive work).
+// A client that goes away cancels the context before that, as net/http
+// does.
+func Deadline(read, slow time.Duration, slowRoutes ...string) gin.HandlerFunc {
+	if read <= 0 {
+		read = DefaultRequestTimeout
+	}
+	if slow <= 0 {
+		slow = DefaultUploadTimeout
+	}
+	return func(c *gin.Context) {
+		d := read
+		if slices.Contains(slowRoutes, c.FullPath()) {
+			d = slow
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
+
+// SignedInWrites refuses a write (any method but GET, HEAD and OPTIONS) by
+// someone not signed in before its handler runs, so before any of its body
+// is read: every write needs an account or a token, except on the routes
+// in open (gin route patterns: signing in, setting a password with a
+// link). Run it after Authenticate. Unknown routes pass, to their 404.
+// The handlers and services still check each write's rights themselves;
+// this makes the refusal of the anonymous cheap.
+func SignedInWrites(open ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if route := c.FullPath(); route != "" && !slices.Contains(open, route) && ActorOf(c).Role == kr.RolePublic {
+			refuse(c, kr.Unauthorized.String(), kr.E(kr.Unauthorized, "Logga in för att göra det här."))
+			return
+		}
 		c.Next()
 	}
 }

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 // httpMetrics are the Prometheus metrics of the HTTP requests, served at
@@ -40,5 +44,21 @@ func (m *httpMetrics) count() gin.HandlerFunc {
 		}
 		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
 		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	}
+}
+
+// metricsToken guards /metrics with a bearer token when token is set: the
+// metrics tell how the service is used and loaded, which is for its
+// operators. The token is compared in constant time.
+func metricsToken(token string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if token == "" {
+			return
+		}
+		got, ok := BearerToken(c.Request)
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
+			Error(c, http.StatusUnauthorized, kr.Unauthorized.String(), "Mätvärdena kräver en nyckel (Authorization: Bearer …).")
+		}
 	}
 }

@@ -19,6 +19,12 @@ import (
 type Config struct {
 	ShutdownTimeout time.Duration
 	Version         string
+	// RequestTimeout and UploadTimeout bound a request's work (Deadline):
+	// most routes, and the uploads and other expensive routes; 0 takes
+	// DefaultRequestTimeout and DefaultUploadTimeout.
+	RequestTimeout, UploadTimeout time.Duration
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	// ErrorPage, when set, shows the requests the shell refuses itself
 	// (too large, sent from another site) as an HTML page outside /api/;
 	// without it, and under /api/, they are JSON.
@@ -60,7 +66,7 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": cfg.Version}) })
 	r.GET("/readyz", s.ready)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
+	r.GET("/metrics", metricsToken(cfg.MetricsToken), gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
 	return s
 }
 

@@ -8,8 +8,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,21 +25,39 @@ import (
 func shell(t *testing.T, maxUpload int64) *httptest.Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(web.Config{Version: "test"}, nil, log)
-	srv.Router.Use(web.LimitBody(maxUpload), web.CrossOrigin())
-	srv.Router.POST("/form", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/") })
+	srv := web.New(web.Config{Version: "test", MetricsToken: metricsToken}, nil, log)
+	srv.Router.Use(web.Deadline(time.Minute, time.Hour, "/upload"), web.LimitBody(maxUpload, "/upload"), web.CrossOrigin())
+	srv.Router.POST("/form", func(c *gin.Context) {
+		if c.PostForm("message") == "" {
+			web.Fail(c, log, kr.E(kr.Invalid, "Formuläret kom inte fram helt."))
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/")
+	})
 	srv.Router.POST("/upload", func(c *gin.Context) {
-		up, err := web.ReadUpload(c, maxUpload)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		up, err := web.ReadUpload(c, maxUpload, "municipality")
+		runtime.ReadMemStats(&after)
 		if err != nil {
 			web.Fail(c, log, err)
 			return
 		}
-		c.JSON(http.StatusCreated, gin.H{"name": up.FileName, "bytes": len(up.Content)})
+		defer up.Close()
+		b, _ := io.ReadAll(io.NewSectionReader(up.File, 0, up.Size))
+		c.JSON(http.StatusCreated, gin.H{"name": up.FileName, "bytes": len(b), "municipality": up.Field("municipality"),
+			"allocated": after.TotalAlloc - before.TotalAlloc})
+	})
+	srv.Router.GET("/deadline", func(c *gin.Context) {
+		d, ok := c.Request.Context().Deadline()
+		c.JSON(http.StatusOK, gin.H{"deadline": ok, "in": time.Until(d).Seconds()})
 	})
 	ts := httptest.NewServer(srv.Router)
 	t.Cleanup(ts.Close)
 	return ts
 }
+
+const metricsToken = "metrics-token-0123456789"
 
 func send(t *testing.T, req *http.Request) (int, web.ErrorBody) {
 	t.Helper()
@@ -139,6 +159,140 @@ func TestReadUpload(t *testing.T) {
 		status, body := send(t, req)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body.Error.Message, "Ingen fil kom med") {
 			t.Errorf("%s: %d %+v", name, status, body.Error)
+		}
+	}
+}
+
+type uploaded struct {
+	Name, Municipality string
+	Bytes              int
+	Allocated          uint64
+}
+
+func sendUpload(t *testing.T, req *http.Request) (int, uploaded) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var up uploaded
+	json.NewDecoder(resp.Body).Decode(&up)
+	return resp.StatusCode, up
+}
+
+// TestReadUploadStreams: an upload is read as it arrives, into a temporary
+// file: reading a 16 MB upload allocates a small buffer, not the file (on
+// main, gin's form parser held it and io.ReadAll copied it: over 32 MB).
+// Text fields the route asks for come along, whichever their place.
+func TestReadUploadStreams(t *testing.T) {
+	const max = 20 << 20
+	ts := shell(t, max)
+	content := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MB
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	w, _ := mw.CreateFormFile("file", "rapport.xlsx")
+	w.Write(content)
+	mw.WriteField("municipality", "1281")
+	mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/upload", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	status, up := sendUpload(t, req)
+	if status != http.StatusCreated || up.Bytes != len(content) || up.Municipality != "1281" {
+		t.Fatalf("16 MB upload: %d %+v", status, up)
+	}
+	t.Logf("reading a %d MB upload allocated %.1f MB", len(content)>>20, float64(up.Allocated)/(1<<20))
+	if up.Allocated > 4<<20 {
+		t.Errorf("reading a %d MB upload allocated %.1f MB: the file was held in memory", len(content)>>20, float64(up.Allocated)/(1<<20))
+	}
+}
+
+// TestUploadFileNames: the name a file is sent with is stored and shown
+// as its last path element, without control characters, at most 200
+// characters, never a path.
+func TestUploadFileNames(t *testing.T) {
+	for sent, want := range map[string]string{
+		"rapport 2025.xlsx":                 "rapport 2025.xlsx",
+		"../../etc/passwd.xlsx":             "passwd.xlsx",
+		`C:\Users\anna\Skrivbord\lund.xlsx`: "lund.xlsx",
+		"a\x00b\x1b[31m.xlsx":               "ab[31m.xlsx",
+		"\u202egpj.xlsx":                    "gpj.xlsx",
+		"..":                                "arbetsbok.xlsx",
+		"":                                  "arbetsbok.xlsx",
+		"<script>alert(1)</script>.xlsx":    "script>.xlsx",
+		strings.Repeat("å", 300) + ".xlsx":  strings.Repeat("å", 200),
+		"Lunds kommun – utsläpp (slutlig).xlsx": "Lunds kommun – utsläpp (slutlig).xlsx",
+	} {
+		if got := web.SafeFileName(sent); got != want {
+			t.Errorf("SafeFileName(%q) = %q, want %q", sent, got, want)
+		}
+	}
+}
+
+// TestFormBodyLimit: routes that take no workbook take a small body: a
+// form of 100 kB is refused at once with 413 and a Swedish message (on
+// main every route took the workbook limit, 21 MB), one of 10 kB goes
+// through.
+func TestFormBodyLimit(t *testing.T) {
+	ts := shell(t, 20<<20)
+	for size, want := range map[int]int{10 << 10: http.StatusSeeOther, 100 << 10: http.StatusRequestEntityTooLarge} {
+		req, _ := http.NewRequest("POST", ts.URL+"/form", strings.NewReader("message="+strings.Repeat("a", size)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		status, body := send(t, req)
+		if status != want {
+			t.Errorf("a form of %d kB: %d, want %d", size>>10, status, want)
+		}
+		if status == http.StatusRequestEntityTooLarge && !strings.Contains(body.Error.Message, "för stort") {
+			t.Errorf("a form too large: %+v", body.Error)
+		}
+		// Without a declared length the cap cuts it off while it is read.
+		req, _ = http.NewRequest("POST", ts.URL+"/form", io.NopCloser(strings.NewReader("message="+strings.Repeat("a", size))))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if status, _ := send(t, req); status == http.StatusSeeOther && size > web.FormLimit {
+			t.Errorf("a streamed form of %d kB went through", size>>10)
+		}
+	}
+}
+
+// TestDeadline: every request's context has a deadline (on main none had
+// one, so a stuck database call held its request for ever).
+func TestDeadline(t *testing.T) {
+	ts := shell(t, 1<<20)
+	resp, err := http.Get(ts.URL + "/deadline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Deadline bool
+		In       float64
+	}
+	json.NewDecoder(resp.Body).Decode(&got)
+	if !got.Deadline || got.In <= 0 || got.In > 60 {
+		t.Fatalf("a read's context: %+v, want a deadline within a minute", got)
+	}
+}
+
+// TestMetricsToken: with a token configured, /metrics answers only to it
+// (on main anyone could read it).
+func TestMetricsToken(t *testing.T) {
+	ts := shell(t, 1<<20)
+	for token, want := range map[string]int{"": 401, "fel-token": 401, metricsToken + "x": 401, metricsToken: 200} {
+		req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("/metrics with %q: %d, want %d", token, resp.StatusCode, want)
+		}
+		if want == 200 && !strings.Contains(string(body), "klimatrapport_http_requests_total") {
+			t.Errorf("/metrics with the token: %.200s", body)
 		}
 	}
 }

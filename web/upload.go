@@ -3,7 +3,12 @@ package web
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,62 +16,196 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
-// formRoom is what a request body may hold besides the largest workbook:
+// formRoom is what an upload's body may hold besides the largest workbook:
 // the form's other fields and the multipart framing.
 const formRoom = 1 << 20
 
-// LimitBody caps every request body at the largest upload, maxUpload bytes
-// (the default workbook limit when 0), plus room for its form: a larger
-// declared body gets 413 at once, and reading past the cap fails, which
-// ReadUpload reports as too large. It is the only body limit: handlers
-// rely on it.
-func LimitBody(maxUpload int64) gin.HandlerFunc {
+// FormLimit is the body limit of every route that takes no workbook:
+// forms and JSON are a few kilobytes.
+const FormLimit = 64 << 10
+
+// LimitBody caps request bodies: maxUpload bytes (the default workbook
+// limit when 0) plus room for the form on the routes that take a workbook
+// (uploads, gin route patterns such as "/api/v1/submissions"), FormLimit
+// on every other. A larger declared body gets 413 at once, and reading past
+// the cap fails, which ReadUpload reports as too large. It is the only body
+// limit: handlers rely on it.
+func LimitBody(maxUpload int64, uploads ...string) gin.HandlerFunc {
 	maxUpload = UploadLimit(maxUpload)
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > maxUpload+formRoom {
-			refuse(c, kr.TooLarge.String(), errTooLarge(maxUpload))
+		limit, tooLargeErr := int64(FormLimit), errFormTooLarge
+		if slices.Contains(uploads, c.FullPath()) {
+			limit, tooLargeErr = maxUpload+formRoom, errTooLarge(maxUpload)
+		}
+		if c.Request.ContentLength > limit {
+			refuse(c, kr.TooLarge.String(), tooLargeErr)
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUpload+formRoom)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }
 
-// Upload is a workbook sent as the field "file" of a multipart form.
+var errFormTooLarge = kr.E(kr.TooLarge, "Det som skickades är för stort. Ett formulär får vara högst %d kB.", FormLimit>>10)
+
+// Upload is a workbook sent as the field "file" of a multipart form,
+// spooled to a temporary file while the request was read, and the form's
+// small text fields that the route asked for. Close removes the file.
 type Upload struct {
-	FileName string
-	Content  []byte
+	FileName string   // the name it was sent with, made safe to store and show (SafeFileName)
+	File     *os.File // the workbook's bytes; already unlinked where the system allows it
+	Size     int64
+	fields   map[string]string
 }
 
+// Field is the value of the text field name, if the route asked for it.
+func (u *Upload) Field(name string) string { return u.fields[name] }
+
+// Close closes and removes the spooled file.
+func (u *Upload) Close() error {
+	err := u.File.Close()
+	os.Remove(u.File.Name()) // gone already where an open file can be unlinked
+	return err
+}
+
+const (
+	// maxFieldBytes bounds each text field an upload form may carry (a
+	// municipality code).
+	maxFieldBytes = 1 << 10
+	// maxParts bounds the parts of an upload form: the file and a few
+	// fields, never thousands.
+	maxParts = 16
+)
+
+var errNoFile = kr.E(kr.Invalid, "Ingen fil kom med. Välj en Excel-fil (.xlsx) och skicka den som fältet \"file\" i formuläret.")
+
 // ReadUpload reads the workbook of the request's multipart field "file",
-// of at most max bytes (the default workbook limit when 0). The API and the
+// of at most max bytes (the default workbook limit when 0), and the text
+// fields named in fields (each at most 1 kB; other parts are skipped). The
+// body is read as it arrives, never held whole: the file goes to a
+// temporary file, counted against max as its bytes come. The API and the
 // upload form both use it, so they accept the same files and say the same
-// when one is too large (kr.TooLarge) or missing (kr.Invalid).
-func ReadUpload(c *gin.Context, max int64) (Upload, error) {
+// when one is too large (kr.TooLarge) or missing (kr.Invalid). The caller
+// closes the upload.
+func ReadUpload(c *gin.Context, max int64, fields ...string) (*Upload, error) {
 	max = UploadLimit(max)
-	fh, err := c.FormFile("file")
+	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		if tooLarge(err) {
-			return Upload{}, errTooLarge(max)
+		return nil, errNoFile
+	}
+	up := &Upload{fields: map[string]string{}}
+	for parts := 0; ; parts++ {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
 		}
-		return Upload{}, kr.E(kr.Invalid, "Ingen fil kom med. Välj en Excel-fil (.xlsx) och skicka den som fältet \"file\" i formuläret.")
+		if err == nil && parts == maxParts {
+			err = kr.E(kr.Invalid, "Formuläret har för många fält. Skicka bara filen.")
+		}
+		if err == nil {
+			err = up.readPart(p, max, fields)
+		}
+		if err != nil {
+			up.discard()
+			return nil, readError(err, max)
+		}
 	}
-	if fh.Size > max {
-		return Upload{}, errTooLarge(max)
+	if up.File == nil {
+		return nil, errNoFile
 	}
-	f, err := fh.Open()
+	return up, nil
+}
+
+// readPart takes the part p: the first "file" into a temporary file, a
+// field the route asked for into fields; the rest is skipped.
+func (u *Upload) readPart(p *multipart.Part, max int64, fields []string) error {
+	defer p.Close()
+	name := p.FormName()
+	switch {
+	case name == "file" && u.File == nil:
+		return u.spool(p, max)
+	case p.FileName() == "" && slices.Contains(fields, name):
+		b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+		if err != nil {
+			return err
+		}
+		if len(b) > maxFieldBytes {
+			return kr.E(kr.Invalid, "Fältet %q är för långt.", name)
+		}
+		u.fields[name] = string(b)
+	}
+	_, err := io.Copy(io.Discard, p)
+	return err
+}
+
+// spool copies the file part to a temporary file, refusing it as soon as
+// it grows past max.
+func (u *Upload) spool(p *multipart.Part, max int64) error {
+	f, err := os.CreateTemp("", "klimatrapport-upload-*.xlsx")
 	if err != nil {
-		return Upload{}, err
+		return err
 	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, max+1))
+	os.Remove(f.Name()) // unlinked at once: nothing is left behind should the process die
+	u.File, u.FileName = f, SafeFileName(p.FileName())
+	n, err := io.Copy(f, io.LimitReader(p, max+1))
 	if err != nil {
-		return Upload{}, kr.Wrap(kr.Invalid, err, "Filen kunde inte läsas i sin helhet. Försök ladda upp den igen.")
+		return err
 	}
-	if int64(len(content)) > max {
-		return Upload{}, errTooLarge(max)
+	if n > max {
+		return errTooLarge(max)
 	}
-	return Upload{FileName: fh.Filename, Content: content}, nil
+	u.Size = n
+	return nil
+}
+
+func (u *Upload) discard() {
+	if u.File != nil {
+		u.Close()
+	}
+}
+
+// readError is what ReadUpload says about err: the cap's own refusal as
+// too large, its own Swedish errors as they are, anything else (a broken
+// form, a client gone) as a file that did not arrive whole.
+func readError(err error, max int64) error {
+	var ke *kr.Error
+	switch {
+	case tooLarge(err):
+		return errTooLarge(max)
+	case errors.As(err, &ke):
+		return err
+	case errors.Is(err, multipart.ErrMessageTooLarge):
+		return kr.Wrap(kr.Invalid, err, "Formuläret har för stora rubriker. Skicka bara filen.")
+	}
+	return kr.Wrap(kr.Invalid, err, "Filen kunde inte läsas i sin helhet. Försök ladda upp den igen.")
+}
+
+// maxFileName is the longest file name kept, in characters.
+const maxFileName = 200
+
+// SafeFileName is the name a file was sent with, made safe to store and
+// show: its last path element only (browsers on Windows have sent whole
+// paths, "C:\…"), without control or format characters (NUL, bidi
+// overrides), at most 200 characters, never "." or "..". An empty result
+// becomes "arbetsbok.xlsx".
+func SafeFileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
+	name = strings.TrimSpace(name)
+	if r := []rune(name); len(r) > maxFileName {
+		name = string(r[:maxFileName])
+	}
+	if name == "" || name == "." || name == ".." {
+		return "arbetsbok.xlsx"
+	}
+	return name
 }
 
 // UploadLimit is the largest upload: max, or the default workbook limit

@@ -63,6 +63,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
+	metricsToken := fs.metricsTokenFlag()
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -84,7 +85,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer d.Close()
 	a := app.New(d, app.Options{MaxUploadMB: *maxUploadMB})
 	a.Compliance.Rules = rules
-	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies}, auth, e.log)
+	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
+		MetricsToken: *metricsToken}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -173,6 +173,11 @@ func (c *cmdFlags) trustedProxiesFlag() *proxyList {
 	return p
 }
 
+// metricsTokenFlag defines --metrics-token.
+func (c *cmdFlags) metricsTokenFlag() *string {
+	return c.String("metrics-token", "", "bearer token that /metrics requires (Authorization: Bearer TOKEN); empty: /metrics is open")
+}
+
 // open opens and migrates the database.
 func (d *database) open(ctx context.Context, e *env) (storage.DB, error) {
 	db, err := engines.Open(ctx, d.dsn, "")

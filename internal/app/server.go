@@ -12,17 +12,31 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/web/site"
 )
 
+// uploadRoutes take a workbook: the upload body limit (every other route
+// takes a small form) and the long deadline, which slowRoutes also give
+// the annotated copy, built in a turn of the same cap as a parse.
+var (
+	uploadRoutes = []string{"/api/v1/submissions", "/rapportera"}
+	slowRoutes   = append([]string{"/api/v1/submissions/:id/annotated.xlsx"}, uploadRoutes...)
+)
+
+// openWrites are the only writes the public may send: signing in and out,
+// and setting a password with a link.
+var openWrites = []string{"/logga-in", "/logga-ut", "/losenord"}
+
 // Server assembles the HTTP service: the shell, its middleware (in this
-// order: https marking and HSTS, body limit, audit, authentication,
-// cross-origin check; the audit comes before the two that refuse, to
-// record their refusals), the API,
+// order: https marking and HSTS, deadline, body limit, audit,
+// authentication, cross-origin check, writes only when signed in; the
+// audit comes before those that refuse, to record their refusals), the API,
 // the public pages and the signed-in pages. What the shell refuses outside
 // /api/ is shown on the pages' error page.
 func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
 	cfg.ErrorPage = func(c *gin.Context, err error) { site.Fail(c, log, err) }
 	srv := web.New(cfg, a.DB, log)
-	srv.Router.Use(web.StrictTransport(), web.LimitBody(a.Submissions.Limits.MaxBytes), srv.Audit(a.Accounts),
-		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin())
+	srv.Router.Use(web.StrictTransport(), web.Deadline(cfg.RequestTimeout, cfg.UploadTimeout, slowRoutes...),
+		web.LimitBody(a.Submissions.Limits.MaxBytes, uploadRoutes...), srv.Audit(a.Accounts),
+		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin(),
+		web.SignedInWrites(openWrites...))
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&pages.Pages{Published: a.Published, Log: log}).Register(srv.Router)

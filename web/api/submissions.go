@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,12 +28,13 @@ func (a *API) postSubmission(c *gin.Context) error {
 	if err := access.Check(actor, access.Submit, actor.Municipality); err != nil {
 		return err
 	}
-	up, err := web.ReadUpload(c, a.Submissions.Limits.MaxBytes)
+	up, err := web.ReadUpload(c, a.Submissions.Limits.MaxBytes, "municipality")
 	if err != nil {
 		return err
 	}
+	defer up.Close()
 	res, err := a.Submissions.Submit(c.Request.Context(), actor, submissions.Upload{
-		FileName: up.FileName, Content: up.Content, Municipality: c.PostForm("municipality"),
+		FileName: up.FileName, File: up.File, Size: up.Size, Municipality: up.Field("municipality"),
 	})
 	switch {
 	case err != nil:
@@ -64,20 +66,10 @@ func rejectedMessage(items kr.Items) string {
 	return fmt.Sprintf("Filen har %d fel och har inte tagits emot. Rätta felen och ladda upp filen igen.", n)
 }
 
-// submission loads a submission the actor may read.
+// submission loads a submission the actor may read (to others it does
+// not exist).
 func (a *API) submission(c *gin.Context) (kr.Submission, error) {
-	sub, err := a.Submissions.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return sub, err
-	}
-	if err := allow(c, access.ReadSubmission, sub.MunicipalityCode); err != nil {
-		// Do not reveal that a submission exists to those who may not see it.
-		if kr.KindOf(err) == kr.Forbidden {
-			err = kr.E(kr.NotFound, "Inlämningen finns inte.")
-		}
-		return sub, err
-	}
-	return sub, nil
+	return a.Submissions.Readable(c.Request.Context(), web.ActorOf(c), c.Param("id"))
 }
 
 func (a *API) getSubmission(c *gin.Context) error {
@@ -108,17 +100,15 @@ func (a *API) getSubmissionFile(c *gin.Context) error {
 	return err
 }
 
+// getAnnotated sends the submission's annotated copy, built once by the
+// submissions service; a file that could not be read has none (409).
 func (a *API) getAnnotated(c *gin.Context) error {
-	sub, b, err := a.submissionFile(c)
-	if err != nil {
-		return err
+	sub, b, err := a.Submissions.Annotated(c.Request.Context(), web.ActorOf(c), c.Param("id"))
+	if err == nil {
+		attachment(c, "", "granskad-"+sub.ID+".xlsx")
+		c.Data(http.StatusOK, xlsxType, b)
 	}
-	return sendWorkbook(c, "granskad-"+sub.ID+".xlsx", func(w io.Writer) error {
-		if err := workbook.Annotate(bytes.NewReader(b), int64(len(b)), sub.Items, w); err != nil {
-			return kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok.")
-		}
-		return nil
-	})
+	return err
 }
 
 func (a *API) listSubmissions(c *gin.Context) error {
@@ -136,7 +126,9 @@ func (a *API) listSubmissions(c *gin.Context) error {
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
 // getTemplate returns the template, pre-filled with a municipality's current
-// data when ?municipality= is given (published data only: no contacts).
+// data when ?municipality= is given (published data only: no contacts);
+// without one it is the same for everyone, built once per year and
+// cacheable by browsers and proxies.
 func (a *API) getTemplate(c *gin.Context) error {
 	code := c.Query("municipality")
 	year := time.Now().Year()
@@ -147,21 +139,40 @@ func (a *API) getTemplate(c *gin.Context) error {
 		}
 		year = n
 	}
-	opts := workbook.TemplateOptions{Code: code, Year: year}
-	name := fmt.Sprintf("klimatrapport-%d.xlsx", year)
-	if code != "" {
-		if !codeRe.MatchString(code) {
-			return kr.E(kr.Invalid, "Kommunkoden ska vara fyra siffror (t.ex. 1281) eller två för en region.")
-		}
-		cur, err := a.Submissions.Current(c.Request.Context(), code)
+	if code == "" {
+		b, err := blankTemplate(year)
 		if err != nil {
 			return err
 		}
-		cur.Details.ReportYear = year
-		opts.Prefill = cur
-		name = fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year)
+		attachment(c, "", fmt.Sprintf("klimatrapport-%d.xlsx", year))
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.Data(http.StatusOK, xlsxType, b)
+		return nil
 	}
-	return sendWorkbook(c, name, func(w io.Writer) error { return workbook.WriteTemplate(w, opts) })
+	if !codeRe.MatchString(code) {
+		return kr.E(kr.Invalid, "Kommunkoden ska vara fyra siffror (t.ex. 1281) eller två för en region.")
+	}
+	cur, err := a.Submissions.Current(c.Request.Context(), code)
+	if err != nil {
+		return err
+	}
+	cur.Details.ReportYear = year
+	opts := workbook.TemplateOptions{Code: code, Year: year, Prefill: cur}
+	return sendWorkbook(c, fmt.Sprintf("klimatrapport-%s-%d.xlsx", code, year), func(w io.Writer) error { return workbook.WriteTemplate(w, opts) })
+}
+
+// blankTemplates are the templates without a municipality's data, by
+// year: the same bytes for everyone, so each is built once. getTemplate
+// takes only years from kr.FirstYear to next year, so they are few.
+var blankTemplates sync.Map // year → func() ([]byte, error)
+
+func blankTemplate(year int) ([]byte, error) {
+	build, _ := blankTemplates.LoadOrStore(year, sync.OnceValues(func() ([]byte, error) {
+		var b bytes.Buffer
+		err := workbook.WriteTemplate(&b, workbook.TemplateOptions{Year: year})
+		return b.Bytes(), err
+	}))
+	return build.(func() ([]byte, error))()
 }
 
 // sendWorkbook sends the workbook that write makes as a download named

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -379,11 +380,24 @@ func measuresTable(ms []kr.Measure) site.Table {
 	return t
 }
 
+// sourceFileName is how an imported file is named on a page: the address
+// it was downloaded from, else its own name without the directories it was
+// read from on the server, which are nobody's business.
+func sourceFileName(name string) string {
+	if u, err := url.Parse(name); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		return name
+	}
+	if name == "" {
+		return ""
+	}
+	return path.Base(strings.ReplaceAll(name, `\`, "/"))
+}
+
 func sourcesList(snap *publish.Snapshot, r *publish.MunicipalityReport) []string {
 	var out []string
 	if r.SMHI != nil {
 		out = append(out, fmt.Sprintf("SMHI, Nationella emissionsdatabasen: publicering %s, fil %s, inläst %s.", r.SMHI.Release,
-			snap.Release.FileName, snap.Release.ImportedAt.Format("2006-01-02")))
+			sourceFileName(snap.Release.FileName), snap.Release.ImportedAt.Format("2006-01-02")))
 		if y := r.SMHI.Metrics.PopulationYear; y != 0 {
 			out = append(out, fmt.Sprintf("SCB, folkmängd 31 december %d.", y))
 		}

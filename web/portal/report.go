@@ -120,22 +120,41 @@ func (p *Portal) sendReport(c *gin.Context, code string, err error, outcome func
 }
 
 // submit stores the uploaded workbook for the municipality the form is
-// about.
+// about. Who may upload at all is checked before the body is read: the
+// public and reviewers are refused without their files being received.
 func (p *Portal) submit(c *gin.Context) (string, submissions.Result, error) {
-	code, err := p.officerCode(c, c.PostForm("kod"))
-	if err != nil {
-		return code, submissions.Result{}, err
+	if err := mayWrite(c); err != nil {
+		return "", submissions.Result{}, err
 	}
-	up, err := web.ReadUpload(c, p.Submissions.Limits.MaxBytes)
+	up, err := web.ReadUpload(c, p.Submissions.Limits.MaxBytes, "kod")
+	if err != nil {
+		return "", submissions.Result{}, err
+	}
+	defer up.Close()
+	code, err := p.officerCode(c, up.Field("kod"))
 	if err != nil {
 		return code, submissions.Result{}, err
 	}
 	res, err := p.Submissions.Submit(c.Request.Context(), web.ActorOf(c),
-		submissions.Upload{FileName: up.FileName, Content: up.Content, Municipality: code})
+		submissions.Upload{FileName: up.FileName, File: up.File, Size: up.Size, Municipality: code})
 	return code, res, err
 }
 
+// mayWrite refuses, before anything of the body is read, an actor who may
+// not report for any municipality (the public, reviewers).
+func mayWrite(c *gin.Context) error {
+	actor := web.ActorOf(c)
+	if actor.Role == kr.RolePublic {
+		return kr.E(kr.Unauthorized, "Logga in för att rapportera.")
+	}
+	return access.Check(actor, access.Submit, actor.Municipality)
+}
+
 func (p *Portal) reply(c *gin.Context) {
+	if err := mayWrite(c); err != nil {
+		p.fail(c, err)
+		return
+	}
 	code, err := p.officerCode(c, c.PostForm("kod"))
 	if err != nil {
 		p.fail(c, err)
