@@ -117,7 +117,9 @@ func (t *Throttle) Login(ctx context.Context, a Attempt) (Account, error) {
 		}
 		return Account{}, refusal(wait)
 	}
-	acc, err := t.Accounts.Authenticate(ctx, a.Email, a.Password)
+	// The address as cut for the key: a longer one is no account's, and is
+	// not sent to the database.
+	acc, err := t.Accounts.Authenticate(ctx, email, a.Password)
 	if err == nil {
 		t.waiting.Remove(keys[0].name)
 		return acc, t.record(after, keys, at, outcomeSucceeded)

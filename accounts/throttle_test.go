@@ -289,3 +289,26 @@ func TestThrottleCleanup(t *testing.T) {
 		}
 	})
 }
+
+// TestThrottleLongAddress: an address of a megabyte is a failed login
+// like any other, kept as a key and in the audit log cut to 254 bytes.
+func TestThrottleLongAddress(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		w := newThrottleWorld(t, db)
+		long := strings.Repeat("å", 1<<19) + "@lund.se"
+		if got, err := try(w.throttle(), long, testPassword, "192.0.2.1"); got != "unauthorized" {
+			t.Fatalf("a long address: %s %v", got, err)
+		}
+		var keys []struct {
+			K string `ch:"key"`
+		}
+		if err := db.Select(bg, &keys, "SELECT DISTINCT key FROM login_attempts WHERE key LIKE 'email:%'"); err != nil || len(keys) != 1 ||
+			len(keys[0].K) != len("email:")+254 {
+			t.Errorf("keys %d, %v", len(keys), err)
+		}
+		log, err := w.store().AuditLog(bg, 10)
+		if err != nil || len(log) != 1 || log[0].Action != "login.failed" || log[0].Target != strings.Repeat("å", 127) {
+			t.Errorf("audit: %d entries, %v", len(log), err)
+		}
+	})
+}
