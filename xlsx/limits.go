@@ -1,5 +1,7 @@
 package xlsx
 
+import "cmp"
+
 // Limits bound what Open reads of one file. A zero field takes its default.
 type Limits struct {
 	// Total caps the uncompressed bytes of the whole zip as declared, and
@@ -36,24 +38,11 @@ func DefaultLimits() Limits {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.Total <= 0 {
-		l.Total = d.Total
-	}
-	if l.Part <= 0 {
-		l.Part = d.Part
-	}
-	if l.Ratio <= 0 {
-		l.Ratio = d.Ratio
-	}
-	if l.Elements <= 0 {
-		l.Elements = d.Elements
-	}
-	if l.Strings <= 0 {
-		l.Strings = d.Strings
-	}
-	if l.Stream <= 0 {
-		l.Stream = d.Stream
-	}
-	l.Part, l.Stream = min(l.Part, l.Total), min(l.Stream, l.Total)
+	l.Total = cmp.Or(max(l.Total, 0), d.Total)
+	l.Part = min(cmp.Or(max(l.Part, 0), d.Part), l.Total)
+	l.Ratio = cmp.Or(max(l.Ratio, 0), d.Ratio)
+	l.Elements = cmp.Or(max(l.Elements, 0), d.Elements)
+	l.Strings = cmp.Or(max(l.Strings, 0), d.Strings)
+	l.Stream = min(cmp.Or(max(l.Stream, 0), d.Stream), l.Total)
 	return l
 }
