@@ -105,29 +105,15 @@ func (s *Service) annotate(ctx context.Context, sub kr.Submission) ([]byte, erro
 }
 
 // fileProblem returns the error item saying that the file itself could not
-// be read (see workbook's Problem codes), if there is one. An error item
-// without a code is counted as one too: nothing says the file was read.
+// be read (workbook.IsFileProblem), if there is one. An error item without
+// a code is counted as one too: nothing says the file was read.
 func fileProblem(items kr.Items) (kr.Item, bool) {
 	for _, it := range items {
-		if it.Severity == kr.SeverityError && (it.Code == "" || isFileProblem(it.Code)) {
+		if it.Severity == kr.SeverityError && (it.Code == "" || workbook.IsFileProblem(it.Code)) {
 			return it, true
 		}
 	}
 	return kr.Item{}, false
-}
-
-// isFileProblem reports whether code is one of workbook's file-level
-// problem codes.
-func isFileProblem(code string) bool {
-	switch code {
-	case workbook.ProblemEmptyFile, workbook.ProblemTooLarge, workbook.ProblemXLS, workbook.ProblemODS,
-		workbook.ProblemText, workbook.ProblemHTML, workbook.ProblemPDF, workbook.ProblemImage,
-		workbook.ProblemTruncated, workbook.ProblemCorrupt, workbook.ProblemEncrypted, workbook.ProblemNotWorkbook,
-		workbook.ProblemNoKnownSheet, workbook.ProblemNoData, workbook.ProblemUnzipLimit, workbook.ProblemTooManyRows,
-		workbook.ProblemTooManyCols, workbook.ProblemTimeout, workbook.ProblemInternal, workbook.ProblemUnknown:
-		return true
-	}
-	return false
 }
 
 // annotatedCopies are the annotated copies built, by submission id, and

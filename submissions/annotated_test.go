@@ -61,6 +61,20 @@ func TestAnnotatedBuiltOnce(t *testing.T) {
 		if _, _, err := s.Annotated(ctx, malmoOfficer, res.Submission.ID); kr.KindOf(err) != kr.NotFound {
 			t.Errorf("Malmö's officer asking for Lund's copy: %v, want not found", err)
 		}
+
+		// The copies kept are bounded by their size: with room for one,
+		// a second submission's copy pushes the first out.
+		s.AnnotatedCacheBytes = int64(len(again)) + 1024
+		rep.Goals[0].Name = "Ett annat mål"
+		other := submit(t, s, lundOfficer, templateFile(t, rep))
+		for _, id := range []string{other.Submission.ID, res.Submission.ID} {
+			if _, _, err := s.Annotated(ctx, lundOfficer, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := s.AnnotatedBuilds(); n != 3 {
+			t.Errorf("%d builds, want 3: the first copy was not pushed out by the second", n)
+		}
 	})
 }
 
