@@ -349,8 +349,6 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 				// whatever it names: the other's file is rejected and
 				// kept in the officer's own history.
 				return http.StatusUnprocessableEntity, rowsFor(a.own, "submissions", "submission_files")
-			case a.role == "reviewer":
-				return http.StatusUnprocessableEntity, nil // no municipality of their own to report for
 			}
 			return refused(a, true)
 		}},
@@ -361,8 +359,6 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 			switch {
 			case a.own != "":
 				return http.StatusSeeOther, rowsFor(a.own, "compliance_replies") // the officer's own, as above
-			case a.role == "reviewer":
-				return http.StatusUnprocessableEntity, nil
 			}
 			return refused(a, true)
 		}},
