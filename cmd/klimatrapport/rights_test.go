@@ -356,8 +356,7 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 			body, ct := form(url.Values{"kod": {code}, "year": {"2025"}, "obligation": {"goals"}, "message": {fmt.Sprintf("Svar %d.", n)}})
 			return a.send("POST", "/rapportera/svar", body, ct)
 		}, func(a matrixActor, code string) (int, []string) {
-			switch {
-			case a.own != "":
+			if a.own != "" {
 				return http.StatusSeeOther, rowsFor(a.own, "compliance_replies") // the officer's own, as above
 			}
 			return refused(a, true)
