@@ -85,6 +85,7 @@ const (
 	ProblemXMLElements  = xlsx.CodeElements
 	ProblemTooManyCells = xlsx.CodeCells
 	ProblemTooManyStrs  = xlsx.CodeStrings
+	ProblemTooManyParts = xlsx.CodeEntries
 	ProblemTooManyRows  = "too_many_rows"
 	ProblemTooManyCols  = "too_many_columns"
 	ProblemTimeout      = "timeout"
@@ -119,7 +120,7 @@ var fileProblems = []string{
 	ProblemEmptyFile, ProblemTooLarge, ProblemXLS, ProblemODS, ProblemText, ProblemHTML, ProblemPDF, ProblemImage,
 	ProblemTruncated, ProblemCorrupt, ProblemEncrypted, ProblemNotWorkbook, ProblemNoKnownSheet, ProblemNoData,
 	ProblemUnzipLimit, ProblemRatio, ProblemXMLEntity, ProblemXMLNesting, ProblemXMLToken, ProblemXMLElements,
-	ProblemTooManyCells, ProblemTooManyStrs, ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
+	ProblemTooManyCells, ProblemTooManyStrs, ProblemTooManyParts, ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
 }
 
 // IsFileProblem reports whether code is one of the Problem constants: the

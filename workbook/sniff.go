@@ -12,6 +12,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 const (
@@ -90,6 +91,9 @@ func sniffCFB(r io.ReaderAt) error {
 // sniffZip names the kind of a zip that is not a workbook; the sizes of
 // its parts are xlsx.Open's to check.
 func sniffZip(r io.ReaderAt, size int64) error {
+	if err := xlsx.CheckEntries(r, size); err != nil {
+		return err
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return fail(klimatrapport.Invalid, ProblemTruncated,

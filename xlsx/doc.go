@@ -11,7 +11,8 @@
 // zip of those parts alone. Every refusal is a *klimatrapport.Error of kind
 // Invalid or TooLarge with a Swedish message and a stable code (CodeOf).
 //
-// The files: open.go (Open, the counter), parts.go (which parts are kept),
-// guard.go (the XML guard), limits.go and refusal.go (the codes and their
-// messages).
+// The files: open.go (Open, the counter), entries.go (the cap on a zip's
+// entries, checked before archive/zip allocates them), parts.go (which
+// parts are kept), guard.go (the XML guard), limits.go and refusal.go (the
+// codes and their messages).
 package xlsx

@@ -49,6 +49,9 @@ type Book struct {
 // excelize's, for a file that passed the guards and still cannot be read.
 func Open(r io.ReaderAt, size int64, lim Limits, need Need, opts excelize.Options) (*Book, error) {
 	lim = lim.withDefaults()
+	if err := CheckEntries(r, size); err != nil {
+		return nil, err
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, refusal(kr.Invalid, CodeTruncated,

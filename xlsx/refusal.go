@@ -22,6 +22,7 @@ const (
 	CodeElements    = "xml_too_many_elements" // a part decoded whole with too many elements
 	CodeCells       = "too_many_cells"        // a row with more cells than Excel has columns
 	CodeStrings     = "too_many_strings"      // more shared strings than the cap
+	CodeEntries     = "too_many_parts"        // more zip entries than any workbook has
 )
 
 const msgSaveAgain = "Öppna filen i Excel eller LibreOffice, spara den på nytt som Excel-arbetsbok (.xlsx) och ladda upp den igen."

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -64,6 +65,7 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 		{Name: "sheet whose declared size lies (declared 1 KiB, actually 200 MiB)", File: "ljuger.xlsx", Problem: workbook.ProblemCorrupt,
 			Content: hostileWorkbook(nil, []part{{name: "xl/worksheets/sheet2.xml", declared: 1024,
 				segs: []seg{lit(sheetOpen), rep(" ", 200*mib), lit(sheetClose)}}})},
+		{Name: "190 000 empty zip entries", File: "delar.xlsx", Problem: workbook.ProblemTooManyParts, Content: manyEntries(19e6)},
 		{Name: "truncated zip", File: "avbruten.xlsx", Problem: workbook.ProblemTruncated, Content: valid[:len(valid)/2]},
 		{Name: "valid workbook named with a path", File: "../../etc/passwd.xlsx", Problem: "", Content: valid},
 		{Name: "valid workbook named with a NUL byte", File: "a\x00b.xlsx", Problem: "", Content: valid},
@@ -173,6 +175,23 @@ func manySheets(n, size int) []byte {
 			segs: []seg{lit(sheetOpen), rep(" ", size), lit(sheetClose)}})
 	}
 	return zipParts(names, sheets, nil)
+}
+
+// manyEntries is the valid report followed by empty entries up to size
+// bytes on the wire.
+func manyEntries(size int) []byte {
+	base := hostileBase()
+	zr, _ := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		zw.Copy(f)
+	}
+	for i := 0; buf.Len() < size/2; i++ { // the directory repeats each entry's header
+		zw.CreateHeader(&zip.FileHeader{Name: strconv.FormatInt(int64(i), 36), Method: zip.Store})
+	}
+	zw.Close()
+	return buf.Bytes()
 }
 
 // zipParts writes a workbook of the named sheets (sheets[i] is the part
