@@ -57,9 +57,9 @@ bench: chdb
 		$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (default 60s), one at a time; not part of test.
-## Minimizing a large interesting input would otherwise take most of the time.
+## Minimizing each interesting input (large workbooks) is capped at 20 runs, else it takes most of the time.
 FUZZTIME ?= 60s
-FUZZFLAGS ?= -fuzzminimizetime 5s
+FUZZFLAGS ?= -fuzzminimizetime 20x
 FUZZ_TARGETS := ./workbook:FuzzIngest ./workbook:FuzzParse ./workbook:FuzzParseSheet ./national/smhi:FuzzReader
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
