@@ -124,6 +124,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	if m.Joined.IsZero() {
 		return Member{}, kr.E(kr.Invalid, "Ange datum för inträdet.")
 	}
+	if err := checkDates(m); err != nil {
+		return Member{}, err
+	}
 	if m.Ended != nil && m.Ended.Before(m.Joined) {
 		return Member{}, kr.E(kr.Invalid, "Medlemskapet kan inte upphöra före inträdet.")
 	}
@@ -143,6 +146,21 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 		r.OnChange()
 	}
 	return rw.member(), nil
+}
+
+// checkDates refuses a date the register's Date columns cannot hold.
+func checkDates(m Member) error {
+	dates := []struct {
+		what string
+		t    *time.Time
+	}{{"inträdet", &m.Joined}, {"observatörstidens slut", m.ObserverUntil}, {"medlemskapets slut", m.Ended}}
+	for _, d := range dates {
+		if d.t != nil && !kr.DateInRange(*d.t) {
+			return kr.E(kr.Invalid, "Datumet för %s, %s, ligger utanför de datum som kan sparas. Ange ett datum mellan %s.",
+				d.what, d.t.Format(time.DateOnly), kr.DateRangeText())
+		}
+	}
+	return nil
 }
 
 // Add makes code a member from joined; observers are observers for

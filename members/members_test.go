@@ -155,8 +155,12 @@ func TestHostileEntries(t *testing.T) {
 			{Code: "0180", Joined: d("2020-01-01"), Officer: members.Contact{Name: long}},
 			{Code: "0180", Joined: d("2020-01-01"), Official: members.Contact{Name: "Eva\x00"}},
 			{Code: "0180", Joined: d("2020-01-01"), Officer: members.Contact{Name: "Eva", Email: "eva@" + long + ".se"}},
+			// Dates a ClickHouse Date cannot hold.
+			{Code: "0180", Joined: d("1969-12-31")},
+			{Code: "0180", Joined: d("2020-01-01"), Ended: ptr(d("2106-01-01"))},
+			{Code: "0180", Joined: d("2020-01-01"), ObserverUntil: ptr(d("2200-01-01"))},
 		} {
-			if _, err := r.Join(ctx, kr.System(), m, false, 0); kr.KindOf(err) != kr.Invalid || kr.MessageOf(err) == "" {
+			if _, err := r.Save(ctx, kr.System(), m); kr.KindOf(err) != kr.Invalid || kr.MessageOf(err) == "" {
 				t.Errorf("%.60q: %v, want invalid", m, err)
 			}
 		}
@@ -165,3 +169,5 @@ func TestHostileEntries(t *testing.T) {
 		}
 	})
 }
+
+func ptr[T any](v T) *T { return &v }
