@@ -37,7 +37,7 @@ func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.
 	if err := sniff(original, size, lim); err != nil {
 		return err
 	}
-	book, err := openBook(original, size, lim, xlsx.Rewrite, excelize.Options{})
+	book, err := openBook(original, size, lim, xlsx.Rewrite, nil, excelize.Options{})
 	if err != nil {
 		return err
 	}

@@ -252,7 +252,7 @@ func (p *parser) open(r io.ReaderAt, size int64) error {
 	if err := sniff(r, size, p.lim); err != nil {
 		return err
 	}
-	book, err := openBook(r, size, p.lim, xlsx.Values, excelize.Options{RawCellValue: true})
+	book, err := openBook(r, size, p.lim, xlsx.Values, p.check, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return err
 	}
@@ -270,11 +270,12 @@ func (p *parser) open(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// openBook opens a sniffed workbook through xlsx within lim: a refusal
-// keeps its code and message, excelize's own failure is a corrupt file.
-func openBook(r io.ReaderAt, size int64, lim Limits, need xlsx.Need, opts excelize.Options) (*xlsx.Book, error) {
-	book, err := xlsx.Open(r, size, xlsx.Limits{Total: lim.UnzipSizeLimit, Stream: lim.UnzipXMLSizeLimit}, need, opts)
-	if err != nil && xlsx.CodeOf(err) == "" {
+// openBook opens a sniffed workbook through xlsx within lim, calling check
+// (when set) as it reads: a refusal keeps its code and message, as does
+// check's error; excelize's own failure is a corrupt file.
+func openBook(r io.ReaderAt, size int64, lim Limits, need xlsx.Need, check func() error, opts excelize.Options) (*xlsx.Book, error) {
+	book, err := xlsx.Open(r, size, xlsx.Limits{Total: lim.UnzipSizeLimit, Stream: lim.UnzipXMLSizeLimit, Check: check}, need, opts)
+	if err != nil && FileProblem(err) == "" {
 		return nil, corrupt(err)
 	}
 	return book, err

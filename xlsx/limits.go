@@ -21,6 +21,9 @@ type Limits struct {
 	// Strings caps the shared strings (xl/sharedStrings.xml's si
 	// elements), which excelize indexes all; default 300 000.
 	Strings int
+	// Check, when set, is called as the parts are read; its error (the
+	// caller's deadline, a request gone) stops Open and is returned as is.
+	Check func() error
 	// Stream is excelize's UnzipXMLSizeLimit: sheets and shared strings
 	// larger than this are streamed from a temporary file; default 16 MiB
 	// (never more than Total).

@@ -203,6 +203,10 @@ func (o *opener) vet(f *zip.File, keep bool) ([]byte, error) {
 		sinks = append(sinks, &kept)
 	}
 	if _, err := io.CopyBuffer(io.MultiWriter(append(sinks, io.Discard)...), c, make([]byte, 32<<10)); err != nil {
+		var st stopped
+		if errors.As(err, &st) {
+			return nil, st.err
+		}
 		if errors.As(err, new(*kr.Error)) {
 			return nil, err
 		}
@@ -221,6 +225,11 @@ func isXML(name string) bool {
 	return false
 }
 
+// stopped carries the error of Limits.Check out of a read.
+type stopped struct{ err error }
+
+func (s stopped) Error() string { return s.err.Error() }
+
 // counter counts a part's inflated bytes against the part's cap, the
 // total and the compression ratio as they are read.
 type counter struct {
@@ -235,6 +244,11 @@ func (c *counter) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.n += int64(n)
 	c.o.total += int64(n)
+	if c.o.lim.Check != nil {
+		if err := c.o.lim.Check(); err != nil {
+			return n, stopped{err}
+		}
+	}
 	switch {
 	case c.o.total > c.o.lim.Total:
 		return n, overTotal(c.o.lim.Total)

@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"image"
 	"image/png"
 	"io"
@@ -213,5 +214,17 @@ func BenchmarkOpenLong(b *testing.B) {
 				f.Close()
 			}
 		})
+	}
+}
+
+// TestOpenCheck: the caller's check runs as the parts are read, and its
+// error stops Open as it is.
+func TestOpenCheck(t *testing.T) {
+	gone := errors.New("the request is gone")
+	b := workbooktest.HostileBase()
+	calls := 0
+	_, err := xlsx.Open(bytes.NewReader(b), int64(len(b)), xlsx.Limits{Check: func() error { calls++; return gone }}, xlsx.Values, excelize.Options{})
+	if err != gone || calls != 1 {
+		t.Errorf("%v after %d calls, want %v after one", err, calls, gone)
 	}
 }
