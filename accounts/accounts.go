@@ -197,7 +197,8 @@ func (s *Store) List(ctx context.Context) ([]Account, error) {
 }
 
 // SetDisabled disables or enables an account (admins only). A disabled
-// account's sessions and tokens stop working at once.
+// account's tokens stop working until it is enabled again; its sessions
+// end for good.
 func (s *Store) SetDisabled(ctx context.Context, by kr.Actor, id string, disabled bool) (Account, error) {
 	if err := access.CheckAccount(by, "", id); err != nil {
 		return Account{}, err
@@ -210,7 +211,10 @@ func (s *Store) SetDisabled(ctx context.Context, by kr.Actor, id string, disable
 		return Account{}, kr.E(kr.NotFound, "Kontot finns inte.")
 	}
 	a.Disabled = disabled
-	return a, s.save(ctx, by, a)
+	if err := s.save(ctx, by, a); err != nil || !disabled {
+		return a, err
+	}
+	return a, s.endSessions(ctx, a.ID)
 }
 
 // SetPassword sets an account's password, by the account itself or by an

@@ -91,6 +91,12 @@ func TestAccounts(t *testing.T) {
 			t.Error("a disabled account logged in")
 		}
 		s.SetDisabled(ctx, kr.System(), anna.ID, false)
+		if _, ok, _ := s.ByToken(ctx, secret); !ok {
+			t.Error("the token of an enabled account refused")
+		}
+		if _, ok, _ := s.Session(ctx, cookie); ok {
+			t.Error("a session outlived its account's disabling")
+		}
 		if err := s.RevokeToken(ctx, kr.System(), tok.ID); err != nil {
 			t.Fatal(err)
 		}
