@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -356,6 +358,67 @@ func TestHostileRequestsAnsweredCleanly(t *testing.T) {
 			if strings.Contains(body, "<script>") || r.Header.Get("Set-Cookie") == "a=b" {
 				t.Errorf("%s: the answer echoes hostile input: %s", h.name, trim(body))
 			}
+		}
+	})
+}
+
+// hostileForm is a multipart body built by hand, to send shapes a browser
+// never would.
+func hostileForm(parts func(w *multipart.Writer)) (io.Reader, string) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	parts(w)
+	w.Close()
+	return &b, w.FormDataContentType()
+}
+
+// TestHostileMultipartShapes: upload forms of shapes a browser never sends
+// (two files, a flood of fields, a huge part header, a municipality field
+// of 1 MiB, no file at all) are answered below 500, refusals in Swedish,
+// and nothing is stored under another municipality.
+func TestHostileMultipartShapes(t *testing.T) {
+	testworld.Engines(t, corpusOptions, func(t *testing.T, w *testworld.World) {
+		s := newSite(t, w)
+		lund, malmo := reportFor(t, "1281", 2025, 100), reportFor(t, "1280", 2025, 100)
+		file := func(w *multipart.Writer, name string, content []byte) {
+			fw, _ := w.CreateFormFile("file", name)
+			fw.Write(content)
+		}
+		for _, c := range []struct {
+			name  string
+			parts func(w *multipart.Writer)
+		}{
+			{"two files, Malmö's second", func(w *multipart.Writer) { file(w, "a.xlsx", lund); file(w, "b.xlsx", malmo) }},
+			{"two files, Malmö's first", func(w *multipart.Writer) { file(w, "b.xlsx", malmo); file(w, "a.xlsx", lund) }},
+			{"100 000 fields before the file", func(w *multipart.Writer) {
+				for i := range 100000 {
+					w.WriteField(fmt.Sprintf("f%d", i), "x")
+				}
+				file(w, "a.xlsx", lund)
+			}},
+			{"a file name of 64 KiB", func(w *multipart.Writer) { file(w, strings.Repeat("n", 64<<10)+".xlsx", lund) }},
+			{"a municipality field of 1 MiB", func(w *multipart.Writer) {
+				w.WriteField("municipality", "1280"+strings.Repeat(" ", 1<<20))
+				file(w, "a.xlsx", lund)
+			}},
+			{"the municipality field twice", func(w *multipart.Writer) {
+				w.WriteField("municipality", "1281")
+				w.WriteField("municipality", "1280")
+				file(w, "b.xlsx", malmo)
+			}},
+			{"no file, only fields", func(w *multipart.Writer) { w.WriteField("file", "inte en fil") }},
+			{"nothing at all", func(*multipart.Writer) {}},
+		} {
+			body, ct := hostileForm(c.parts)
+			status, out := s.api("lund", "POST", "/api/v1/submissions", body, ct)
+			var e apiError
+			json.Unmarshal([]byte(out), &e)
+			if status >= 500 || status >= 400 && !swedish(e.Error.Message) {
+				t.Errorf("%s: %d %s", c.name, status, trim(out))
+			}
+		}
+		if n := count(t, w.DB, "SELECT count() AS n FROM submissions WHERE municipality_code = '1280'"); n != 0 {
+			t.Errorf("%d submissions stored under Malmö's code by Lund's officer", n)
 		}
 	})
 }
