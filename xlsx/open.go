@@ -28,7 +28,8 @@ const (
 )
 
 // Book is an opened workbook: excelize's File over the kept parts, and
-// the zip of those parts for callers that stream a part themselves.
+// those parts as they are in the file (each vetted), for callers that
+// stream a part themselves.
 type Book struct {
 	File  *excelize.File
 	Parts *zip.Reader
@@ -73,16 +74,14 @@ func Open(r io.ReaderAt, size int64, lim Limits, need Need, opts excelize.Option
 	if err != nil {
 		return nil, err
 	}
-	parts, err := zip.NewReader(bytes.NewReader(filtered), int64(len(filtered)))
-	if err != nil {
-		return nil, err
-	}
 	opts.UnzipSizeLimit, opts.UnzipXMLSizeLimit = lim.Total, lim.Stream
 	f, err := excelize.OpenReader(bytes.NewReader(filtered), opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Book{File: f, Parts: parts}, nil
+	// The kept entries of the file's own zip: the new one is excelize's
+	// copy's to hold, and is dropped here.
+	return &Book{File: f, Parts: &zip.Reader{File: o.order}}, nil
 }
 
 // OpenReader is Open over a file read from r, of which it reads no more
