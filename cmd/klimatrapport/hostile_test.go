@@ -270,7 +270,7 @@ func (r *hostileRun) rounds(t *testing.T, base, token string, files []upload, al
 // takes a valid workbook.
 func TestHostileUploadsUnderLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the hostile load test takes a minute")
+		t.Skip("the hostile load test starts the binary and sends a hundred uploads")
 	}
 	var files []upload
 	for _, h := range workbooktest.HostileFiles() {
