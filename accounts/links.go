@@ -110,13 +110,18 @@ func (s *Store) UsePasswordLink(ctx context.Context, secret, password string) (A
 	return a, s.savePassword(ctx, a.Actor(), a, pwHash)
 }
 
+// linkSettle is how long an attempt to use a link waits after recording
+// itself before it reads back which attempt was first (see claimLink).
+const linkSettle = 250 * time.Millisecond
+
 // claimLink records an attempt to use a link and returns nil only if it is
 // the link's first. ClickHouse has no transactions, so each attempt inserts
 // a row with a random use id and then reads back the first one (by version,
-// then id): an attempt that reads back before another inserts is the
-// other's predecessor, so both agree on the first. In this process the
-// attempts take turns, so the second always sees the first; across
-// instances the versions (clocks) order them.
+// then id). In this process the attempts take turns, so the second always
+// sees the first and has the higher version. Across instances the versions
+// come from each one's clock: an attempt waits linkSettle before reading
+// back, so that an earlier attempt of another instance whose insert is
+// still under way (or whose clock is a little behind) is seen too.
 func (s *Store) claimLink(ctx context.Context, link linkRow) error {
 	s.links.Lock()
 	defer s.links.Unlock()
@@ -125,6 +130,7 @@ func (s *Store) claimLink(ctx context.Context, link linkRow) error {
 	if err := s.DB.Insert(ctx, "password_link_uses", []linkUse{use}); err != nil {
 		return err
 	}
+	time.Sleep(linkSettle)
 	var first []linkUse
 	if err := s.DB.Select(ctx, &first, firstLinkUse, link.SHA256); err != nil {
 		return err
