@@ -60,7 +60,7 @@ bench: chdb
 ## Minimizing each interesting input (large workbooks) is capped at 20 runs, else it takes most of the time.
 FUZZTIME ?= 60s
 FUZZFLAGS ?= -fuzzminimizetime 20x
-FUZZ_TARGETS := ./workbook:FuzzIngest ./workbook:FuzzParse ./workbook:FuzzParseSheet ./national/smhi:FuzzReader
+FUZZ_TARGETS := ./web:FuzzReadUpload ./workbook:FuzzIngest ./workbook:FuzzParse ./workbook:FuzzParseSheet ./national/smhi:FuzzReader
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
