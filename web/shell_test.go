@@ -149,8 +149,18 @@ func TestReadUpload(t *testing.T) {
 	if status, body := send(t, req); status != http.StatusRequestEntityTooLarge || body.Error.Message != tooLarge {
 		t.Errorf("streamed over the limit: %d %+v", status, body.Error)
 	}
+	emptyInput := func() *http.Request {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.CreateFormFile("file", "")
+		mw.Close()
+		r, _ := http.NewRequest("POST", ts.URL+"/upload", &b)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		return r
+	}()
 	for name, req := range map[string]*http.Request{
-		"another field": multipartUpload(t, ts.URL+"/upload", "arbetsbok", []byte("x")),
+		"another field":           multipartUpload(t, ts.URL+"/upload", "arbetsbok", []byte("x")),
+		"a file input left empty": emptyInput,
 		"not a form": func() *http.Request {
 			r, _ := http.NewRequest("POST", ts.URL+"/upload", strings.NewReader("x=1"))
 			return r

@@ -116,13 +116,15 @@ func ReadUpload(c *gin.Context, max int64, fields ...string) (*Upload, error) {
 	return up, nil
 }
 
-// readPart takes the part p: the first "file" into a temporary file, a
-// field the route asked for into fields; the rest is skipped.
+// readPart takes the part p: the first file sent as "file" into a
+// temporary file, a field the route asked for into fields; the rest is
+// skipped. A "file" part without a file name is a form value, as for
+// net/http's form parser: a file input left empty sends one.
 func (u *Upload) readPart(p *multipart.Part, max int64, fields []string) error {
 	defer p.Close()
 	name := p.FormName()
 	switch {
-	case name == "file" && u.File == nil:
+	case name == "file" && p.FileName() != "" && u.File == nil:
 		return u.spool(p, max)
 	case p.FileName() == "" && slices.Contains(fields, name):
 		b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
