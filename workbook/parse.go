@@ -307,6 +307,9 @@ func (p *parser) chooseSheets() (map[sheetKind]sheetInfo, error) {
 // from its first sheet in that layout.
 func (p *parser) readSMHIExport() error {
 	for _, s := range p.sheets {
+		if err := p.check(); err != nil {
+			return err
+		}
 		if s.Path == "" || findZip(p.zr, s.Path) == nil || !p.looksLikeSMHI(s) {
 			continue
 		}

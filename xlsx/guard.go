@@ -17,14 +17,19 @@ const (
 // more than the part's size: DOCTYPE and ENTITY declarations (entity
 // expansion), deep nesting, a row with more cells than Excel has columns,
 // a token longer than maxToken and, when their caps are set, too many
-// elements (a part excelize decodes whole) or shared strings (each costs
-// excelize about 140 bytes of heap however short it is).
+// elements (a part excelize decodes whole) or of the one element counted
+// (shared strings, each about 140 bytes of excelize's heap however short;
+// sheets, each opened in turn).
 //
 // It is not a validating parser: what it lets through still goes to
 // encoding/xml, which rejects malformed XML.
 type guard struct {
 	maxElements int // 0: no limit
-	maxStrings  int // shared strings (si elements); 0: no limit
+	// one element counted against a cap of its own (the shared strings'
+	// si, the workbook's sheet): name, cap and the refusal over it
+	counted    []byte
+	maxCounted int
+	overCount  func(limit int) error
 
 	state    guardState
 	quote    byte // the quote an attribute value opened, in stateTag
@@ -36,7 +41,7 @@ type guard struct {
 	run      int    // bytes in the current token
 	depth    int
 	elements int
-	strings  int
+	count    int
 	inRow    bool
 	cells    int
 }
@@ -203,10 +208,10 @@ func (g *guard) endTag() error {
 	switch local := localName(g.name); {
 	case bytes.Equal(local, []byte("row")):
 		g.inRow, g.cells = g.lastByte != '/', 0
-	case g.maxStrings > 0 && bytes.Equal(local, []byte("si")):
-		g.strings++
-		if g.strings > g.maxStrings {
-			return tooManyStrings(g.maxStrings)
+	case g.counted != nil && bytes.Equal(local, g.counted):
+		g.count++
+		if g.count > g.maxCounted {
+			return g.overCount(g.maxCounted)
 		}
 	case g.inRow && bytes.Equal(local, []byte("c")):
 		g.cells++

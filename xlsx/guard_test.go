@@ -114,7 +114,7 @@ func TestGuardStrings(t *testing.T) {
 		`<sst><si><t>a</t></si><si><t>b</t></si><si/></sst>`:     CodeStrings,
 		`<x:sst><x:si/><x:si/><x:si><x:t>c</x:t></x:si></x:sst>`: CodeStrings,
 	} {
-		g := &guard{maxStrings: 2}
+		g := &guard{counted: []byte("si"), maxCounted: 2, overCount: tooManyStrings}
 		if _, err := g.Write([]byte(doc)); CodeOf(err) != want {
 			t.Errorf("%s: %v, want %q", doc, err, want)
 		}

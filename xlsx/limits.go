@@ -21,6 +21,9 @@ type Limits struct {
 	// Strings caps the shared strings (xl/sharedStrings.xml's si
 	// elements), which excelize indexes all; default 300 000.
 	Strings int
+	// Sheets caps the sheets the workbook lists; default 1 000 (the
+	// template has five, SMHI's export about ten).
+	Sheets int
 	// Check, when set, is called as the parts are read; its error (the
 	// caller's deadline, a request gone) stops Open and is returned as is.
 	Check func() error
@@ -36,7 +39,7 @@ const ratioFloor = 1 << 20
 
 // DefaultLimits are the limits used for zero fields.
 func DefaultLimits() Limits {
-	return Limits{Total: 100 << 20, Part: 32 << 20, Ratio: 200, Elements: 200000, Strings: 300000, Stream: 16 << 20}
+	return Limits{Total: 100 << 20, Part: 32 << 20, Ratio: 200, Elements: 200000, Strings: 300000, Sheets: 1000, Stream: 16 << 20}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -46,6 +49,7 @@ func (l Limits) withDefaults() Limits {
 	l.Ratio = cmp.Or(max(l.Ratio, 0), d.Ratio)
 	l.Elements = cmp.Or(max(l.Elements, 0), d.Elements)
 	l.Strings = cmp.Or(max(l.Strings, 0), d.Strings)
+	l.Sheets = cmp.Or(max(l.Sheets, 0), d.Sheets)
 	l.Stream = min(cmp.Or(max(l.Stream, 0), d.Stream), l.Total)
 	return l
 }

@@ -134,6 +134,7 @@ type opener struct {
 	kept      map[string]bool
 	order     []*zip.File
 	rewritten map[string][]byte // kept parts written anew (filtered relationships, content types)
+	workbook  string            // the workbook part, as the package's relationships name it
 	total     int64
 }
 
@@ -192,8 +193,11 @@ func (o *opener) vet(f *zip.File, keep bool) ([]byte, error) {
 		if whole {
 			g.maxElements = o.lim.Elements
 		}
-		if name == "xl/sharedstrings.xml" {
-			g.maxStrings = o.lim.Strings
+		switch name {
+		case "xl/sharedstrings.xml":
+			g.counted, g.maxCounted, g.overCount = []byte("si"), o.lim.Strings, tooManyStrings
+		case o.workbook:
+			g.counted, g.maxCounted, g.overCount = []byte("sheet"), o.lim.Sheets, tooManySheets
 		}
 		sinks = append(sinks, g)
 	}

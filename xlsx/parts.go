@@ -68,6 +68,9 @@ func (o *opener) selectParts() error {
 		if o.hasWorkbook() {
 			break
 		}
+		if start != "" {
+			o.workbook = start
+		}
 		pending := []string{start}
 		for len(pending) > 0 {
 			name := pending[0]
@@ -146,7 +149,11 @@ func (o *opener) follow(name string, pending *[]string) error {
 			continue
 		}
 		kept = append(kept, r)
-		*pending = append(*pending, resolve(path.Dir(name), r.Target))
+		target := resolve(path.Dir(name), r.Target)
+		if name == "" && strings.HasSuffix(r.Type, "/officeDocument") {
+			o.workbook = target
+		}
+		*pending = append(*pending, target)
 	}
 	if o.need != Rewrite || len(kept) == len(rels.Rels) {
 		return o.keepAs(f, nil)

@@ -23,6 +23,7 @@ const (
 	CodeCells       = "too_many_cells"        // a row with more cells than Excel has columns
 	CodeStrings     = "too_many_strings"      // more shared strings than the cap
 	CodeEntries     = "too_many_parts"        // more zip entries than any workbook has
+	CodeSheets      = "too_many_sheets"       // more sheets than the cap
 )
 
 const msgSaveAgain = "Öppna filen i Excel eller LibreOffice, spara den på nytt som Excel-arbetsbok (.xlsx) och ladda upp den igen."
@@ -76,6 +77,11 @@ func tooManyElements(n int) error {
 func tooManyStrings(n int) error {
 	return refusal(kr.TooLarge, CodeStrings, "Filen har fler än "+swedish.Plain(float64(n))+
 		" texter i sin lista över delade texter, långt fler än en rapport behöver. Ta bort blad och rader som inte hör till rapporten, spara filen på nytt och ladda upp den igen.")
+}
+
+func tooManySheets(n int) error {
+	return refusal(kr.TooLarge, CodeSheets, "Arbetsboken har fler än "+swedish.Plain(float64(n))+
+		" blad, och högst så många läses. Ta bort blad som inte hör till rapporten och försök igen.")
 }
 
 func overDeclared(total uint64, limit int64) error {

@@ -66,6 +66,7 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 			Content: hostileWorkbook(nil, []part{{name: "xl/worksheets/sheet2.xml", declared: 1024,
 				segs: []seg{lit(sheetOpen), rep(" ", 200*mib), lit(sheetClose)}}})},
 		{Name: "190 000 empty zip entries", File: "delar.xlsx", Problem: workbook.ProblemTooManyParts, Content: manyEntries(19e6)},
+		{Name: "20 000 sheets naming one part", File: "blad.xlsx", Problem: workbook.ProblemTooManySheets, Content: manySheetNames(20000)},
 		{Name: "truncated zip", File: "avbruten.xlsx", Problem: workbook.ProblemTruncated, Content: valid[:len(valid)/2]},
 		{Name: "valid workbook named with a path", File: "../../etc/passwd.xlsx", Problem: "", Content: valid},
 		{Name: "valid workbook named with a NUL byte", File: "a\x00b.xlsx", Problem: "", Content: valid},
@@ -192,6 +193,26 @@ func manyEntries(size int) []byte {
 	}
 	zw.Close()
 	return buf.Bytes()
+}
+
+// manySheetNames is the valid report listing n sheets, all of them the
+// part of Utsläpp: small on the wire, and each sheet one more to open.
+func manySheetNames(n int) []byte {
+	var wb, rels strings.Builder
+	wb.WriteString(`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><bookViews><workbookView/></bookViews><sheets>`)
+	rels.WriteString(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
+	for i := range n {
+		fmt.Fprintf(&wb, `<sheet name="Blad%d" sheetId="%d" r:id="rId%d"/>`, i+1, i+1, i+1)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>`, i+1)
+	}
+	b, err := ReplacePart(hostileBase(), "xl/workbook.xml", []byte(wb.String()+`</sheets></workbook>`))
+	if err == nil {
+		b, err = ReplacePart(b, "xl/_rels/workbook.xml.rels", []byte(rels.String()+`</Relationships>`))
+	}
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // zipParts writes a workbook of the named sheets (sheets[i] is the part
