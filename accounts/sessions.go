@@ -49,22 +49,28 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // sessionState selects each session's state from its rows, filtered by
 // where, which may only name the key (the aliases shadow the columns):
-// what it was started with (its first row) and whether any row revoked it.
-// Revocation is read with max(), not the latest row, so that no later
-// write can bring a session back.
-func sessionState(where string) string {
+// what it was started with (its first row) and whether any row revoked it,
+// and the columns of extra. Revocation is read with max(), not the latest
+// row, so that no later write can bring a session back.
+func sessionState(extra, where string) string {
 	return "SELECT sha256, argMin(toString(account_id), version) AS account_id, argMin(created_at, version) AS created_at, " +
-		"argMin(expires_at, version) AS expires_at, max(revoked) AS revoked FROM sessions " +
+		"argMin(expires_at, version) AS expires_at, max(revoked) AS revoked" + extra + " FROM sessions " +
 		where + " GROUP BY sha256"
 }
 
-// The session queries, built once: one session by its hash, the sessions
-// of an account, and a session's last recorded visit.
+// The session queries, built once: the sessions of an account, and one
+// session by its hash (the one argument, given twice) with its last
+// recorded visit.
 var (
-	sessionByHash     = sessionState("WHERE sha256 = ?")
-	sessionsOfAccount = sessionState("WHERE sha256 IN (SELECT sha256 FROM sessions WHERE toString(account_id) = ?)")
-	sessionSeen       = "SELECT max(seen_at) AS seen_at FROM session_seen WHERE sha256 = ?"
+	sessionsOfAccount = sessionState("", "WHERE sha256 IN (SELECT sha256 FROM sessions WHERE toString(account_id) = ?)")
+	sessionByHash     = sessionState(", (SELECT max(seen_at) FROM session_seen WHERE sha256 = ?) AS seen_at", "WHERE sha256 = ?")
 )
+
+// seenSession is a session's state with its last recorded visit.
+type seenSession struct {
+	sessionRow
+	SeenAt time.Time `ch:"seen_at"`
+}
 
 // StartSession creates a session for an account signed in with its
 // password, and returns the secret for its cookie (only the hash is
@@ -96,21 +102,17 @@ func (s *Store) StartSession(ctx context.Context, a Account) (string, Session, e
 // visit is recorded at most once a minute.
 func (s *Store) Session(ctx context.Context, secret string) (Session, bool, error) {
 	hash := hashSecret(secret)
-	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, sessionByHash, hash); err != nil {
+	var rows []seenSession
+	if err := s.DB.Select(ctx, &rows, sessionByHash, hash, hash); err != nil {
 		return Session{}, false, err
 	}
 	now := s.now()
 	if len(rows) == 0 || rows[0].Revoked == 1 || !now.Before(rows[0].ExpiresAt) {
 		return Session{}, false, nil
 	}
-	var seen []seenRow
-	if err := s.DB.Select(ctx, &seen, sessionSeen, hash); err != nil {
-		return Session{}, false, err
-	}
 	last := rows[0].CreatedAt
-	if len(seen) > 0 && seen[0].SeenAt.After(last) {
-		last = seen[0].SeenAt
+	if rows[0].SeenAt.After(last) {
+		last = rows[0].SeenAt
 	}
 	if now.Sub(last) >= s.idle() {
 		return Session{}, false, nil
@@ -130,11 +132,12 @@ func (s *Store) Session(ctx context.Context, secret string) (Session, bool, erro
 // EndSession signs a session out. An unknown or ended session writes
 // nothing, so logouts with made-up cookies add no rows.
 func (s *Store) EndSession(ctx context.Context, secret string) error {
-	var rows []sessionRow
-	if err := s.DB.Select(ctx, &rows, sessionByHash, hashSecret(secret)); err != nil || len(rows) == 0 || rows[0].Revoked == 1 {
+	hash := hashSecret(secret)
+	var rows []seenSession
+	if err := s.DB.Select(ctx, &rows, sessionByHash, hash, hash); err != nil || len(rows) == 0 || rows[0].Revoked == 1 {
 		return err
 	}
-	return s.revoke(ctx, rows)
+	return s.revoke(ctx, []sessionRow{rows[0].sessionRow})
 }
 
 // endSessions ends every session of an account that has not ended.
