@@ -63,35 +63,35 @@ func defaultIfUnset[T int | int64 | time.Duration](v *T, def T) {
 // File-level failures. Each is a *klimatrapport.Error whose Message is the
 // Swedish text shown to the officer; FileProblem returns the stable code.
 const (
-	ProblemEmptyFile     = "empty_file"
-	ProblemTooLarge      = "file_too_large"
-	ProblemXLS           = "xls_file"
-	ProblemODS           = "ods_file"
-	ProblemText          = "text_file"
-	ProblemHTML          = "html_file"
-	ProblemPDF           = "pdf_file"
-	ProblemImage         = "image_file"
-	ProblemTruncated     = xlsx.CodeTruncated
-	ProblemCorrupt       = xlsx.CodeCorrupt
-	ProblemEncrypted     = "encrypted_file"
-	ProblemNotWorkbook   = xlsx.CodeNotWorkbook
-	ProblemNoKnownSheet  = "no_known_sheet"
-	ProblemNoData        = "empty_workbook"
-	ProblemUnzipLimit    = xlsx.CodeUnzipLimit
-	ProblemRatio         = xlsx.CodeRatio
-	ProblemXMLEntity     = xlsx.CodeEntity
-	ProblemXMLNesting    = xlsx.CodeNesting
-	ProblemXMLToken      = xlsx.CodeToken
-	ProblemXMLElements   = xlsx.CodeElements
-	ProblemTooManyCells  = xlsx.CodeCells
-	ProblemTooManyStrs   = xlsx.CodeStrings
-	ProblemTooManyParts  = xlsx.CodeEntries
-	ProblemTooManySheets = xlsx.CodeSheets
-	ProblemTooManyRows   = "too_many_rows"
-	ProblemTooManyCols   = "too_many_columns"
-	ProblemTimeout       = "timeout"
-	ProblemInternal      = "unreadable"
-	ProblemUnknown       = "unknown_format"
+	ProblemEmptyFile      = "empty_file"
+	ProblemTooLarge       = "file_too_large"
+	ProblemXLS            = "xls_file"
+	ProblemODS            = "ods_file"
+	ProblemText           = "text_file"
+	ProblemHTML           = "html_file"
+	ProblemPDF            = "pdf_file"
+	ProblemImage          = "image_file"
+	ProblemTruncated      = xlsx.CodeTruncated
+	ProblemCorrupt        = xlsx.CodeCorrupt
+	ProblemEncrypted      = "encrypted_file"
+	ProblemNotWorkbook    = xlsx.CodeNotWorkbook
+	ProblemNoKnownSheet   = "no_known_sheet"
+	ProblemNoData         = "empty_workbook"
+	ProblemUnzipLimit     = xlsx.CodeUnzipLimit
+	ProblemRatio          = xlsx.CodeRatio
+	ProblemXMLEntity      = xlsx.CodeEntity
+	ProblemXMLNesting     = xlsx.CodeNesting
+	ProblemXMLToken       = xlsx.CodeToken
+	ProblemXMLElements    = xlsx.CodeElements
+	ProblemTooManyCells   = xlsx.CodeCells
+	ProblemTooManyStrings = xlsx.CodeStrings
+	ProblemTooManyParts   = xlsx.CodeEntries
+	ProblemTooManySheets  = xlsx.CodeSheets
+	ProblemTooManyRows    = "too_many_rows"
+	ProblemTooManyCols    = "too_many_columns"
+	ProblemTimeout        = "timeout"
+	ProblemInternal       = "unreadable"
+	ProblemUnknown        = "unknown_format"
 )
 
 // fileError is the cause inside a file-level *klimatrapport.Error; it carries
@@ -121,7 +121,7 @@ var fileProblems = []string{
 	ProblemEmptyFile, ProblemTooLarge, ProblemXLS, ProblemODS, ProblemText, ProblemHTML, ProblemPDF, ProblemImage,
 	ProblemTruncated, ProblemCorrupt, ProblemEncrypted, ProblemNotWorkbook, ProblemNoKnownSheet, ProblemNoData,
 	ProblemUnzipLimit, ProblemRatio, ProblemXMLEntity, ProblemXMLNesting, ProblemXMLToken, ProblemXMLElements,
-	ProblemTooManyCells, ProblemTooManyStrs, ProblemTooManyParts, ProblemTooManySheets,
+	ProblemTooManyCells, ProblemTooManyStrings, ProblemTooManyParts, ProblemTooManySheets,
 	ProblemTooManyRows, ProblemTooManyCols, ProblemTimeout, ProblemInternal, ProblemUnknown,
 }
 

@@ -57,7 +57,7 @@ var hostileFiles = sync.OnceValue(func() []Hostile {
 			Content: hostileWorkbook(nil, []part{{name: "xl/sharedStrings.xml", segs: []seg{lit(`<?xml version="1.0"?>` + laughs + `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>`)}}})},
 		{Name: "styles.xml with 1 M numFmt", File: "stilar.xlsx", Problem: workbook.ProblemXMLElements,
 			Content: hostileWorkbook(nil, []part{{name: "xl/styles.xml", segs: styles}})},
-		{Name: "sharedStrings with 786 432 strings, just under the streaming size", File: "texter.xlsx", Problem: workbook.ProblemTooManyStrs,
+		{Name: "sharedStrings with 786 432 strings, just under the streaming size", File: "texter.xlsx", Problem: workbook.ProblemTooManyStrings,
 			Content: hostileWorkbook([]seg{lit(strings.Replace(hostileEmissions, `</row>`+sheetClose, `<c r="H2" t="s"><v>5</v></c></row>`+sheetClose, 1))},
 				[]part{{name: "xl/sharedStrings.xml", segs: manyStrings(3 << 18)}})},
 		{Name: "unclosed 40 MiB formula", File: "formel.xlsx", Problem: workbook.ProblemXMLToken,
