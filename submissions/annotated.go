@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -37,23 +36,6 @@ const annotateTimeout = 2 * time.Minute
 // entryOverhead is what a kept entry weighs besides its bytes, so that
 // kept refusals (no bytes) count too.
 const entryOverhead = 512
-
-// Readable returns the submission id if actor may read it. To anyone who
-// may not, it does not exist (kr.NotFound), so that ids reveal nothing of
-// other municipalities' submissions; the public is asked to sign in.
-func (s *Service) Readable(ctx context.Context, actor kr.Actor, id string) (kr.Submission, error) {
-	sub, err := s.Get(ctx, id)
-	if err != nil {
-		return kr.Submission{}, err
-	}
-	if err := access.Check(actor, access.ReadSubmission, sub.MunicipalityCode); err != nil {
-		if kr.KindOf(err) == kr.Forbidden {
-			err = kr.E(kr.NotFound, "Inlämningen finns inte.")
-		}
-		return kr.Submission{}, err
-	}
-	return sub, nil
-}
 
 // Annotated returns the submission id, if actor may read it, and its
 // annotated copy. A submission rejected because its file could not be read

@@ -98,8 +98,11 @@ func TestNoAnnotatedCopyOfUnreadableFile(t *testing.T) {
 				!strings.Contains(kr.MessageOf(err), "Originalfilen") {
 				t.Errorf("%s: %d bytes, %v (%v)", res.Submission.Items[0].Code, len(b), err, kr.KindOf(err))
 			}
-			if f, err := s.File(ctx, res.Submission.ID); err != nil || !bytes.Equal(f, content) {
+			if _, f, err := s.Original(ctx, lundOfficer, res.Submission.ID); err != nil || !bytes.Equal(f, content) {
 				t.Errorf("the original of an unreadable file: %d bytes, %v", len(f), err)
+			}
+			if _, _, err := s.Original(ctx, malmoOfficer, res.Submission.ID); kr.KindOf(err) != kr.NotFound {
+				t.Errorf("Malmö's officer asking for Lund's original: %v, want not found", err)
 			}
 		}
 		if n := s.AnnotatedBuilds(); n != 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -41,6 +42,41 @@ func (s *Service) Get(ctx context.Context, id string) (kr.Submission, error) {
 		return kr.Submission{}, kr.E(kr.NotFound, "Inlämningen finns inte.")
 	}
 	return rows[0].submission()
+}
+
+// Readable returns the submission id if actor may read it. To anyone who
+// may not, it does not exist (kr.NotFound), so that ids reveal nothing of
+// other municipalities' submissions; the public is asked to sign in.
+func (s *Service) Readable(ctx context.Context, actor kr.Actor, id string) (kr.Submission, error) {
+	sub, err := s.Get(ctx, id)
+	if err != nil {
+		return kr.Submission{}, err
+	}
+	if err := access.Check(actor, access.ReadSubmission, sub.MunicipalityCode); err != nil {
+		if kr.KindOf(err) == kr.Forbidden {
+			err = kr.E(kr.NotFound, "Inlämningen finns inte.")
+		}
+		return kr.Submission{}, err
+	}
+	return sub, nil
+}
+
+// Original returns the submission id, if actor may read it, and its file
+// byte for byte. Reading a stored file holds it in memory, more than twice
+// over while it is decoded, so it waits for a turn of the cap on expensive
+// work (work.go) as parsing does.
+func (s *Service) Original(ctx context.Context, actor kr.Actor, id string) (kr.Submission, []byte, error) {
+	sub, err := s.Readable(ctx, actor, id)
+	if err != nil {
+		return sub, nil, err
+	}
+	release, err := s.turn(ctx, busyFile)
+	if err != nil {
+		return sub, nil, err
+	}
+	defer release()
+	b, err := s.File(ctx, sub.ID)
+	return sub, b, err
 }
 
 // File returns a submission's original file, byte for byte.

@@ -12,7 +12,8 @@ import (
 )
 
 // The cap on expensive work. Parsing an upload and building an annotated
-// copy each take a core and the parser's memory for as long as they run; a
+// copy each take a core and the parser's memory for as long as they run,
+// reading a stored file its size a few times over; a
 // file made to be expensive makes every bit of that count. So this process
 // does at most Service.Parallel of them at once, whoever asks (the API,
 // the upload page, a future caller), and a request that cannot get a turn
@@ -30,6 +31,7 @@ const busyRetry = time.Minute
 const (
 	busySubmit    = "Tjänsten läser många filer just nu. Försök igen om en minut. Ingenting av filen har sparats."
 	busyAnnotated = "Tjänsten läser många filer just nu, så den uppmärkta kopian kunde inte göras. Försök igen om en minut."
+	busyFile      = "Tjänsten läser många filer just nu, så filen kunde inte hämtas. Försök igen om en minut."
 )
 
 // workers is the semaphore of the expensive work, sized when first used.

@@ -80,19 +80,8 @@ func (a *API) getSubmission(c *gin.Context) error {
 	return err
 }
 
-// submissionFile loads a submission the actor may read and its original
-// file.
-func (a *API) submissionFile(c *gin.Context) (kr.Submission, []byte, error) {
-	sub, err := a.submission(c)
-	if err != nil {
-		return sub, nil, err
-	}
-	b, err := a.Submissions.File(c.Request.Context(), sub.ID)
-	return sub, b, err
-}
-
 func (a *API) getSubmissionFile(c *gin.Context) error {
-	sub, b, err := a.submissionFile(c)
+	sub, b, err := a.Submissions.Original(c.Request.Context(), web.ActorOf(c), c.Param("id"))
 	if err == nil {
 		attachment(c, sub.FileName, "inlamning-"+sub.ID+".xlsx")
 		c.Data(http.StatusOK, xlsxType, b)
