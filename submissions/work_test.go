@@ -1,33 +1,16 @@
 package submissions_test
 
 import (
-	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
-
-// heldLookup holds the first validation that asks it about a code until
-// release is closed: a parse that takes as long as the test wants.
-type heldLookup struct {
-	submissions.Lookup
-	first            atomic.Bool
-	entered, release chan struct{}
-}
-
-func (h *heldLookup) KnownCode(ctx context.Context, code string) (bool, bool) {
-	if h.first.CompareAndSwap(false, true) {
-		close(h.entered)
-		<-h.release
-	}
-	return h.Lookup.KnownCode(ctx, code)
-}
 
 // TestParsingIsCapped: with room for one parse at a time and one held in
 // the middle of its parse, a second upload waits its queue time and is
@@ -35,16 +18,16 @@ func (h *heldLookup) KnownCode(ctx context.Context, code string) (bool, bool) {
 // nothing of it is stored; the held one then completes.
 func TestParsingIsCapped(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		s := service(t, db)
+		w := testworld.Over(t, db, testworld.Options{})
+		s := w.Submissions
 		s.Parallel, s.QueueTimeout = 1, 200*time.Millisecond
-		held := &heldLookup{Lookup: s.Lookup, entered: make(chan struct{}), release: make(chan struct{})}
-		s.Lookup = held
+		held := w.StallFirstUpload()
 		first := make(chan error, 1)
 		go func() {
 			_, err := s.Submit(ctx, lundOfficer, submissions.Upload{FileName: "lund.xlsx", Content: templateFile(t, lundReport(2025))})
 			first <- err
 		}()
-		<-held.entered
+		<-held.Stalled
 
 		start := time.Now()
 		_, err := s.Submit(ctx, malmoOfficer, submissions.Upload{FileName: "malmo.xlsx", Content: templateFile(t, malmoReport(2025))})
@@ -69,7 +52,7 @@ func TestParsingIsCapped(t *testing.T) {
 			t.Fatalf("the refused upload wrote values: %v %v", n, err)
 		}
 
-		close(held.release)
+		held.Resume()
 		if err := <-first; err != nil {
 			t.Fatalf("the held upload: %v", err)
 		}

@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
@@ -61,6 +63,34 @@ func TestBlankTemplateCached(t *testing.T) {
 		}
 		if c := get(t, ts.URL+"/api/v1/template.xlsx?year=2024", ""); c.status != 200 || bytes.Equal(c.body, a.body) {
 			t.Errorf("another year's template: %d, the same bytes: %v", c.status, bytes.Equal(c.body, a.body))
+		}
+	})
+}
+
+// TestBusyUpload: with room for one parse and one under way, an upload
+// that waited its queue time is answered 503 with Retry-After and a
+// Swedish message, and nothing of it is stored.
+func TestBusyUpload(t *testing.T) {
+	testworld.Engines(t, testworld.Options{MaxUploadMB: 2}, func(t *testing.T, w *testworld.World) {
+		w.Submissions.Parallel, w.Submissions.QueueTimeout = 1, 100*time.Millisecond
+		l := w.StallFirstUpload()
+		ts := w.Serve(t, staticTokens)
+		done := make(chan response, 1)
+		go func() { done <- upload(t, ts.URL, lundToken, "lund.xlsx", templateFile(t, report("1281", false))) }()
+		<-l.Stalled
+		r := upload(t, ts.URL, malmoToken, "malmo.xlsx", templateFile(t, report("1280", false)))
+		var e result
+		r.json(t, &e)
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || e.Error.Code != "busy" ||
+			!strings.Contains(e.Error.Message, "Försök igen") {
+			t.Errorf("an upload while the parser is taken: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
+		}
+		l.Resume()
+		if r := <-done; r.status != http.StatusCreated {
+			t.Errorf("the upload that held the parser: %d %s", r.status, r.body)
+		}
+		if versions, err := w.Submissions.List(t.Context(), "1280"); err != nil || len(versions) != 0 {
+			t.Errorf("the busy upload left %d versions (%v)", len(versions), err)
 		}
 	})
 }
