@@ -32,8 +32,9 @@ import (
 var corpusOptions = testworld.Options{}
 
 // TestHostileFilesThroughAPI: every hostile file, uploaded by Lund's
-// officer, is refused with its problem code and a Swedish message, and
-// nothing of it becomes visible.
+// officer, is refused with its problem code and a Swedish message, its
+// annotated copy is answered without a failure, and nothing of it becomes
+// visible.
 func TestHostileFilesThroughAPI(t *testing.T) {
 	files := workbooktest.HostileFiles()
 	testworld.Engines(t, corpusOptions, func(t *testing.T, w *testworld.World) {
@@ -44,11 +45,18 @@ func TestHostileFilesThroughAPI(t *testing.T) {
 			status, out := s.api("lund", "POST", "/api/v1/submissions", body, ct)
 			var e apiError
 			json.Unmarshal([]byte(out), &e)
+			var r struct{ Submission kr.Submission }
+			json.Unmarshal([]byte(out), &r)
+			if r.Submission.ID != "" {
+				// The stored file's annotated copy: never a failure, nor
+				// a second parse of a bomb.
+				if code, ann := s.api("lund", "GET", "/api/v1/submissions/"+r.Submission.ID+"/annotated.xlsx", nil, ""); code >= 500 {
+					t.Errorf("%s: annotated copy %d %s", h.Name, code, trim(ann))
+				}
+			}
 			if h.Problem == "" {
 				// A valid workbook under a hostile name: taken or refused
 				// as validation says, never a failure of the service.
-				var r struct{ Submission kr.Submission }
-				json.Unmarshal([]byte(out), &r)
 				if status == http.StatusCreated {
 					accepted += r.Submission.Counts.Inventory
 				}
