@@ -55,25 +55,12 @@ func tokenExpiries(where string) string {
 	return "SELECT toString(id) AS id, min(expires_at) AS expires_at FROM api_token_expiry " + where + " GROUP BY id"
 }
 
-// The expiries of an account's tokens, the query built once.
-var expiriesOfAccount = tokenExpiries("WHERE toString(account_id) = ?")
-
-// tokenBySecret selects the current row of the token whose secret hashes
-// to the argument (given twice) with its expiry; the expiry is the zero
-// time (1970) for a token without one, since a token's expiry row is
-// written before the token.
-var tokenBySecret = "SELECT id, account_id, name, sha256, revoked, created_at, (SELECT min(expires_at) FROM api_token_expiry " +
-	"WHERE toString(id) IN (" + tokenOfSecret + ")) AS expires_at FROM (" + currentTokens("WHERE toString(id) IN ("+tokenOfSecret+")") + ")"
-
-// tokenOfSecret selects the id of the token whose secret hashes to the
-// argument, so that only that token's rows are read.
-const tokenOfSecret = "SELECT toString(id) FROM api_tokens WHERE sha256 = ?"
-
-// expiringToken is a token's row with its expiry.
-type expiringToken struct {
-	tokenRow
-	ExpiresAt time.Time `ch:"expires_at"`
-}
+// The expiry queries, built once: of one token by id, of an account's
+// tokens.
+var (
+	expiryByID        = tokenExpiries("WHERE toString(id) = ?")
+	expiriesOfAccount = tokenExpiries("WHERE toString(account_id) = ?")
+)
 
 // currentTokens selects the current tokenRow of each token; where may only
 // name the key (see currentAccounts).
@@ -178,15 +165,18 @@ func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 // ByToken returns the account a token secret belongs to, if the token is
 // live (not revoked, not expired) and the account enabled.
 func (s *Store) ByToken(ctx context.Context, secret string) (Account, bool, error) {
-	hash := hashSecret(secret)
-	var rows []expiringToken
-	if err := s.DB.Select(ctx, &rows, tokenBySecret, hash, hash); err != nil {
+	var rows []tokenRow
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
 		return Account{}, false, err
 	}
 	if len(rows) == 0 || rows[0].Revoked == 1 {
 		return Account{}, false, nil
 	}
-	if exp := rows[0].ExpiresAt; exp.Unix() > 0 && !s.now().Before(exp) {
+	var exp []expiry
+	if err := s.DB.Select(ctx, &exp, expiryByID, rows[0].ID); err != nil {
+		return Account{}, false, err
+	}
+	if len(exp) > 0 && !s.now().Before(exp[0].ExpiresAt) {
 		return Account{}, false, nil
 	}
 	a, ok, err := s.Get(ctx, rows[0].AccountID)
