@@ -1,5 +1,7 @@
-// Package access decides who may do what: one table of rights, consulted in
-// one place (Check), by the HTTP handlers and the command line alike.
+// Package access decides who may do what: one table of rights, consulted
+// through Check (and CheckAccount, for changes to an account: its own, or
+// anyone's by an admin), by the services, the HTTP handlers and the command
+// line alike.
 package access
 
 import (
@@ -20,8 +22,8 @@ const (
 	ExportCompliance Action = "export-compliance" // the board's xlsx of all members
 	ManageMembers    Action = "manage-members"
 	ManageAccounts   Action = "manage-accounts"  // create, disable and enable accounts; set passwords, links and tokens of any account
-	SetOwnPassword   Action = "set-own-password" // an account's own password
-	RevokeOwnToken   Action = "revoke-own-token" // one of the account's own API tokens, e.g. a leaked one
+	SetOwnPassword   Action = "set-own-password" // an account's own password (see CheckAccount)
+	RevokeOwnToken   Action = "revoke-own-token" // one of the account's own API tokens, e.g. a leaked one (see CheckAccount)
 	ImportNational   Action = "import-national"  // SMHI, SCB
 	ReadAudit        Action = "read-audit"
 )
