@@ -228,6 +228,7 @@ type hostileRun struct {
 	statuses map[int]int
 	problems []string
 	sent     int
+	refused  []string // ids of the hostile files kept as rejected submissions
 }
 
 func (r *hostileRun) record(u upload, status int, header http.Header, body []byte, err error) {
@@ -241,6 +242,47 @@ func (r *hostileRun) record(u upload, status int, header http.Header, body []byt
 	} else if p := refusal(status, header, body); p != "" && !taken {
 		r.problems = append(r.problems, fmt.Sprintf("%s: %s", u.name, p))
 	}
+	var res struct {
+		Submission struct{ ID string } `json:"submission"`
+	}
+	if json.Unmarshal(body, &res) == nil && res.Submission.ID != "" && !taken && !slices.Contains(r.refused, res.Submission.ID) {
+		r.refused = append(r.refused, res.Submission.ID)
+	}
+}
+
+// annotated asks for the annotated copies of the refused files,
+// hostileInFlight at once: a stored bomb must not pay out again. Each
+// answer is below 500, or 503 with Retry-After.
+func (r *hostileRun) annotated(base, token string) map[int]int {
+	statuses := map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: uploadTimeout}
+	for i := range hostileInFlight {
+		if len(r.refused) == 0 {
+			break
+		}
+		id := r.refused[i%len(r.refused)]
+		wg.Go(func() {
+			req, _ := http.NewRequest("GET", base+"/api/v1/submissions/"+id+"/annotated.xlsx", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := client.Do(req)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				r.problems = append(r.problems, fmt.Sprintf("annotated copy of %s: %v", id, err))
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			statuses[resp.StatusCode]++
+			if resp.StatusCode >= 500 && (resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "") {
+				r.problems = append(r.problems, fmt.Sprintf("annotated copy of %s: %d", id, resp.StatusCode))
+			}
+		})
+	}
+	wg.Wait()
+	return statuses
 }
 
 // rounds sends rounds of hostileInFlight uploads at once, each round
@@ -265,9 +307,10 @@ func (r *hostileRun) rounds(t *testing.T, base, token string, files []upload, al
 }
 
 // TestHostileUploadsUnderLoad: rounds of twenty hostile uploads at once to
-// the real binary on chDB. The service stays under 1 GiB resident, answers
-// each with a clear Swedish refusal, keeps /readyz under a second and then
-// takes a valid workbook.
+// the real binary on chDB, then twenty requests at once for the refused
+// files' annotated copies. The service stays under 1 GiB resident, answers
+// each upload with a clear Swedish refusal, keeps /readyz under a second
+// and then takes a valid workbook.
 func TestHostileUploadsUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the hostile load test starts the binary and sends a hundred uploads")
@@ -291,6 +334,7 @@ func TestHostileUploadsUnderLoad(t *testing.T) {
 	readyz := pollReadyz(svc.base, stop)
 	run := &hostileRun{statuses: map[int]int{}}
 	took := run.rounds(t, svc.base, token, files, alive)
+	annotated := run.annotated(svc.base, token)
 	hwm, hwmErr := vmStatus(pid, "VmHWM")
 	if killed.Load() {
 		hwm, hwmErr = peak.Load(), nil // the kernel's figure went with the process
@@ -299,8 +343,8 @@ func TestHostileUploadsUnderLoad(t *testing.T) {
 	lat := readyz()
 
 	pct := percentiles(lat)
-	figure(t, "hostile uploads: %d shapes, %d sent (%d at once) in %v, %.1f uploads/s, statuses %v; service RSS %d MiB before, peak %d MiB (VmHWM %d MiB); /readyz %d polls, p50 %d ms, max %d ms",
-		len(files), run.sent, hostileInFlight, took.Round(time.Millisecond), float64(run.sent)/took.Seconds(), run.statuses,
+	figure(t, "hostile uploads: %d shapes, %d sent (%d at once) in %v, %.1f uploads/s, statuses %v; annotated copies of refused files %v; service RSS %d MiB before, peak %d MiB (VmHWM %d MiB); /readyz %d polls, p50 %d ms, max %d ms",
+		len(files), run.sent, hostileInFlight, took.Round(time.Millisecond), float64(run.sent)/took.Seconds(), run.statuses, annotated,
 		baseRSS>>20, peak.Load()>>20, hwm>>20, len(lat), pct(0.5).Milliseconds(), pct(1).Milliseconds())
 	if killed.Load() {
 		t.Fatalf("the service passed %d MiB resident and was killed", rssKillCap>>20)
