@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,8 +33,7 @@ func (s *Server) Audit(store *accounts.Store) gin.HandlerFunc {
 		c.Next()
 		status := c.Writer.Status()
 		if action := refusalAction(c, status); action != "" {
-			target := c.Request.Method + " " + c.Request.URL.Path
-			q.add(store.Entry(ActorOf(c), action, target[:min(len(target), maxRefusalTarget)], c.ClientIP(), RequestID(c),
+			q.add(store.Entry(ActorOf(c), action, refusalTarget(c.Request), c.ClientIP(), RequestID(c),
 				"status="+http.StatusText(status)))
 			return
 		}
@@ -56,9 +56,25 @@ func (s *Server) Audit(store *accounts.Store) gin.HandlerFunc {
 	}
 }
 
-// maxRefusalTarget bounds the method and path recorded of a refusal: the
-// path is the sender's to choose.
+// maxRefusalTarget bounds the method and path recorded of a refusal.
 const maxRefusalTarget = 300
+
+// refusalTarget is what the audit log records of a refused request: its
+// method and path, which the sender chose, so without control characters,
+// in valid UTF-8 and at most maxRefusalTarget bytes.
+func refusalTarget(r *http.Request) string {
+	t := strings.ToValidUTF8(r.Method+" "+r.URL.Path, "\uFFFD")
+	t = strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return -1
+		}
+		return c
+	}, t)
+	if len(t) > maxRefusalTarget {
+		t = strings.ToValidUTF8(t[:maxRefusalTarget], "")
+	}
+	return t
+}
 
 // refusalKey marks a request CrossOrigin refused.
 const refusalKey = "klimatrapport.refused"

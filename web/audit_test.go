@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -53,5 +56,21 @@ func TestRefusalsBounded(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > goroutines {
 		t.Errorf("%d goroutines after the queue emptied, %d before", n, goroutines)
+	}
+}
+
+// TestRefusalTarget: a refused request's path is the sender's: the audit
+// log gets it without control characters, in valid UTF-8, cut short.
+func TestRefusalTarget(t *testing.T) {
+	for path, want := range map[string]string{
+		"/api/v1/x":                    "GET /api/v1/x",
+		"/a\nFALSK RAD\r\x00b":         "GET /aFALSK RADb",
+		"/\xff\xfe":                    "GET /\uFFFD",
+		"/" + strings.Repeat("å", 400): "GET /" + strings.Repeat("å", (maxRefusalTarget-5)/2),
+	} {
+		r := &http.Request{Method: "GET", URL: &url.URL{Path: path}}
+		if got := refusalTarget(r); got != want {
+			t.Errorf("%q: %q, want %q", path, got, want)
+		}
 	}
 }
