@@ -83,7 +83,8 @@ var errNoFile = kr.E(kr.Invalid, "Ingen fil kom med. Välj en Excel-fil (.xlsx) 
 // of at most max bytes (the default workbook limit when 0), and the text
 // fields named in fields (each at most 1 kB; other parts are skipped). The
 // body is read as it arrives, never held whole: the file goes to a
-// temporary file, counted against max as its bytes come. The API and the
+// temporary file (in $TMPDIR, which should be on disk, not in memory),
+// counted against max as its bytes come. The API and the
 // upload form both use it, so they accept the same files and say the same
 // when one is too large (kr.TooLarge) or missing (kr.Invalid). The caller
 // closes the upload.
