@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
@@ -197,41 +196,6 @@ func TestRefusalsAudited(t *testing.T) {
 			if got[id] != w {
 				t.Errorf("request %s: audit %q, want %q", id, got[id], w)
 			}
-		}
-	})
-}
-
-// TestPasswordLinkPage: the set-password page takes a link once: of two
-// forms sent with it at the same time one sets the password (303 to the
-// login page) and the other is told on the form that the link has been
-// used; the account's session from before is over.
-func TestPasswordLinkPage(t *testing.T) {
-	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
-		officerWorld(t, w)
-		base := w.Serve(t, "").URL
-		before := newVisitor(t, base).login("anna@lund.se")
-		acc, _, _ := w.Accounts.ByEmail(t.Context(), "anna@lund.se")
-		key, err := w.Accounts.NewPasswordLink(t.Context(), kr.System(), acc.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		statuses := make(chan testworld.Response, 2)
-		for i := range 2 {
-			go func() {
-				pw := password + strings.Repeat("!", i+1)
-				statuses <- newVisitor(t, base).post("/losenord", url.Values{"nyckel": {key}, "password": {pw}, "password2": {pw}})
-			}()
-		}
-		a, b := <-statuses, <-statuses
-		if a.Status > b.Status {
-			a, b = b, a
-		}
-		if a.Status != http.StatusSeeOther || a.Header.Get("Location") != "/logga-in?klart=losenord" ||
-			b.Status != http.StatusUnprocessableEntity || !strings.Contains(string(b.Body), "Länken har redan använts") {
-			t.Errorf("two forms with one link: %d %s and %d\n%s", a.Status, a.Header.Get("Location"), b.Status, b.Body)
-		}
-		if r := before.do("GET", "/rapportera", nil, ""); r.Status != http.StatusSeeOther {
-			t.Errorf("the session from before the new password: %d, want the login page", r.Status)
 		}
 	})
 }
