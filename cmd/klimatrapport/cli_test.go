@@ -70,11 +70,12 @@ func TestHelp(t *testing.T) {
 // the command line does, a bad value is a usage error, and an explicit
 // empty value on the command line stays empty.
 func TestFlagsFromEnvironment(t *testing.T) {
-	define := func() (*cmdFlags, *database, *bool, *int) {
+	define := func() (*cmdFlags, *database, *bool, func() int) {
 		fs := newFlags(&env{stdout: &strings.Builder{}, stderr: &strings.Builder{}}, "test", "")
 		d := fs.dbFlag()
 		fs.clusterFlag(d)
-		return fs, d, fs.Bool("json", false, "json"), fs.maxUploadFlag()
+		upload := fs.uploadFlags()
+		return fs, d, fs.Bool("json", false, "json"), func() int { return upload().MaxUploadMB }
 	}
 	t.Setenv("KLIMATRAPPORT_DB", "clickhouse://env/db")
 	t.Setenv("KLIMATRAPPORT_CLUSTER", "envcluster")
@@ -82,13 +83,13 @@ func TestFlagsFromEnvironment(t *testing.T) {
 	t.Setenv("KLIMATRAPPORT_MAX_UPLOAD_MB", "7")
 
 	fs, d, asJSON, maxMB := define()
-	if _, ok := fs.parse(nil); !ok || d.dsn != "clickhouse://env/db" || d.cluster != "envcluster" || !*asJSON || *maxMB != 7 {
-		t.Errorf("from the environment: %+v json=%v max=%d", d, *asJSON, *maxMB)
+	if _, ok := fs.parse(nil); !ok || d.dsn != "clickhouse://env/db" || d.cluster != "envcluster" || !*asJSON || maxMB() != 7 {
+		t.Errorf("from the environment: %+v json=%v max=%d", d, *asJSON, maxMB())
 	}
 	fs, d, asJSON, maxMB = define()
 	if _, ok := fs.parse([]string{"--db", "chdb://x", "--cluster=", "--json=false", "--max-upload-mb", "3"}); !ok ||
-		d.dsn != "chdb://x" || d.cluster != "" || *asJSON || *maxMB != 3 || fs.NArg() != 0 {
-		t.Errorf("the command line over the environment: %+v json=%v max=%d args=%v", d, *asJSON, *maxMB, fs.Args())
+		d.dsn != "chdb://x" || d.cluster != "" || *asJSON || maxMB() != 3 || fs.NArg() != 0 {
+		t.Errorf("the command line over the environment: %+v json=%v max=%d args=%v", d, *asJSON, maxMB(), fs.Args())
 	}
 	t.Setenv("KLIMATRAPPORT_MAX_UPLOAD_MB", "viel")
 	fs, _, _, _ = define()

@@ -45,9 +45,14 @@ func cmdMigrate(ctx context.Context, e *env, args []string) int {
 	return fs.withApp(ctx, db, app.Options{}, func(*app.App) int { return exitOK })
 }
 
-// maxUploadFlag defines --max-upload-mb.
-func (c *cmdFlags) maxUploadFlag() *int {
-	return c.Int("max-upload-mb", int(workbook.DefaultLimits().MaxBytes>>20), "largest workbook accepted, in MB")
+// uploadFlags defines --max-upload-mb and --max-unpacked-mb, the limits of
+// a workbook on the wire and unpacked; the returned function reads them as
+// the wiring's options.
+func (c *cmdFlags) uploadFlags() func() app.Options {
+	d := workbook.DefaultLimits()
+	upload := c.Int("max-upload-mb", int(d.MaxBytes>>20), "largest workbook accepted, in MB")
+	unpacked := c.Int("max-unpacked-mb", int(d.UnzipSizeLimit>>20), "most a workbook may unpack to, in MB (all parts read together)")
+	return func() app.Options { return app.Options{MaxUploadMB: *upload, MaxUnpackedMB: *unpacked} }
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
@@ -57,7 +62,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	addr := fs.String("addr", ":8080", "address to listen on")
 	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
 	tokens := fs.String("api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
-	maxUploadMB := fs.maxUploadFlag()
+	uploadOptions := fs.uploadFlags()
 	var rulesPath string
 	fs.rulesFlag(&rulesPath)
 	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
@@ -83,7 +88,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		return exitRejected
 	}
 	defer d.Close()
-	a := app.New(d, app.Options{MaxUploadMB: *maxUploadMB})
+	a := app.New(d, uploadOptions())
 	a.Compliance.Rules = rules
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)

@@ -61,7 +61,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 	code := fs.String("municipality", "", "the municipality (or region) the file must be for")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	db := fs.dbFlag()
-	maxMB := fs.maxUploadFlag()
+	uploadOptions := fs.uploadFlags()
 	file, c, ok := fs.parseWithArg(args)
 	if !ok {
 		return c
@@ -74,7 +74,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "klimatrapport ingest: %v\n", err)
 		return exitUsage
 	}
-	return fs.withApp(ctx, db, app.Options{MaxUploadMB: *maxMB}, func(a *app.App) int {
+	return fs.withApp(ctx, db, uploadOptions(), func(a *app.App) int {
 		res, err := a.Submissions.Submit(ctx, kr.System(), submissions.Upload{
 			FileName: filepath.Base(file), Content: content, Municipality: *code,
 		})

@@ -155,7 +155,7 @@ func TestFaultServerStopsDuringUpload(t *testing.T) {
 	ch := startClickHouse(t)
 	dbName := storagetest.NewDatabaseName()
 	dsn := dsnFor(ch.dsn, dbName)
-	svc := startService(t, dsn, "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200")
+	svc := startService(t, dsn, "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200", "KLIMATRAPPORT_MAX_UNPACKED_MB=400")
 	if code, body, err := postFile(svc.base, "2025.xlsx", smallReport(t, 2025, 100)); err != nil || code != 201 {
 		t.Fatalf("first upload: %d %s %v", code, body, err)
 	}
@@ -213,7 +213,7 @@ func TestFaultServiceKilledDuringIngest(t *testing.T) {
 	ch := startClickHouse(t)
 	dbName := storagetest.NewDatabaseName()
 	dsn := dsnFor(ch.dsn, dbName)
-	env := []string{"KLIMATRAPPORT_API_TOKENS=" + faultToken + ":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200", "KLIMATRAPPORT_CLEANUP_AFTER=2s"}
+	env := []string{"KLIMATRAPPORT_API_TOKENS=" + faultToken + ":admin", "KLIMATRAPPORT_MAX_UPLOAD_MB=200", "KLIMATRAPPORT_MAX_UNPACKED_MB=400", "KLIMATRAPPORT_CLEANUP_AFTER=2s"}
 	svc := startService(t, dsn, env...)
 	if code, body, err := postFile(svc.base, "2025.xlsx", smallReport(t, 2025, 100)); err != nil || code != 201 {
 		t.Fatalf("first upload: %d %s %v", code, body, err)

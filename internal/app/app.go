@@ -34,6 +34,9 @@ type Options struct {
 	// MaxUploadMB is the largest workbook accepted, in MB; 0 means
 	// workbook.DefaultLimits.
 	MaxUploadMB int
+	// MaxUnpackedMB is the most a workbook may unpack to, in MB; 0 means
+	// workbook.DefaultLimits.
+	MaxUnpackedMB int
 }
 
 // New wires the services over db.
@@ -41,6 +44,9 @@ func New(db storage.DB, o Options) *App {
 	lim := workbook.DefaultLimits()
 	if o.MaxUploadMB > 0 {
 		lim.MaxBytes = int64(o.MaxUploadMB) << 20
+	}
+	if o.MaxUnpackedMB > 0 {
+		lim.UnzipSizeLimit = int64(o.MaxUnpackedMB) << 20
 	}
 	a := &App{DB: db, National: &national.Store{DB: db}}
 	a.Lookup = &national.Lookup{Store: a.National}
