@@ -13,14 +13,16 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/accounts"
 )
 
 // Audit returns middleware that records every state-changing request (who,
 // what, when, from where, and how it ended) and every refusal: a 401, a
-// 403, a form sent from another site. It must run before Authenticate and
-// CrossOrigin to see their refusals. A write is recorded before the
-// response is done; refusals, which anyone can send at any rate, go
+// 403, a form sent from another site, a 429 (throttled) and a 503 (busy).
+// It must run before Authenticate and CrossOrigin to see their refusals. A
+// signed-in actor's write is recorded before the response is done;
+// refusals and the public's writes, which anyone can send at any rate, go
 // through a bounded queue that one goroutine writes in batches, and are
 // dropped and counted (klimatrapport_audit_refusals_dropped_total) when
 // it is full.
@@ -48,9 +50,15 @@ func (s *Server) Audit(store *accounts.Store) gin.HandlerFunc {
 		for _, p := range c.Params {
 			target = append(target, p.Key+"="+p.Value)
 		}
-		details := "status=" + http.StatusText(status)
-		if err := store.Audit(c.Request.Context(), ActorOf(c), c.Request.Method+" "+route, strings.Join(target, " "),
-			c.ClientIP(), RequestID(c), details); err != nil {
+		e := store.Entry(ActorOf(c), c.Request.Method+" "+route, strings.Join(target, " "), c.ClientIP(), RequestID(c),
+			"status="+http.StatusText(status))
+		if ActorOf(c).Role == kr.RolePublic {
+			// Anyone can send these (a login, a password link) at any
+			// rate: they share the refusals' bounded queue.
+			q.add(e)
+			return
+		}
+		if err := store.Record(c.Request.Context(), e); err != nil {
 			s.log.Error("audit log: write not recorded", "err", err, "route", route, "request_id", RequestID(c))
 		}
 	}
@@ -89,6 +97,10 @@ func refusalAction(c *gin.Context, status int) string {
 		return "refused.unauthorized"
 	case status == http.StatusForbidden:
 		return "refused.forbidden"
+	case status == http.StatusTooManyRequests:
+		return "refused.throttled"
+	case status == http.StatusServiceUnavailable:
+		return "refused.busy"
 	}
 	return ""
 }

@@ -167,6 +167,20 @@ func TestLoginThrottledInParallel(t *testing.T) {
 			throttled < 1 || throttled > status[http.StatusTooManyRequests]+1 {
 			t.Errorf("audit log %v, statuses %v", n, status)
 		}
+		// The flood's requests reach the request log through the bounded
+		// queue, in batches, not as one synchronous insert per 429.
+		if sync := n["POST /logga-in  127.0.0.1"]; sync != 0 {
+			t.Errorf("%d login requests audited one insert each, want them queued", sync)
+		}
+		for end := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			n = auditCount(t, w)
+			if n["refused.throttled POST /logga-in 127.0.0.1"] == status[http.StatusTooManyRequests]+1 || time.Now().After(end) {
+				break
+			}
+		}
+		if got := n["refused.throttled POST /logga-in 127.0.0.1"]; got != status[http.StatusTooManyRequests]+1 {
+			t.Errorf("%d throttled logins in the request log, want %d", got, status[http.StatusTooManyRequests]+1)
+		}
 	})
 }
 
