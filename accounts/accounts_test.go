@@ -320,6 +320,12 @@ func TestSessionIdle(t *testing.T) {
 		if _, ok, _ := s.Session(ctx, busy); ok {
 			t.Error("a visit recorded after the logout undid it")
 		}
+		// Three days on, the visits are of sessions that have ended anyway.
+		before := count(t, db, "session_seen")
+		clock = clock.Add(72 * time.Hour)
+		if n, err := s.CleanupVisits(ctx); err != nil || n != 1 || before == 0 || count(t, db, "session_seen") != 0 {
+			t.Errorf("cleanup of visits: %d days, %v; %d rows before, %d after", n, err, before, count(t, db, "session_seen"))
+		}
 	})
 }
 

@@ -3,6 +3,8 @@ package accounts
 import (
 	"context"
 	"time"
+
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Session is a signed-in browser.
@@ -127,6 +129,12 @@ func (s *Store) Session(ctx context.Context, secret string) (Session, bool, erro
 		}
 	}
 	return Session{Account: a, Expires: rows[0].ExpiresAt}, true, nil
+}
+
+// CleanupVisits drops the days of session visits older than any session
+// can live, and returns how many it dropped.
+func (s *Store) CleanupVisits(ctx context.Context) (int, error) {
+	return storage.DropDaysBefore(ctx, s.DB, "session_seen", s.now().Add(-s.lifetime()-24*time.Hour))
 }
 
 // EndSession signs a session out. An unknown or ended session writes

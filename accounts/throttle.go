@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -410,29 +409,8 @@ func (t *Throttle) lock(ctx context.Context, keys []key) (unlock func(), err err
 	return unlock, nil
 }
 
-// Cleanup drops the days of attempts older than Keep (whole partitions:
-// the table is partitioned by day) and returns how many it dropped.
+// Cleanup drops the days of attempts older than Keep and returns how many
+// it dropped.
 func (t *Throttle) Cleanup(ctx context.Context) (int, error) {
-	db := t.Accounts.DB
-	var parts []struct {
-		Partition string `ch:"partition"`
-	}
-	if err := db.Select(ctx, &parts, "SELECT DISTINCT partition FROM system.parts WHERE database = ? AND table = 'login_attempts' AND active",
-		db.Database()); err != nil {
-		return 0, err
-	}
-	keepFrom, _ := strconv.Atoi(t.Accounts.now().Add(-t.Keep).Format("20060102"))
-	n := 0
-	for _, p := range parts {
-		day, err := strconv.Atoi(p.Partition)
-		if err != nil || day >= keepFrom {
-			continue
-		}
-		// day is a number read back as one, not text from anyone.
-		if err := db.Exec(ctx, "ALTER TABLE login_attempts DROP PARTITION "+strconv.Itoa(day)); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	return storage.DropDaysBefore(ctx, t.Accounts.DB, "login_attempts", t.Accounts.now().Add(-t.Keep))
 }

@@ -6,11 +6,12 @@
 -- When a session was last used, written at most once a minute per session;
 -- the newest is max(seen_at). Kept apart from sessions so that recording a
 -- visit never writes a session row, and a logout can never be undone by a
--- visit recorded after it.
+-- visit recorded after it. Partitioned by day so that the service drops
+-- the days older than any session can live (18.16 has no TTL).
 CREATE TABLE IF NOT EXISTS session_seen (
     sha256  String,
     seen_at DateTime('UTC')
-) ENGINE = MergeTree() ORDER BY (sha256, seen_at);
+) ENGINE = MergeTree() PARTITION BY toYYYYMMDD(seen_at) ORDER BY (sha256, seen_at);
 
 -- Each attempt to use a set-password link, with a random use id. ClickHouse
 -- has no transactions: an attempt inserts its row and then reads back the
