@@ -39,7 +39,11 @@ const (
 const seenEvery = time.Minute
 
 func (s *Store) lifetime() time.Duration { return orDefault(s.Lifetime, SessionLifetime) }
-func (s *Store) idle() time.Duration     { return orDefault(s.Idle, SessionIdle) }
+
+// SessionMaxAge is how long a new session lasts at most: the session
+// cookie's Max-Age.
+func (s *Store) SessionMaxAge() time.Duration { return s.lifetime() }
+func (s *Store) idle() time.Duration          { return orDefault(s.Idle, SessionIdle) }
 
 // orDefault is d, or def when d is not set.
 func orDefault(d, def time.Duration) time.Duration {

@@ -43,7 +43,7 @@ func (p *Portal) login(c *gin.Context) {
 		p.fail(c, err)
 		return
 	}
-	setCookie(c, web.SessionCookie, secret, accounts.SessionLifetime)
+	setCookie(c, web.SessionCookie, secret, p.Accounts.SessionMaxAge())
 	p.Accounts.Audit(c.Request.Context(), acc.Actor(), "login", acc.Email, c.ClientIP(), web.RequestID(c), "")
 	next := v.Next
 	if next == "" {
