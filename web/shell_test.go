@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -171,6 +172,18 @@ func TestReadUpload(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body.Error.Message, "Ingen fil kom med") {
 			t.Errorf("%s: %d %+v", name, status, body.Error)
 		}
+	}
+}
+
+// TestUploadWithoutRoom: when the service cannot keep the upload (no
+// temporary directory), the answer says it is the service's trouble, 503,
+// not that the sender's file was broken.
+func TestUploadWithoutRoom(t *testing.T) {
+	ts := shell(t, 1<<20)
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "finns-inte"))
+	status, body := send(t, multipartUpload(t, ts.URL+"/upload", "file", []byte("x")))
+	if status != http.StatusServiceUnavailable || !strings.Contains(body.Error.Message, "Försök igen") {
+		t.Errorf("no temporary directory: %d %+v, want 503 with a Swedish message", status, body.Error)
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -146,11 +147,14 @@ func (u *Upload) readPart(p *multipart.Part, max int64, fields []string) error {
 func (u *Upload) spool(p *multipart.Part, max int64) error {
 	f, err := os.CreateTemp("", "klimatrapport-upload-*.xlsx")
 	if err != nil {
-		return err
+		return errNoRoom(err)
 	}
 	os.Remove(f.Name()) // unlinked at once: nothing is left behind should the process die
 	u.File, u.FileName = f, SafeFileName(p.FileName())
 	n, err := io.Copy(f, io.LimitReader(p, max+1))
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Op == "write" {
+		return errNoRoom(err) // the disk's fault, not the sender's
+	}
 	if err != nil {
 		return err
 	}
@@ -165,6 +169,12 @@ func (u *Upload) discard() {
 	if u.File != nil {
 		u.Close()
 	}
+}
+
+// errNoRoom is the service's own failure to keep an upload (no temporary
+// file, a full disk): not the sender's fault, so not Invalid.
+func errNoRoom(err error) error {
+	return kr.Wrap(kr.Unavailable, err, "Tjänsten kunde inte ta emot filen just nu. Ingenting har sparats. Försök igen om en stund.")
 }
 
 // readError is what ReadUpload says about err: the cap's own refusal as
