@@ -10,13 +10,16 @@
 //
 // Rendered pages are kept per data generation (publish.Snapshot.Body):
 // a page is rendered once after each commit and then served from memory,
-// the same to everyone (no page carries who is signed in).
+// the same to everyone (no cached page carries who is signed in); a
+// signed-in visitor gets it with their account put into the header, not
+// stored (site.SendSignedIn).
 package pages
 
 import (
 	"embed"
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
@@ -109,10 +112,14 @@ func (p *Pages) page(h handler) gin.HandlerFunc {
 		site.SetHeaders(c)
 		var pe pageError
 		switch {
+		case errors.As(err, &pe) && site.SignedIn(c):
+			site.SendSignedIn(c, p.Log, pe.status, pe.body)
 		case errors.As(err, &pe):
 			c.Data(pe.status, "text/html; charset=utf-8", pe.body)
 		case err != nil:
 			site.Fail(c, p.Log, err)
+		case site.SignedIn(c):
+			site.SendSignedIn(c, p.Log, http.StatusOK, body.Bytes)
 		default:
 			body.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
 		}

@@ -1,5 +1,6 @@
 // Package site is the frame every HTML page shares, public or signed in:
 // the layout (header with the account, menu, footer with the sources), the
+// account part of the header put into pages rendered for everyone, the
 // table partial, the style sheet and scripts served from /static/, the
 // security headers, and the one HTML error page. The public pages
 // (web/pages) and the signed-in pages (web/portal) parse their templates on
@@ -31,7 +32,8 @@ type Frame struct {
 	Substance   string
 	Scripts     []string
 	// Actor is the signed-in account shown in the header. Pages cached for
-	// everyone leave it empty and show "Logga in".
+	// everyone leave it empty and show "Logga in"; SendSignedIn puts the
+	// visitor's account in its place.
 	Actor kr.Actor
 }
 
@@ -56,7 +58,7 @@ func SubstanceName(s string) string {
 var baseFuncs = template.FuncMap{"static": StaticURL, "substanceName": SubstanceName}
 
 // base is the layout and the partials, parsed once; every page is a clone.
-var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templateFS, "templates/layout.html", "templates/table.html"))
+var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templateFS, "templates/layout.html", "templates/account.html", "templates/table.html"))
 
 // Templates are pages parsed on top of the layout, by name.
 type Templates struct{ pages map[string]*template.Template }

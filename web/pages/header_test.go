@@ -1,0 +1,130 @@
+package pages_test
+
+import (
+	"html/template"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+)
+
+// officerEmail has characters HTML escapes, so the header must escape it.
+const officerEmail = "anna.o'brien&co@lund.se"
+
+const officerPassword = "ett långt och hemligt lösenord"
+
+const (
+	loginLink  = `<a href="/logga-in">Logga in</a>`
+	logoutForm = `<form method="post" action="/logga-ut" class="inline"><button type="submit">Logga ut</button></form>`
+)
+
+// TestHeaderOfCachedPages: the public pages are rendered once for
+// everyone and served from the cache, yet a signed-in officer who asks for
+// one after the public did sees their own account in the header (their
+// e-mail, escaped, "Rapportera" and the logout form, a form that needs no
+// script and is reached with the keyboard), never "Logga in", in a response
+// that is not stored and has no ETag, so neither their browser's copy of
+// the public page (If-None-Match) nor a proxy's answers them. The public
+// still get the very same cached page, "Logga in" and cacheable, and the
+// cached body never holds the officer's e-mail.
+func TestHeaderOfCachedPages(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		f := newFixture(t, db, fixtureOptions{})
+		if _, err := f.Accounts.Create(ctx, kr.System(), officerEmail, kr.RoleOfficer, "1281", officerPassword); err != nil {
+			t.Fatal(err)
+		}
+		officer := signIn(t, f.url, officerEmail, officerPassword)
+		escaped := template.HTMLEscapeString(officerEmail)
+		for _, path := range []string{"/kommun/1281", "/", "/rangordning", "/jamfor?kod=1281"} {
+			public := get(t, f.url+path)
+			if public.status != http.StatusOK || !strings.Contains(string(public.body), loginLink) ||
+				!strings.HasPrefix(public.header.Get("Cache-Control"), "public") || public.header.Get("ETag") == "" {
+				t.Fatalf("GET %s, public: %d, Cache-Control %q, ETag %q, login link %v", path, public.status,
+					public.header.Get("Cache-Control"), public.header.Get("ETag"), strings.Contains(string(public.body), loginLink))
+			}
+			req, _ := http.NewRequest(http.MethodGet, f.url+path, nil)
+			own := testworld.Do(t, officer, req)
+			page := string(own.Body)
+			if own.Status != http.StatusOK || strings.Contains(page, "Logga in") || !strings.Contains(page, `<span class="who">`+escaped+`</span>`) ||
+				!strings.Contains(page, `<a href="/rapportera">Rapportera</a>`) || !strings.Contains(page, logoutForm) {
+				t.Errorf("GET %s, signed in: %d, want the officer's account in the header:\n%s", path, own.Status, header(page))
+			}
+			if strings.Contains(page, officerEmail) {
+				t.Errorf("GET %s, signed in: the e-mail is not HTML-escaped:\n%s", path, header(page))
+			}
+			if own.Header.Get("Cache-Control") != "no-store" || own.Header.Get("ETag") != "" {
+				t.Errorf("GET %s, signed in: Cache-Control %q, ETag %q, want no-store and none", path,
+					own.Header.Get("Cache-Control"), own.Header.Get("ETag"))
+			}
+			// The browser kept the public page from before the officer signed in.
+			req.Header.Set("If-None-Match", public.header.Get("ETag"))
+			if r := testworld.Do(t, officer, req); r.Status != http.StatusOK || !strings.Contains(string(r.Body), logoutForm) {
+				t.Errorf("GET %s, signed in, with the public page's ETag: %d, want the page with the account", path, r.Status)
+			}
+			if withoutAccount(page) != withoutAccount(string(public.body)) {
+				t.Errorf("GET %s, signed in: the page differs from the public one beyond the header's account", path)
+			}
+
+			// Without compression the public get the cached body's bytes as they are.
+			plainReq, _ := http.NewRequest(http.MethodGet, f.url+path, nil)
+			plainReq.Header.Set("Accept-Encoding", "identity")
+			cached := testworld.Do(t, nil, plainReq)
+			if cached.Status != http.StatusOK || string(cached.Body) != string(public.body) ||
+				strings.Contains(string(cached.Body), escaped) || strings.Contains(string(cached.Body), officerEmail) {
+				t.Errorf("GET %s: the cached body changed or holds the officer's account:\n%s", path, header(string(cached.Body)))
+			}
+			again := get(t, f.url+path)
+			if string(again.body) != string(public.body) || again.header.Get("ETag") != public.header.Get("ETag") ||
+				again.header.Get("Cache-Control") != public.header.Get("Cache-Control") {
+				t.Errorf("GET %s, public after the officer: not the same cached page (ETag %q, was %q)", path,
+					again.header.Get("ETag"), public.header.Get("ETag"))
+			}
+		}
+		// The comparison's form with what is wrong in it is not cached, yet
+		// rendered without an actor: it gets the account as well.
+		req, _ := http.NewRequest(http.MethodGet, f.url+"/jamfor?kod=Ingenstans", nil)
+		if r := testworld.Do(t, officer, req); r.Status != http.StatusBadRequest || strings.Contains(string(r.Body), loginLink) ||
+			!strings.Contains(string(r.Body), logoutForm) || r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET /jamfor?kod=Ingenstans, signed in: %d, Cache-Control %q:\n%s", r.Status, r.Header.Get("Cache-Control"), header(string(r.Body)))
+		}
+	})
+}
+
+// signIn logs in through the login form and returns a client with the
+// session, as a browser that keeps cookies and sends its forms from the
+// service's own pages.
+func signIn(t *testing.T, base, email, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, base+"/logga-in", strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", base)
+	if r := testworld.Do(t, c, req); r.Status != http.StatusSeeOther {
+		t.Fatalf("login as %s: %d %s", email, r.Status, r.Body)
+	}
+	return c
+}
+
+// header is the page's header, for messages.
+func header(page string) string {
+	start, end := strings.Index(page, "<header"), strings.Index(page, "</header>")
+	if start < 0 || end < start {
+		return page
+	}
+	return page[start:end]
+}
+
+// withoutAccount is page without the header's account part.
+func withoutAccount(page string) string {
+	before, rest, _ := strings.Cut(page, `<div class="account">`)
+	_, after, _ := strings.Cut(rest, "</div>")
+	return before + after
+}
