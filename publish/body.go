@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -18,6 +21,56 @@ type Body struct {
 
 	gzipOnce sync.Once
 	gzipped  []byte // nil when compression does not pay
+}
+
+// A QueryParam is a query parameter an answer reads, and how its values
+// take part in the answer's key (Key).
+type QueryParam struct {
+	Name string
+	Kind ParamKind
+}
+
+// ParamKind is how a parameter's values make up a key.
+type ParamKind int
+
+// The kinds of parameter.
+const (
+	// One is read by its first value (as gin's Query reads it); further
+	// values change nothing. Given empty differs from not given.
+	One ParamKind = iota
+	// List is read value by value, in order: the order shows in the answer.
+	List
+	// CodeSet is a set of area codes: their order and repetition do not
+	// change the answer, so the key has them sorted and de-duplicated. Values
+	// that are not all codes are kept as given (the answer is an error,
+	// which is not kept, and names the values as written).
+	CodeSet
+)
+
+var areaCodeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
+
+// Key returns the canonical key of the answer to path with query q, for
+// Snapshot.Body: the parameters the answer reads (params), each normalised
+// by its kind, in a fixed order; every other parameter is left out. So
+// requests that differ only in junk parameters, in repeated one-valued
+// parameters or in the order of a set share one kept answer, and a crawler
+// cannot fill the cache by varying them.
+func Key(path string, q url.Values, params []QueryParam) string {
+	keep := url.Values{}
+	for _, p := range params {
+		vs, ok := q[p.Name]
+		if !ok {
+			continue
+		}
+		switch {
+		case p.Kind == One && len(vs) > 0:
+			vs = vs[:1]
+		case p.Kind == CodeSet && !slices.ContainsFunc(vs, func(v string) bool { return !areaCodeRe.MatchString(v) }):
+			vs = slices.Compact(slices.Sorted(slices.Values(vs)))
+		}
+		keep[p.Name] = vs
+	}
+	return path + "?" + keep.Encode()
 }
 
 // minGzip is the smallest body worth compressing.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -46,10 +45,12 @@ type Service struct {
 	// MaxAge bounds a snapshot's life; 0 means DefaultMaxAge.
 	MaxAge time.Duration
 	// MaxMemo bounds the number of memoised results per snapshot; 0 means
-	// DefaultMaxMemo. Past it, results are computed but not kept.
+	// DefaultMaxMemo. Past it, the least recently used results are dropped
+	// to make room for new ones.
 	MaxMemo int
 	// MaxBodyBytes bounds the bytes of rendered answers kept per snapshot
-	// (Snapshot.Body); 0 means DefaultMaxBodyBytes.
+	// (Snapshot.Body), evicting the least recently used as for MaxMemo;
+	// 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 
 	mu        sync.Mutex
@@ -212,18 +213,7 @@ type Snapshot struct {
 	names       map[string]string
 	member      map[string]members.Member
 	smhi        figures.SMHI // municipalities, counties, "00"
-	maxMemo     int
-	maxBytes    int64
-
-	memoMu    sync.Mutex
-	memo      map[string]*memoEntry
-	memoBytes int64
-}
-
-type memoEntry struct {
-	done chan struct{}
-	val  any
-	err  error
+	memo        *memo
 }
 
 func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
@@ -240,8 +230,7 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 		maxBytes = DefaultMaxBodyBytes
 	}
 	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
-		muni: map[string]kr.Municipality{}, member: map[string]members.Member{},
-		maxMemo: maxMemo, maxBytes: maxBytes, memo: map[string]*memoEntry{}}
+		muni: map[string]kr.Municipality{}, member: map[string]members.Member{}, memo: newMemo(maxMemo, maxBytes)}
 	nat := s.Data.National
 	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
 		return nil, unavailable(err)
@@ -276,7 +265,8 @@ func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
 }
 
 // Memo returns the result of build for key, computing it once per snapshot
-// (concurrent callers wait for the first). Errors are not kept.
+// while it stays among the kept results (concurrent callers wait for the
+// first). Errors are not kept.
 func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
 	return snap.memoize(key, func() (any, int64, error) {
 		v, err := build()
@@ -286,7 +276,7 @@ func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
 
 // Body returns the rendered answer for key, rendering it once per snapshot
 // with build. Rendered answers share a byte budget (Service.MaxBodyBytes);
-// past it they are rendered on each request, not kept.
+// past it the least recently used are dropped.
 func (snap *Snapshot) Body(key string, build func() (*Body, error)) (*Body, error) {
 	v, err := snap.memoize("body:"+key, func() (any, int64, error) {
 		b, err := build()
@@ -306,45 +296,12 @@ func (snap *Snapshot) Body(key string, build func() (*Body, error)) (*Body, erro
 }
 
 func (snap *Snapshot) memoize(key string, build func() (any, int64, error)) (any, error) {
-	snap.memoMu.Lock()
-	if e, ok := snap.memo[key]; ok {
-		snap.memoMu.Unlock()
-		<-e.done
-		if e.err == nil {
-			return e.val, nil
-		}
-		v, _, err := build() // the first attempt failed (a cancelled request?): try ourselves
-		return v, err
-	}
-	if len(snap.memo) >= snap.maxMemo || snap.memoBytes >= snap.maxBytes {
-		snap.memoMu.Unlock()
-		v, _, err := build()
-		return v, err
-	}
-	e := &memoEntry{done: make(chan struct{})}
-	snap.memo[key] = e
-	snap.memoMu.Unlock()
-	finished := false
-	var size int64
-	defer func() {
-		if !finished { // build panicked: let waiters try themselves
-			e.err = errBuildPanicked
-		}
-		snap.memoMu.Lock()
-		if e.err != nil {
-			delete(snap.memo, key)
-		} else {
-			snap.memoBytes += size
-		}
-		snap.memoMu.Unlock()
-		close(e.done)
-	}()
-	e.val, size, e.err = build()
-	finished = true
-	return e.val, e.err
+	return snap.memo.do(key, build)
 }
 
-var errBuildPanicked = errors.New("publish: memoised computation panicked")
+// Kept returns how many results the snapshot keeps and the bytes of the
+// rendered answers among them.
+func (snap *Snapshot) Kept() (entries int, bodyBytes int64) { return snap.memo.stats() }
 
 // Name returns the name of a municipality, county or "00" (Sverige).
 func (snap *Snapshot) Name(code string) string { return snap.names[code] }

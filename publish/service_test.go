@@ -1,9 +1,13 @@
 package publish_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -289,6 +293,97 @@ func TestCompareAndMunicipalityReport(t *testing.T) {
 		}
 		if _, err := snap.MunicipalityReport(ctx, "9999", 0); kr.KindOf(err) != kr.NotFound {
 			t.Errorf("unknown code: %v", err)
+		}
+	})
+}
+
+// keptBodies fills snap with n distinct rendered answers of size bytes,
+// checking after each that the memo stays within its bounds.
+func keptBodies(t *testing.T, snap *publish.Snapshot, prefix string, n, size int, maxEntries int, maxBytes int64) {
+	t.Helper()
+	for i := range n {
+		if _, err := snap.Body(fmt.Sprintf("%s%d", prefix, i), func() (*publish.Body, error) {
+			return &publish.Body{Bytes: bytes.Repeat([]byte{'x'}, size)}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if entries, b := snap.Kept(); entries > maxEntries || b > maxBytes {
+			t.Errorf("after %d answers the memo keeps %d entries, %d bytes: over %d, %d", i+1, entries, b, maxEntries, maxBytes)
+			return
+		}
+	}
+}
+
+// TestMemoKeepsCachingWhenFull: once the memo has been filled past its
+// bounds (a crawler's distinct URLs), an answer not asked for before is
+// still kept after it is computed, and the bounds hold.
+func TestMemoKeepsCachingWhenFull(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		svc := testworld.Over(t, db, testworld.Options{}).Published
+		svc.MaxMemo, svc.MaxBodyBytes = 100, 64<<10
+		snap, err := svc.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keptBodies(t, snap, "crawl:", 300, 1000, 100, 64<<10) // the byte bound binds first
+		keptBodies(t, snap, "small:", 300, 10, 100, 64<<10)   // then the count
+		var builds atomic.Int32
+		for range 3 {
+			if _, err := snap.Body("fresh", func() (*publish.Body, error) {
+				builds.Add(1)
+				return &publish.Body{Bytes: []byte("fresh")}, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := builds.Load(); n != 1 {
+			t.Errorf("an answer first asked for after the memo filled was computed %d times, want 1", n)
+		}
+		if _, err := snap.Memo("value", func() (any, error) { builds.Add(1); return 1, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := snap.Memo("value", func() (any, error) { builds.Add(1); return 1, nil }); err != nil || builds.Load() != 2 {
+			t.Errorf("a memoised value after the memo filled: %d builds, %v", builds.Load(), err)
+		}
+	})
+}
+
+// TestMemoIdenticalMissesOnce: 50 requests at once for one answer not kept
+// (with the memo full) compute it once and all get it.
+func TestMemoIdenticalMissesOnce(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		svc := testworld.Over(t, db, testworld.Options{}).Published
+		svc.MaxMemo = 20
+		snap, err := svc.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keptBodies(t, snap, "crawl:", 50, 10, 20, publish.DefaultMaxBodyBytes)
+		const callers = 50
+		var builds, arrived atomic.Int32
+		var wg sync.WaitGroup
+		got := make([]*publish.Body, callers)
+		for i := range callers {
+			wg.Go(func() {
+				arrived.Add(1)
+				got[i], _ = snap.Body("same", func() (*publish.Body, error) {
+					builds.Add(1)
+					for arrived.Load() < callers { // every caller has started
+						time.Sleep(time.Millisecond)
+					}
+					time.Sleep(100 * time.Millisecond) // and is waiting for this build
+					return &publish.Body{Bytes: []byte("same")}, nil
+				})
+			})
+		}
+		wg.Wait()
+		if n := builds.Load(); n != 1 {
+			t.Errorf("%d identical concurrent misses computed the answer %d times, want 1", callers, n)
+		}
+		for i, b := range got {
+			if b == nil || string(b.Bytes) != "same" {
+				t.Fatalf("caller %d got %v", i, b)
+			}
 		}
 	})
 }

@@ -14,8 +14,16 @@ import (
 )
 
 // Answers from public data are kept per data generation: a handler runs
-// once per generation and query string and its answer is served from
+// once per generation and canonical query (apiParams) and its answer is served from
 // memory, with an ETag, after that.
+
+// apiParams are the query parameters the cached answers read: the rest do
+// not make an answer of their own (publish.Key). The municipalities of
+// /emissions are a set (the series come sorted by code whatever the order
+// asked for).
+var apiParams = []publish.QueryParam{{Name: "municipality", Kind: publish.CodeSet}, {Name: "metric"}, {Name: "source"},
+	{Name: "year"}, {Name: "as_of"}, {Name: "order"}, {Name: "from"}, {Name: "to"}, {Name: "by"},
+	{Name: "per_capita"}, {Name: "release"}, {Name: "substance"}}
 
 // uncacheable carries an answer that is not kept (an error).
 type uncacheable struct {
@@ -42,7 +50,7 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		key := "api:" + c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+		key := "api:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), apiParams)
 		body, err := snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
 		var unc uncacheable
 		if errors.As(err, &unc) {
