@@ -20,7 +20,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,9 +48,11 @@ func (p *Pages) Register(r gin.IRouter) {
 	}
 	site.RegisterStatic(r)
 	r.GET("/", p.page(p.index))
-	r.GET("/kommun/:code", p.page(p.kommun))
-	r.GET("/jamfor", p.page(p.jamfor))
-	r.GET("/rangordning", p.page(p.rangordning))
+	r.GET("/kommun/:code", p.page(p.kommun, publish.QueryParam{Name: "as_of"}))
+	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.List}, publish.QueryParam{Name: "bas"},
+		publish.QueryParam{Name: "kalla"}))
+	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
+		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
 }
 
 // withCharts adds the scripts the charts need to a page's frame, ECharts
@@ -85,8 +86,10 @@ func (pageError) Error() string { return "page error" }
 type handler func(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error)
 
 // page renders a page once per data generation and query, and serves it
-// from memory after that.
-func (p *Pages) page(h handler) gin.HandlerFunc {
+// from memory after that. params are the query parameters h reads (the
+// comparison's areas are a list: their order is the series' and the form's);
+// the others do not make a page of their own (publish.Key).
+func (p *Pages) page(h handler, params ...publish.QueryParam) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := access.Check(web.ActorOf(c), access.ReadPublic, ""); err != nil {
 			site.Fail(c, p.Log, err)
@@ -97,7 +100,7 @@ func (p *Pages) page(h handler) gin.HandlerFunc {
 			site.Fail(c, p.Log, err)
 			return
 		}
-		key := "page:" + c.Request.URL.Path + "?" + canonicalQuery(c.Request.URL.Query())
+		key := "page:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), params)
 		body, err := snap.Body(key, func() (*publish.Body, error) {
 			name, data, err := h(c, snap)
 			if err != nil {
@@ -124,16 +127,4 @@ func (p *Pages) page(h handler) gin.HandlerFunc {
 			body.Serve(c.Writer, c.Request, "public, max-age=0, must-revalidate")
 		}
 	}
-}
-
-// canonicalQuery keeps the parameters the pages read, in a stable order, so
-// that junk parameters do not multiply cache entries.
-func canonicalQuery(q url.Values) string {
-	keep := url.Values{}
-	for _, k := range []string{"kod", "bas", "kalla", "ar", "sortera", "ordning", "as_of"} {
-		if vs, ok := q[k]; ok {
-			keep[k] = vs
-		}
-	}
-	return keep.Encode()
 }
