@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
@@ -99,7 +100,7 @@ func TestHeaderOfCachedPages(t *testing.T) {
 // signIn logs in through the login form and returns a client with the
 // session, as a browser that keeps cookies and sends its forms from the
 // service's own pages.
-func signIn(t *testing.T, base, email, password string) *http.Client {
+func signIn(t testing.TB, base, email, password string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -127,4 +128,46 @@ func withoutAccount(page string) string {
 	before, rest, _ := strings.Cut(page, `<div class="account">`)
 	_, after, _ := strings.Cut(rest, "</div>")
 	return before + after
+}
+
+// BenchmarkSignedInPage: the municipality page, cached, for the public and
+// for a signed-in officer (their session looked up, the account put in,
+// sent uncompressed), against a static file in the same run (for the
+// public, and for the officer: what their session's lookup costs alone),
+// one request after the other on one keep-alive connection each. It
+// reports each target's requests per second and its share of the static
+// file's.
+func BenchmarkSignedInPage(b *testing.B) {
+	f := newFixture(b, storagetest.Migrated(b, "chdb"), fixtureOptions{})
+	if _, err := f.Accounts.Create(ctx, kr.System(), officerEmail, kr.RoleOfficer, "1281", officerPassword); err != nil {
+		b.Fatal(err)
+	}
+	officer := signIn(b, f.url, officerEmail, officerPassword)
+	f.Published.ProbeInterval = time.Minute // as served: the data's fingerprint is not read on every request
+	targets := []struct {
+		name, path string
+		client     *http.Client
+	}{
+		{"static", "/static/style.css", &http.Client{}},
+		{"public", "/kommun/1281", &http.Client{}},
+		{"signed_in", "/kommun/1281", officer},
+		{"signed_in_static", "/static/style.css", officer}, // the session's lookup alone
+	}
+	perSecond := map[string]float64{}
+	for _, tg := range targets {
+		b.Run(tg.name, func(b *testing.B) {
+			for b.Loop() {
+				req, _ := http.NewRequest(http.MethodGet, f.url+tg.path, nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				if r := testworld.Do(b, tg.client, req); r.Status != http.StatusOK {
+					b.Fatalf("%s: %d", tg.name, r.Status)
+				}
+			}
+			perSecond[tg.name] = float64(b.N) / b.Elapsed().Seconds()
+			b.ReportMetric(perSecond[tg.name], "req/s")
+		})
+	}
+	for _, tg := range targets[1:] {
+		b.Logf("%s: %.0f req/s, %.0f %% of the static file's %.0f", tg.name, perSecond[tg.name], 100*perSecond[tg.name]/perSecond["static"], perSecond["static"])
+	}
 }
