@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
@@ -175,3 +177,98 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// crawl sends GET for each of urls from workers goroutines, as a crawler
+// would, and returns how many answers were not 200.
+func crawl(urls []string, workers int) (failed int) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers}, Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	next := make(chan string)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for u := range next {
+				resp, err := client.Get(u)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if err != nil || resp.StatusCode != http.StatusOK {
+					mu.Lock()
+					failed++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, u := range urls {
+		next <- u
+	}
+	close(next)
+	wg.Wait()
+	return failed
+}
+
+// BenchmarkAfterCrawl: a crawler first asks for KLIMATRAPPORT_CRAWL_URLS
+// (default 20 000) distinct URLs: junk parameters over HTTP
+// (/api/v1/ranking?x=N, /kommun/1281?utm=N) and as many distinct answers
+// kept straight in the snapshot, standing for distinct valid pages (random
+// comparisons), 4 KB each, which fill the memo past its bound. Then pages
+// not asked for before (/kommun/1280, a comparison) are loaded as
+// BenchmarkLoad does, beside the static file in the same run: once
+// rendered they must be served from memory at a good share of the static
+// file's rate, not rendered on every request.
+func BenchmarkAfterCrawl(b *testing.B) {
+	f := newFixture(b, storagetest.Migrated(b, "chdb"), fixtureOptions{})
+	n := envInt("KLIMATRAPPORT_CRAWL_URLS", 20_000)
+	seconds := envInt("KLIMATRAPPORT_LOAD_SECONDS", 2)
+	workers := envInt("KLIMATRAPPORT_LOAD_WORKERS", 8)
+	var urls []string
+	for i := range n / 2 {
+		urls = append(urls, fmt.Sprintf("%s/api/v1/ranking?x=%d", f.url, i), fmt.Sprintf("%s/kommun/1281?utm=%d", f.url, i))
+	}
+	t0 := time.Now()
+	if failed := crawl(urls, workers); failed > 0 {
+		b.Fatalf("%d of the crawl's %d requests failed", failed, len(urls))
+	}
+	crawled := time.Since(t0)
+	snap, err := f.Published.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	page := bytes.Repeat([]byte("<p>x</p>"), 512)
+	for i := range n {
+		if _, err := snap.Body(fmt.Sprintf("page:/jamfor?kod=%d", i), func() (*publish.Body, error) {
+			return &publish.Body{ContentType: "text/html; charset=utf-8", Bytes: page}, nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	targets := []struct{ name, path string }{
+		{"static", "/static/style.css"},
+		{"kommun_new", "/kommun/1280"},
+		{"jamfor_new", "/jamfor?kod=0180&kod=1480"},
+	}
+	b.ResetTimer()
+	results := map[string]loadResult{}
+	for _, tg := range targets {
+		r := loadRun(f.url+tg.path, workers, time.Duration(seconds)*time.Second, 200_000)
+		if r.errors > 0 || r.requests == 0 {
+			b.Fatalf("%s: %d errors in %d requests", tg.name, r.errors, r.requests)
+		}
+		results[tg.name] = r
+		b.ReportMetric(r.perSecond, tg.name+"_req/s")
+		b.ReportMetric(float64(r.p99.Microseconds())/1000, tg.name+"_p99_ms")
+	}
+	b.StopTimer()
+	static := results["static"]
+	out := fmt.Sprintf("crawl of %d URLs over HTTP in %v, then %d distinct answers kept", len(urls), crawled.Round(time.Millisecond), n)
+	for _, tg := range targets[1:] {
+		r := results[tg.name]
+		b.ReportMetric(r.perSecond/static.perSecond, tg.name+"_ratio")
+		out += fmt.Sprintf("\n%-26s %8.0f req/s  p99 %7.3f ms  %5.1f %% of static (%.0f req/s)", tg.path, r.perSecond, ms(r.p99),
+			100*r.perSecond/static.perSecond, static.perSecond)
+	}
+	b.Log(out)
+}
