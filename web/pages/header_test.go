@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,7 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/browsertest"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
@@ -169,5 +175,68 @@ func BenchmarkSignedInPage(b *testing.B) {
 	}
 	for _, tg := range targets[1:] {
 		b.Logf("%s: %.0f req/s, %.0f %% of the static file's %.0f", tg.name, perSecond[tg.name], 100*perSecond[tg.name]/perSecond["static"], perSecond["static"])
+	}
+}
+
+// TestBrowserHeader: in headless Chromium without JavaScript, an officer
+// signs in with the login form, opens the cached municipality page (the
+// public has seen it first), sees their account in the header, reaches
+// "Logga ut" with Tab alone and logs out with Enter; the page they come
+// back to says "Logga in" again.
+func TestBrowserHeader(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser test is not short")
+	}
+	f := newFixture(t, storagetest.Migrated(t, "chdb"), fixtureOptions{})
+	if _, err := f.Accounts.Create(ctx, kr.System(), officerEmail, kr.RoleOfficer, "1281", officerPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, f.url+"/kommun/1281"); r.status != http.StatusOK {
+		t.Fatalf("GET /kommun/1281: %d", r.status)
+	}
+	bctx, blog := browsertest.Start(t, 2*time.Minute)
+	account := func() string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('.site-header .account').textContent.replace(/\s+/g, ' ').trim()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	err := chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Navigate(f.url+"/logga-in?nasta=%2Fkommun%2F1281"),
+		chromedp.SendKeys(chromedp.CSS("#email"), officerEmail), chromedp.SendKeys(chromedp.CSS("#password"), officerPassword),
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("#trend")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := account(), officerEmail+" Rapportera Logga ut"; got != want {
+		t.Fatalf("signed in, the header says %q, want %q", got, want)
+	}
+	focused := ""
+	for range 12 {
+		if err := chromedp.Do(bctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		if focused, err = chromedp.Run(bctx, chromedp.Evaluate[string](`document.activeElement.textContent.trim()`)); err != nil {
+			t.Fatal(err)
+		}
+		if focused == "Logga ut" {
+			break
+		}
+	}
+	if focused != "Logga ut" {
+		t.Fatalf("Tab does not reach the logout button")
+	}
+	if err := chromedp.Do(bctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS("#medlemmar"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := account(); got != "Logga in" {
+		t.Errorf("after logging out, the header says %q, want Logga in", got)
+	}
+	for _, p := range blog.Take() {
+		t.Errorf("browser reported: %s", p)
 	}
 }
