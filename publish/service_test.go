@@ -3,6 +3,7 @@ package publish_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -383,6 +384,43 @@ func TestMemoIdenticalMissesOnce(t *testing.T) {
 		for i, b := range got {
 			if b == nil || string(b.Bytes) != "same" {
 				t.Fatalf("caller %d got %v", i, b)
+			}
+		}
+	})
+}
+
+// TestMemoWaiterOfCancelledBuild: a request that waited for another's
+// computation of the same answer, which failed because that request was
+// cancelled, computes the answer itself instead of failing too; an error
+// of the key itself is shared and not kept.
+func TestMemoWaiterOfCancelledBuild(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		snap, err := testworld.Over(t, db, testworld.Options{}).Published.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			_, err := snap.Body("k", func() (*publish.Body, error) {
+				close(started)
+				time.Sleep(100 * time.Millisecond) // the waiter is in
+				return nil, context.Canceled
+			})
+			done <- err
+		}()
+		<-started
+		b, err := snap.Body("k", func() (*publish.Body, error) { return &publish.Body{Bytes: []byte("mine")}, nil })
+		if err != nil || string(b.Bytes) != "mine" {
+			t.Errorf("the waiter of a cancelled computation got %v, %v", b, err)
+		}
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("the cancelled request got %v", err)
+		}
+		invalid := kr.E(kr.Invalid, "fel")
+		for range 2 {
+			if _, err := snap.Memo("bad", func() (any, error) { return nil, invalid }); err != invalid {
+				t.Errorf("an error of the key: %v", err)
 			}
 		}
 	})

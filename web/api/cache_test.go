@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
-	"github.com/klimatkommunerna/klimatrapport/storage"
-	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
 // TestCanonicalKeys: requests that differ in junk parameters, in repeated
@@ -17,8 +15,7 @@ import (
 // share one kept answer, byte for byte what each asked for; an invalid code
 // still gets its Swedish 422, and a comparison's order is its own page.
 func TestCanonicalKeys(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		w := testworld.Over(t, db, testworld.Options{Samples: true})
+	testworld.Engines(t, testworld.Options{Samples: true}, func(t *testing.T, w *testworld.World) {
 		ts := w.Serve(t, "")
 		snap, err := w.Published.Snapshot(t.Context())
 		if err != nil {

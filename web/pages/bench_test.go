@@ -114,6 +114,39 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// loadTarget is a named path for loadTargets.
+type loadTarget struct{ name, path string }
+
+// loadTargets runs loadRun on each target in turn, rounds times, as the
+// benchmark's timed part, and reports each target's requests per second and
+// p99. It returns the results and the connections and seconds per target
+// and round it used (KLIMATRAPPORT_LOAD_WORKERS, default 8;
+// KLIMATRAPPORT_LOAD_SECONDS, default 2; at most KLIMATRAPPORT_LOAD_MAX
+// requests per target and round, default 200 000).
+func loadTargets(b *testing.B, base string, targets []loadTarget, rounds int) (results map[string]loadResult, workers, seconds int) {
+	seconds = envInt("KLIMATRAPPORT_LOAD_SECONDS", 2)
+	maxReq := envInt("KLIMATRAPPORT_LOAD_MAX", 200_000)
+	workers = envInt("KLIMATRAPPORT_LOAD_WORKERS", 8)
+	b.ResetTimer()
+	results = map[string]loadResult{}
+	for range rounds {
+		for _, tg := range targets {
+			r := loadRun(base+tg.path, workers, time.Duration(seconds)*time.Second, maxReq)
+			if r.errors > 0 || r.requests == 0 {
+				b.Fatalf("%s: %d errors in %d requests", tg.name, r.errors, r.requests)
+			}
+			results[tg.name] = results[tg.name].add(r)
+		}
+	}
+	for _, tg := range targets {
+		r := results[tg.name]
+		b.ReportMetric(r.perSecond, tg.name+"_req/s")
+		b.ReportMetric(float64(r.p99.Microseconds())/1000, tg.name+"_p99_ms")
+	}
+	b.StopTimer()
+	return results, workers, seconds
+}
+
 // BenchmarkLoad is a load run on loopback against the real router: a
 // static file served by the same process (the yardstick), the municipality
 // page and GET /api/v1/emissions, one after the other in the same run, with
@@ -127,11 +160,7 @@ func envInt(name string, def int) int {
 // KLIMATRAPPORT_LOAD_WORKERS connections (default 8).
 func BenchmarkLoad(b *testing.B) {
 	f := newFixture(b, storagetest.Migrated(b, "chdb"), fixtureOptions{})
-	seconds := envInt("KLIMATRAPPORT_LOAD_SECONDS", 2)
-	rounds := envInt("KLIMATRAPPORT_LOAD_ROUNDS", 3)
-	maxReq := envInt("KLIMATRAPPORT_LOAD_MAX", 200_000)
-	workers := envInt("KLIMATRAPPORT_LOAD_WORKERS", 8)
-	targets := []struct{ name, path string }{
+	targets := []loadTarget{
 		{"static", "/static/style.css"},
 		{"kommun", "/kommun/1281"},
 		{"emissions", "/api/v1/emissions?municipality=1281&municipality=1280&per_capita=true"},
@@ -143,23 +172,8 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatalf("%s: %d", tg.path, r.status)
 		}
 	}
-	b.ResetTimer()
-	results := map[string]loadResult{}
-	for range rounds {
-		for _, tg := range targets {
-			r := loadRun(f.url+tg.path, workers, time.Duration(seconds)*time.Second, maxReq)
-			if r.errors > 0 || r.requests == 0 {
-				b.Fatalf("%s: %d errors in %d requests", tg.name, r.errors, r.requests)
-			}
-			results[tg.name] = results[tg.name].add(r)
-		}
-	}
-	for _, tg := range targets {
-		r := results[tg.name]
-		b.ReportMetric(r.perSecond, tg.name+"_req/s")
-		b.ReportMetric(float64(r.p99.Microseconds())/1000, tg.name+"_p99_ms")
-	}
-	b.StopTimer()
+	rounds := envInt("KLIMATRAPPORT_LOAD_ROUNDS", 3)
+	results, workers, seconds := loadTargets(b, f.url, targets, rounds)
 	static := results["static"]
 	var out string
 	for _, tg := range targets {
@@ -222,14 +236,12 @@ func crawl(urls []string, workers int) (failed int) {
 func BenchmarkAfterCrawl(b *testing.B) {
 	f := newFixture(b, storagetest.Migrated(b, "chdb"), fixtureOptions{})
 	n := envInt("KLIMATRAPPORT_CRAWL_URLS", 20_000)
-	seconds := envInt("KLIMATRAPPORT_LOAD_SECONDS", 2)
-	workers := envInt("KLIMATRAPPORT_LOAD_WORKERS", 8)
 	var urls []string
 	for i := range n / 2 {
 		urls = append(urls, fmt.Sprintf("%s/api/v1/ranking?x=%d", f.url, i), fmt.Sprintf("%s/kommun/1281?utm=%d", f.url, i))
 	}
 	t0 := time.Now()
-	if failed := crawl(urls, workers); failed > 0 {
+	if failed := crawl(urls, envInt("KLIMATRAPPORT_LOAD_WORKERS", 8)); failed > 0 {
 		b.Fatalf("%d of the crawl's %d requests failed", failed, len(urls))
 	}
 	crawled := time.Since(t0)
@@ -245,23 +257,12 @@ func BenchmarkAfterCrawl(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	targets := []struct{ name, path string }{
+	targets := []loadTarget{
 		{"static", "/static/style.css"},
 		{"kommun_new", "/kommun/1280"},
 		{"jamfor_new", "/jamfor?kod=0180&kod=1480"},
 	}
-	b.ResetTimer()
-	results := map[string]loadResult{}
-	for _, tg := range targets {
-		r := loadRun(f.url+tg.path, workers, time.Duration(seconds)*time.Second, 200_000)
-		if r.errors > 0 || r.requests == 0 {
-			b.Fatalf("%s: %d errors in %d requests", tg.name, r.errors, r.requests)
-		}
-		results[tg.name] = r
-		b.ReportMetric(r.perSecond, tg.name+"_req/s")
-		b.ReportMetric(float64(r.p99.Microseconds())/1000, tg.name+"_p99_ms")
-	}
-	b.StopTimer()
+	results, _, _ := loadTargets(b, f.url, targets, 1)
 	static := results["static"]
 	out := fmt.Sprintf("crawl of %d URLs over HTTP in %v, then %d distinct answers kept", len(urls), crawled.Round(time.Millisecond), n)
 	for _, tg := range targets[1:] {
