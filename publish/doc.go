@@ -10,8 +10,11 @@
 // generation in memory (municipalities, counties, population, members, SMHI's
 // series of the newest release of the default substance) and memoises what
 // is computed from it: reported figures, metrics, rankings, comparisons and
-// rendered pages (within Service.MaxMemo entries and Service.MaxBodyBytes of
-// rendered bytes).
+// rendered pages, in a least-recently-used cache bounded by Service.MaxMemo
+// entries and Service.MaxBodyBytes of rendered bytes that keeps caching when
+// full; identical misses arriving together are computed once. Rendered
+// answers are keyed by Key: only the query parameters an answer reads, in a
+// canonical form, so junk parameters make no entries.
 //
 // When it reloads: Invalidate (wired to commits of submissions, national
 // imports and the members register) outdates the snapshot at once; every

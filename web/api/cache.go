@@ -38,7 +38,7 @@ func (uncacheable) Error() string { return "uncacheable response" }
 type cached func(c *gin.Context, snap *publish.Snapshot) error
 
 // cachedResponse serves h's answer from the snapshot: h runs once per data
-// generation and query string; its 200 answers are kept (with an ETag for
+// generation and canonical query (apiParams); its 200 answers are kept (with an ETag for
 // conditional requests), other answers are passed on and not kept. Only
 // public data is cached: every actor may read it.
 func (a *API) cachedResponse(h cached) gin.HandlerFunc {
