@@ -4,8 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
 // officerEmail has characters HTML escapes, so the header must escape it.
@@ -46,7 +45,7 @@ func TestHeaderOfCachedPages(t *testing.T) {
 		if _, err := f.Accounts.Create(ctx, kr.System(), officerEmail, kr.RoleOfficer, "1281", officerPassword); err != nil {
 			t.Fatal(err)
 		}
-		officer := signIn(t, f.url, officerEmail, officerPassword)
+		officer := signIn(t, f, officerEmail)
 		escaped := template.HTMLEscapeString(officerEmail)
 		for _, path := range []string{"/kommun/1281", "/", "/rangordning", "/jamfor?kod=1281"} {
 			public := get(t, f.url+path)
@@ -103,21 +102,29 @@ func TestHeaderOfCachedPages(t *testing.T) {
 	})
 }
 
-// signIn logs in through the login form and returns a client with the
-// session, as a browser that keeps cookies and sends its forms from the
-// service's own pages.
-func signIn(t testing.TB, base, email, password string) *http.Client {
+// signIn starts a session for the account with email, as the login form
+// does, and returns a client whose requests carry its cookie (the login
+// form itself is driven by TestBrowserHeader).
+func signIn(t testing.TB, f *fixture, email string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest(http.MethodPost, base+"/logga-in", strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Origin", base)
-	if r := testworld.Do(t, c, req); r.Status != http.StatusSeeOther {
-		t.Fatalf("login as %s: %d %s", email, r.Status, r.Body)
+	acc, ok, err := f.Accounts.ByEmail(ctx, email)
+	if err != nil || !ok {
+		t.Fatalf("account %s: %v %v", email, ok, err)
 	}
-	return c
+	secret, _, err := f.Accounts.StartSession(ctx, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Transport: sessionCookie{(&http.Cookie{Name: web.SessionCookie, Value: secret}).String()}}
+}
+
+// sessionCookie sends every request with a session cookie.
+type sessionCookie struct{ cookie string }
+
+func (s sessionCookie) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Cookie", s.cookie)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // header is the page's header, for messages.
@@ -148,7 +155,7 @@ func BenchmarkSignedInPage(b *testing.B) {
 	if _, err := f.Accounts.Create(ctx, kr.System(), officerEmail, kr.RoleOfficer, "1281", officerPassword); err != nil {
 		b.Fatal(err)
 	}
-	officer := signIn(b, f.url, officerEmail, officerPassword)
+	officer := signIn(b, f, officerEmail)
 	f.Published.ProbeInterval = time.Minute // as served: the data's fingerprint is not read on every request
 	targets := []struct {
 		name, path string
