@@ -42,18 +42,7 @@ func TestChartNumbersInTables(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		f := newFixture(t, db, fixtureOptions{})
 		seen := map[string]int{} // values compared, by chart id
-		for _, path := range chartPages {
-			r := get(t, f.url+path)
-			if r.status != 200 {
-				t.Fatalf("GET %s: %d", path, r.status)
-			}
-			for _, fig := range pageFigures(t, r.body) {
-				seen[fig.id] += fig.values()
-				for _, problem := range fig.missing() {
-					t.Errorf("GET %s, chart %s: %s", path, fig.id, problem)
-				}
-			}
-		}
+		checkChartTables(t, f.url, chartPages, seen)
 		// Every kind of chart the pages draw was found, with its values.
 		for _, id := range []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal", "totalt", "per-capita", "index"} {
 			if seen[id] < 10 {
@@ -61,6 +50,34 @@ func TestChartNumbersInTables(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestChartNumbersInTablesHostileNames: names with markup (a municipality's,
+// a goal's) name series and rows; they stay text and every value still has
+// its cell.
+func TestChartNumbersInTablesHostileNames(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		f := newFixture(t, db, fixtureOptions{hostileNames: true})
+		checkChartTables(t, f.url, []string{"/kommun/1281", "/jamfor?kod=1281&kod=1280"}, map[string]int{})
+	})
+}
+
+// checkChartTables compares every chart on the pages with its table and
+// adds the values compared to seen, by chart id.
+func checkChartTables(t *testing.T, base string, paths []string, seen map[string]int) {
+	t.Helper()
+	for _, path := range paths {
+		r := get(t, base+path)
+		if r.status != 200 {
+			t.Fatalf("GET %s: %d", path, r.status)
+		}
+		for _, fig := range pageFigures(t, r.body) {
+			seen[fig.id] += fig.values()
+			for _, problem := range fig.missing() {
+				t.Errorf("GET %s, chart %s: %s", path, fig.id, problem)
+			}
+		}
+	}
 }
 
 // figure is a chart as a page ships it: its parsed options, the decimals
