@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"context"
 	"errors"
 	"sync"
 
@@ -68,9 +67,10 @@ func (m *memo) stats() (entries int, bytes int64) {
 }
 
 // do returns key's kept result or computes it with build, once for all
-// callers asking at the same time. A caller that shared a computation
-// which failed for reasons of its own caller (a cancelled request, a
-// panic) computes the result itself rather than inherit that failure.
+// callers asking at the same time. A caller that waited for a computation
+// which failed computes the result itself rather than inherit the failure:
+// it may have been the first caller's own (a cancelled request, a panic,
+// which drivers do not always report as such).
 func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
 	if v, ok := m.get(key); ok {
 		return v, nil
@@ -96,17 +96,10 @@ func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
 	if leader && panicked != nil {
 		panic(panicked) // the leader's own computation panicked: as without a memo
 	}
-	if err != nil && shared && !leader && callersOwn(err) {
+	if err != nil && shared && !leader {
 		v, _, err = build()
 	}
 	return v, err
-}
-
-// callersOwn reports whether a failed computation's error belongs to the
-// request that ran it rather than to the key: a cancelled or timed-out
-// request, or a panic.
-func callersOwn(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errBuildPanicked)
 }
 
 var errBuildPanicked = errors.New("publish: memoised computation panicked")

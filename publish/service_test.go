@@ -391,8 +391,8 @@ func TestMemoIdenticalMissesOnce(t *testing.T) {
 
 // TestMemoWaiterOfCancelledBuild: a request that waited for another's
 // computation of the same answer, which failed because that request was
-// cancelled, computes the answer itself instead of failing too; an error
-// of the key itself is shared and not kept.
+// cancelled, computes the answer itself instead of failing too; errors are
+// not kept.
 func TestMemoWaiterOfCancelledBuild(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		snap, err := testworld.Over(t, db, testworld.Options{}).Published.Snapshot(ctx)
@@ -417,11 +417,14 @@ func TestMemoWaiterOfCancelledBuild(t *testing.T) {
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Errorf("the cancelled request got %v", err)
 		}
-		invalid := kr.E(kr.Invalid, "fel")
+		invalid, builds := kr.E(kr.Invalid, "fel"), 0
 		for range 2 {
-			if _, err := snap.Memo("bad", func() (any, error) { return nil, invalid }); err != invalid {
+			if _, err := snap.Memo("bad", func() (any, error) { builds++; return nil, invalid }); err != invalid {
 				t.Errorf("an error of the key: %v", err)
 			}
+		}
+		if builds != 2 {
+			t.Errorf("an error was kept: %d computations for two requests", builds)
 		}
 	})
 }
