@@ -264,7 +264,9 @@ func BenchmarkAfterCrawl(b *testing.B) {
 	}
 	results, _, _ := loadTargets(b, f.url, targets, 1)
 	static := results["static"]
-	out := fmt.Sprintf("crawl of %d URLs over HTTP in %v, then %d distinct answers kept", len(urls), crawled.Round(time.Millisecond), n)
+	entries, kept := snap.Kept()
+	out := fmt.Sprintf("crawl of %d URLs over HTTP in %v, then %d distinct answers kept; the memo holds %d entries, %.1f MB",
+		len(urls), crawled.Round(time.Millisecond), n, entries, float64(kept)/(1<<20))
 	for _, tg := range targets[1:] {
 		r := results[tg.name]
 		b.ReportMetric(r.perSecond/static.perSecond, tg.name+"_ratio")
