@@ -133,7 +133,9 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 			r.Averages = append(r.Averages, avg)
 		}
 	}
-	reported, err := snap.Reported(ctx, []string{code})
+	// Every municipality's reported figures, read once per snapshot: a page
+	// of a municipality not seen before costs no query of its own for them.
+	reported, err := snap.Reported(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -142,10 +144,8 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,
 				Sectors: rep.Sectors, Population: pop, AsOf: asOf})}
 		for _, id := range rep.SubmissionIDs() {
-			ref := SubmissionRef{ID: id}
-			if sub, err := snap.data.Reports.Get(ctx, id); err == nil {
-				ref.FileName, ref.ReportYear, ref.UploadedAt = sub.FileName, sub.ReportYear, sub.UploadedAt
-			} else if kr.KindOf(err) != kr.NotFound {
+			ref, err := snap.submissionRef(ctx, id)
+			if err != nil {
 				return nil, err
 			}
 			for y, s := range rep.Submissions {
@@ -175,6 +175,25 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		r.Goals = append(r.Goals, analytics.FollowGoal(g, sources, pop))
 	}
 	return r, nil
+}
+
+// submissionRef is where a submission's figures come from (its file, report
+// year and upload time; only the id when it is not found), read once per
+// snapshot: the same submission's reference serves every as-of year.
+func (snap *Snapshot) submissionRef(ctx context.Context, id string) (SubmissionRef, error) {
+	v, err := snap.Memo("submission:"+id, func() (any, error) {
+		ref := SubmissionRef{ID: id}
+		if sub, err := snap.data.Reports.Get(ctx, id); err == nil {
+			ref.FileName, ref.ReportYear, ref.UploadedAt = sub.FileName, sub.ReportYear, sub.UploadedAt
+		} else if kr.KindOf(err) != kr.NotFound {
+			return nil, err
+		}
+		return ref, nil
+	})
+	if err != nil {
+		return SubmissionRef{}, err
+	}
+	return v.(SubmissionRef), nil
 }
 
 // popYears lists the population years a per-capita series used.

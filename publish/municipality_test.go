@@ -1,0 +1,62 @@
+package publish_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+)
+
+// countingDB counts the queries run through it.
+type countingDB struct {
+	storage.DB
+	selects atomic.Int64
+}
+
+func (db *countingDB) Select(ctx context.Context, dest any, query string, args ...any) error {
+	db.selects.Add(1)
+	return db.DB.Select(ctx, dest, query, args...)
+}
+
+// TestMunicipalityReportQueries: a municipality's report not built before in
+// a snapshot (a crawler's request) reads only that municipality's goals,
+// plans and measures (three queries). The members' reported figures are
+// read once per snapshot for every municipality, and a submission's file and
+// upload time once per snapshot, not again for each municipality or as-of
+// year.
+func TestMunicipalityReportQueries(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		cdb := &countingDB{DB: db}
+		w := newWorld(t, cdb)
+		rep := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2024},
+			Goals: []kr.Goal{{ID: "M1", Name: "Minus 60", Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030, ReductionPct: 60}}}
+		rep.Inventory = []kr.InventoryValue{{Year: 2022, Sector: "Transporter", Tonnes: fp(50)}}
+		w.submit(t, rep)
+		snap, err := w.svc.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := snap.MunicipalityReport(ctx, "1281", 0); err != nil { // the first builds what every report shares
+			t.Fatal(err)
+		}
+		for _, q := range []struct {
+			code string
+			asOf int
+		}{{"1280", 0}, {"0180", 0}, {"1281", 2023}, {"1281", 2030}} {
+			before := cdb.selects.Load()
+			r, err := snap.MunicipalityReport(ctx, q.code, q.asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := cdb.selects.Load() - before; n > 3 {
+				t.Errorf("the report of %s as of %d ran %d queries, want at most 3 (its goals, plans and measures)", q.code, q.asOf, n)
+			}
+			if q.code == "1281" && (r.Reported == nil || len(r.Reported.Submissions) != 1 || r.Reported.Submissions[0].FileName != "r.xlsx") {
+				t.Errorf("Lund's reported figures as of %d: %+v", q.asOf, r.Reported)
+			}
+		}
+	})
+}
