@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
@@ -21,26 +23,39 @@ import (
 // in-memory Snapshot of the published data, so that a page costs no
 // database query once computed.
 //
+// Readers never wait for writers: Snapshot returns the last published
+// snapshot at once, and one background goroutine (started by the first
+// read, stopped by Close) builds the next when the data changes, renders
+// the registered warmers' answers into it (AddWarmer) and then swaps it in.
+// Changes close together are built once: the builder waits Debounce for
+// more, runs one build at a time, and a change during a build makes one
+// more after it. A failed build keeps the old snapshot and is retried with
+// a growing pause. Only the very first snapshot is waited for.
+//
 // Freshness. A snapshot (and everything memoised in it: metrics, rankings,
 // rendered pages) belongs to one data generation. It is outdated
 //
-//   - at once when this process commits a change: wire Invalidate to
+//   - when this process commits a change: wire Invalidate to
 //     national.Store.OnChange and members.Register.OnChange, and call it
-//     from submissions.Service.OnCommit (which is given the code);
+//     from submissions.Service.OnCommit (which is given the code); readers
+//     see the change once the next snapshot is built (Refresh and WaitFor
+//     wait for it);
 //   - when another instance has changed the data: at most every
-//     ProbeInterval a request checks a cheap fingerprint of the data (the
-//     row counts of the append-only tables that make data visible:
-//     submissions, smhi_releases, members, municipalities, counties,
-//     population) and drops the snapshot when it differs. Other instances'
-//     changes thus show within ProbeInterval;
+//     ProbeInterval a request asks the builder to check a cheap fingerprint
+//     of the data (the row counts of the append-only tables that make data
+//     visible: submissions, smhi_releases, members, municipalities,
+//     counties, population), which rebuilds when it differs. Other
+//     instances' changes thus show within ProbeInterval and a build;
 //   - after MaxAge in any case (membership status depends on the date).
 type Service struct {
 	Data    figures.Data
 	Members *members.Register
 	Now     func() time.Time
-	// ProbeInterval is how often the data fingerprint is checked: 0 checks
-	// on every request (always fresh, one small query each), a negative
-	// value never. Serve uses DefaultProbeInterval.
+	Log     *slog.Logger // the builder's; nil is slog.Default()
+	// ProbeInterval is how often the data fingerprint is checked: a
+	// negative value never; 0 on every request, which then waits for the
+	// snapshot with every change seen so far (always fresh: the tests').
+	// Serve uses DefaultProbeInterval.
 	ProbeInterval time.Duration
 	// MaxAge bounds a snapshot's life; 0 means DefaultMaxAge.
 	MaxAge time.Duration
@@ -52,20 +67,28 @@ type Service struct {
 	// (Snapshot.Body), evicting the least recently used as for MaxMemo;
 	// 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Debounce is how long the builder waits for more changes before it
+	// builds; 0 means DefaultDebounce.
+	Debounce time.Duration
+	// WarmTimeout bounds the warmers' time per snapshot, after which it is
+	// published as it is; 0 means DefaultWarmTimeout, negative no warming.
+	WarmTimeout time.Duration
 
+	cur       atomic.Pointer[Snapshot] // the published snapshot
 	mu        sync.Mutex
-	snap      *Snapshot
-	gen       uint64
+	gen       uint64 // the data's generation: grows with each change
 	lastProbe time.Time
 	probing   bool
-	loadMu    sync.Mutex // one load at a time
+	b         builder
 }
 
-// Defaults of Service.
+// Defaults of Service. The memo holds the warmed default pages (every
+// municipality's, the overview and the ranking, with what they compute)
+// with room to spare for other answers.
 const (
 	DefaultProbeInterval = 2 * time.Second
 	DefaultMaxAge        = 10 * time.Minute
-	DefaultMaxMemo       = 4096
+	DefaultMaxMemo       = 8192
 	DefaultMaxBodyBytes  = 128 << 20
 )
 
@@ -76,86 +99,66 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// Invalidate marks the current snapshot outdated: requests that arrive from
-// now on get a snapshot loaded after this call. It is cheap and safe to call
-// from any goroutine (commit hooks).
+// Invalidate marks the data changed and wakes the builder; readers keep
+// the published snapshot until the next one is built. It is cheap and safe
+// to call from any goroutine (commit hooks).
 func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.gen++
+	s.b.kick()
 	s.mu.Unlock()
 }
 
-// Snapshot returns a snapshot loaded after the last invalidation that
-// happened before this call, loading one when needed.
-//
-// Reads see their own process's writes: a commit invalidates before its
-// response is sent, so a later request needs a newer snapshot. Requests that
-// wait while a snapshot loads share the next load instead of each loading in
-// turn, so continuous commits (every upload invalidates) slow readers down
-// by at most two loads rather than starving them.
+// Snapshot returns the published snapshot without waiting for a build,
+// except for the first one (and with ProbeInterval 0, for every change seen
+// before the call). It asks the builder for a fingerprint check when
+// ProbeInterval has passed, and for a new snapshot past MaxAge.
 func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
-	if err := s.probe(ctx); err != nil {
-		return nil, err
+	s.start()
+	if s.ProbeInterval == 0 {
+		if err := s.probeNow(ctx); err != nil {
+			return nil, err
+		}
+		return s.WaitFor(ctx, s.Generation())
+	}
+	snap := s.cur.Load()
+	if snap == nil {
+		return s.WaitFor(ctx, 0)
 	}
 	maxAge := s.MaxAge
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	usable := func(snap *Snapshot, arrival uint64) bool {
-		return snap != nil && snap.Generation >= arrival && s.now().Sub(snap.Loaded) < maxAge
-	}
 	s.mu.Lock()
-	snap, arrival := s.snap, s.gen
-	s.mu.Unlock()
-	if usable(snap, arrival) {
-		return snap, nil
+	defer s.mu.Unlock()
+	if s.now().Sub(snap.Loaded) >= maxAge && s.gen == snap.Generation {
+		s.gen++
+		s.b.kick()
 	}
-	s.loadMu.Lock()
-	defer s.loadMu.Unlock()
-	s.mu.Lock()
-	snap, gen := s.snap, s.gen
-	s.mu.Unlock()
-	if usable(snap, arrival) {
-		return snap, nil // loaded while we waited, after we arrived
+	if s.ProbeInterval > 0 && !s.probing && s.now().Sub(s.lastProbe) >= s.ProbeInterval {
+		s.probing, s.lastProbe, s.b.probe = true, s.now(), true
+		s.b.kick()
 	}
-	snap, err := s.load(ctx, gen)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.snap == nil || s.snap.Generation <= gen {
-		s.snap = snap
-	}
-	s.mu.Unlock()
 	return snap, nil
 }
 
-// probe checks the data fingerprint when ProbeInterval has passed.
-func (s *Service) probe(ctx context.Context) error {
-	if s.ProbeInterval < 0 {
-		return nil
-	}
-	s.mu.Lock()
-	snap := s.snap
-	due := snap != nil && !s.probing && (s.ProbeInterval == 0 || s.now().Sub(s.lastProbe) >= s.ProbeInterval)
-	if due {
-		s.probing = true
-	}
-	s.mu.Unlock()
-	if !due {
+// probeNow checks the data fingerprint at once and marks the data changed
+// when it differs from the published snapshot's.
+func (s *Service) probeNow(ctx context.Context) error {
+	snap := s.cur.Load()
+	if snap == nil {
 		return nil
 	}
 	fp, err := s.fingerprint(ctx)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.probing = false
 	if err != nil {
 		return err
 	}
-	s.lastProbe = s.now()
-	if s.snap == snap && fp != snap.fingerprint {
+	s.mu.Lock()
+	if fp != snap.fingerprint { // even with a build under way: it may have read the data before this change
 		s.gen++
+		s.b.kick()
 	}
+	s.mu.Unlock()
 	return nil
 }
 

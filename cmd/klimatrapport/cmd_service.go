@@ -89,6 +89,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	}
 	defer d.Close()
 	a := app.New(d, uploadOptions())
+	defer a.Published.Close() // stops the snapshot builder before the database closes
+	a.Published.Log = e.log
 	a.Compliance.Rules = rules
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)

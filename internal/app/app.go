@@ -54,9 +54,11 @@ func New(db storage.DB, o Options) *App {
 	a.Members = &members.Register{DB: db}
 	a.Accounts = &accounts.Store{DB: db}
 	a.Throttle = accounts.NewThrottle(a.Accounts)
-	// Pages and computed figures are cached per data generation: dropped at
-	// once when this process commits a submission, an import or a members
-	// change, and within ProbeInterval when another instance does.
+	// Pages and computed figures are cached per data generation: a change
+	// committed by this process (a submission, an import, a members change)
+	// wakes the builder of the next snapshot, and another instance's within
+	// ProbeInterval; readers keep the published snapshot meanwhile. Whoever
+	// runs the service closes a.Published to stop its builder.
 	a.Published = &publish.Service{Data: a.Data(), Members: a.Members, ProbeInterval: publish.DefaultProbeInterval}
 	a.National.OnChange = func() {
 		a.Lookup.Invalidate()

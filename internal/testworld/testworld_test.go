@@ -1,6 +1,7 @@
 package testworld_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -37,7 +38,11 @@ func TestWorld(t *testing.T) {
 			v := 123456.0
 			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2023, Sector: s, Tonnes: &v})
 		}
+		gen := w.Published.Generation()
 		w.Submit(t, kr.System(), "lund.xlsx", rep)
+		if _, err := w.Published.WaitFor(context.Background(), gen+1); err != nil { // the hook moved the generation on
+			t.Fatal(err)
+		}
 		after := testworld.Get(t, ts.URL+"/kommun/1281")
 		if before.Status != 200 || after.Status != 200 || string(after.Body) == string(before.Body) {
 			t.Errorf("Lund's page: %d then %d, changed: %v", before.Status, after.Status, string(after.Body) != string(before.Body))

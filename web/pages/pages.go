@@ -16,6 +16,7 @@
 package pages
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"log/slog"
@@ -47,12 +48,65 @@ func (p *Pages) Register(r gin.IRouter) {
 		p.Log = slog.Default()
 	}
 	site.RegisterStatic(r)
+	kommunParams := []publish.QueryParam{{Name: "as_of"}}
 	r.GET("/", p.page(p.index))
-	r.GET("/kommun/:code", p.page(p.kommun, publish.QueryParam{Name: "as_of"}))
+	r.GET("/kommun/:code", p.page(p.kommun, kommunParams...))
 	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.List}, publish.QueryParam{Name: "bas"},
 		publish.QueryParam{Name: "kalla"}))
 	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
 		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
+	p.Published.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error {
+		targets := []warmTarget{{"/", nil, p.index, nil}, {"/rangordning", nil, p.rangordning, nil}}
+		for _, m := range snap.Municipalities {
+			targets = append(targets, warmTarget{"/kommun/" + m.Code, gin.Params{{Key: "code", Value: m.Code}}, p.kommun, kommunParams})
+		}
+		return p.warm(ctx, snap, targets)
+	})
+}
+
+// warmTarget is a page rendered into a new snapshot before it is
+// published: its path, with its default parameters.
+type warmTarget struct {
+	path   string
+	params gin.Params
+	h      handler
+	query  []publish.QueryParam
+}
+
+// warm renders the targets into snap, as a request for each would.
+func (p *Pages) warm(ctx context.Context, snap *publish.Snapshot, targets []warmTarget) error {
+	for _, t := range targets {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.path, nil)
+		if err != nil {
+			return err
+		}
+		c := &gin.Context{Request: req, Params: t.params} // what the pages' handlers read of a request
+		var pe pageError
+		if _, err := p.body(c, snap, t.h, t.query); err != nil && !errors.As(err, &pe) {
+			return err
+		}
+	}
+	return nil
+}
+
+// body is a page's rendered answer in snap, rendered once per data
+// generation and query.
+func (p *Pages) body(c *gin.Context, snap *publish.Snapshot, h handler, params []publish.QueryParam) (*publish.Body, error) {
+	key := "page:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), params)
+	return snap.Body(key, func() (*publish.Body, error) {
+		name, data, err := h(c, snap)
+		if err != nil {
+			return nil, err
+		}
+		b, err := templates.Execute(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return &publish.Body{ContentType: "text/html; charset=utf-8", Bytes: b}, nil
+	})
 }
 
 // withCharts adds the scripts the charts need to a page's frame, ECharts
@@ -100,18 +154,7 @@ func (p *Pages) page(h handler, params ...publish.QueryParam) gin.HandlerFunc {
 			site.Fail(c, p.Log, err)
 			return
 		}
-		key := "page:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), params)
-		body, err := snap.Body(key, func() (*publish.Body, error) {
-			name, data, err := h(c, snap)
-			if err != nil {
-				return nil, err
-			}
-			b, err := templates.Execute(name, data)
-			if err != nil {
-				return nil, err
-			}
-			return &publish.Body{ContentType: "text/html; charset=utf-8", Bytes: b}, nil
-		})
+		body, err := p.body(c, snap, h, params)
 		site.SetHeaders(c)
 		var pe pageError
 		switch {

@@ -425,8 +425,8 @@ func TestHostileNamesEscaped(t *testing.T) {
 	})
 }
 
-// TestPagesFollowCommits: a new submission shows on the page at once (the
-// commit hook drops the cached pages), and so does a members change.
+// TestPagesFollowCommits: a new submission shows on the page once the
+// snapshot the commit hook asks for is built, and so does a members change.
 func TestPagesFollowCommits(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		f := newFixture(t, db, fixtureOptions{})
@@ -435,7 +435,16 @@ func TestPagesFollowCommits(t *testing.T) {
 		rep := lundReport(false)
 		rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: 2024, Sector: "Transporter", Tonnes: fp(123456)})
 		rep.Details.ReportYear = 2025
+		// The hooks move the generation on; the next snapshot is built in
+		// the background, and waited for here.
+		followed := func(before uint64) {
+			if _, err := f.Published.WaitFor(ctx, before+1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gen := f.Published.Generation()
 		f.submit(t, rep)
+		followed(gen)
 		after := get(t, f.url+"/kommun/1281")
 		if after.header.Get("ETag") == before.header.Get("ETag") {
 			t.Fatalf("the page did not change after a submission")
@@ -448,9 +457,11 @@ func TestPagesFollowCommits(t *testing.T) {
 		if strings.Contains(home, "/kommun/1480") {
 			t.Fatalf("Göteborg listed before it is a member")
 		}
+		gen = f.Published.Generation()
 		if _, err := f.Members.Add(ctx, kr.System(), "1480", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
 			t.Fatal(err)
 		}
+		followed(gen)
 		if home := string(get(t, f.url+"/").body); !strings.Contains(home, "/kommun/1480") {
 			t.Errorf("a new member is not on the overview")
 		}
