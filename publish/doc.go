@@ -16,11 +16,20 @@
 // answers are keyed by Key: only the query parameters an answer reads, in a
 // canonical form, so junk parameters make no entries.
 //
-// When it reloads: Invalidate (wired to commits of submissions, national
-// imports and the members register) outdates the snapshot at once; every
-// ProbeInterval a request compares a fingerprint of the append-only tables
-// that make data visible, so other instances' writes show within it; and a
-// snapshot is never older than MaxAge.
+// When it reloads: readers are always given the last published snapshot
+// and never wait for a rebuild (only the very first is waited for). One
+// background goroutine per Service (started by the first read, stopped by
+// Close) builds the next: Invalidate (wired to commits of submissions,
+// national imports and the members register) marks the data changed and
+// wakes it; changes within Debounce, or during a build, make one build; a
+// failed build keeps the old snapshot and is retried with a growing pause.
+// Before a snapshot is published the registered warmers (AddWarmer: the
+// public pages with their default parameters) render into its memo, for at
+// most WarmTimeout. Every ProbeInterval a request asks the builder to
+// compare a fingerprint of the append-only tables that make data visible,
+// so other instances' writes show within it; and a snapshot is never older
+// than MaxAge. Refresh and WaitFor wait for the snapshot that includes a
+// change, for callers that must read their own writes.
 //
 // Goal follow-up: the municipality report follows each goal up on the
 // snapshot's figures with figures.GoalSources and analytics.FollowGoal; the
