@@ -50,8 +50,8 @@ func (s *Service) AddWarmer(w Warmer) {
 	s.mu.Unlock()
 }
 
-// start starts the builder once, unless the service is closed; the first
-// snapshot is built at once.
+// start starts the builder once, unless the service is closed; it builds
+// the first snapshot at once.
 func (s *Service) start() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -64,7 +64,6 @@ func (s *Service) start() {
 	s.b.changed = make(chan struct{})
 	var ctx context.Context
 	ctx, s.b.cancel = context.WithCancel(context.Background())
-	s.b.wake <- struct{}{}
 	go s.run(ctx)
 }
 
@@ -154,11 +153,6 @@ func (s *Service) run(ctx context.Context) {
 	defer s.finish(0, nil) // release waiters
 	backoff := time.Duration(0)
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.b.wake:
-		}
 		s.probeAsked(ctx)
 		for s.outdated() {
 			if !s.pause(ctx, s.debounce()) {
@@ -178,6 +172,27 @@ func (s *Service) run(ctx context.Context) {
 				return
 			}
 		}
+		if !s.idle(ctx) {
+			return
+		}
+	}
+}
+
+// idle waits until the builder is woken, unless a request asked for a
+// fingerprint check meanwhile (its wake may have ended a pause); it reports
+// false when the builder is stopped.
+func (s *Service) idle(ctx context.Context) bool {
+	s.mu.Lock()
+	asked := s.b.probe
+	s.mu.Unlock()
+	if asked {
+		return true
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.b.wake:
+		return true
 	}
 }
 
