@@ -13,8 +13,12 @@ import (
 const (
 	DefaultDebounce    = 200 * time.Millisecond
 	DefaultWarmTimeout = 20 * time.Second
-	firstBackoff       = 500 * time.Millisecond
-	maxBackoff         = 30 * time.Second
+	// DefaultBuildGap is the least time from one build's start to the
+	// next's: a stream of commits then costs one build (and its warming)
+	// per gap, leaving the processors to uploads and readers.
+	DefaultBuildGap = time.Second
+	firstBackoff    = 500 * time.Millisecond
+	maxBackoff      = 30 * time.Second
 )
 
 // A Warmer renders answers into a new snapshot's memo before readers are
@@ -38,6 +42,7 @@ type builder struct {
 	failed          error         // the last build's error, nil after a success
 	failedGen       uint64        // the generation the last failed build was for
 	failedAt        uint64        // attempts when it failed
+	lastStart       time.Time     // when the last build started
 	changed         chan struct{} // closed (and replaced) when a build finishes
 	warmers         []Warmer
 }
@@ -212,15 +217,19 @@ func (s *Service) outdated() bool {
 }
 
 // debounce is how long the builder waits for more changes before a build:
+// Debounce, or longer to keep DefaultBuildGap since the last build's start;
 // none for the first snapshot.
 func (s *Service) debounce() time.Duration {
 	if s.cur.Load() == nil {
 		return 0
 	}
+	d := DefaultDebounce
 	if s.Debounce > 0 {
-		return s.Debounce
+		d = s.Debounce
 	}
-	return DefaultDebounce
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return max(d, DefaultBuildGap-time.Since(s.b.lastStart))
 }
 
 // pause waits for d, cut short when a caller waits (WaitFor); it reports
@@ -251,7 +260,7 @@ func (s *Service) pause(ctx context.Context, d time.Duration) bool {
 func (s *Service) build(ctx context.Context) error {
 	s.mu.Lock()
 	gen := s.gen
-	s.b.urgent = false
+	s.b.urgent, s.b.lastStart = false, time.Now()
 	warmers := slices.Clone(s.b.warmers)
 	s.mu.Unlock()
 	snap, err := s.load(ctx, gen)
