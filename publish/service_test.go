@@ -428,3 +428,42 @@ func TestMemoWaiterOfCancelledBuild(t *testing.T) {
 		}
 	})
 }
+
+// TestProbeFindsOtherInstancesWrites: with a probe interval, a change made
+// by another instance (no hook here) is published by the builder without
+// any reader waiting for it, twice in a row.
+func TestProbeFindsOtherInstancesWrites(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		tw := testworld.Over(t, db, testworld.Options{})
+		svc := tw.Published
+		svc.ProbeInterval = time.Millisecond
+		other := &members.Register{DB: db}
+		last, err := svc.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"1480", "1281"} {
+			if _, err := other.Add(ctx, kr.System(), code, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), false, 0); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				s, err := svc.Snapshot(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.Generation > last.Generation {
+					if _, ok := s.Member(code); !ok {
+						t.Fatalf("a newer snapshot without the member %s", code)
+					}
+					last = s
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the probe did not find the member %s added by another instance", code)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	})
+}
