@@ -52,6 +52,12 @@ func TestWarmedPagesAreKept(t *testing.T) {
 			}
 			kept[path] = b.Bytes
 		}
+		// The warmed set leaves the memo's default bounds room for more.
+		entries, bodyBytes := snap.Kept()
+		t.Logf("warmed: %d entries, %d bytes of pages", entries, bodyBytes)
+		if entries > publish.DefaultMaxMemo/2 || bodyBytes > publish.DefaultMaxBodyBytes/2 {
+			t.Errorf("the warmed set takes %d entries and %d bytes, more than half the defaults", entries, bodyBytes)
+		}
 		if renders != 0 {
 			t.Errorf("%d of %d default pages were not rendered before the snapshot was published", renders, len(paths))
 		}
