@@ -1,7 +1,9 @@
 package pages
 
 import (
+	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
@@ -29,7 +31,7 @@ type jamforView struct {
 	BaseYears                  []int
 	BaseYear                   int
 	Source                     string
-	Options                    []kr.Municipality
+	Options                    template.HTML // the datalist of every municipality's name (municipalityList)
 	Errors                     []string
 	Example                    bool
 	SourceText                 string
@@ -60,7 +62,11 @@ func resolveArea(snap *publish.Snapshot, s string) (string, bool) {
 
 func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
 	v := &jamforView{Frame: frame(snap, "Jämför kommuner", "Jämför kommuners utsläpp: totalt, per invånare och som index.", "jamfor"),
-		Max: publish.MaxCompare, Options: snap.Municipalities, Source: c.DefaultQuery("kalla", analytics.SourceSMHI)}
+		Max: publish.MaxCompare, Source: c.DefaultQuery("kalla", analytics.SourceSMHI)}
+	var err error
+	if v.Options, err = municipalityList(snap); err != nil {
+		return "", nil, err
+	}
 	codes := v.choose(c, snap)
 	base, err := publish.ParseYear("bas", c.Query("bas"))
 	if err != nil {
@@ -92,6 +98,28 @@ func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 		return "", nil, pageError{status: http.StatusBadRequest, body: b}
 	}
 	return "jamfor", v, nil
+}
+
+// datalist is the form's list of every municipality's name, which the
+// code fields suggest from.
+var datalist = template.Must(template.New("datalist").Parse(
+	`<datalist id="kommuner">{{range .}}<option value="{{.Name}}">{{.Code}}</option>{{end}}</datalist>`))
+
+// municipalityList is the datalist rendered once per snapshot: it is the
+// same on every comparison and, with some 290 names to escape, most of the
+// cost of rendering one.
+func municipalityList(snap *publish.Snapshot) (template.HTML, error) {
+	v, err := snap.Memo("pages:jamfor-datalist", func() (any, error) {
+		var b bytes.Buffer
+		if err := datalist.Execute(&b, snap.Municipalities); err != nil {
+			return nil, err
+		}
+		return template.HTML(b.String()), nil // escaped by html/template, in the same context as in the page
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(template.HTML), nil
 }
 
 // choose reads the areas asked for (?kod=, codes or names), notes those
