@@ -2,25 +2,21 @@ package publish
 
 import (
 	"errors"
-	"sync"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/klimatkommunerna/klimatrapport/internal/sizedcache"
 )
 
 // memo keeps a snapshot's computed results: a least-recently-used cache
 // bounded by its number of entries and by the bytes of the rendered answers
-// in it. When full it evicts the least recently used entries, so a crawler
-// asking for thousands of distinct pages cannot stop the pages people read
-// from being kept. Identical misses arriving together are computed once
-// (singleflight, by key); errors are not kept.
+// in it (sizedcache). When full it evicts the least recently used entries,
+// so a crawler asking for thousands of distinct pages cannot stop the pages
+// people read from being kept. Identical misses arriving together are
+// computed once (singleflight, by key); errors are not kept.
 type memo struct {
-	maxBytes int64
-	flight   singleflight.Group
-
-	mu    sync.Mutex // guards lru and bytes (the eviction callback runs under it)
-	lru   *simplelru.LRU[string, memoEntry]
-	bytes int64 // the sizes of the entries in lru
+	flight singleflight.Group
+	kept   *sizedcache.Cache[string, memoEntry]
 }
 
 type memoEntry struct {
@@ -29,42 +25,16 @@ type memoEntry struct {
 }
 
 func newMemo(maxEntries int, maxBytes int64) *memo {
-	m := &memo{maxBytes: maxBytes}
-	m.lru, _ = simplelru.NewLRU(maxEntries, func(_ string, e memoEntry) { m.bytes -= e.size })
-	return m // NewLRU fails only for a size ≤ 0, which load never passes
+	return &memo{kept: sizedcache.New[string, memoEntry](maxEntries, maxBytes, func(e memoEntry) int64 { return e.size })}
 }
 
-// get returns the kept result for key, marking it recently used.
 func (m *memo) get(key string) (any, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.lru.Get(key)
+	e, ok := m.kept.Get(key)
 	return e.val, ok
 }
 
-// add keeps a result of size bytes, evicting the least recently used
-// entries until both bounds hold. A result larger than the whole byte
-// budget is not kept.
-func (m *memo) add(key string, val any, size int64) {
-	if size > m.maxBytes {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.lru.Remove(key) // a kept result replaced: its bytes leave with it
-	m.lru.Add(key, memoEntry{val: val, size: size})
-	m.bytes += size
-	for m.bytes > m.maxBytes {
-		m.lru.RemoveOldest()
-	}
-}
-
 // stats returns the number of kept entries and their bytes.
-func (m *memo) stats() (entries int, bytes int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.lru.Len(), m.bytes
-}
+func (m *memo) stats() (entries int, bytes int64) { return m.kept.Stats() }
 
 // do returns key's kept result or computes it with build, once for all
 // callers asking at the same time. A caller that waited for a computation
@@ -89,7 +59,7 @@ func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
 		}()
 		var size int64
 		if v, size, err = build(); err == nil {
-			m.add(key, v, size)
+			m.kept.Add(key, memoEntry{val: v, size: size})
 		}
 		return v, err
 	})

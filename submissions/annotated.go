@@ -7,10 +7,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/sync/singleflight"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/sizedcache"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -102,12 +102,12 @@ func fileProblem(items kr.Items) (kr.Item, bool) {
 // the refusals of files that could not be annotated (as lasting as the
 // file). They are bounded by their total size, the least recently used
 // going first: the copies are as large as the files, so a count would
-// bound nothing. golang-lru's simplelru keeps the order; the sizes are
-// counted here, under the same lock.
+// bound nothing. The cache is made when first used with a bound, and made
+// anew (empty) should Service.AnnotatedCacheBytes change.
 type annotatedCopies struct {
 	mu     sync.Mutex
-	kept   *simplelru.LRU[string, annotatedCopy]
-	bytes  int64
+	bound  int64
+	kept   *sizedcache.Cache[string, annotatedCopy]
 	flight singleflight.Group
 	builds atomic.Int64 // how many copies were built
 }
@@ -119,15 +119,28 @@ type annotatedCopy struct {
 
 func (c annotatedCopy) weight() int64 { return int64(len(c.content)) + entryOverhead }
 
+// cache returns the kept copies, bounded by max bytes. The count only backs
+// up the size bound: max / entryOverhead entries of no bytes at all fill
+// the size first.
+func (a *annotatedCopies) cache(max int64) *sizedcache.Cache[string, annotatedCopy] {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.kept == nil || a.bound != max {
+		a.kept, a.bound = sizedcache.New[string](int(max/entryOverhead)+1, max, annotatedCopy.weight), max
+	}
+	return a.kept
+}
+
 // get returns id's copy, kept or built now by build. Concurrent requests
 // for one id wait for one build; each stops waiting when its own context
 // ends, and the build goes on for the others.
 func (a *annotatedCopies) get(ctx context.Context, id string, max int64, build func(context.Context) ([]byte, error)) ([]byte, error) {
-	if c, ok := a.lookup(id); ok {
+	kept := a.cache(max)
+	if c, ok := kept.Get(id); ok {
 		return c.content, c.err
 	}
 	ch := a.flight.DoChan(id, func() (any, error) {
-		if c, ok := a.lookup(id); ok { // built while this request waited
+		if c, ok := kept.Get(id); ok { // built while this request waited
 			return c, nil
 		}
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), annotateTimeout)
@@ -136,7 +149,7 @@ func (a *annotatedCopies) get(ctx context.Context, id string, max int64, build f
 		b, err := build(bctx)
 		c := annotatedCopy{content: b, err: err}
 		if err == nil || kr.KindOf(err) == kr.Invalid {
-			a.keep(id, c, max)
+			kept.Add(id, c)
 		}
 		return c, nil
 	})
@@ -146,39 +159,5 @@ func (a *annotatedCopies) get(ctx context.Context, id string, max int64, build f
 	case r := <-ch:
 		c := r.Val.(annotatedCopy)
 		return c.content, c.err
-	}
-}
-
-func (a *annotatedCopies) lookup(id string) (annotatedCopy, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.kept == nil {
-		return annotatedCopy{}, false
-	}
-	return a.kept.Get(id)
-}
-
-// keep adds c, then drops the least recently used copies until the total
-// fits max. A copy larger than max is not kept at all.
-func (a *annotatedCopies) keep(id string, c annotatedCopy, max int64) {
-	if c.weight() > max {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.kept == nil {
-		// The count only backs up the size bound: max / entryOverhead
-		// entries of no bytes at all fill the size first.
-		a.kept, _ = simplelru.NewLRU[string, annotatedCopy](int(max/entryOverhead)+1, func(_ string, old annotatedCopy) {
-			a.bytes -= old.weight()
-		})
-	}
-	if a.kept.Contains(id) {
-		return
-	}
-	a.kept.Add(id, c)
-	a.bytes += c.weight()
-	for a.bytes > max {
-		a.kept.RemoveOldest()
 	}
 }
