@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -42,6 +43,7 @@ type Server struct {
 	log      *slog.Logger
 	Router   *gin.Engine
 	registry *prometheus.Registry
+	proxies  []netip.Prefix // Config.TrustedProxies, parsed
 }
 
 // New builds the server with its middleware and operational routes.
@@ -53,7 +55,7 @@ func New(cfg Config, db storage.DB, log *slog.Logger) *Server {
 		log.Error("trusted proxies not understood; trusting none", "err", err)
 		r.SetTrustedProxies(nil)
 	}
-	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry()}
+	s := &Server{cfg: cfg, db: db, log: log, Router: r, registry: prometheus.NewRegistry(), proxies: proxyNets(cfg.TrustedProxies)}
 	m := newHTTPMetrics(s.registry)
 	r.Use(requestID(), m.count(), accessLog(log), recovery(log))
 	if cfg.ErrorPage != nil {

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,41 +14,48 @@ import (
 // session cookie's name and Secure flag, and whether responses carry
 // Strict-Transport-Security.
 
-// probeAddr is a documentation address (RFC 5737) that no client has: see
-// fromTrustedProxy.
-const probeAddr = "192.0.2.1"
-
-// Secure reports whether the request came over TLS: to this server, or to
-// a trusted proxy (Config.TrustedProxies) that says so with
-// X-Forwarded-Proto: https. The header from anyone else is ignored.
-func Secure(c *gin.Context) bool {
-	if c.Request.TLS != nil {
-		return true
+// proxyNets parses the trusted proxies, addresses or CIDR networks, as gin
+// does; nil (trust none) if any is not understood, as New does for gin.
+func proxyNets(list []string) []netip.Prefix {
+	nets := make([]netip.Prefix, 0, len(list))
+	for _, p := range list {
+		if n, err := netip.ParsePrefix(p); err == nil {
+			nets = append(nets, n.Masked())
+		} else if a, err := netip.ParseAddr(p); err == nil {
+			nets = append(nets, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil
+		}
 	}
-	return strings.EqualFold(strings.TrimSpace(c.GetHeader("X-Forwarded-Proto")), "https") && fromTrustedProxy(c)
+	return nets
 }
 
-// fromTrustedProxy reports whether the request's peer is a trusted proxy.
-// gin keeps its list to itself but follows X-Forwarded-For only from a
-// trusted peer, so the question is put to gin's ClientIP on a copy of the
-// request whose X-Forwarded-For names probeAddr.
-func fromTrustedProxy(c *gin.Context) bool {
-	probe := c.Copy()
-	probe.Request = c.Request.Clone(c.Request.Context())
-	probe.Request.Header.Set("X-Forwarded-For", probeAddr)
-	probe.Request.Header.Del("X-Real-IP")
-	return probe.ClientIP() == probeAddr
+// secure reports whether the request came over TLS: to this server, or to
+// a trusted proxy (Config.TrustedProxies) that says so with
+// X-Forwarded-Proto: https. The header from anyone else is ignored.
+func (s *Server) secure(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https") {
+		return false
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(s.proxies, func(n netip.Prefix) bool { return n.Contains(peer.Addr().Unmap()) })
 }
 
 // hsts tells browsers to use https only, for a year.
 const hsts = "max-age=31536000"
 
 // StrictTransport is middleware that marks each request secure or not (see
-// Secure; the session cookie is read by it) and sends
+// secure; the session cookie is read by it) and sends
 // Strict-Transport-Security with every response served over https.
-func StrictTransport() gin.HandlerFunc {
+func (s *Server) StrictTransport() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		secure := Secure(c)
+		secure := s.secure(c.Request)
 		if secure {
 			c.Header("Strict-Transport-Security", hsts)
 		}
@@ -57,7 +66,7 @@ func StrictTransport() gin.HandlerFunc {
 
 type secureKey struct{}
 
-// secureRequest is Secure as StrictTransport found it, for code that has
+// secureRequest is secure as StrictTransport found it, for code that has
 // only the request; without StrictTransport, only TLS to this server counts.
 func secureRequest(r *http.Request) bool {
 	if s, ok := r.Context().Value(secureKey{}).(bool); ok {

@@ -33,7 +33,7 @@ var openWrites = []string{"/logga-in", "/logga-ut", "/losenord"}
 func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
 	cfg.ErrorPage = func(c *gin.Context, err error) { site.Fail(c, log, err) }
 	srv := web.New(cfg, a.DB, log)
-	srv.Router.Use(web.StrictTransport(), web.Deadline(cfg.RequestTimeout, cfg.UploadTimeout, slowRoutes...),
+	srv.Router.Use(srv.StrictTransport(), web.Deadline(cfg.RequestTimeout, cfg.UploadTimeout, slowRoutes...),
 		web.LimitBody(a.Submissions.Limits.MaxBytes, uploadRoutes...), srv.Audit(a.Accounts),
 		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin(),
 		web.SignedInWrites(openWrites...))
