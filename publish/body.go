@@ -24,7 +24,7 @@ type Body struct {
 }
 
 // A QueryParam is a query parameter an answer reads, and how its values
-// take part in the answer's key (Key).
+// take part in the answer's key (KeyOf).
 type QueryParam struct {
 	Name string
 	Kind ParamKind
@@ -45,32 +45,66 @@ const (
 	// that are not all codes are kept as given (the answer is an error,
 	// which is not kept, and names the values as written).
 	CodeSet
+	// CodeList is a list of area codes read in order (a comparison's areas:
+	// the order shows in the answer).
+	CodeList
 )
 
 var areaCodeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
-// Key returns the canonical key of the answer to path with query q, for
-// Snapshot.Body: the parameters the answer reads (params), each normalised
-// by its kind, in a fixed order; every other parameter is left out. So
-// requests that differ only in junk parameters, in repeated one-valued
-// parameters or in the order of a set share one kept answer, and a crawler
-// cannot fill the cache by varying them.
-func Key(path string, q url.Values, params []QueryParam) string {
+// Key is the canonical key of a public answer (Snapshot.Body), with the
+// areas whose reports the answer reads: an answer about named areas is
+// kept into the next snapshot when a commit changes only other areas'
+// reports; one about none (an aggregate: the overview, a ranking) is
+// computed again.
+type Key struct {
+	text  string
+	codes []string // nil: the answer may read any area's reports
+}
+
+// String is the key's text.
+func (k Key) String() string { return k.text }
+
+// About returns the key with the areas named in the answer's path (the
+// municipality of /kommun/{code}) among those it reads; values that are
+// not area codes are ignored.
+func (k Key) About(codes ...string) Key {
+	for _, c := range codes {
+		if areaCodeRe.MatchString(c) {
+			k.codes = append(slices.Clip(k.codes), c)
+		}
+	}
+	return k
+}
+
+// KeyOf returns the canonical key of the answer to path with query q: the
+// parameters the answer reads (params), each normalised by its kind, in a
+// fixed order; every other parameter is left out. So requests that differ
+// only in junk parameters, in repeated one-valued parameters or in the
+// order of a set share one kept answer, and a crawler cannot fill the
+// cache by varying them. The areas of its CodeSet and CodeList parameters
+// are those the answer reads.
+func KeyOf(path string, q url.Values, params []QueryParam) Key {
 	keep := url.Values{}
+	var codes []string
 	for _, p := range params {
 		vs, ok := q[p.Name]
 		if !ok {
 			continue
 		}
+		allCodes := !slices.ContainsFunc(vs, func(v string) bool { return !areaCodeRe.MatchString(v) })
 		switch {
 		case p.Kind == One && len(vs) > 0:
 			vs = vs[:1]
-		case p.Kind == CodeSet && !slices.ContainsFunc(vs, func(v string) bool { return !areaCodeRe.MatchString(v) }):
+		case p.Kind == CodeSet && allCodes:
 			vs = slices.Compact(slices.Sorted(slices.Values(vs)))
+		}
+		if (p.Kind == CodeSet || p.Kind == CodeList) && allCodes {
+			codes = append(codes, vs...)
 		}
 		keep[p.Name] = vs
 	}
-	return path + "?" + keep.Encode()
+	return Key{text: path + "?" + keep.Encode(), codes: codes}
 }
 
 // minGzip is the smallest body worth compressing.

@@ -16,7 +16,7 @@ const (
 	// DefaultBuildGap is the least time from one build's start to the
 	// next's: a stream of commits then costs one build (and its warming)
 	// per gap, leaving the processors to uploads and readers.
-	DefaultBuildGap = time.Second
+	DefaultBuildGap = 500 * time.Millisecond
 	firstBackoff    = 500 * time.Millisecond
 	maxBackoff      = 30 * time.Second
 )
@@ -259,16 +259,21 @@ func (s *Service) pause(ctx context.Context, d time.Duration) bool {
 // that the service's first readers wait for the load only.
 func (s *Service) build(ctx context.Context) error {
 	s.mu.Lock()
-	gen := s.gen
+	gen, full, touched := s.gen, s.full, s.touchedSince()
+	s.full = false
 	s.b.urgent, s.b.lastStart = false, time.Now()
 	warmers := slices.Clone(s.b.warmers)
 	s.mu.Unlock()
-	snap, err := s.load(ctx, gen)
+	prev := s.cur.Load()
+	snap, err := s.next(ctx, prev, gen, full, touched)
 	if err != nil {
+		s.mu.Lock()
+		s.full = s.full || full // the next attempt loads what this one should have
+		s.mu.Unlock()
 		s.finish(gen, err)
 		return err
 	}
-	first := s.cur.Load() == nil
+	first := prev == nil
 	if first {
 		s.publishSnap(snap)
 		s.finish(gen, nil)
@@ -279,6 +284,24 @@ func (s *Service) build(ctx context.Context) error {
 		s.finish(gen, nil)
 	}
 	return nil
+}
+
+// touchedSince returns the areas committed here since the published
+// snapshot (their reports are read again even if the fingerprint, read
+// from a replica that lags, does not show the commit yet). Called with
+// s.mu held.
+func (s *Service) touchedSince() []string {
+	var since uint64
+	if cur := s.cur.Load(); cur != nil {
+		since = cur.Generation
+	}
+	var out []string
+	for area, gen := range s.touched {
+		if gen > since {
+			out = append(out, area)
+		}
+	}
+	return out
 }
 
 // warm runs the warmers on snap, for at most WarmTimeout; one that fails or
@@ -333,7 +356,7 @@ func (s *Service) probeAsked(ctx context.Context) {
 		return
 	}
 	snap := s.cur.Load()
-	fp, err := s.fingerprint(ctx)
+	fp, err := readFingerprint(ctx, s.Data.National.DB)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.probing = false
@@ -341,7 +364,7 @@ func (s *Service) probeAsked(ctx context.Context) {
 		s.logger().Warn("checking the data for changes failed", "err", err)
 		return
 	}
-	if snap != nil && s.cur.Load() == snap && fp != snap.fingerprint && s.gen == snap.Generation {
+	if snap != nil && s.cur.Load() == snap && !fp.equal(snap.fingerprint) && s.gen == snap.Generation {
 		s.gen++
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/publish"
@@ -191,5 +192,36 @@ func TestCloseStopsTheBuilder(t *testing.T) {
 			t.Errorf("a reader after Close: %v, %v", s, err)
 		}
 		svc.Close()
+	})
+}
+
+// TestOwnCommitReadAtOnce: after a commit, the committing area's reader
+// (SnapshotFor) gets the snapshot holding it at once, while everyone else
+// keeps the published one until the builder's debounce has passed.
+func TestOwnCommitReadAtOnce(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		w := newWorld(t, db)
+		w.svc.ProbeInterval = -1
+		w.svc.Debounce = time.Hour // the builder waits: only a caller who must see the commit hurries it
+		s1, err := w.svc.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2024},
+			Inventory: []kr.InventoryValue{{Year: 2022, Sector: "Transporter", Tonnes: fp(50)}}}
+		w.submit(t, rep) // the commit hook touches 1281
+		for _, area := range []string{"", "1280"} {
+			if s, err := w.svc.SnapshotFor(ctx, area); err != nil || s != s1 {
+				t.Errorf("reader of %q: generation %v (%v), want the published %d", area, s, err, s1.Generation)
+			}
+		}
+		s2, err := w.svc.SnapshotFor(ctx, "1281")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s2.Reported(ctx, []string{"1281"})
+		if s2.Generation <= s1.Generation || got["1281"] == nil || len(got["1281"].Total) != 1 {
+			t.Errorf("Lund's reader after Lund's commit: generation %d (published %d), Lund's figures %+v", s2.Generation, s1.Generation, got["1281"])
+		}
 	})
 }

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"errors"
+	"slices"
 
 	"golang.org/x/sync/singleflight"
 
@@ -22,6 +23,9 @@ type memo struct {
 type memoEntry struct {
 	val  any
 	size int64
+	// codes are the areas whose reports the result reads; nil means it may
+	// read anyone's (an aggregate), so it never outlives its snapshot.
+	codes []string
 }
 
 func newMemo(maxEntries int, maxBytes int64) *memo {
@@ -41,7 +45,7 @@ func (m *memo) stats() (entries int, bytes int64) { return m.kept.Stats() }
 // which failed computes the result itself rather than inherit the failure:
 // it may have been the first caller's own (a cancelled request, a panic,
 // which drivers do not always report as such).
-func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
+func (m *memo) do(key string, codes []string, build func() (any, int64, error)) (any, error) {
 	if v, ok := m.get(key); ok {
 		return v, nil
 	}
@@ -59,7 +63,7 @@ func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
 		}()
 		var size int64
 		if v, size, err = build(); err == nil {
-			m.kept.Add(key, memoEntry{val: v, size: size})
+			m.kept.Add(key, memoEntry{val: v, size: size, codes: codes})
 		}
 		return v, err
 	})
@@ -70,6 +74,19 @@ func (m *memo) do(key string, build func() (any, int64, error)) (any, error) {
 		v, _, err = build()
 	}
 	return v, err
+}
+
+// carried returns a new memo holding m's results that a change of the
+// reports of the changed areas leaves true: those scoped to other areas.
+// Aggregates (unscoped) are computed again. The order of use is kept.
+func (m *memo) carried(maxEntries int, maxBytes int64, changed map[string]bool) *memo {
+	next := newMemo(maxEntries, maxBytes)
+	m.kept.Range(func(k string, e memoEntry) {
+		if e.codes != nil && !slices.ContainsFunc(e.codes, func(c string) bool { return changed[c] }) {
+			next.kept.Add(k, e)
+		}
+	})
+	return next
 }
 
 var errBuildPanicked = errors.New("publish: memoised computation panicked")

@@ -95,7 +95,7 @@ func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf 
 	if err != nil {
 		return nil, err
 	}
-	v, err := snap.Memo(fmt.Sprintf("municipality:%s:%d", code, asOf), func() (any, error) {
+	v, err := snap.memoAbout(fmt.Sprintf("municipality:%s:%d", code, asOf), []string{code}, func() (any, error) {
 		return snap.buildMunicipalityReport(ctx, muni, asOf)
 	})
 	if err != nil {
@@ -144,10 +144,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,
 				Sectors: rep.Sectors, Population: pop, AsOf: asOf})}
 		for _, id := range rep.SubmissionIDs() {
-			ref, err := snap.submissionRef(ctx, id)
-			if err != nil {
-				return nil, err
-			}
+			ref := snap.submissionRef(id)
 			for y, s := range rep.Submissions {
 				if s == id && y <= asOf {
 					ref.Years = append(ref.Years, y)
@@ -160,9 +157,9 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 		}
 		r.Reported = sm
 	}
-	cur, err := snap.data.Reports.CurrentSheets(ctx, code)
-	if err != nil {
-		return nil, unavailable(err)
+	cur := snap.reports.sheets[code]
+	if cur == nil {
+		cur = &kr.Report{}
 	}
 	if cur.Plans != nil {
 		r.Plans = cur.Plans
@@ -178,22 +175,13 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 }
 
 // submissionRef is where a submission's figures come from (its file, report
-// year and upload time; only the id when it is not found), read once per
-// snapshot: the same submission's reference serves every as-of year.
-func (snap *Snapshot) submissionRef(ctx context.Context, id string) (SubmissionRef, error) {
-	v, err := snap.Memo("submission:"+id, func() (any, error) {
-		ref := SubmissionRef{ID: id}
-		if sub, err := snap.data.Reports.Get(ctx, id); err == nil {
-			ref.FileName, ref.ReportYear, ref.UploadedAt = sub.FileName, sub.ReportYear, sub.UploadedAt
-		} else if kr.KindOf(err) != kr.NotFound {
-			return nil, err
-		}
-		return ref, nil
-	})
-	if err != nil {
-		return SubmissionRef{}, err
+// year and upload time; only the id when it is not found), from the
+// snapshot. Years is the caller's to fill.
+func (snap *Snapshot) submissionRef(id string) SubmissionRef {
+	if ref, ok := snap.reports.refs[id]; ok {
+		return ref
 	}
-	return v.(SubmissionRef), nil
+	return SubmissionRef{ID: id}
 }
 
 // popYears lists the population years a per-capita series used.

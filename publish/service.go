@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,17 +34,25 @@ import (
 // rendered pages) belongs to one data generation. It is outdated
 //
 //   - when this process commits a change: wire Invalidate to
-//     national.Store.OnChange and members.Register.OnChange, and call it
-//     from submissions.Service.OnCommit (which is given the code); readers
-//     see the change once the next snapshot is built (Refresh and WaitFor
-//     wait for it);
+//     national.Store.OnChange and members.Register.OnChange, and Touch to
+//     submissions.Service.OnCommit (which is given the area); readers see
+//     the change once the next snapshot is built (Refresh and WaitFor wait
+//     for it; SnapshotFor waits for it on the committing area's own pages);
 //   - when another instance has changed the data: at most every
 //     ProbeInterval a request asks the builder to check a cheap fingerprint
 //     of the data (the row counts of the append-only tables that make data
-//     visible: submissions, smhi_releases, members, municipalities,
-//     counties, population), which rebuilds when it differs. Other
-//     instances' changes thus show within ProbeInterval and a build;
+//     visible, and the submissions per area), which rebuilds when it
+//     differs. Other instances' changes thus show within ProbeInterval and
+//     a build;
 //   - after MaxAge in any case (membership status depends on the date).
+//
+// Only what changed is read again. A change of national data or of the
+// members register (or MaxAge, or a new day) makes a full load; a commit
+// makes the next snapshot from the published one with only the committing
+// areas' reports read again (the fingerprint names them, whichever
+// instance committed), and keeps the answers about other areas (Key's
+// areas): the aggregates (the overview, the rankings) and the committing
+// areas' own pages are computed again.
 type Service struct {
 	Data    figures.Data
 	Members *members.Register
@@ -76,7 +82,9 @@ type Service struct {
 
 	cur       atomic.Pointer[Snapshot] // the published snapshot
 	mu        sync.Mutex
-	gen       uint64 // the data's generation: grows with each change
+	gen       uint64            // the data's generation: grows with each change
+	full      bool              // a change since the last build needs a full load
+	touched   map[string]uint64 // area → generation of its last commit here (read-your-writes)
 	lastProbe time.Time
 	probing   bool
 	b         builder
@@ -99,14 +107,55 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-// Invalidate marks the data changed and wakes the builder; readers keep
-// the published snapshot until the next one is built. It is cheap and safe
-// to call from any goroutine (commit hooks).
+// Invalidate marks the data changed, all of it (national data, the members
+// register), and wakes the builder; readers keep the published snapshot
+// until the next one is built. It is cheap and safe to call from any
+// goroutine (commit hooks).
 func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.gen++
+	s.full = true
 	s.b.kick()
 	s.mu.Unlock()
+}
+
+// Touch marks area's reports changed (a submission committed) and wakes
+// the builder, which reads that area's reports again and keeps the rest.
+func (s *Service) Touch(area string) {
+	s.mu.Lock()
+	s.gen++
+	if s.touched == nil {
+		s.touched = map[string]uint64{}
+	}
+	s.touched[area] = s.gen
+	s.b.kick()
+	s.mu.Unlock()
+}
+
+// ReadYourWritesWait bounds how long SnapshotFor waits for the snapshot
+// with an area's own commit.
+const ReadYourWritesWait = 2 * time.Second
+
+// SnapshotFor is Snapshot for a reader who committed area's data (an
+// officer looking at their own municipality's pages): when this instance
+// has committed for area since the published snapshot, it waits (at most
+// ReadYourWritesWait, without debounce) for the snapshot holding that
+// commit, so that the uploader sees their submission at once. Everyone
+// else, and an empty area, gets Snapshot.
+func (s *Service) SnapshotFor(ctx context.Context, area string) (*Snapshot, error) {
+	s.mu.Lock()
+	want := s.touched[area]
+	s.mu.Unlock()
+	snap, err := s.Snapshot(ctx)
+	if err != nil || area == "" || snap.Generation >= want {
+		return snap, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, ReadYourWritesWait)
+	defer cancel()
+	if fresh, err := s.WaitFor(wctx, want); err == nil {
+		return fresh, nil
+	}
+	return s.Snapshot(ctx)
 }
 
 // Snapshot returns the published snapshot without waiting for a build,
@@ -133,6 +182,7 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	defer s.mu.Unlock()
 	if s.now().Sub(snap.Loaded) >= maxAge && s.gen == snap.Generation {
 		s.gen++
+		s.full = true
 		s.b.kick()
 	}
 	if s.ProbeInterval > 0 && !s.probing && s.now().Sub(s.lastProbe) >= s.ProbeInterval {
@@ -149,41 +199,17 @@ func (s *Service) probeNow(ctx context.Context) error {
 	if snap == nil {
 		return nil
 	}
-	fp, err := s.fingerprint(ctx)
+	fp, err := readFingerprint(ctx, s.Data.National.DB)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	if fp != snap.fingerprint { // even with a build under way: it may have read the data before this change
+	if !fp.equal(snap.fingerprint) { // even with a build under way: it may have read the data before this change
 		s.gen++
 		s.b.kick()
 	}
 	s.mu.Unlock()
 	return nil
-}
-
-// fingerprintTables are the append-only tables whose new rows make data
-// visible or change it; their row counts change whenever anything shown does.
-var fingerprintTables = []string{"submissions", "smhi_releases", "members", "municipalities", "counties", "population"}
-
-func (s *Service) fingerprint(ctx context.Context) (string, error) {
-	var parts []string
-	for _, t := range fingerprintTables {
-		parts = append(parts, "SELECT '"+t+"' AS t, count() AS n FROM "+t)
-	}
-	var rows []struct {
-		T string `ch:"t"`
-		N uint64 `ch:"n"`
-	}
-	if err := s.Data.National.DB.Select(ctx, &rows, strings.Join(parts, " UNION ALL ")); err != nil {
-		return "", unavailable(err)
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].T < rows[j].T })
-	var b strings.Builder
-	for _, r := range rows {
-		fmt.Fprintf(&b, "%s=%d;", r.T, r.N)
-	}
-	return b.String(), nil
 }
 
 func unavailable(err error) error {
@@ -210,8 +236,8 @@ type Snapshot struct {
 	Substance string           // SMHI substance (GGT, CO2, …)
 	Unit      string           // "ton CO2e", "ton CO2", …
 
-	fingerprint string
-	data        figures.Data
+	fingerprint fingerprint
+	reports     reports
 	muni        map[string]kr.Municipality
 	names       map[string]string
 	member      map[string]members.Member
@@ -219,69 +245,30 @@ type Snapshot struct {
 	memo        *memo
 }
 
-func (s *Service) load(ctx context.Context, gen uint64) (*Snapshot, error) {
-	fp, err := s.fingerprint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	maxMemo, maxBytes := s.MaxMemo, s.MaxBodyBytes
-	if maxMemo <= 0 {
-		maxMemo = DefaultMaxMemo
-	}
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBodyBytes
-	}
-	snap := &Snapshot{Generation: gen, Loaded: now, Today: now, AsOf: now.Year(), fingerprint: fp, data: s.Data,
-		muni: map[string]kr.Municipality{}, member: map[string]members.Member{}, memo: newMemo(maxMemo, maxBytes)}
-	nat := s.Data.National
-	if snap.Municipalities, err = nat.Municipalities(ctx); err != nil {
-		return nil, unavailable(err)
-	}
-	if snap.Counties, err = nat.Counties(ctx); err != nil {
-		return nil, unavailable(err)
-	}
-	for _, m := range snap.Municipalities {
-		snap.muni[m.Code] = m
-	}
-	snap.names = figures.Names(snap.Municipalities, snap.Counties)
-	if snap.Population, err = s.Data.Populations(ctx); err != nil {
-		return nil, unavailable(err)
-	}
-	if s.Members != nil {
-		if snap.Members, err = s.Members.All(ctx); err != nil {
-			return nil, unavailable(err)
-		}
-		for _, m := range snap.Members {
-			snap.member[m.Code] = m
-		}
-	}
-	areas := []string{"00"}
-	for _, c := range snap.Counties {
-		areas = append(areas, c.Code)
-	}
-	if snap.smhi, err = s.Data.SMHI(ctx, nil, areas); err != nil {
-		return nil, unavailable(err)
-	}
-	snap.Substance, snap.Unit, snap.Release = snap.smhi.Substance, snap.smhi.Unit, snap.smhi.Release
-	return snap, nil
-}
-
 // Memo returns the result of build for key, computing it once per snapshot
 // while it stays among the kept results (concurrent callers wait for the
-// first). Errors are not kept.
+// first). Errors are not kept. Memoised results do not outlive the
+// snapshot.
 func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
-	return snap.memoize(key, func() (any, int64, error) {
+	return snap.memoAbout(key, nil, build)
+}
+
+// memoAbout is Memo for a result that reads only the reports of areas: it
+// is kept into the next snapshot when a commit changes other areas' only.
+func (snap *Snapshot) memoAbout(key string, areas []string, build func() (any, error)) (any, error) {
+	return snap.memo.do(key, areas, func() (any, int64, error) {
 		v, err := build()
 		return v, 0, err
 	})
 }
 
 // Body returns the rendered answer for key, rendering it once per snapshot
-// with build. Rendered answers share a byte budget (Service.MaxBodyBytes);
-// past it the least recently used are dropped.
-func (snap *Snapshot) Body(key string, build func() (*Body, error)) (*Body, error) {
-	v, err := snap.memoize("body:"+key, func() (any, int64, error) {
+// with build (or taking it from the snapshot before, when it is about
+// areas whose reports have not changed since: Key). Rendered answers share
+// a byte budget (Service.MaxBodyBytes); past it the least recently used
+// are dropped.
+func (snap *Snapshot) Body(key Key, build func() (*Body, error)) (*Body, error) {
+	v, err := snap.memo.do("body:"+key.text, key.codes, func() (any, int64, error) {
 		b, err := build()
 		if err != nil {
 			return nil, 0, err
@@ -296,10 +283,6 @@ func (snap *Snapshot) Body(key string, build func() (*Body, error)) (*Body, erro
 		return nil, err
 	}
 	return v.(*Body), nil
-}
-
-func (snap *Snapshot) memoize(key string, build func() (any, int64, error)) (any, error) {
-	return snap.memo.do(key, build)
 }
 
 // Kept returns how many results the snapshot keeps and the bytes of the
@@ -356,21 +339,18 @@ func (snap *Snapshot) LatestSMHIYear() int {
 	return last
 }
 
-// Reported returns the reported figures of the given municipalities (all
-// with reports for nil), memoised.
-func (snap *Snapshot) Reported(ctx context.Context, codes []string) (map[string]*figures.Reported, error) {
-	key := "reported:*"
-	if codes != nil && len(codes) == 0 {
-		return map[string]*figures.Reported{}, nil
+// Reported returns the reported figures of the given areas (all with
+// reports for nil), from the snapshot. The maps and figures are shared:
+// callers must not change them.
+func (snap *Snapshot) Reported(_ context.Context, codes []string) (map[string]*figures.Reported, error) {
+	if codes == nil {
+		return snap.reports.series, nil
 	}
-	if codes != nil {
-		sorted := append([]string(nil), codes...)
-		sort.Strings(sorted)
-		key = "reported:" + strings.Join(sorted, ",")
+	out := make(map[string]*figures.Reported, len(codes))
+	for _, c := range codes {
+		if r := snap.reports.series[c]; r != nil {
+			out[c] = r
+		}
 	}
-	v, err := snap.Memo(key, func() (any, error) { return snap.data.ReportedSeries(ctx, codes, 0, 0) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(map[string]*figures.Reported), nil
+	return out, nil
 }

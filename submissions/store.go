@@ -133,19 +133,83 @@ func (s *Service) CurrentSheets(ctx context.Context, code string) (*kr.Report, e
 // currentSheets reads code's goals, action plans and measures as they stood
 // at asOf (zero: now).
 func (s *Service) currentSheets(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {
-	scope := Scope{Codes: []string{code}, AsOf: asOf}
-	rep := &kr.Report{Details: kr.Details{Code: code}}
-	var err error
-	if rep.Goals, err = currentOf(ctx, s.DB, scope, Goals, GoalRow.Goal); err != nil {
+	reps, err := s.sheetsOf(ctx, Scope{Codes: []string{code}, AsOf: asOf})
+	if err != nil {
 		return nil, err
 	}
-	if rep.Plans, err = currentOf(ctx, s.DB, scope, Plans, PlanRow.plan); err != nil {
-		return nil, err
+	if rep := reps[code]; rep != nil {
+		return rep, nil
 	}
-	if rep.Measures, err = currentOf(ctx, s.DB, scope, measures, measureRow.measure); err != nil {
-		return nil, err
+	return &kr.Report{Details: kr.Details{Code: code}}, nil
+}
+
+// SheetsOf returns the current goals, action plans and measures of the
+// given municipalities (every municipality when codes is empty), keyed by
+// code; a municipality without any has no entry. It reads each sheet once
+// for all of them: the published snapshot holds every member's.
+func (s *Service) SheetsOf(ctx context.Context, codes []string) (map[string]*kr.Report, error) {
+	return s.sheetsOf(ctx, Scope{Codes: codes})
+}
+
+func (s *Service) sheetsOf(ctx context.Context, scope Scope) (map[string]*kr.Report, error) {
+	out := map[string]*kr.Report{}
+	rep := func(code string) *kr.Report {
+		if out[code] == nil {
+			out[code] = &kr.Report{Details: kr.Details{Code: code}}
+		}
+		return out[code]
 	}
-	return rep, nil
+	goals, err := Goals(ctx, s.DB, scope)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	for _, g := range goals {
+		r := rep(g.Code)
+		r.Goals = append(r.Goals, g.Goal())
+	}
+	plans, err := Plans(ctx, s.DB, scope)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	for _, p := range plans {
+		r := rep(p.Code)
+		r.Plans = append(r.Plans, p.plan())
+	}
+	ms, err := measures(ctx, s.DB, scope)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	for _, m := range ms {
+		r := rep(m.Code)
+		r.Measures = append(r.Measures, m.measure())
+	}
+	return out, nil
+}
+
+// Summary is where a submission's figures come from, as the public pages
+// name it: its file, report year and upload time.
+type Summary struct {
+	ID         string    `ch:"id"`
+	FileName   string    `ch:"file_name"`
+	ReportYear uint16    `ch:"report_year"`
+	UploadedAt time.Time `ch:"uploaded_at"`
+}
+
+// Summaries returns the summaries of the given submissions, keyed by id
+// (ids not found have no entry), in one query.
+func (s *Service) Summaries(ctx context.Context, ids []string) (map[string]Summary, error) {
+	out := map[string]Summary{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Summary
+	if err := s.DB.Select(ctx, &rows, "SELECT toString(id) AS id, file_name, report_year, uploaded_at FROM submissions WHERE has(?, toString(id))", ids); err != nil {
+		return nil, unavailable(err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }
 
 // currentOf reads the visible rows of one sheet with load and converts each

@@ -100,6 +100,16 @@ func ActorOf(c *gin.Context) kr.Actor {
 	return kr.Public()
 }
 
+// OwnArea returns the area of the request's path ({code}) when it is the
+// signed-in actor's own municipality, else "": an officer reading their own
+// municipality's pages reads their own writes (publish.Service.SnapshotFor).
+func OwnArea(c *gin.Context) string {
+	if code := c.Param("code"); code != "" && code == ActorOf(c).Municipality {
+		return code
+	}
+	return ""
+}
+
 // StaticTokens authenticates bearer tokens given in configuration, each with
 // a role and, for officers, a municipality. It serves until accounts with
 // their own tokens exist, and for machines (imports from scripts).

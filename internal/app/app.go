@@ -64,7 +64,7 @@ func New(db storage.DB, o Options) *App {
 		a.Lookup.Invalidate()
 		a.Published.Invalidate()
 	}
-	a.Submissions.OnCommit = func(string) { a.Published.Invalidate() }
+	a.Submissions.OnCommit = a.Published.Touch
 	a.Members.OnChange = a.Published.Invalidate
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
 	return a

@@ -61,3 +61,20 @@ func (c *Cache[K, V]) Stats() (entries int, bytes int64) {
 	defer c.mu.Unlock()
 	return c.lru.Len(), c.bytes
 }
+
+// Range calls f for every kept entry, least recently used first, without
+// marking any used: for copying what still holds into a new cache (the
+// next snapshot's) in the same order.
+func (c *Cache[K, V]) Range(f func(K, V)) {
+	c.mu.Lock()
+	keys := c.lru.Keys()
+	vals := make([]V, 0, len(keys))
+	for _, k := range keys {
+		v, _ := c.lru.Peek(k)
+		vals = append(vals, v)
+	}
+	c.mu.Unlock()
+	for i, k := range keys {
+		f(k, vals[i])
+	}
+}

@@ -46,11 +46,11 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 		if err := allow(c, access.ReadPublic, ""); err != nil {
 			return err
 		}
-		snap, err := a.Published.Snapshot(c.Request.Context())
+		snap, err := a.Published.SnapshotFor(c.Request.Context(), web.OwnArea(c))
 		if err != nil {
 			return err
 		}
-		key := "api:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), apiParams)
+		key := publish.KeyOf("api:"+c.Request.URL.Path, c.Request.URL.Query(), apiParams).About(c.Param("code"))
 		body, err := snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
 		var unc uncacheable
 		if errors.As(err, &unc) {

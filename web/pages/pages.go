@@ -51,7 +51,7 @@ func (p *Pages) Register(r gin.IRouter) {
 	kommunParams := []publish.QueryParam{{Name: "as_of"}}
 	r.GET("/", p.page(p.index))
 	r.GET("/kommun/:code", p.page(p.kommun, kommunParams...))
-	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.List}, publish.QueryParam{Name: "bas"},
+	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.CodeList}, publish.QueryParam{Name: "bas"},
 		publish.QueryParam{Name: "kalla"}))
 	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
 		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
@@ -95,7 +95,7 @@ func (p *Pages) warm(ctx context.Context, snap *publish.Snapshot, targets []warm
 // body is a page's rendered answer in snap, rendered once per data
 // generation and query.
 func (p *Pages) body(c *gin.Context, snap *publish.Snapshot, h handler, params []publish.QueryParam) (*publish.Body, error) {
-	key := "page:" + publish.Key(c.Request.URL.Path, c.Request.URL.Query(), params)
+	key := publish.KeyOf("page:"+c.Request.URL.Path, c.Request.URL.Query(), params).About(c.Param("code"))
 	return snap.Body(key, func() (*publish.Body, error) {
 		name, data, err := h(c, snap)
 		if err != nil {
@@ -149,7 +149,7 @@ func (p *Pages) page(h handler, params ...publish.QueryParam) gin.HandlerFunc {
 			site.Fail(c, p.Log, err)
 			return
 		}
-		snap, err := p.Published.Snapshot(c.Request.Context())
+		snap, err := p.Published.SnapshotFor(c.Request.Context(), web.OwnArea(c))
 		if err != nil {
 			site.Fail(c, p.Log, err)
 			return

@@ -43,7 +43,7 @@ func TestWarmedPagesAreKept(t *testing.T) {
 		var renders int
 		kept := map[string][]byte{}
 		for _, path := range paths {
-			b, err := snap.Body("page:"+publish.Key(path, nil, nil), func() (*publish.Body, error) {
+			b, err := snap.Body(publish.KeyOf("page:"+path, nil, nil), func() (*publish.Body, error) {
 				renders++
 				return &publish.Body{Bytes: []byte("not warmed")}, nil
 			})
