@@ -150,7 +150,7 @@ func (r *reader) fetch(path string) ([]byte, time.Duration, bool) {
 	resp.Body.Close()
 	took := time.Since(start)
 	if err != nil || resp.StatusCode != http.StatusOK {
-		r.faults.add("GET %s: %d %v %.200s", path, resp.StatusCode, err, body)
+		r.faults.add("GET %s: %d %v %.120q", path, resp.StatusCode, err, body)
 		return nil, took, false
 	}
 	return body, took, true

@@ -83,7 +83,7 @@ func (u *uploads) send(code string, scale float64, file []byte) (string, time.Ti
 			Submission struct{ ID string } `json:"submission"`
 		}
 		if status != http.StatusCreated || json.Unmarshal(body, &r) != nil || r.Submission.ID == "" {
-			u.faults.add("upload for %s: %d %.300s", code, status, body)
+			u.faults.add("upload for %s: %d %.300q", code, status, body)
 			return "", at, false
 		}
 		u.count(func() { u.created++; u.last[code] = r.Submission.ID })
