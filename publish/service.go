@@ -44,10 +44,11 @@ import (
 //     visible, and the submissions per area), which rebuilds when it
 //     differs. Other instances' changes thus show within ProbeInterval and
 //     a build;
-//   - after MaxAge in any case (membership status depends on the date).
+//   - after MaxAge in any case (membership status depends on the date:
+//     a snapshot of a new day is loaded in full).
 //
 // Only what changed is read again. A change of national data or of the
-// members register (or MaxAge, or a new day) makes a full load; a commit
+// members register (or a new day) makes a full load; a commit
 // makes the next snapshot from the published one with only the committing
 // areas' reports read again (the fingerprint names them, whichever
 // instance committed), and keeps the answers about other areas (Key's
@@ -181,8 +182,7 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.now().Sub(snap.Loaded) >= maxAge && s.gen == snap.Generation {
-		s.gen++
-		s.full = true
+		s.gen++ // a full load only when the day has changed too (next)
 		s.b.kick()
 	}
 	if s.ProbeInterval > 0 && !s.probing && s.now().Sub(s.lastProbe) >= s.ProbeInterval {
