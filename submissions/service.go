@@ -40,7 +40,8 @@ type Service struct {
 	// OnCommit is called after a submission becomes visible (caches).
 	OnCommit func(code string)
 	// Parallel is how many files this process parses or annotates at once
-	// (0: runtime.NumCPU()); QueueTimeout how long a request waits for its
+	// (0: half the processors, at least one, so that the other half stays
+	// with the readers during an upload storm); QueueTimeout how long a request waits for its
 	// turn before it is refused as busy (0: DefaultQueueTimeout). See
 	// work.go.
 	Parallel     int

@@ -15,7 +15,8 @@ import (
 // copy each take a core and the parser's memory for as long as they run,
 // reading a stored file its size a few times over; a
 // file made to be expensive makes every bit of that count. So this process
-// does at most Service.Parallel of them at once, whoever asks (the API,
+// does at most Service.Parallel of them at once (half the processors:
+// readers keep the other half), whoever asks (the API,
 // the upload page, a future caller), and a request that cannot get a turn
 // within Service.QueueTimeout is refused as busy rather than queued
 // without bound: the queue would hold its file and its connection.
@@ -39,7 +40,7 @@ func (s *Service) workers() *semaphore.Weighted {
 	s.workOnce.Do(func() {
 		n := s.Parallel
 		if n <= 0 {
-			n = runtime.NumCPU()
+			n = max(1, runtime.NumCPU()/2)
 		}
 		s.work = semaphore.NewWeighted(int64(n))
 	})
