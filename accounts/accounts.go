@@ -59,8 +59,15 @@ type Store struct {
 	// Lifetime is how long a session lasts at most (0: SessionLifetime);
 	// Idle how long it lasts without a request (0: SessionIdle).
 	Lifetime, Idle time.Duration
+	// CacheTTL is how long a validated session or API token is kept in
+	// memory, so that a signed-in visitor's requests cost no query (0: not
+	// kept). A change made through this store drops what it touches at
+	// once; another instance's is seen within CacheTTL.
+	CacheTTL time.Duration
 
-	clock storage.Clock
+	clock     storage.Clock
+	cacheOnce sync.Once
+	auth      *authCache
 	// links serialises the uses of set-password links in this process, so
 	// that of two uses at once the second always sees the first's row.
 	links sync.Mutex
@@ -162,6 +169,7 @@ func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
 	if a.Disabled {
 		row.Disabled = 1
 	}
+	defer s.cache().dropAccount(a.ID)
 	return s.DB.Insert(ctx, "accounts", []accountRow{row})
 }
 
