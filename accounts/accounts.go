@@ -4,7 +4,10 @@
 // optionally expiring), browser sessions (with an absolute and an idle
 // timeout), one-time set-password links, and the audit log. Every change
 // to an account, a token or a link is checked against the actor's rights
-// here (access.CheckAccount), whoever calls.
+// here (access.CheckAccount), whoever calls. Validated sessions and tokens
+// are kept in memory for a few seconds (Store.CacheTTL), so that a
+// signed-in visitor's requests cost no query; their ends are still checked
+// on every request.
 //
 // Every table is append-only: a change is a new row with a higher version,
 // and the current state is the row with the highest version, so history is
