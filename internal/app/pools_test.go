@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { storagetest.Main(m) }
 
 // TestRequestsBesideBusyBackground holds every connection of the server
 // engine's background pool with long queries and asks, through the real
-// router, for an officer's page: the session lookup and the submission
+// router, for an officer's page and the readiness check: the session lookup and the submission
 // history run on the request pool and answer, where with one pool they
 // wait for a connection until the deadline. Only a ClickHouse server has
 // two pools; chDB runs every call on its one connection.
@@ -76,6 +76,11 @@ func TestRequestsBesideBusyBackground(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /rapportera signed in: status %d", res.StatusCode)
+	}
+	// The readiness check asks the request pool too: busy background
+	// work does not take the instance out of a load balancer.
+	if r := testworld.Get(t, ts.URL+"/readyz"); r.Status != http.StatusOK {
+		t.Errorf("GET /readyz with the background pool busy: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -65,7 +65,9 @@ func (s split) Insert(ctx context.Context, table string, rows any) error {
 	return s.pool(ctx).Insert(ctx, table, rows)
 }
 
-func (s split) Ping(ctx context.Context) error { return s.pool(ctx).Ping(ctx) }
+// Ping asks on the request pool, whatever the context: the service is
+// ready when it can answer requests, however busy its background work.
+func (s split) Ping(ctx context.Context) error { return s.requests.Ping(ctx) }
 
 func (s split) Database() string { return s.requests.Database() }
 
