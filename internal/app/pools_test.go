@@ -86,7 +86,7 @@ func TestRequestsBesideBusyBackground(t *testing.T) {
 
 // officerSession creates an officer's account in w and returns the secret
 // of a session of it, as its cookie carries it.
-func officerSession(t *testing.T, w *testworld.World) string {
+func officerSession(t testing.TB, w *testworld.World) string {
 	t.Helper()
 	ctx := context.Background()
 	acc, err := w.Accounts.Create(ctx, kr.System(), "anna@example.se", kr.RoleOfficer, "1281", "ett långt lösenord 1")
