@@ -4,7 +4,10 @@
 // optionally expiring), browser sessions (with an absolute and an idle
 // timeout), one-time set-password links, and the audit log. Every change
 // to an account, a token or a link is checked against the actor's rights
-// here (access.CheckAccount), whoever calls.
+// here (access.CheckAccount), whoever calls. Validated sessions and tokens
+// are kept in memory for a few seconds (Store.CacheTTL), so that a
+// signed-in visitor's requests cost no query; their ends are still checked
+// on every request.
 //
 // Every table is append-only: a change is a new row with a higher version,
 // and the current state is the row with the highest version, so history is
@@ -59,8 +62,15 @@ type Store struct {
 	// Lifetime is how long a session lasts at most (0: SessionLifetime);
 	// Idle how long it lasts without a request (0: SessionIdle).
 	Lifetime, Idle time.Duration
+	// CacheTTL is how long a validated session or API token is kept in
+	// memory, so that a signed-in visitor's requests cost no query (0: not
+	// kept). A change made through this store drops what it touches at
+	// once; another instance's is seen within CacheTTL.
+	CacheTTL time.Duration
 
-	clock storage.Clock
+	clock     storage.Clock
+	cacheOnce sync.Once
+	auth      *authCache
 	// links serialises the uses of set-password links in this process, so
 	// that of two uses at once the second always sees the first's row.
 	links sync.Mutex
@@ -162,6 +172,7 @@ func (s *Store) save(ctx context.Context, by kr.Actor, a Account) error {
 	if a.Disabled {
 		row.Disabled = 1
 	}
+	defer s.cache().dropAccount(a.ID)
 	return s.DB.Insert(ctx, "accounts", []accountRow{row})
 }
 

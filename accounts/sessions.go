@@ -105,34 +105,60 @@ func (s *Store) StartSession(ctx context.Context, a Account) (string, Session, e
 
 // Session returns the live session of a cookie secret, if any: not
 // revoked, not past its end, used within Idle, its account enabled. A
-// visit is recorded at most once a minute.
+// visit is recorded at most once a minute. A session read within CacheTTL
+// is not read again, but its ends are checked on every call; one that
+// looks idle is read again, in case another instance recorded a visit.
 func (s *Store) Session(ctx context.Context, secret string) (Session, bool, error) {
 	hash := hashSecret(secret)
-	var rows []seenSession
-	if err := s.DB.Select(ctx, &rows, sessionByHash, hash, hash); err != nil {
+	load := func(ctx context.Context) (*credential, error) { return s.loadSession(ctx, hash) }
+	e, err := s.cache().get(ctx, sessionKey(hash), load)
+	if err == nil && e != nil && !s.live(e) {
+		s.cache().drop(sessionKey(hash))
+		e, err = load(ctx)
+	}
+	if err != nil || e == nil || !s.live(e) {
 		return Session{}, false, err
 	}
 	now := s.now()
-	if len(rows) == 0 || rows[0].Revoked == 1 || !now.Before(rows[0].ExpiresAt) {
-		return Session{}, false, nil
-	}
-	last := rows[0].CreatedAt
-	if rows[0].SeenAt.After(last) {
-		last = rows[0].SeenAt
-	}
-	if now.Sub(last) >= s.idle() {
-		return Session{}, false, nil
-	}
-	a, ok, err := s.Get(ctx, rows[0].AccountID)
-	if err != nil || !ok || a.Disabled {
-		return Session{}, false, err
-	}
-	if now.Sub(last) >= seenEvery {
+	if seen := e.seen.Load(); now.Sub(time.Unix(0, seen)) >= seenEvery &&
+		e.seen.CompareAndSwap(seen, now.Truncate(time.Second).UnixNano()) {
 		if err := s.DB.Insert(ctx, "session_seen", []seenRow{{SHA256: hash, SeenAt: now.Truncate(time.Second)}}); err != nil {
 			return Session{}, false, err
 		}
 	}
-	return Session{Account: a, Expires: rows[0].ExpiresAt}, true, nil
+	return Session{Account: e.account, Expires: e.expires}, true, nil
+}
+
+// live reports whether a session is neither past its end nor idle now.
+func (s *Store) live(e *credential) bool {
+	now := s.now()
+	return now.Before(e.expires) && now.Sub(time.Unix(0, e.seen.Load())) < s.idle()
+}
+
+// loadSession reads a session by the hash of its secret: nil unless it is
+// live and its account enabled.
+func (s *Store) loadSession(ctx context.Context, hash string) (*credential, error) {
+	var rows []seenSession
+	if err := s.DB.Select(ctx, &rows, sessionByHash, hash, hash); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 || rows[0].Revoked == 1 {
+		return nil, nil
+	}
+	e := &credential{expires: rows[0].ExpiresAt}
+	e.seen.Store(rows[0].CreatedAt.UnixNano())
+	if rows[0].SeenAt.After(rows[0].CreatedAt) {
+		e.seen.Store(rows[0].SeenAt.UnixNano())
+	}
+	if !s.live(e) {
+		return nil, nil
+	}
+	a, ok, err := s.Get(ctx, rows[0].AccountID)
+	if err != nil || !ok || a.Disabled {
+		return nil, err
+	}
+	e.account = a
+	return e, nil
 }
 
 // CleanupVisits drops the days of session visits older than any session
@@ -149,6 +175,7 @@ func (s *Store) EndSession(ctx context.Context, secret string) error {
 	if err := s.DB.Select(ctx, &rows, sessionByHash, hash, hash); err != nil || len(rows) == 0 || rows[0].Revoked == 1 {
 		return err
 	}
+	defer s.cache().drop(sessionKey(hash))
 	return s.revoke(ctx, []sessionRow{rows[0].sessionRow})
 }
 
@@ -158,6 +185,7 @@ func (s *Store) endSessions(ctx context.Context, accountID string) error {
 	if err := s.DB.Select(ctx, &rows, sessionsOfAccount, accountID); err != nil {
 		return err
 	}
+	defer s.cache().dropAccount(accountID)
 	now := s.now()
 	var live []sessionRow
 	for _, r := range rows {

@@ -137,6 +137,7 @@ func (s *Store) RevokeToken(ctx context.Context, by kr.Actor, id string) error {
 	}
 	r := rows[0]
 	r.Revoked, r.Version = 1, s.version()
+	defer s.cache().drop(tokenKey(r.SHA256))
 	return s.DB.Insert(ctx, "api_tokens", []tokenRow{r})
 }
 
@@ -163,25 +164,41 @@ func (s *Store) Tokens(ctx context.Context, accountID string) ([]Token, error) {
 }
 
 // ByToken returns the account a token secret belongs to, if the token is
-// live (not revoked, not expired) and the account enabled.
+// live (not revoked, not expired) and the account enabled. A token read
+// within CacheTTL is not read again; its expiry is checked on every call.
 func (s *Store) ByToken(ctx context.Context, secret string) (Account, bool, error) {
-	var rows []tokenRow
-	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE sha256 = ?", hashSecret(secret)); err != nil {
+	hash := hashSecret(secret)
+	e, err := s.cache().get(ctx, tokenKey(hash), func(ctx context.Context) (*credential, error) { return s.loadToken(ctx, hash) })
+	if err != nil || e == nil || !e.expires.IsZero() && !s.now().Before(e.expires) {
 		return Account{}, false, err
 	}
+	return e.account, true, nil
+}
+
+// loadToken reads a token by the hash of its secret: nil unless it is
+// live and its account enabled.
+func (s *Store) loadToken(ctx context.Context, hash string) (*credential, error) {
+	var rows []tokenRow
+	if err := s.DB.Select(ctx, &rows, "SELECT * FROM ("+allTokens+") WHERE sha256 = ?", hash); err != nil {
+		return nil, err
+	}
 	if len(rows) == 0 || rows[0].Revoked == 1 {
-		return Account{}, false, nil
+		return nil, nil
 	}
 	var exp []expiry
 	if err := s.DB.Select(ctx, &exp, expiryByID, rows[0].ID); err != nil {
-		return Account{}, false, err
+		return nil, err
 	}
-	if len(exp) > 0 && !s.now().Before(exp[0].ExpiresAt) {
-		return Account{}, false, nil
+	e := &credential{}
+	if len(exp) > 0 {
+		if e.expires = exp[0].ExpiresAt; !s.now().Before(e.expires) {
+			return nil, nil
+		}
 	}
 	a, ok, err := s.Get(ctx, rows[0].AccountID)
 	if err != nil || !ok || a.Disabled {
-		return Account{}, false, err
+		return nil, err
 	}
-	return a, true, nil
+	e.account = a
+	return e, nil
 }

@@ -59,6 +59,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME]")
 	db := fs.dbFlag()
 	fs.clusterFlag(db)
+	fs.poolFlags(db)
+	sessionCache := fs.sessionCacheFlag()
 	addr := fs.String("addr", ":8080", "address to listen on")
 	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
 	tokens := fs.String("api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
@@ -88,7 +90,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		return exitRejected
 	}
 	defer d.Close()
-	a := app.New(d, uploadOptions())
+	o := uploadOptions()
+	o.SessionCache = sessionCache()
+	a := app.New(d, o)
 	defer a.Published.Close() // stops the snapshot builder before the database closes
 	a.Published.Log = e.log
 	a.Compliance.Rules = rules

@@ -9,10 +9,12 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/peterbourgon/ff/v3"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/engines"
@@ -123,6 +125,7 @@ func (c *cmdFlags) required(value, what string) (int, bool) {
 type database struct {
 	dsn     string
 	cluster string
+	pools   engines.Pools // on a ClickHouse server; zero limits: the defaults
 }
 
 // dbFlag defines --db.
@@ -137,6 +140,28 @@ func (c *cmdFlags) dbFlag() *database {
 func (c *cmdFlags) clusterFlag(d *database) {
 	c.StringVar(&d.cluster, "cluster", "",
 		"ClickHouse cluster (a remote_servers name) to create the tables on, ON CLUSTER with replicated engines; empty: one server")
+}
+
+// poolFlags defines --db-request-conns and --db-background-conns into d.
+func (c *cmdFlags) poolFlags(d *database) {
+	def := engines.DefaultPools()
+	c.IntVar(&d.pools.Requests, "db-request-conns", def.Requests,
+		"on a ClickHouse server, connections kept for requests (sign-in, sessions, portal and API reads)")
+	c.IntVar(&d.pools.Background, "db-background-conns", def.Background,
+		"on a ClickHouse server, connections for background work (uploads, imports, the snapshot builder, the janitor)")
+}
+
+// sessionCacheFlag defines --session-cache; its value is what
+// app.Options.SessionCache takes.
+func (c *cmdFlags) sessionCacheFlag() func() time.Duration {
+	d := c.Duration("session-cache", accounts.DefaultCacheTTL,
+		"how long a validated session or API token is kept in memory (a sign-out in another instance is seen within it); 0: not kept")
+	return func() time.Duration {
+		if *d <= 0 {
+			return -1
+		}
+		return *d
+	}
 }
 
 // proxyList is --trusted-proxies: IP addresses and CIDR networks,
@@ -180,7 +205,7 @@ func (c *cmdFlags) metricsTokenFlag() *string {
 
 // open opens and migrates the database.
 func (d *database) open(ctx context.Context, e *env) (storage.DB, error) {
-	db, err := engines.Open(ctx, d.dsn, "")
+	db, err := engines.OpenPools(ctx, d.dsn, "", d.pools)
 	if err != nil {
 		return nil, err
 	}

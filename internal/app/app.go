@@ -5,6 +5,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/figures"
@@ -37,6 +39,10 @@ type Options struct {
 	// MaxUnpackedMB is the most a workbook may unpack to, in MB; 0 means
 	// workbook.DefaultLimits.
 	MaxUnpackedMB int
+	// SessionCache is how long a validated session or API token is kept
+	// in memory (accounts.Store.CacheTTL); 0 means
+	// accounts.DefaultCacheTTL, a negative value not at all.
+	SessionCache time.Duration
 }
 
 // New wires the services over db.
@@ -52,7 +58,10 @@ func New(db storage.DB, o Options) *App {
 	a.Lookup = &national.Lookup{Store: a.National}
 	a.Submissions = &submissions.Service{DB: db, Limits: lim, Lookup: a.Lookup}
 	a.Members = &members.Register{DB: db}
-	a.Accounts = &accounts.Store{DB: db}
+	a.Accounts = &accounts.Store{DB: db, CacheTTL: o.SessionCache}
+	if o.SessionCache == 0 {
+		a.Accounts.CacheTTL = accounts.DefaultCacheTTL
+	}
 	a.Throttle = accounts.NewThrottle(a.Accounts)
 	// Pages and computed figures are cached per data generation: a change
 	// committed by this process (a submission, an import, a members change)

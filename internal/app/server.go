@@ -25,7 +25,8 @@ var (
 var openWrites = []string{"/logga-in", "/logga-ut", "/losenord"}
 
 // Server assembles the HTTP service: the shell, its middleware (in this
-// order: https marking and HSTS, deadline, body limit, audit,
+// order: the request pool (storage.ForRequest, not for uploads), https
+// marking and HSTS, deadline, body limit, audit,
 // authentication, cross-origin check, writes only when signed in; the
 // audit comes before those that refuse, to record their refusals), the API,
 // the public pages and the signed-in pages. What the shell refuses outside
@@ -33,7 +34,7 @@ var openWrites = []string{"/logga-in", "/logga-ut", "/losenord"}
 func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) *web.Server {
 	cfg.ErrorPage = func(c *gin.Context, err error) { site.Fail(c, log, err) }
 	srv := web.New(cfg, a.DB, log)
-	srv.Router.Use(srv.StrictTransport(), web.Deadline(cfg.RequestTimeout, cfg.UploadTimeout, slowRoutes...),
+	srv.Router.Use(requestPool(uploadRoutes...), srv.StrictTransport(), web.Deadline(cfg.RequestTimeout, cfg.UploadTimeout, slowRoutes...),
 		web.LimitBody(a.Submissions.Limits.MaxBytes, uploadRoutes...), srv.Audit(a.Accounts),
 		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin(),
 		web.SignedInWrites(openWrites...))

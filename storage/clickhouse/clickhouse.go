@@ -26,9 +26,15 @@ type Pool struct {
 	ConnMaxLifetime time.Duration
 	DialTimeout     time.Duration
 	ReadTimeout     time.Duration
+	// Priority is ClickHouse's priority setting for every query of the
+	// pool (1 the most important; 0: none), unless the DSN sets it. While
+	// a query with a lower value runs, the server pauses those with higher
+	// values, so a request's query (1) goes ahead of background loads (2).
+	Priority int
 }
 
-// DefaultPool returns the pool settings that suit one service instance.
+// DefaultPool returns the pool settings that suit one service instance
+// with one pool.
 func DefaultPool() Pool {
 	return Pool{MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour, DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Minute}
 }
@@ -69,6 +75,9 @@ func Open(ctx context.Context, dsn, database string, pool Pool) (*DB, error) {
 	}
 	if _, set := opts.Settings["max_query_size"]; !set {
 		opts.Settings["max_query_size"] = 16 << 20
+	}
+	if _, set := opts.Settings["priority"]; !set && pool.Priority > 0 {
+		opts.Settings["priority"] = pool.Priority
 	}
 	opts.MaxOpenConns = pool.MaxOpenConns
 	opts.MaxIdleConns = pool.MaxIdleConns

@@ -1,6 +1,17 @@
 // Package engines opens the storage engine a DSN names, for the binary. It
 // and storage/storagetest (for tests) are the only packages that link both
 // engines, so that nothing else carries libchdb's binding and clickhouse-go.
+//
+// On a ClickHouse server the database is two pools of connections, each
+// with its own limit (Pools): one for requests (calls whose context is
+// marked storage.ForRequest) and one for everything else, the background
+// work (uploads' inserts, imports, the snapshot builder's loads, the
+// janitor), so that background work holding every connection of its pool
+// never makes a signed-in visitor, an officer's history or a template
+// pre-fill wait for a connection. The background pool's queries also run
+// with a lower ClickHouse priority. chDB has one connection for everything;
+// there the public readers never touch the database (pages come from the
+// published snapshot) and the signed-in ones rarely (sessions are cached).
 package engines
 
 import (
@@ -11,7 +22,6 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
-	"github.com/klimatkommunerna/klimatrapport/storage/clickhouse"
 )
 
 // DefaultDSN is the embedded engine with its data in ./data.
@@ -20,13 +30,30 @@ const DefaultDSN = "chdb://./data"
 // DefaultDatabase is the database the service uses when the DSN names none.
 const DefaultDatabase = "klimatrapport"
 
-// Open opens the database a DSN names:
+// Pools are the connection limits of the two pools on a ClickHouse server.
+type Pools struct {
+	Requests   int // connections for requests' calls (storage.ForRequest)
+	Background int // connections for everything else
+}
+
+// DefaultPools suit one service instance: as many connections in all as
+// one pool had before, most for background work, which holds them longer.
+func DefaultPools() Pools { return Pools{Requests: 8, Background: 12} }
+
+// Open opens the database a DSN names with DefaultPools (see OpenPools).
+func Open(ctx context.Context, dsn, database string) (storage.DB, error) {
+	return OpenPools(ctx, dsn, database, DefaultPools())
+}
+
+// OpenPools opens the database a DSN names:
 //
 //	chdb://PATH[?database=NAME]                      embedded chDB, data in PATH
 //	clickhouse://USER:PASS@HOST:9000/DATABASE[?…]     a ClickHouse server
 //
 // database, when not empty, overrides the DSN's database (tests use it).
-func Open(ctx context.Context, dsn, database string) (storage.DB, error) {
+// On a server, pools sets the connection limits (a zero limit: the
+// default's).
+func OpenPools(ctx context.Context, dsn, database string, pools Pools) (storage.DB, error) {
 	scheme, rest, ok := strings.Cut(dsn, "://")
 	if !ok {
 		return nil, fmt.Errorf("storage: DSN %q has no scheme; use chdb://PATH or clickhouse://HOST:9000/DB", dsn)
@@ -49,7 +76,7 @@ func Open(ctx context.Context, dsn, database string) (storage.DB, error) {
 		}
 		return chdb.Open(ctx, path, database)
 	case "clickhouse", "tcp":
-		return clickhouse.Open(ctx, dsn, database, clickhouse.DefaultPool())
+		return openServer(ctx, dsn, database, pools)
 	}
 	return nil, fmt.Errorf("storage: unknown engine %q in DSN; use chdb:// or clickhouse://", scheme)
 }
