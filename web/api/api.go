@@ -8,8 +8,11 @@ package api
 
 import (
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
@@ -33,6 +36,15 @@ type API struct {
 	// Compliance evaluates the membership obligations; nil leaves out the
 	// compliance routes.
 	Compliance *compliance.Engine
+	// ArchiveParallel caps the archive questions (emissions of other
+	// releases and substances, read from the database) run at once; 0 means
+	// DefaultArchiveParallel. ArchiveWait is how long one waits for a turn
+	// before it is refused as busy; 0 means DefaultArchiveWait.
+	ArchiveParallel int
+	ArchiveWait     time.Duration
+
+	archiveOnce sync.Once
+	archiveSem  *semaphore.Weighted
 }
 
 // Register adds the API's routes.
@@ -44,8 +56,6 @@ func (a *API) Register(r gin.IRouter) {
 	v1.GET("/submissions/:id/annotated.xlsx", a.handle(a.getAnnotated))
 	v1.GET("/municipalities/:code/submissions", a.handle(a.listSubmissions))
 	v1.GET("/template.xlsx", a.handle(a.getTemplate))
-	v1.GET("/municipalities", a.handle(a.listMunicipalities))
-	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
 	a.registerEmissionMetrics(v1)
 	if a.Compliance != nil {
 		a.registerCompliance(v1)
