@@ -29,7 +29,10 @@ func (a *API) warm(ctx context.Context, snap *publish.Snapshot, routes map[strin
 	}
 	var targets []web.WarmTarget
 	add := func(route, path string, params gin.Params) {
-		h := routes[route]
+		h, ok := routes[route]
+		if !ok { // a route not served is not warmed
+			return
+		}
 		targets = append(targets, web.WarmTarget{Path: path, Params: params, Render: func(c *gin.Context) error {
 			b, err := a.body(c, snap, h)
 			if errors.As(err, new(uncacheable)) { // an answer that is not kept (an error) is not warmed
