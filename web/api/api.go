@@ -4,6 +4,13 @@
 // and the members register. Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
+//
+// The answers of public data (the municipalities, emissions, metrics, the
+// ranking and their exports) come from publish's snapshot without the
+// database, kept per data generation (cache.go); those behind the default
+// pages are rendered into each new snapshot before it is published
+// (warm.go). Only archive questions, emissions of another SMHI release or
+// substance, read the database, a few at a time (archive.go).
 package api
 
 import (
@@ -29,9 +36,10 @@ type API struct {
 	Members     *members.Register
 	Submissions *submissions.Service
 	Log         *slog.Logger
-	// Published answers the public data (emissions, emission metrics, the
-	// ranking and their exports) from cached snapshots; internal/app wires
-	// it to the commit hooks.
+	// Published answers the public data (the municipalities, emissions,
+	// emission metrics, the ranking and their exports) from cached
+	// snapshots, into which Register adds a warmer; internal/app wires it
+	// to the commit hooks.
 	Published *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
 	// compliance routes.
