@@ -44,14 +44,16 @@ func (a *API) warm(ctx context.Context, snap *publish.Snapshot, routes map[strin
 			return err
 		}})
 	}
-	rk, err := snap.Ranking(ctx, publish.RankingQuery{Metric: analytics.MetricPerCapita})
-	if err != nil {
-		return err
-	}
-	linked := "?" + url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {"asc"}}.Encode()
 	for _, ext := range []string{"", ".csv", ".xlsx"} {
 		add("/ranking"+ext, "/api/v1/ranking"+ext, nil)
-		add("/ranking"+ext, "/api/v1/ranking"+ext+linked, nil)
+	}
+	// The ranking with the parameters /rangordning links to, when there is
+	// one (no error: with no figures the page has no ranking to link to).
+	if rk, err := snap.Ranking(ctx, publish.RankingQuery{Metric: analytics.MetricPerCapita}); err == nil {
+		linked := "?" + url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {"asc"}}.Encode()
+		for _, ext := range []string{"", ".csv", ".xlsx"} {
+			add("/ranking"+ext, "/api/v1/ranking"+ext+linked, nil)
+		}
 	}
 	add("/municipalities", "/api/v1/municipalities", nil)
 	for _, m := range snap.Municipalities {
