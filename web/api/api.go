@@ -4,12 +4,22 @@
 // and the members register. Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
+//
+// The answers of public data (the municipalities, emissions, metrics, the
+// ranking and their exports) come from publish's snapshot without the
+// database, kept per data generation (cache.go); those behind the default
+// pages are rendered into each new snapshot before it is published
+// (warm.go). Only archive questions, emissions of another SMHI release or
+// substance, read the database, a few at a time (archive.go).
 package api
 
 import (
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
@@ -26,13 +36,23 @@ type API struct {
 	Members     *members.Register
 	Submissions *submissions.Service
 	Log         *slog.Logger
-	// Published answers the public data (emissions, emission metrics, the
-	// ranking and their exports) from cached snapshots; internal/app wires
-	// it to the commit hooks.
+	// Published answers the public data (the municipalities, emissions,
+	// emission metrics, the ranking and their exports) from cached
+	// snapshots, into which Register adds a warmer; internal/app wires it
+	// to the commit hooks.
 	Published *publish.Service
 	// Compliance evaluates the membership obligations; nil leaves out the
 	// compliance routes.
 	Compliance *compliance.Engine
+	// ArchiveParallel caps the archive questions (emissions of other
+	// releases and substances, read from the database) run at once; 0 means
+	// DefaultArchiveParallel. ArchiveWait is how long one waits for a turn
+	// before it is refused as busy; 0 means DefaultArchiveWait.
+	ArchiveParallel int
+	ArchiveWait     time.Duration
+
+	archiveOnce sync.Once
+	archiveSem  *semaphore.Weighted
 }
 
 // Register adds the API's routes.
@@ -44,8 +64,6 @@ func (a *API) Register(r gin.IRouter) {
 	v1.GET("/submissions/:id/annotated.xlsx", a.handle(a.getAnnotated))
 	v1.GET("/municipalities/:code/submissions", a.handle(a.listSubmissions))
 	v1.GET("/template.xlsx", a.handle(a.getTemplate))
-	v1.GET("/municipalities", a.handle(a.listMunicipalities))
-	v1.GET("/emissions", a.cachedResponse(a.getEmissions))
 	a.registerEmissionMetrics(v1)
 	if a.Compliance != nil {
 		a.registerCompliance(v1)

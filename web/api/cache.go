@@ -18,7 +18,7 @@ import (
 // memory, with an ETag, after that.
 
 // apiParams are the query parameters the cached answers read: the rest do
-// not make an answer of their own (publish.Key). The municipalities of
+// not make an answer of their own (publish.KeyOf). The municipalities of
 // /emissions are a set (the series come sorted by code whatever the order
 // asked for).
 var apiParams = []publish.QueryParam{{Name: "municipality", Kind: publish.CodeSet}, {Name: "metric"}, {Name: "source"},
@@ -50,8 +50,7 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		key := publish.KeyOf("api:"+c.Request.URL.Path, c.Request.URL.Query(), apiParams).About(c.Param("code"))
-		body, err := snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
+		body, err := a.body(c, snap, h)
 		var unc uncacheable
 		if errors.As(err, &unc) {
 			for k, vs := range unc.header {
@@ -66,6 +65,13 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 		}
 		return err
 	})
+}
+
+// body is h's answer to c's request in snap: rendered once per data
+// generation and canonical query, by a request or by the warmer.
+func (a *API) body(c *gin.Context, snap *publish.Snapshot, h cached) (*publish.Body, error) {
+	key := publish.KeyOf("api:"+c.Request.URL.Path, c.Request.URL.Query(), apiParams).About(c.Param("code"))
+	return snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
 }
 
 // record runs h with its answer captured: a 200 answer becomes a body to

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -9,24 +10,32 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/publish"
 )
 
-// registerEmissionMetrics adds the routes of the emission metrics: a
-// municipality's metrics, the ranking, and CSV and XLSX exports of every
-// table-shaped answer. Answers are cached per data generation (see
-// publish.Service); GET /emissions is cached by Register through
-// cachedResponse as well.
+// registerEmissionMetrics adds the routes of the public answers (publicRoutes).
+// Answers are cached per data generation (see publish.Service), and those
+// behind the default pages rendered ahead into every new snapshot (warm).
 func (a *API) registerEmissionMetrics(v1 gin.IRouter) {
-	v1.GET("/municipalities/:code/metrics", a.cachedResponse(a.getMetrics))
-	v1.GET("/ranking", a.cachedResponse(a.getRanking))
-	for _, e := range []struct {
-		path  string
-		build tables
-	}{
-		{"/municipalities/:code/metrics", metricsTables}, {"/ranking", rankingTables},
-		{"/emissions", a.emissionsTables}, {"/municipalities", municipalitiesTables},
-	} {
-		v1.GET(e.path+".csv", a.cachedResponse(export(csvFormat, e.build)))
-		v1.GET(e.path+".xlsx", a.cachedResponse(export(xlsxFormat, e.build)))
+	routes := a.publicRoutes()
+	for path, h := range routes {
+		v1.GET(path, a.cachedResponse(h))
 	}
+	a.Published.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error { return a.warm(ctx, snap, routes) })
+}
+
+// publicRoutes are the answers of public data, by route under /api/v1: the
+// municipalities, the emissions, a municipality's metrics, the ranking, and
+// CSV and XLSX exports of each.
+func (a *API) publicRoutes() map[string]cached {
+	routes := map[string]cached{
+		"/municipalities": a.listMunicipalities, "/emissions": a.getEmissions,
+		"/municipalities/:code/metrics": a.getMetrics, "/ranking": a.getRanking,
+	}
+	for path, build := range map[string]tables{
+		"/municipalities/:code/metrics": metricsTables, "/ranking": rankingTables,
+		"/emissions": a.emissionsTables, "/municipalities": municipalitiesTables,
+	} {
+		routes[path+".csv"], routes[path+".xlsx"] = export(csvFormat, build), export(xlsxFormat, build)
+	}
+	return routes
 }
 
 // municipalityReport answers GET /municipalities/{code}/metrics's query.

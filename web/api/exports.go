@@ -213,8 +213,8 @@ func export(f exportFormat, build tables) cached {
 }
 
 // emissionsTables: GET /emissions, one row per area, sector and year.
-func (a *API) emissionsTables(c *gin.Context, _ *publish.Snapshot) (string, []table, error) {
-	e, err := a.emissions(c)
+func (a *API) emissionsTables(c *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	e, err := a.emissions(c, snap)
 	if err != nil {
 		return "", nil, err
 	}

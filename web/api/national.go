@@ -8,7 +8,6 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/figures"
-	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 )
 
@@ -25,26 +24,12 @@ type memberStatus struct {
 	Active   bool   `json:"active"`
 }
 
-func (a *API) listMunicipalities(c *gin.Context) error {
-	ctx := c.Request.Context()
-	munis, err := a.Data.National.Municipalities(ctx)
-	if err != nil {
-		return err
-	}
-	ms, err := a.Members.All(ctx)
-	if err != nil {
-		return err
-	}
-	byCode := map[string]members.Member{}
-	for _, m := range ms {
-		byCode[m.Code] = m
-	}
-	today := time.Now()
-	out := make([]municipality, len(munis))
-	for i, m := range munis {
+func (a *API) listMunicipalities(c *gin.Context, snap *publish.Snapshot) error {
+	out := make([]municipality, len(snap.Municipalities))
+	for i, m := range snap.Municipalities {
 		out[i] = municipality{Municipality: m}
-		if mem, ok := byCode[m.Code]; ok {
-			out[i].Member = &memberStatus{Kind: mem.Kind, Joined: mem.Joined.Format(time.DateOnly), Observer: mem.Observer(today), Active: mem.Active(today)}
+		if mem, ok := snap.Member(m.Code); ok {
+			out[i].Member = &memberStatus{Kind: mem.Kind, Joined: mem.Joined.Format(time.DateOnly), Observer: mem.Observer(snap.Today), Active: mem.Active(snap.Today)}
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"municipalities": out})
@@ -97,17 +82,23 @@ func emissionsQuery(c *gin.Context) (figures.EmissionsQuery, error) {
 	return q, nil
 }
 
-// emissions answers GET /emissions's query.
-func (a *API) emissions(c *gin.Context) (figures.Emissions, error) {
+// emissions answers GET /emissions's query: from the snapshot when it
+// holds the figures asked for, else (an archive question) from the
+// database within the cap on archive questions.
+func (a *API) emissions(c *gin.Context, snap *publish.Snapshot) (figures.Emissions, error) {
 	q, err := emissionsQuery(c)
 	if err != nil {
 		return figures.Emissions{}, err
 	}
-	return a.Data.Emissions(c.Request.Context(), q)
+	ctx := c.Request.Context()
+	if e, held, err := snap.Emissions(ctx, q); held {
+		return e, err
+	}
+	return a.archiveEmissions(ctx, q)
 }
 
-func (a *API) getEmissions(c *gin.Context, _ *publish.Snapshot) error {
-	e, err := a.emissions(c)
+func (a *API) getEmissions(c *gin.Context, snap *publish.Snapshot) error {
+	e, err := a.emissions(c, snap)
 	if err == nil {
 		c.JSON(http.StatusOK, e)
 	}
