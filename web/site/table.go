@@ -174,22 +174,35 @@ func safeURL(s string) string {
 		!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
 		return "#ZgotmplZ"
 	}
-	var b strings.Builder
-	written := 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if urlKept(c) || c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			continue
+		if !urlKeeps(s, i) {
+			return escapeURL(s, i)
 		}
-		b.WriteString(s[written:i])
-		fmt.Fprintf(&b, "%%%02x", c)
-		written = i + 1
 	}
-	if written == 0 {
-		return s
+	return s
+}
+
+// escapeURL percent-encodes the bytes of s from i on that the normaliser
+// does not keep.
+func escapeURL(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		if urlKeeps(s, i) {
+			b.WriteByte(s[i])
+		} else {
+			fmt.Fprintf(&b, "%%%02x", s[i])
+		}
 	}
-	b.WriteString(s[written:])
 	return b.String()
+}
+
+// urlKeeps reports whether html/template's URL normaliser keeps s[i] as it
+// is: an unreserved or reserved character, or the '%' of a valid escape.
+func urlKeeps(s string, i int) bool {
+	c := s[i]
+	return urlKept(c) || c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])
 }
 
 // urlKept reports whether html/template's URL normaliser keeps c as it is.
