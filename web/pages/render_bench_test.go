@@ -33,7 +33,7 @@ func newRenderer(f *fixture) *renderer {
 }
 
 // get serves path and fails unless it is 200.
-func (r *renderer) get(b *testing.B, path string) {
+func (r *renderer) get(b testing.TB, path string) {
 	w := httptest.NewRecorder()
 	r.router.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 	if w.Code != http.StatusOK {
