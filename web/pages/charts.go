@@ -111,8 +111,14 @@ func newLineChart(id, yName string, series []lineSeries) (*charts.Line, int, int
 	for i, s := range series {
 		colours[i] = s.Colour
 		data := make([]opts.LineData, len(s.Points))
+		// Each point's value points into one array per series instead of
+		// being a slice of two boxed numbers: the JSON is the same
+		// ([year,tonnes]; a whole float64 is written as an integer),
+		// without three allocations per point.
+		xy := make([][2]float64, len(s.Points))
 		for j, p := range s.Points {
-			data[j] = opts.LineData{Value: []any{p.Year, p.Tonnes}}
+			xy[j] = [2]float64{float64(p.Year), p.Tonnes}
+			data[j] = opts.LineData{Value: &xy[j]}
 		}
 		dash, symbol := s.Dash, s.Symbol
 		if dash == "" {

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -25,6 +26,7 @@ type rangordningView struct {
 	MetricLabel, SourceText    string
 	Year                       int
 	Years                      []int
+	YearOptions                template.HTML // Years as options, Year selected (yearOptions)
 	Source, Sort, Order        string
 	Averages, Counties, Table  site.Table
 	APIHref, CSVHref, XLSXHref string
@@ -66,6 +68,9 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	if !slices.Contains(v.Years, rk.Year) {
 		v.Years = append(v.Years, rk.Year)
 		slices.Sort(v.Years)
+	}
+	if v.YearOptions, err = yearOptions(snap, v.Years, v.Year); err != nil {
+		return "", nil, err
 	}
 	q := url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {order}}
 	v.APIHref, v.CSVHref, v.XLSXHref = "/api/v1/ranking?"+q.Encode(), "/api/v1/ranking.csv?"+q.Encode(), "/api/v1/ranking.xlsx?"+q.Encode()

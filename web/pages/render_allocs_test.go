@@ -9,13 +9,13 @@ import (
 )
 
 // Allocations per uncached render, measured when the bounds were set:
-// /jamfor with 12 municipalities about 4 800, /rangordning with a sort key
-// or order not rendered before about 2 300. At the table partial in
-// html/template and every ranking formatting its 3 000 figures anew they
-// were some 15 400 and 87 700. The bounds leave room for small changes,
-// not for that cost to come back.
+// /jamfor with 12 municipalities about 2 850, /rangordning with a sort key
+// or order not rendered before about 2 050. With the table partial in
+// html/template, every ranking formatting its 3 000 figures anew and three
+// boxed numbers per chart point they were some 15 400 and 87 700. The
+// bounds leave room for small changes, not for that cost to come back.
 const (
-	maxAllocsJamfor12    = 7000
+	maxAllocsJamfor12    = 4500
 	maxAllocsRangordning = 3500
 )
 
