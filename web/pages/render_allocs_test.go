@@ -28,14 +28,7 @@ func TestRenderAllocations(t *testing.T) {
 		f := newFixture(t, db, fixtureOptions{})
 		r := newRenderer(f)
 		defer r.svc.Close()
-		snap, err := r.svc.Snapshot(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var codes []string
-		for _, m := range snap.Municipalities {
-			codes = append(codes, m.Code)
-		}
+		codes := municipalityCodes(t, r.svc)
 		r.get(t, "/rangordning") // the metrics of the year, computed once per snapshot
 		jamfor := randomSets(codes, 12, nil)
 		if n := testing.AllocsPerRun(10, func() { r.get(t, jamfor(r)) }); n > maxAllocsJamfor12 {

@@ -55,19 +55,12 @@ func (r *renderer) get(b testing.TB, path string) {
 //     report's data is read from memory rather than the database).
 //
 // Beside ns/op each reports cpu-ns/op, the CPU the process used for the
-// timed request (cpuTime). /jamfor asks for a random set of 2 or 12 municipalities each iteration,
-// one the snapshot has not seen; /rangordning/params asks for a sort order,
+// timed request (cpuTime). /jamfor asks for a random set of 2 or 12
+// municipalities each iteration, one the snapshot has not seen; /rangordning/params asks for a sort order,
 // source and year the snapshot has not rendered each iteration.
 func BenchmarkRender(b *testing.B) {
 	f := newFixture(b, storagetest.Migrated(b, "chdb"), fixtureOptions{})
-	snap, err := f.Published.Snapshot(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var codes []string
-	for _, m := range snap.Municipalities {
-		codes = append(codes, m.Code)
-	}
+	codes := municipalityCodes(b, f.Published)
 	fixed := func(p string) func(*renderer) string { return func(*renderer) string { return p } }
 	perSnapshot := []struct {
 		name, setting string
@@ -103,12 +96,7 @@ func BenchmarkRender(b *testing.B) {
 				for _, w := range pg.warm {
 					r.get(b, w)
 				}
-				p := pg.path(r)
-				before := cpuTime(b)
-				b.StartTimer()
-				r.get(b, p)
-				b.StopTimer()
-				cpu += cpuTime(b) - before
+				cpu += r.timed(b, pg.path(r))
 				r.svc.Close()
 				b.StartTimer()
 			}
@@ -136,17 +124,35 @@ func BenchmarkRender(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
-				p := pg.path(shared)
-				before := cpuTime(b)
-				b.StartTimer()
-				shared.get(b, p)
-				b.StopTimer()
-				cpu += cpuTime(b) - before
+				cpu += shared.timed(b, pg.path(shared))
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
+}
+
+// timed serves path with the benchmark's timer running (it is stopped
+// before and after) and returns the CPU the process used meanwhile.
+func (r *renderer) timed(b *testing.B, path string) time.Duration {
+	before := cpuTime(b)
+	b.StartTimer()
+	r.get(b, path)
+	b.StopTimer()
+	return cpuTime(b) - before
+}
+
+// municipalityCodes are the codes of the municipalities in svc's snapshot.
+func municipalityCodes(t testing.TB, svc *publish.Service) []string {
+	snap, err := svc.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, m := range snap.Municipalities {
+		codes = append(codes, m.Code)
+	}
+	return codes
 }
 
 // cpuTime is the CPU time the process has used (every thread: the render,
