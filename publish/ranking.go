@@ -154,19 +154,22 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 				Member: snap.IsActiveMember(m.Code), Year: am.LastYear, Value: am.Value(q.Metric)})
 		}
 		analytics.RankRows(r.Rows, q.Descending)
-		for _, g := range snap.groupAreas() {
+		var groups []analytics.AreaMetrics
+		if q.Source == analytics.SourceSMHI {
+			groups = snap.groupMetrics(q.AsOf, q.Year)
+		}
+		var vals []*float64
+		for i, g := range snap.groupAreas() {
 			avg := g.avg
-			var vals []*float64
+			vals = vals[:0]
 			for _, c := range g.codes {
 				if am, ok := all[c]; ok {
 					vals = append(vals, am.Value(q.Metric))
 				}
 			}
 			avg.Mean, avg.Municipalities = analytics.MeanOf(vals)
-			if q.Source == analytics.SourceSMHI {
-				gm := analytics.ComputeMetrics(analytics.MetricsInput{Code: g.avg.Code, Name: g.avg.Name, Source: q.Source, Total: g.total,
-					Population: g.pop, AsOf: q.AsOf, DataYear: q.Year})
-				avg.Value, avg.Year = gm.Value(q.Metric), gm.LastYear
+			if groups != nil {
+				avg.Value, avg.Year = groups[i].Value(q.Metric), groups[i].LastYear
 			}
 			r.Averages = append(r.Averages, avg)
 		}
@@ -176,4 +179,21 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 		return nil, err
 	}
 	return v.(*Ranking), nil
+}
+
+// groupMetrics returns the SMHI metrics of Sweden, the members and each
+// county (in groupAreas' order), as of asOf with data up to year: computed
+// once per snapshot for every ranking of that year, whatever its metric and
+// order.
+func (snap *Snapshot) groupMetrics(asOf, year int) []analytics.AreaMetrics {
+	v, _ := snap.Memo(fmt.Sprintf("group-metrics:%d:%d", asOf, year), func() (any, error) {
+		groups := snap.groupAreas()
+		out := make([]analytics.AreaMetrics, len(groups))
+		for i, g := range groups {
+			out[i] = analytics.ComputeMetrics(analytics.MetricsInput{Code: g.avg.Code, Name: g.avg.Name, Source: analytics.SourceSMHI, Total: g.total,
+				Population: g.pop, AsOf: asOf, DataYear: year})
+		}
+		return out, nil
+	})
+	return v.([]analytics.AreaMetrics)
 }

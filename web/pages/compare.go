@@ -30,6 +30,7 @@ type jamforView struct {
 	Inputs                     []string
 	BaseYears                  []int
 	BaseYear                   int
+	BaseYearOptions            template.HTML // BaseYears as options, BaseYear selected (yearOptions)
 	Source                     string
 	Options                    template.HTML // the datalist of every municipality's name (municipalityList)
 	Errors                     []string
@@ -88,6 +89,9 @@ func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	}
 	if len(v.BaseYears) == 0 {
 		v.BaseYears = []int{kr.FirstYear}
+	}
+	if v.BaseYearOptions, err = yearOptions(snap, v.BaseYears, v.BaseYear); err != nil {
+		return "", nil, err
 	}
 	if len(v.Errors) > 0 {
 		// The form again, with what is wrong, as 400 Bad Request.

@@ -1,7 +1,9 @@
 package pages
 
 import (
+	"bytes"
 	"fmt"
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,4 +90,30 @@ func optCell(v *float64, decimals int) site.Cell {
 		return site.Cell{Text: "–", Num: true}
 	}
 	return numCell(*v, decimals)
+}
+
+// yearOptionsTemplate is a year <select>'s options, the chosen year
+// selected.
+var yearOptionsTemplate = template.Must(template.New("years").Parse(
+	`{{range .Years}}<option value="{{.}}"{{if eq . $.Selected}} selected{{end}}>{{.}}</option>{{end}}`))
+
+// yearOptions renders a year <select>'s options once per snapshot, list and
+// chosen year: the same on every comparison and ranking that shows them,
+// some 35 years escaped and compared by reflection.
+func yearOptions(snap *publish.Snapshot, years []int, selected int) (template.HTML, error) {
+	v, err := snap.Memo(fmt.Sprint("pages:year-options:", years, selected), func() (any, error) {
+		var b bytes.Buffer
+		data := struct {
+			Years    []int
+			Selected int
+		}{years, selected}
+		if err := yearOptionsTemplate.Execute(&b, data); err != nil {
+			return nil, err
+		}
+		return template.HTML(b.String()), nil // escaped by html/template, in the context of the page's <select>
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(template.HTML), nil
 }

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -25,6 +26,7 @@ type rangordningView struct {
 	MetricLabel, SourceText    string
 	Year                       int
 	Years                      []int
+	YearOptions                template.HTML // Years as options, Year selected (yearOptions)
 	Source, Sort, Order        string
 	Averages, Counties, Table  site.Table
 	APIHref, CSVHref, XLSXHref string
@@ -67,10 +69,17 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 		v.Years = append(v.Years, rk.Year)
 		slices.Sort(v.Years)
 	}
+	if v.YearOptions, err = yearOptions(snap, v.Years, v.Year); err != nil {
+		return "", nil, err
+	}
 	q := url.Values{"metric": {rk.Metric.Name}, "year": {strconv.Itoa(rk.Year)}, "source": {rk.Source}, "order": {order}}
 	v.APIHref, v.CSVHref, v.XLSXHref = "/api/v1/ranking?"+q.Encode(), "/api/v1/ranking.csv?"+q.Encode(), "/api/v1/ranking.xlsx?"+q.Encode()
 
-	v.Table = rankingTable(rk, all, sortBy, order)
+	cells, err := metricCells(snap, rk, all)
+	if err != nil {
+		return "", nil, err
+	}
+	v.Table = rankingTable(rk, cells, sortBy, order)
 	v.Averages, v.Counties = averagesTables(rk)
 	return "rangordning", v, nil
 }
@@ -78,7 +87,7 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 // rankingTable is every municipality's row: rank, name, county, year and
 // every metric, members marked by text as well as colour. Its headers link
 // to the table sorted by them.
-func rankingTable(rk *publish.Ranking, all map[string]analytics.AreaMetrics, sortBy, order string) site.Table {
+func rankingTable(rk *publish.Ranking, cells map[string][]site.Cell, sortBy, order string) site.Table {
 	link := func(key string) (string, string) {
 		next, sortState := "asc", ""
 		if key == sortBy {
@@ -115,14 +124,17 @@ func rankingTable(rk *publish.Ranking, all map[string]analytics.AreaMetrics, sor
 			return c
 		})
 	}
+	t.Rows = make([][]site.Cell, 0, len(rows))
 	for _, r := range rows {
-		t.Rows = append(t.Rows, rankingRow(r, all[r.Code]))
+		t.Rows = append(t.Rows, rankingRow(r, cells[r.Code]))
 	}
 	t.Notes = []string{"Markerade rader med ordet ”medlem” är Klimatkommunernas medlemmar. Kolumner märkta ”uppskattning” bygger på trenden (Klimatkollens metod), inte på uppmätta värden. Lägst värde får placering 1; lika värden delar placering."}
 	return t
 }
 
-func rankingRow(r analytics.RankingRow, am analytics.AreaMetrics) []site.Cell {
+// rankingRow is a municipality's row: its rank, name, county and year, then
+// its metric cells (metricCells), all marked when it is a member.
+func rankingRow(r analytics.RankingRow, metrics []site.Cell) []site.Cell {
 	rank := site.Cell{Text: "–", Num: true}
 	if r.Rank > 0 {
 		rank.Text = strconv.Itoa(r.Rank)
@@ -131,20 +143,41 @@ func rankingRow(r analytics.RankingRow, am analytics.AreaMetrics) []site.Cell {
 	if r.Member {
 		name.Text += " – medlem"
 	}
-	row := []site.Cell{rank, name, textCell(r.CountyName), {Text: strconv.Itoa(r.Year), Num: true}}
-	for _, m := range analytics.Metrics() {
-		cell := site.Cell{Text: fmtMetric(m.Name, am.Value(m.Name)), Num: true, Estimate: m.Estimate}
-		if m.Name == analytics.MetricNetZeroYear && am.Value(m.Name) != nil && *am.Value(m.Name) > 2100 {
-			cell.Text = "efter 2100"
-		}
-		row = append(row, cell)
-	}
+	row := make([]site.Cell, 0, 4+len(metrics))
+	row = append(row, rank, name, textCell(r.CountyName), site.Cell{Text: strconv.Itoa(r.Year), Num: true})
+	row = append(row, metrics...) // copies: the marks below stay this row's
 	if r.Member {
 		for i := range row {
 			row[i].Class = "member"
 		}
 	}
 	return row
+}
+
+// metricCells are each municipality's metric cells in the ranking's table
+// (analytics.Metrics' order), formatted once per snapshot, source and
+// year: every ranking of the year, by whatever column and order, shows the
+// same figures, some 3 000 numbers.
+func metricCells(snap *publish.Snapshot, rk *publish.Ranking, all map[string]analytics.AreaMetrics) (map[string][]site.Cell, error) {
+	v, err := snap.Memo(fmt.Sprintf("pages:ranking-cells:%s:%d:%d", rk.Source, rk.AsOf, rk.Year), func() (any, error) {
+		metrics := analytics.Metrics()
+		out := make(map[string][]site.Cell, len(all))
+		for code, am := range all {
+			cells := make([]site.Cell, len(metrics))
+			for i, m := range metrics {
+				cells[i] = site.Cell{Text: fmtMetric(m.Name, am.Value(m.Name)), Num: true, Estimate: m.Estimate}
+				if m.Name == analytics.MetricNetZeroYear && am.Value(m.Name) != nil && *am.Value(m.Name) > 2100 {
+					cells[i].Text = "efter 2100"
+				}
+			}
+			out[code] = cells
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string][]site.Cell), nil
 }
 
 // averagesTables are the metric for Sweden and the members together and

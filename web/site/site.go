@@ -1,7 +1,8 @@
 // Package site is the frame every HTML page shares, public or signed in:
 // the layout (header with the account, menu, footer with the sources), the
 // account part of the header put into pages rendered for everyone, the
-// table partial, the style sheet and scripts served from /static/, the
+// table partial (Table.HTML: html/template's escaping without its
+// per-cell reflection), the style sheet and scripts served from /static/, the
 // security headers, and the one HTML error page. The public pages
 // (web/pages) and the signed-in pages (web/portal) parse their templates on
 // top of it, so the frame exists once.
