@@ -110,20 +110,6 @@ func memberWorkbook(t testing.TB, code string, ry int) []byte {
 	return b
 }
 
-// smhiCopy is an smhi_releases row written by GrowSMHI.
-type smhiCopy struct {
-	ID          string    `ch:"id"`
-	ReleaseDate time.Time `ch:"release_date"`
-	Substance   string    `ch:"substance"`
-	FileName    string    `ch:"file_name"`
-	SHA256      string    `ch:"sha256"`
-	NValues     uint64    `ch:"n_values"`
-	Years       []uint16  `ch:"years"`
-	Checks      string    `ch:"checks"`
-	ImportedBy  string    `ch:"imported_by"`
-	ImportedAt  time.Time `ch:"imported_at"`
-}
-
 // GrowSMHI adds SMHI releases as the national import leaves them (the
 // values first, a release row per substance last): for each of releases
 // yearly release dates up to the newest imported release's, every one of
@@ -139,33 +125,27 @@ func (w *World) GrowSMHI(t testing.TB, releases int) {
 		t.Fatalf("GrowSMHI needs an imported release: %v", err)
 	}
 	src := rels[0]
-	var rows []smhiCopy
 	for r := range releases {
-		date := src.ReleaseDate.AddDate(-r, 0, 0)
 		var ids, subs []string
 		for _, sub := range kr.Substances() {
 			if r == 0 && sub == src.Substance {
 				continue
 			}
-			id := uuid.Must(uuid.NewV7()).String()
-			ids, subs = append(ids, id), append(subs, sub)
-			years := make([]uint16, len(src.Years))
-			for i, y := range src.Years {
-				years[i] = uint16(y)
-			}
-			rows = append(rows, smhiCopy{ID: id, ReleaseDate: date, Substance: sub, FileName: fmt.Sprintf("smhi-%s-%s.xlsx", sub, date.Format(time.DateOnly)),
-				SHA256: id, NValues: uint64(src.Values), Years: years, Checks: "[]", ImportedBy: "testworld", ImportedAt: time.Now().UTC().Truncate(time.Second)})
+			ids, subs = append(ids, uuid.Must(uuid.NewV7()).String()), append(subs, sub)
 		}
 		err := w.DB.Exec(ctx, `INSERT INTO smhi_values (release_id, substance, level, area_code, sector, subsector, year, tonnes)
-			SELECT toUUID(id), sub, level, area_code, sector, subsector, year, tonnes * (1 + 0.01 * ?)
-			FROM smhi_values ARRAY JOIN ? AS id, ? AS sub
+			SELECT toUUID(copy_id), copy_substance, level, area_code, sector, subsector, year, tonnes * (1 + 0.01 * ?)
+			FROM smhi_values ARRAY JOIN ? AS copy_id, ? AS copy_substance
 			WHERE toString(release_id) = ?`, r, ids, subs, src.ID)
-		if err != nil {
-			t.Fatalf("copying SMHI's values: %v", err)
+		if err == nil { // the release rows last, as the import writes them
+			err = w.DB.Exec(ctx, `INSERT INTO smhi_releases (id, release_date, substance, file_name, sha256, n_values, years, checks, imported_by, imported_at)
+				SELECT toUUID(copy_id), toDate(?), copy_substance, concat('smhi-', copy_substance, '.xlsx'), copy_id, n_values, years, checks, imported_by, imported_at
+				FROM smhi_releases ARRAY JOIN ? AS copy_id, ? AS copy_substance
+				WHERE toString(id) = ?`, src.ReleaseDate.AddDate(-r, 0, 0).Format(time.DateOnly), ids, subs, src.ID)
 		}
-	}
-	if err := w.DB.Insert(ctx, "smhi_releases", rows); err != nil {
-		t.Fatal(err)
+		if err != nil {
+			t.Fatalf("copying SMHI's release: %v", err)
+		}
 	}
 	w.Published.Invalidate()
 }
