@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/web/pages"
+	"github.com/klimatkommunerna/klimatrapport/workbook/workbooktest"
 )
 
 // Bounds of what grown data may add to the warmed published snapshot's
@@ -45,6 +47,7 @@ type snapshotFootprint struct {
 	bodyBytes int64 // bytes of the rendered pages among them
 	pages     int   // pages warmed: /, /rangordning and one per municipality
 	took      time.Duration
+	peak      int64 // the most bytes of heap objects while it was built, over a collected heap before (garbage included)
 }
 
 func heapAlloc() int64 {
@@ -70,22 +73,28 @@ func footprint(t *testing.T, w *testworld.World, warm bool) snapshotFootprint {
 		(&pages.Pages{Published: svc}).Register(gin.New())
 		svc.AddWarmer(func(_ context.Context, snap *publish.Snapshot) error { warmed <- snap; return nil }) // runs last
 	}
+	before := heapAlloc()
 	start := time.Now()
-	snap, err := svc.Refresh(ctx)
+	var snap *publish.Snapshot
+	var err error
+	var peak uint64
+	peak, _ = workbooktest.PeakHeap(func() {
+		if snap, err = svc.Refresh(ctx); err != nil || !warm {
+			return
+		}
+		select { // the first snapshot is published before it is warmed
+		case s := <-warmed:
+			if s != snap {
+				err = errors.New("another snapshot was warmed")
+			}
+		case <-time.After(3 * time.Minute):
+			err = errors.New("the snapshot was not warmed within 3 minutes")
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if warm { // the first snapshot is published before it is warmed
-		select {
-		case s := <-warmed:
-			if s != snap {
-				t.Fatal("another snapshot was warmed")
-			}
-		case <-time.After(3 * time.Minute):
-			t.Fatal("the snapshot was not warmed within 3 minutes")
-		}
-	}
-	f := snapshotFootprint{took: time.Since(start)}
+	f := snapshotFootprint{took: time.Since(start), peak: int64(peak) - before}
 	f.entries, f.bodyBytes = snap.Kept()
 	f.pages = 2 + len(snap.Municipalities)
 	with := heapAlloc()
@@ -97,9 +106,9 @@ func footprint(t *testing.T, w *testworld.World, warm bool) snapshotFootprint {
 }
 
 func (f snapshotFootprint) log(t *testing.T, what string) {
-	t.Logf("%s: snapshot heap %.2f MiB; memo %d entries, %.2f MiB of rendered pages (%.1f KiB a page of %d); built in %v", what,
+	t.Logf("%s: snapshot heap %.2f MiB; memo %d entries, %.2f MiB of rendered pages (%.1f KiB a page of %d); built in %v, with at most %.1f MiB more heap meanwhile", what,
 		float64(f.heap)/(1<<20), f.entries, float64(f.bodyBytes)/(1<<20), float64(f.bodyBytes)/float64(f.pages)/1024, f.pages,
-		f.took.Round(time.Millisecond))
+		f.took.Round(time.Millisecond), float64(f.peak)/(1<<20))
 }
 
 // TestSnapshotMemoryBounded: the published snapshot keeps only what the
