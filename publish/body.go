@@ -110,6 +110,17 @@ func KeyOf(path string, q url.Values, params []QueryParam) Key {
 // minGzip is the smallest body worth compressing.
 const minGzip = 1024
 
+// memory is what the body may hold in memory, for the memo's byte budget:
+// its bytes and its gzip form, counted at the most compression may keep
+// (nine tenths of them) until it is made.
+func (b *Body) memory() int64 {
+	n := int64(cap(b.Bytes))
+	if len(b.Bytes) >= minGzip {
+		n += int64(len(b.Bytes)) * 9 / 10
+	}
+	return n
+}
+
 // Gzipped returns the body gzip-compressed (computed once), or nil when it
 // is too small or does not shrink.
 func (b *Body) Gzipped() []byte {

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -70,9 +71,9 @@ type Service struct {
 	// DefaultMaxMemo. Past it, the least recently used results are dropped
 	// to make room for new ones.
 	MaxMemo int
-	// MaxBodyBytes bounds the bytes of rendered answers kept per snapshot
-	// (Snapshot.Body), evicting the least recently used as for MaxMemo;
-	// 0 means DefaultMaxBodyBytes.
+	// MaxBodyBytes bounds the memory of rendered answers kept per snapshot
+	// (Snapshot.Body: their bytes and gzip forms), evicting the least
+	// recently used as for MaxMemo; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// Debounce is how long the builder waits for more changes before it
 	// builds; 0 means DefaultDebounce.
@@ -277,7 +278,10 @@ func (snap *Snapshot) Body(key Key, build func() (*Body, error)) (*Body, error) 
 			sum := sha256.Sum256(b.Bytes)
 			b.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
 		}
-		return b, int64(len(b.Bytes)), nil
+		if cap(b.Bytes) > len(b.Bytes)+len(b.Bytes)/8 {
+			b.Bytes = bytes.Clone(b.Bytes) // a renderer's buffer may have grown to twice the answer
+		}
+		return b, b.memory(), nil
 	})
 	if err != nil {
 		return nil, err

@@ -56,40 +56,25 @@ func (p *Pages) Register(r gin.IRouter) {
 	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
 		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
 	p.Published.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error {
-		targets := []warmTarget{{"/", nil, p.index, nil}, {"/rangordning", nil, p.rangordning, nil}}
+		targets := []web.WarmTarget{p.warmTarget(snap, "/", nil, p.index, nil), p.warmTarget(snap, "/rangordning", nil, p.rangordning, nil)}
 		for _, m := range snap.Municipalities {
-			targets = append(targets, warmTarget{"/kommun/" + m.Code, gin.Params{{Key: "code", Value: m.Code}}, p.kommun, kommunParams})
+			targets = append(targets, p.warmTarget(snap, "/kommun/"+m.Code, gin.Params{{Key: "code", Value: m.Code}}, p.kommun, kommunParams))
 		}
-		return p.warm(ctx, snap, targets)
+		return web.Warm(ctx, targets)
 	})
 }
 
-// warmTarget is a page rendered into a new snapshot before it is
-// published: its path, with its default parameters.
-type warmTarget struct {
-	path   string
-	params gin.Params
-	h      handler
-	query  []publish.QueryParam
-}
-
-// warm renders the targets into snap, as a request for each would.
-func (p *Pages) warm(ctx context.Context, snap *publish.Snapshot, targets []warmTarget) error {
-	for _, t := range targets {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.path, nil)
-		if err != nil {
-			return err
-		}
-		c := &gin.Context{Request: req, Params: t.params} // what the pages' handlers read of a request
+// warmTarget is a page rendered into snap before it is published, with its
+// default parameters, as a request for it would; a page shown with an
+// error status is no failure of the warming.
+func (p *Pages) warmTarget(snap *publish.Snapshot, path string, params gin.Params, h handler, query []publish.QueryParam) web.WarmTarget {
+	return web.WarmTarget{Path: path, Params: params, Render: func(c *gin.Context) error {
 		var pe pageError
-		if _, err := p.body(c, snap, t.h, t.query); err != nil && !errors.As(err, &pe) {
+		if _, err := p.body(c, snap, h, query); err != nil && !errors.As(err, &pe) {
 			return err
 		}
-	}
-	return nil
+		return nil
+	}}
 }
 
 // body is a page's rendered answer in snap, rendered once per data
