@@ -1,8 +1,6 @@
 package publish_test
 
 import (
-	"context"
-	"sync/atomic"
 	"testing"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
@@ -10,24 +8,13 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
 
-// countingDB counts the queries run through it.
-type countingDB struct {
-	storage.DB
-	selects atomic.Int64
-}
-
-func (db *countingDB) Select(ctx context.Context, dest any, query string, args ...any) error {
-	db.selects.Add(1)
-	return db.DB.Select(ctx, dest, query, args...)
-}
-
 // TestMunicipalityReportQueries: a municipality's report not built before in
 // a snapshot (a crawler's request) runs no query: every area's reported
 // figures, goals, plans, measures and the submissions they come from are
 // read when the snapshot is built, so readers never touch the database.
 func TestMunicipalityReportQueries(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		cdb := &countingDB{DB: db}
+		cdb := &storagetest.Recorder{DB: db}
 		w := newWorld(t, cdb)
 		rep := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2024},
 			Goals: []kr.Goal{{ID: "M1", Name: "Minus 60", Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030, ReductionPct: 60}}}
@@ -41,12 +28,12 @@ func TestMunicipalityReportQueries(t *testing.T) {
 			code string
 			asOf int
 		}{{"1281", 0}, {"1280", 0}, {"0180", 0}, {"1281", 2023}, {"1281", 2030}} {
-			before := cdb.selects.Load()
+			before := cdb.Count()
 			r, err := snap.MunicipalityReport(ctx, q.code, q.asOf)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := cdb.selects.Load() - before; n > 0 {
+			if n := cdb.Count() - before; n > 0 {
 				t.Errorf("the report of %s as of %d ran %d queries, want none", q.code, q.asOf, n)
 			}
 			if q.code == "1281" && (len(r.Goals) != 1 || r.Goals[0].ID != "M1") {

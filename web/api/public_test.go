@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,38 +18,6 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/web/api"
 )
-
-// countingDB counts the statements run through it, and keeps them.
-type countingDB struct {
-	storage.DB
-	n       atomic.Int64
-	mu      sync.Mutex
-	queries []string
-}
-
-func (db *countingDB) count(query string) {
-	db.n.Add(1)
-	db.mu.Lock()
-	db.queries = append(db.queries, strings.Join(strings.Fields(query), " "))
-	db.mu.Unlock()
-}
-
-func (db *countingDB) Select(ctx context.Context, dest any, query string, args ...any) error {
-	db.count(query)
-	return db.DB.Select(ctx, dest, query, args...)
-}
-
-func (db *countingDB) Exec(ctx context.Context, query string, args ...any) error {
-	db.count(query)
-	return db.DB.Exec(ctx, query, args...)
-}
-
-// since returns the statements run since the count was n.
-func (db *countingDB) since(n int64) []string {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	return append([]string(nil), db.queries[n:]...)
-}
 
 // publicWorld is the samples, two members, reports of three municipalities,
 // and the real router, warming each new snapshot; its published service
@@ -88,11 +54,11 @@ func publicWorld(t *testing.T, db storage.DB) (*testworld.World, string) {
 // byte for byte; an older release still goes to the database.
 func TestPublicAnswersWithoutDatabase(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		cdb := &countingDB{DB: db}
+		cdb := &storagetest.Recorder{DB: db}
 		w, base := publicWorld(t, cdb)
-		n0 := cdb.n.Load()
+		n0 := cdb.Count()
 		checkWarmed(t, w, base)
-		if qs := cdb.since(n0); len(qs) > 0 {
+		if qs := cdb.Since(n0); len(qs) > 0 {
 			t.Errorf("the warmed answers ran %d database queries, want none: %q", len(qs), qs)
 		}
 		ctx := context.Background()
@@ -120,9 +86,9 @@ func TestPublicAnswersWithoutDatabase(t *testing.T) {
 			{"source=nonsense", figures.EmissionsQuery{Source: "nonsense"}},
 		} {
 			want, wantErr := w.Data().Emissions(ctx, e.q)
-			n := cdb.n.Load()
+			n := cdb.Count()
 			r := get(t, base+"/api/v1/emissions?"+e.query, "")
-			if qs := cdb.since(n); len(qs) > 0 {
+			if qs := cdb.Since(n); len(qs) > 0 {
 				t.Errorf("emissions?%s ran %d database queries, want none: %q", e.query, len(qs), qs)
 			}
 			if wantErr != nil {
@@ -136,19 +102,19 @@ func TestPublicAnswersWithoutDatabase(t *testing.T) {
 				t.Errorf("emissions?%s: %d\n served   %.500s\n database %.500s", e.query, r.status, r.body, js)
 			}
 		}
-		n := cdb.n.Load()
+		n := cdb.Count()
 		for _, path := range []string{"/api/v1/municipalities", "/api/v1/municipalities.csv", "/api/v1/emissions.csv?municipality=1281&by=sector",
 			"/api/v1/emissions.xlsx?source=reported", "/api/v1/ranking?metric=emissions", "/api/v1/ranking.csv?order=desc"} {
 			if r := get(t, base+path, ""); r.status != 200 {
 				t.Errorf("%s: %d %s", path, r.status, r.body)
 			}
 		}
-		if qs := cdb.since(n); len(qs) > 0 {
+		if qs := cdb.Since(n); len(qs) > 0 {
 			t.Errorf("the public answers ran %d database queries, want none: %q", len(qs), qs)
 		}
-		n = cdb.n.Load()
-		if r := get(t, base+"/api/v1/emissions?release=2020-01-01", ""); r.status != 404 || cdb.n.Load() == n {
-			t.Errorf("an older release: %d, %d queries; want 404 from the database", r.status, cdb.n.Load()-n)
+		n = cdb.Count()
+		if r := get(t, base+"/api/v1/emissions?release=2020-01-01", ""); r.status != 404 || cdb.Count() == n {
+			t.Errorf("an older release: %d, %d queries; want 404 from the database", r.status, cdb.Count()-n)
 		}
 	})
 }

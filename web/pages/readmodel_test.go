@@ -2,10 +2,8 @@ package pages_test
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,17 +99,6 @@ func TestCommitRecomputesOnlyItsArea(t *testing.T) {
 	})
 }
 
-// countingDB counts the queries run through it.
-type countingDB struct {
-	storage.DB
-	selects atomic.Int64
-}
-
-func (db *countingDB) Select(ctx context.Context, dest any, query string, args ...any) error {
-	db.selects.Add(1)
-	return db.DB.Select(ctx, dest, query, args...)
-}
-
 // TestPagesReadNoDatabase: once a snapshot is built, rendering public pages
 // it has not kept — other municipalities, other years, comparisons of any
 // set, either source — runs no query: a reader never waits for the
@@ -119,19 +106,19 @@ func (db *countingDB) Select(ctx context.Context, dest any, query string, args .
 func TestPagesReadNoDatabase(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		cdb := &countingDB{DB: db}
+		cdb := &storagetest.Recorder{DB: db}
 		f := newFixture(t, cdb, fixtureOptions{})
 		svc, get := pagesOver(f, time.Now(), -1)
 		defer svc.Close()
 		if _, err := svc.Snapshot(ctx); err != nil {
 			t.Fatal(err)
 		}
-		before := cdb.selects.Load()
+		before := cdb.Count()
 		for _, p := range append(partialPaths, "/kommun/2480", "/kommun/0114?as_of=2015", "/jamfor?kod=0114&kod=2480&kod=12&bas=2005",
 			"/rangordning?ar=2015&sortera=emissions&ordning=desc") {
 			get(t, p)
 		}
-		if n := cdb.selects.Load() - before; n != 0 {
+		if n := cdb.Count() - before; n != 0 {
 			t.Errorf("rendering %d pages from a built snapshot ran %d queries, want none", len(partialPaths)+4, n)
 		}
 	})
