@@ -30,7 +30,7 @@ func MemberReport(code string, ry int) *kr.Report {
 		Goals: []kr.Goal{
 			{ID: "M1", Name: "Minska utsläppen med 70 procent", Type: kr.GoalAbsolute, BaseYear: 1990, TargetYear: 2030,
 				ReductionPct: 70, DecidedBy: "Kommunfullmäktige", DecidedOn: decided},
-			{ID: "M2", Name: "Halvera transporternas utsläpp", Type: kr.GoalAbsolute, Sector: "Transporter", BaseYear: 2010,
+			{ID: "M2", Name: "Halvera utsläppen i " + kr.MainSectors()[0], Type: kr.GoalAbsolute, Sector: kr.MainSectors()[0], BaseYear: 2010,
 				TargetYear: 2030, ReductionPct: 50, DecidedBy: "Kommunfullmäktige", DecidedOn: decided},
 			{ID: "M3", Name: "Nettonoll", Type: kr.GoalNetZero, BaseYear: 1990, TargetYear: 2045, ReductionPct: 100,
 				DecidedBy: "Kommunfullmäktige", DecidedOn: decided},
