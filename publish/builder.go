@@ -304,6 +304,15 @@ func (s *Service) touchedSince() []string {
 	return out
 }
 
+// warmingKey marks a warmer's context: what it renders is pinned in the
+// snapshot's memo (Snapshot.Body).
+type warmingKey struct{}
+
+func isWarming(ctx context.Context) bool {
+	w, _ := ctx.Value(warmingKey{}).(bool)
+	return w
+}
+
 // warm runs the warmers on snap, for at most WarmTimeout; one that fails or
 // runs out of time is logged and the snapshot published all the same.
 func (s *Service) warm(ctx context.Context, snap *Snapshot, warmers []Warmer) {
@@ -314,7 +323,7 @@ func (s *Service) warm(ctx context.Context, snap *Snapshot, warmers []Warmer) {
 	if limit == 0 {
 		limit = DefaultWarmTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, warmingKey{}, true), limit)
 	defer cancel()
 	start := time.Now()
 	for _, w := range warmers {

@@ -3,21 +3,29 @@ package publish
 import (
 	"errors"
 	"slices"
+	"sync"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/klimatkommunerna/klimatrapport/internal/sizedcache"
 )
 
-// memo keeps a snapshot's computed results: a least-recently-used cache
-// bounded by its number of entries and by the bytes of the rendered answers
-// in it (sizedcache). When full it evicts the least recently used entries,
-// so a crawler asking for thousands of distinct pages cannot stop the pages
-// people read from being kept. Identical misses arriving together are
+// memo keeps a snapshot's computed results in two parts. The answers
+// rendered ahead (the warmers' default pages and API answers) are pinned:
+// kept whatever else is asked, bounded by what the warmers render. Every
+// other result goes to a least-recently-used cache bounded by its number
+// of entries and by the bytes of the rendered answers in it (sizedcache);
+// when full it evicts the least recently used, so a crawler asking for
+// thousands of distinct pages keeps its own memory bounded and cannot push
+// out the pages people read. Identical misses arriving together are
 // computed once (singleflight, by key); errors are not kept.
 type memo struct {
 	flight singleflight.Group
 	kept   *sizedcache.Cache[string, memoEntry]
+
+	mu          sync.RWMutex
+	pinned      map[string]memoEntry
+	pinnedBytes int64
 }
 
 type memoEntry struct {
@@ -29,23 +37,47 @@ type memoEntry struct {
 }
 
 func newMemo(maxEntries int, maxBytes int64) *memo {
-	return &memo{kept: sizedcache.New[string, memoEntry](maxEntries, maxBytes, func(e memoEntry) int64 { return e.size })}
+	return &memo{kept: sizedcache.New[string, memoEntry](maxEntries, maxBytes, func(e memoEntry) int64 { return e.size }),
+		pinned: map[string]memoEntry{}}
 }
 
 func (m *memo) get(key string) (any, bool) {
-	e, ok := m.kept.Get(key)
+	m.mu.RLock()
+	e, ok := m.pinned[key]
+	m.mu.RUnlock()
+	if ok {
+		return e.val, true
+	}
+	e, ok = m.kept.Get(key)
 	return e.val, ok
 }
 
+// keep keeps a computed result, pinned or in the cache.
+func (m *memo) keep(key string, e memoEntry, pin bool) {
+	if !pin {
+		m.kept.Add(key, e)
+		return
+	}
+	m.mu.Lock()
+	m.pinnedBytes += e.size - m.pinned[key].size
+	m.pinned[key] = e
+	m.mu.Unlock()
+}
+
 // stats returns the number of kept entries and their bytes.
-func (m *memo) stats() (entries int, bytes int64) { return m.kept.Stats() }
+func (m *memo) stats() (entries int, bytes int64) {
+	entries, bytes = m.kept.Stats()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return entries + len(m.pinned), bytes + m.pinnedBytes
+}
 
 // do returns key's kept result or computes it with build, once for all
 // callers asking at the same time. A caller that waited for a computation
 // which failed computes the result itself rather than inherit the failure:
 // it may have been the first caller's own (a cancelled request, a panic,
 // which drivers do not always report as such).
-func (m *memo) do(key string, codes []string, build func() (any, int64, error)) (any, error) {
+func (m *memo) do(key string, codes []string, pin bool, build func() (any, int64, error)) (any, error) {
 	if v, ok := m.get(key); ok {
 		return v, nil
 	}
@@ -63,7 +95,7 @@ func (m *memo) do(key string, codes []string, build func() (any, int64, error)) 
 		}()
 		var size int64
 		if v, size, err = build(); err == nil {
-			m.kept.Add(key, memoEntry{val: v, size: size, codes: codes})
+			m.keep(key, memoEntry{val: v, size: size, codes: codes}, pin)
 		}
 		return v, err
 	})
@@ -81,11 +113,21 @@ func (m *memo) do(key string, codes []string, build func() (any, int64, error)) 
 // Aggregates (unscoped) are computed again. The order of use is kept.
 func (m *memo) carried(maxEntries int, maxBytes int64, changed map[string]bool) *memo {
 	next := newMemo(maxEntries, maxBytes)
+	holds := func(e memoEntry) bool {
+		return e.codes != nil && !slices.ContainsFunc(e.codes, func(c string) bool { return changed[c] })
+	}
 	m.kept.Range(func(k string, e memoEntry) {
-		if e.codes != nil && !slices.ContainsFunc(e.codes, func(c string) bool { return changed[c] }) {
+		if holds(e) {
 			next.kept.Add(k, e)
 		}
 	})
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for k, e := range m.pinned {
+		if holds(e) {
+			next.keep(k, e, true)
+		}
+	}
 	return next
 }
 

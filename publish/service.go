@@ -92,14 +92,15 @@ type Service struct {
 	b         builder
 }
 
-// Defaults of Service. The memo holds the warmed default pages (every
-// municipality's, the overview and the ranking, with what they compute)
-// with room to spare for other answers.
+// Defaults of Service. The answers rendered ahead (every municipality's
+// page and metrics, the overview, the ranking) are pinned outside these
+// bounds; the bounds are for everything else — a crawler's distinct
+// pages — so that what it costs stays a few tens of MiB.
 const (
 	DefaultProbeInterval = 2 * time.Second
 	DefaultMaxAge        = 10 * time.Minute
-	DefaultMaxMemo       = 8192
-	DefaultMaxBodyBytes  = 128 << 20
+	DefaultMaxMemo       = 4096
+	DefaultMaxBodyBytes  = 32 << 20
 )
 
 func (s *Service) now() time.Time {
@@ -257,7 +258,7 @@ func (snap *Snapshot) Memo(key string, build func() (any, error)) (any, error) {
 // memoAbout is Memo for a result that reads only the reports of areas: it
 // is kept into the next snapshot when a commit changes other areas' only.
 func (snap *Snapshot) memoAbout(key string, areas []string, build func() (any, error)) (any, error) {
-	return snap.memo.do(key, areas, func() (any, int64, error) {
+	return snap.memo.do(key, areas, false, func() (any, int64, error) {
 		v, err := build()
 		return v, 0, err
 	})
@@ -265,11 +266,12 @@ func (snap *Snapshot) memoAbout(key string, areas []string, build func() (any, e
 
 // Body returns the rendered answer for key, rendering it once per snapshot
 // with build (or taking it from the snapshot before, when it is about
-// areas whose reports have not changed since: Key). Rendered answers share
-// a byte budget (Service.MaxBodyBytes); past it the least recently used
-// are dropped.
-func (snap *Snapshot) Body(key Key, build func() (*Body, error)) (*Body, error) {
-	v, err := snap.memo.do("body:"+key.text, key.codes, func() (any, int64, error) {
+// areas whose reports have not changed since: Key). An answer rendered by
+// a warmer (ctx is the warmer's) is kept whatever else is asked; the others
+// share a byte budget (Service.MaxBodyBytes), past which the least recently
+// used are dropped.
+func (snap *Snapshot) Body(ctx context.Context, key Key, build func() (*Body, error)) (*Body, error) {
+	v, err := snap.memo.do("body:"+key.text, key.codes, isWarming(ctx), func() (any, int64, error) {
 		b, err := build()
 		if err != nil {
 			return nil, 0, err

@@ -303,7 +303,7 @@ func TestCompareAndMunicipalityReport(t *testing.T) {
 func keptBodies(t *testing.T, snap *publish.Snapshot, prefix string, n, size int, maxEntries int, maxBytes int64) {
 	t.Helper()
 	for i := range n {
-		if _, err := snap.Body(publish.KeyOf(fmt.Sprintf("%s%d", prefix, i), nil, nil), func() (*publish.Body, error) {
+		if _, err := snap.Body(ctx, publish.KeyOf(fmt.Sprintf("%s%d", prefix, i), nil, nil), func() (*publish.Body, error) {
 			return &publish.Body{Bytes: bytes.Repeat([]byte{'x'}, size)}, nil
 		}); err != nil {
 			t.Fatal(err)
@@ -330,7 +330,7 @@ func TestMemoKeepsCachingWhenFull(t *testing.T) {
 		keptBodies(t, snap, "small:", 300, 10, 100, 64<<10)   // then the count
 		var builds atomic.Int32
 		for range 3 {
-			if _, err := snap.Body(publish.KeyOf("fresh", nil, nil), func() (*publish.Body, error) {
+			if _, err := snap.Body(ctx, publish.KeyOf("fresh", nil, nil), func() (*publish.Body, error) {
 				builds.Add(1)
 				return &publish.Body{Bytes: []byte("fresh")}, nil
 			}); err != nil {
@@ -367,7 +367,7 @@ func TestMemoIdenticalMissesOnce(t *testing.T) {
 		for i := range callers {
 			wg.Go(func() {
 				arrived.Add(1)
-				got[i], _ = snap.Body(publish.KeyOf("same", nil, nil), func() (*publish.Body, error) {
+				got[i], _ = snap.Body(ctx, publish.KeyOf("same", nil, nil), func() (*publish.Body, error) {
 					builds.Add(1)
 					for arrived.Load() < callers { // every caller has started
 						time.Sleep(time.Millisecond)
@@ -402,7 +402,7 @@ func TestMemoWaiterOfCancelledBuild(t *testing.T) {
 		started := make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
-			_, err := snap.Body(publish.KeyOf("k", nil, nil), func() (*publish.Body, error) {
+			_, err := snap.Body(ctx, publish.KeyOf("k", nil, nil), func() (*publish.Body, error) {
 				close(started)
 				time.Sleep(100 * time.Millisecond) // the waiter is in
 				return nil, context.Canceled
@@ -410,7 +410,7 @@ func TestMemoWaiterOfCancelledBuild(t *testing.T) {
 			done <- err
 		}()
 		<-started
-		b, err := snap.Body(publish.KeyOf("k", nil, nil), func() (*publish.Body, error) { return &publish.Body{Bytes: []byte("mine")}, nil })
+		b, err := snap.Body(ctx, publish.KeyOf("k", nil, nil), func() (*publish.Body, error) { return &publish.Body{Bytes: []byte("mine")}, nil })
 		if err != nil || string(b.Bytes) != "mine" {
 			t.Errorf("the waiter of a cancelled computation got %v, %v", b, err)
 		}

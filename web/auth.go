@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/access"
 )
 
 // Authenticator finds out who makes a request. It returns kr.Public() for an
@@ -100,14 +101,16 @@ func ActorOf(c *gin.Context) kr.Actor {
 	return kr.Public()
 }
 
-// OwnArea returns the area of the request's path ({code}) when it is the
-// signed-in actor's own municipality, else "": an officer reading their own
-// municipality's pages reads their own writes (publish.Service.SnapshotFor).
+// OwnArea returns the area of the request's path ({code}) when the
+// request's actor may submit reports for it (its officer, an
+// administrator), else "": the uploader reading the area's pages reads
+// their own writes (publish.Service.SnapshotFor).
 func OwnArea(c *gin.Context) string {
-	if code := c.Param("code"); code != "" && code == ActorOf(c).Municipality {
-		return code
+	code := c.Param("code")
+	if code == "" || access.Check(ActorOf(c), access.Submit, code) != nil {
+		return ""
 	}
-	return ""
+	return code
 }
 
 // StaticTokens authenticates bearer tokens given in configuration, each with

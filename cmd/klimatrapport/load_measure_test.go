@@ -140,8 +140,21 @@ func newReader(base string, faults *loadFaults) *reader {
 // fetch gets path and returns the body and how long the answer took; a
 // failed request or a status other than 200 is a fault.
 func (r *reader) fetch(path string) ([]byte, time.Duration, bool) {
+	return r.fetchAs(path, "")
+}
+
+// fetchAs is fetch with a bearer token ("" for none).
+func (r *reader) fetchAs(path, token string) ([]byte, time.Duration, bool) {
 	start := time.Now()
-	resp, err := r.client.Get(r.base + path)
+	req, err := http.NewRequest(http.MethodGet, r.base+path, nil)
+	if err != nil {
+		r.faults.add("GET %s: %v", path, err)
+		return nil, 0, false
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := r.client.Do(req)
 	if err != nil {
 		r.faults.add("GET %s: %v", path, err)
 		return nil, 0, false

@@ -25,8 +25,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -288,6 +290,16 @@ func (l *loadRun) stop() {
 // its values are stored.
 func checkComplete(t *testing.T, dsn, dbName string, accepted int) {
 	t.Helper()
+	if strings.HasPrefix(dsn, "chdb://") && os.Getenv(checkCompleteDSN) == "" {
+		// chDB opens one data path per process, and this one has opened
+		// the tests' own: check in a process of its own (this test binary).
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCheckCompleteProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), checkCompleteDSN+"="+dsn, checkCompleteN+"="+strconv.Itoa(accepted))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("checking the stored submissions: %v\n%s", err, out)
+		}
+		return
+	}
 	db, err := engines.Open(context.Background(), dsn, dbName)
 	if err != nil {
 		t.Fatal(err)
@@ -313,6 +325,28 @@ func checkComplete(t *testing.T, dsn, dbName string, accepted int) {
 			t.Errorf("submission %s: %d values stored, %d reported", r.ID, r.Stored, r.Expected)
 		}
 	}
+}
+
+// The environment of TestCheckCompleteProcess: a chDB DSN and how many
+// accepted submissions it must hold.
+const (
+	checkCompleteDSN = "KLIMATRAPPORT_TEST_CHECK_COMPLETE_DSN"
+	checkCompleteN   = "KLIMATRAPPORT_TEST_CHECK_COMPLETE_N"
+)
+
+// TestCheckCompleteProcess is checkComplete run in a process of its own
+// for a chDB data path (see checkComplete); without its environment it has
+// nothing to check.
+func TestCheckCompleteProcess(t *testing.T) {
+	dsn := os.Getenv(checkCompleteDSN)
+	if dsn == "" {
+		t.Skip("run by checkComplete for a chDB data path")
+	}
+	n, err := strconv.Atoi(os.Getenv(checkCompleteN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkComplete(t, dsn, "", n)
 }
 
 // percentiles returns the p-th percentile (0 to 1) of latencies.

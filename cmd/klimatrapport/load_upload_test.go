@@ -101,17 +101,19 @@ func (u *uploads) count(f func()) {
 
 // shows reports whether the municipality's page lists submission id (the
 // table of submissions the reported figures come from, drawn from the
-// same snapshot as the figures).
-func (u *uploads) shows(code, id string) bool {
-	body, _, ok := u.reader.fetch("/kommun/" + code)
+// same snapshot as the figures), as an anonymous reader sees it or, with
+// token, as the uploader does.
+func (u *uploads) shows(code, id, token string) bool {
+	body, _, ok := u.reader.fetchAs("/kommun/"+code, token)
 	return ok && strings.Contains(string(body), id)
 }
 
-// watchOwnPage polls the uploader's own page until it shows id and
-// records the time since the 201.
+// watchOwnPage polls the uploader's own page, with the uploader's token,
+// until it shows id and records the time since the 201 (everyone else's
+// view converges within the builder's debounce: checkLastShown).
 func (u *uploads) watchOwnPage(code, id string, at time.Time) {
 	for time.Since(at) < ownPageWait {
-		if u.shows(code, id) {
+		if u.shows(code, id, faultToken) {
 			took := time.Since(at)
 			u.count(func() { u.visible = append(u.visible, took) })
 			return
@@ -128,7 +130,7 @@ func (u *uploads) checkLastShown(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(visibleWait)
 	for code, id := range u.last {
-		for !u.shows(code, id) {
+		for !u.shows(code, id, "") {
 			if time.Now().After(deadline) {
 				t.Errorf("/kommun/%s does not show its last accepted upload %s %v after the storm", code, id, visibleWait)
 				break

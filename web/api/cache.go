@@ -71,7 +71,7 @@ func (a *API) cachedResponse(h cached) gin.HandlerFunc {
 // generation and canonical query, by a request or by the warmer.
 func (a *API) body(c *gin.Context, snap *publish.Snapshot, h cached) (*publish.Body, error) {
 	key := publish.KeyOf("api:"+c.Request.URL.Path, c.Request.URL.Query(), apiParams).About(c.Param("code"))
-	return snap.Body(key, func() (*publish.Body, error) { return a.record(c, snap, h) })
+	return snap.Body(c.Request.Context(), key, func() (*publish.Body, error) { return a.record(c, snap, h) })
 }
 
 // record runs h with its answer captured: a 200 answer becomes a body to

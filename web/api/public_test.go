@@ -182,7 +182,7 @@ func checkWarmed(t *testing.T, w *testworld.World, base string) {
 		kept := map[string]*publish.Body{}
 		for _, path := range paths {
 			u, _ := url.Parse(path)
-			b, err := snap.Body(publish.KeyOf("api:"+u.Path, u.Query(), api.Params), func() (*publish.Body, error) {
+			b, err := snap.Body(context.Background(), publish.KeyOf("api:"+u.Path, u.Query(), api.Params), func() (*publish.Body, error) {
 				renders++
 				return &publish.Body{Bytes: []byte("not warmed")}, nil
 			})

@@ -53,7 +53,7 @@ func BenchmarkAPIWarm(b *testing.B) {
 	answers := map[string]int{}
 	for _, path := range warmedAPI(snap) {
 		u, _ := url.Parse(path)
-		body, err := snap.Body(publish.KeyOf("api:"+u.Path, u.Query(), api.Params), func() (*publish.Body, error) {
+		body, err := snap.Body(ctx, publish.KeyOf("api:"+u.Path, u.Query(), api.Params), func() (*publish.Body, error) {
 			b.Fatalf("%s was not warmed", path)
 			return nil, nil
 		})

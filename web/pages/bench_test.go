@@ -251,7 +251,7 @@ func BenchmarkAfterCrawl(b *testing.B) {
 	}
 	page := bytes.Repeat([]byte("<p>x</p>"), 512)
 	for i := range n {
-		if _, err := snap.Body(publish.KeyOf(fmt.Sprintf("page:/jamfor-crawl-%d", i), nil, nil), func() (*publish.Body, error) {
+		if _, err := snap.Body(ctx, publish.KeyOf(fmt.Sprintf("page:/jamfor-crawl-%d", i), nil, nil), func() (*publish.Body, error) {
 			return &publish.Body{ContentType: "text/html; charset=utf-8", Bytes: page}, nil
 		}); err != nil {
 			b.Fatal(err)

@@ -81,7 +81,7 @@ func (p *Pages) warmTarget(snap *publish.Snapshot, path string, params gin.Param
 // generation and query.
 func (p *Pages) body(c *gin.Context, snap *publish.Snapshot, h handler, params []publish.QueryParam) (*publish.Body, error) {
 	key := publish.KeyOf("page:"+c.Request.URL.Path, c.Request.URL.Query(), params).About(c.Param("code"))
-	return snap.Body(key, func() (*publish.Body, error) {
+	return snap.Body(c.Request.Context(), key, func() (*publish.Body, error) {
 		name, data, err := h(c, snap)
 		if err != nil {
 			return nil, err
