@@ -15,8 +15,10 @@ const (
 	DefaultWarmTimeout = 20 * time.Second
 	// DefaultBuildGap is the least time from one build's start to the
 	// next's: a stream of commits then costs one build (and its warming)
-	// per gap, leaving the processors to uploads and readers.
-	DefaultBuildGap = 500 * time.Millisecond
+	// per gap, leaving the processors to uploads and readers. Everyone sees
+	// a commit within about a gap and a build; the uploader at once
+	// (SnapshotFor does not wait for the gap).
+	DefaultBuildGap = time.Second
 	firstBackoff    = 500 * time.Millisecond
 	maxBackoff      = 30 * time.Second
 )
