@@ -2,9 +2,7 @@ package publish
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
@@ -77,58 +75,59 @@ func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison,
 	if q.BaseYear != 0 && (q.BaseYear < kr.FirstYear || q.BaseYear > asOf) {
 		return nil, kr.E(kr.Invalid, "Basåret ska vara ett årtal mellan %d och %d.", kr.FirstYear, asOf)
 	}
-	key := fmt.Sprintf("compare:%s:%d:%d:%s", q.Source, q.BaseYear, asOf, strings.Join(codes, ","))
-	v, err := snap.Memo(key, func() (any, error) {
-		c := &Comparison{Source: q.Source, Unit: figures.ReportedUnit, Areas: []CompareArea{}, Years: []int{}}
-		totals := map[string]analytics.Series{}
-		if q.Source == analytics.SourceSMHI {
-			c.Unit, c.Substance = snap.Unit, snap.Substance
-			if snap.Release.ID != "" {
-				c.Release = snap.Release.ReleaseDate.Format(time.DateOnly)
-			}
-			for _, code := range codes {
-				totals[code] = analytics.Until(snap.smhi.Total[code], asOf)
-			}
-		} else {
-			rep, err := snap.Reported(ctx, codes)
-			if err != nil {
-				return nil, err
-			}
-			for _, code := range codes {
-				if r := rep[code]; r != nil {
-					totals[code] = analytics.Until(r.Total, asOf)
-				}
-			}
+	// Not memoised: the page that shows it is (Snapshot.Body), and a
+	// crawler's distinct sets would fill the memo with views it cannot
+	// count the size of.
+	return snap.compare(ctx, q, codes, asOf)
+}
+
+// compare computes the comparison of codes (checked and de-duplicated).
+func (snap *Snapshot) compare(ctx context.Context, q CompareQuery, codes []string, asOf int) (*Comparison, error) {
+	c := &Comparison{Source: q.Source, Unit: figures.ReportedUnit, Areas: []CompareArea{}, Years: []int{}}
+	totals := map[string]analytics.Series{}
+	if q.Source == analytics.SourceSMHI {
+		c.Unit, c.Substance = snap.Unit, snap.Substance
+		if snap.Release.ID != "" {
+			c.Release = snap.Release.ReleaseDate.Format(time.DateOnly)
 		}
-		c.BaseYear = q.BaseYear
-		if c.BaseYear == 0 {
-			c.BaseYear = commonFirstYear(totals, codes)
-		}
-		years := map[int]bool{}
 		for _, code := range codes {
-			t := totals[code]
-			if t == nil {
-				t = analytics.Series{}
-			}
-			pop := analytics.AreaPopulation(snap.Population, code)
-			pc := analytics.PerCapitaSeries(t, pop)
-			idx, _ := analytics.IndexSeries(t, c.BaseYear)
-			c.Areas = append(c.Areas, CompareArea{Code: code, Name: snap.names[code], Member: snap.IsActiveMember(code), Total: t,
-				PerCapita: NamedSeries{Code: code, Name: snap.names[code], Series: pc, PopulationYears: snap.popYears(pop, pc)}, Index: idx})
-			for _, p := range t {
-				years[p.Year] = true
+			totals[code] = analytics.Until(snap.smhi.Total[code], asOf)
+		}
+	} else {
+		rep, err := snap.Reported(ctx, codes)
+		if err != nil {
+			return nil, err
+		}
+		for _, code := range codes {
+			if r := rep[code]; r != nil {
+				totals[code] = analytics.Until(r.Total, asOf)
 			}
 		}
-		for y := range years {
-			c.Years = append(c.Years, y)
-		}
-		sort.Ints(c.Years)
-		return c, nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return v.(*Comparison), nil
+	c.BaseYear = q.BaseYear
+	if c.BaseYear == 0 {
+		c.BaseYear = commonFirstYear(totals, codes)
+	}
+	years := map[int]bool{}
+	for _, code := range codes {
+		t := totals[code]
+		if t == nil {
+			t = analytics.Series{}
+		}
+		pop := analytics.AreaPopulation(snap.Population, code)
+		pc := analytics.PerCapitaSeries(t, pop)
+		idx, _ := analytics.IndexSeries(t, c.BaseYear)
+		c.Areas = append(c.Areas, CompareArea{Code: code, Name: snap.names[code], Member: snap.IsActiveMember(code), Total: t,
+			PerCapita: NamedSeries{Code: code, Name: snap.names[code], Series: pc, PopulationYears: snap.popYears(pop, pc)}, Index: idx})
+		for _, p := range t {
+			years[p.Year] = true
+		}
+	}
+	for y := range years {
+		c.Years = append(c.Years, y)
+	}
+	sort.Ints(c.Years)
+	return c, nil
 }
 
 // commonFirstYear is 1990 when every area has it, else the first year every
