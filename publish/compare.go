@@ -43,7 +43,7 @@ type Comparison struct {
 }
 
 // Compare puts areas side by side: absolute, per capita and indexed to the
-// base year (memoised).
+// base year (computed for each call; the page showing it is kept).
 func (snap *Snapshot) Compare(ctx context.Context, q CompareQuery) (*Comparison, error) {
 	if len(q.Codes) == 0 {
 		return nil, kr.E(kr.Invalid, "Välj minst en kommun att jämföra.")
