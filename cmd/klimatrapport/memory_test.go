@@ -14,10 +14,14 @@ import (
 // serveGrowthBound is what ten SMHI releases of all seven substances and
 // 50 members with ten yearly reports each may add to the resident memory
 // of `klimatrapport serve` once its snapshot is warmed. Measured: +9.4 and
-// +12.5 MiB in two runs (84 → 94 and 97 MiB); the snapshot's own heap grows by 3.9 MiB (publish's
-// TestSnapshotMemoryBounded), which the Go runtime lets grow to about twice
-// that between collections. The bound leaves as much again for noise.
-const serveGrowthBound = 20 << 20
+// +12.5 MiB with the pages warmed, +22.0 MiB once the API's answers (every
+// member's metrics as JSON, CSV and XLSX) were warmed and pinned too; the
+// snapshot's own heap grows by 3.9 MiB (publish's TestSnapshotMemoryBounded,
+// the precise measure), which the Go runtime lets grow to about twice that
+// between collections, besides what a build leaves behind. The bound is
+// for a leak of the order of the data (tens of MiB per release), not for
+// the last MiB: publish's test is.
+const serveGrowthBound = 40 << 20
 
 // serveWorld is a new server database with SCB's and SMHI's sample files
 // imported, and its DSN; the database is dropped when the test ends.
