@@ -219,7 +219,7 @@ func TestOwnCommitReadAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := s2.Reported(ctx, []string{"1281"})
+		got := s2.Reported([]string{"1281"})
 		if s2.Generation <= s1.Generation || got["1281"] == nil || len(got["1281"].Total) != 1 {
 			t.Errorf("Lund's reader after Lund's commit: generation %d (published %d), Lund's figures %+v", s2.Generation, s1.Generation, got["1281"])
 		}

@@ -94,10 +94,7 @@ func (snap *Snapshot) compare(ctx context.Context, q CompareQuery, codes []strin
 			totals[code] = analytics.Until(snap.smhi.Total[code], asOf)
 		}
 	} else {
-		rep, err := snap.Reported(ctx, codes)
-		if err != nil {
-			return nil, err
-		}
+		rep := snap.Reported(codes)
 		for _, code := range codes {
 			if r := rep[code]; r != nil {
 				totals[code] = analytics.Until(r.Total, asOf)

@@ -27,9 +27,7 @@ func (snap *Snapshot) Emissions(ctx context.Context, q figures.EmissionsQuery) (
 		// Every municipality's, read once per snapshot whatever codes are
 		// asked for (EmissionsFrom picks them), so that a crawler's code
 		// sets are no new reads.
-		if f.Reported, err = snap.Reported(ctx, nil); err != nil {
-			return e, true, err
-		}
+		f.Reported = snap.Reported(nil)
 	}
 	e, err = figures.EmissionsFrom(q, f)
 	return e, true, err
@@ -45,18 +43,9 @@ func (snap *Snapshot) holdsSMHI(q figures.EmissionsQuery) bool {
 		return false
 	}
 	for _, code := range q.Codes {
-		if len(code) != 4 && code != "00" && !snap.isCounty(code) {
+		if _, named := snap.names[code]; len(code) != 4 && !named { // names: the municipalities, the counties and "00"
 			return false
 		}
 	}
 	return true
-}
-
-func (snap *Snapshot) isCounty(code string) bool {
-	for _, c := range snap.Counties {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
 }

@@ -135,10 +135,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 	}
 	// Every municipality's reported figures, read once per snapshot: a page
 	// of a municipality not seen before costs no query of its own for them.
-	reported, err := snap.Reported(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
+	reported := snap.Reported(nil)
 	if rep := reported[code]; rep != nil && len(rep.Total) > 0 {
 		sm := &SourceMetrics{Source: analytics.SourceReported, Unit: figures.ReportedUnit, Sectors: figures.SectorsUntil(rep.Sectors, asOf),
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,

@@ -67,10 +67,7 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 				codes = append(codes, m.Code)
 			}
 		}
-		reported, err := snap.Reported(ctx, codes)
-		if err != nil {
-			return nil, err
-		}
+		reported := snap.Reported(codes)
 		for _, m := range snap.Members {
 			if !m.Active(snap.Today) {
 				continue

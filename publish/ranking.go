@@ -57,11 +57,7 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 		q.Year = snap.LatestSMHIYear()
 		if q.Source == analytics.SourceReported {
 			q.Year = 0
-			all, err := snap.Reported(ctx, nil)
-			if err != nil {
-				return q, err
-			}
-			for _, r := range all {
+			for _, r := range snap.Reported(nil) {
 				if p, ok := r.Total.Last(); ok && p.Year > q.Year {
 					q.Year = p.Year
 				}
@@ -82,13 +78,7 @@ func (snap *Snapshot) CheckRankingQuery(ctx context.Context, q RankingQuery) (Ra
 func (snap *Snapshot) AllMetrics(ctx context.Context, source string, asOf, year int) (map[string]analytics.AreaMetrics, error) {
 	v, err := snap.Memo(fmt.Sprintf("all:%s:%d:%d", source, asOf, year), func() (any, error) {
 		out := map[string]analytics.AreaMetrics{}
-		var reported map[string]*figures.Reported
-		if source == analytics.SourceReported {
-			var err error
-			if reported, err = snap.Reported(ctx, nil); err != nil {
-				return nil, err
-			}
-		}
+		reported := snap.Reported(nil)
 		for _, m := range snap.Municipalities {
 			in := analytics.MetricsInput{Code: m.Code, Name: m.Name, Source: source, AsOf: asOf, DataYear: year,
 				Population: analytics.AreaPopulation(snap.Population, m.Code)}

@@ -158,7 +158,7 @@ func (s *Service) SnapshotFor(ctx context.Context, area string) (*Snapshot, erro
 	if fresh, err := s.WaitFor(wctx, want); err == nil {
 		return fresh, nil
 	}
-	return s.Snapshot(ctx)
+	return snap, nil // the commit's snapshot is late: the published one, as everyone gets
 }
 
 // Snapshot returns the published snapshot without waiting for a build,
@@ -267,11 +267,12 @@ func (snap *Snapshot) memoAbout(key string, areas []string, build func() (any, e
 // Body returns the rendered answer for key, rendering it once per snapshot
 // with build (or taking it from the snapshot before, when it is about
 // areas whose reports have not changed since: Key). An answer rendered by
-// a warmer (ctx is the warmer's) is kept whatever else is asked; the others
-// share a byte budget (Service.MaxBodyBytes), past which the least recently
-// used are dropped.
+// a warmer (ctx is the warmer's) is compressed at once and kept whatever
+// else is asked; the others share a byte budget (Service.MaxBodyBytes),
+// past which the least recently used are dropped.
 func (snap *Snapshot) Body(ctx context.Context, key Key, build func() (*Body, error)) (*Body, error) {
-	v, err := snap.memo.do("body:"+key.text, key.codes, isWarming(ctx), func() (any, int64, error) {
+	warming := isWarming(ctx)
+	v, err := snap.memo.do("body:"+key.text, key.codes, warming, func() (any, int64, error) {
 		b, err := build()
 		if err != nil {
 			return nil, 0, err
@@ -282,6 +283,9 @@ func (snap *Snapshot) Body(ctx context.Context, key Key, build func() (*Body, er
 		}
 		if cap(b.Bytes) > len(b.Bytes)+len(b.Bytes)/8 {
 			b.Bytes = bytes.Clone(b.Bytes) // a renderer's buffer may have grown to twice the answer
+		}
+		if warming {
+			b.Gzipped() // no reader pays for compressing what was rendered ahead
 		}
 		return b, b.memory(), nil
 	})
@@ -348,9 +352,9 @@ func (snap *Snapshot) LatestSMHIYear() int {
 // Reported returns the reported figures of the given areas (all with
 // reports for nil), from the snapshot. The maps and figures are shared:
 // callers must not change them.
-func (snap *Snapshot) Reported(_ context.Context, codes []string) (map[string]*figures.Reported, error) {
+func (snap *Snapshot) Reported(codes []string) map[string]*figures.Reported {
 	if codes == nil {
-		return snap.reports.series, nil
+		return snap.reports.series
 	}
 	out := make(map[string]*figures.Reported, len(codes))
 	for _, c := range codes {
@@ -358,5 +362,5 @@ func (snap *Snapshot) Reported(_ context.Context, codes []string) (map[string]*f
 			out[c] = r
 		}
 	}
-	return out, nil
+	return out
 }

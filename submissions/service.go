@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/semaphore"
-
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/turns"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
@@ -50,8 +48,7 @@ type Service struct {
 	// (0: DefaultAnnotatedCacheBytes). See annotated.go.
 	AnnotatedCacheBytes int64
 
-	workOnce  sync.Once
-	work      *semaphore.Weighted
+	work      turns.Cap // the expensive work's (work.go)
 	annotated annotatedCopies
 	locks     keyedMutex
 	seq       storage.Clock // orders submissions: strictly increasing even when the clock stands still or steps back

@@ -123,13 +123,6 @@ func (s *Service) CurrentAsOf(ctx context.Context, code string, asOf time.Time) 
 	return rep, nil
 }
 
-// CurrentSheets is Current without the inventory: a municipality's current
-// goals, action plans and measures, for a reader that has its figures
-// already (the municipality page reads them aggregated).
-func (s *Service) CurrentSheets(ctx context.Context, code string) (*kr.Report, error) {
-	return s.currentSheets(ctx, code, time.Time{})
-}
-
 // currentSheets reads code's goals, action plans and measures as they stood
 // at asOf (zero: now).
 func (s *Service) currentSheets(ctx context.Context, code string, asOf time.Time) (*kr.Report, error) {

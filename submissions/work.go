@@ -2,13 +2,8 @@ package submissions
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"time"
-
-	"golang.org/x/sync/semaphore"
-
-	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 // The cap on expensive work. Parsing an upload and building an annotated
@@ -35,35 +30,18 @@ const (
 	busyFile      = "Tjänsten läser många filer just nu, så filen kunde inte hämtas. Försök igen om en minut."
 )
 
-// workers is the semaphore of the expensive work, sized when first used.
-func (s *Service) workers() *semaphore.Weighted {
-	s.workOnce.Do(func() {
-		n := s.Parallel
-		if n <= 0 {
-			n = max(1, runtime.NumCPU()/2)
-		}
-		s.work = semaphore.NewWeighted(int64(n))
-	})
-	return s.work
-}
-
 // turn waits for a turn at the expensive work and returns the function
 // that gives it back. A caller that gave up gets its context's error; one
 // that waited QueueTimeout (or its deadline) gets kr.Busy with busy, the
 // Swedish message, and a wait to retry after.
 func (s *Service) turn(ctx context.Context, busy string) (func(), error) {
+	n := s.Parallel
+	if n <= 0 {
+		n = max(1, runtime.NumCPU()/2)
+	}
 	wait := s.QueueTimeout
 	if wait <= 0 {
 		wait = DefaultQueueTimeout
 	}
-	qctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	w := s.workers()
-	if err := w.Acquire(qctx, 1); err != nil {
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return nil, ctx.Err()
-		}
-		return nil, kr.Later(kr.Busy, busyRetry, busy)
-	}
-	return func() { w.Release(1) }, nil
+	return s.work.Take(ctx, n, wait, busyRetry, busy)
 }

@@ -15,15 +15,14 @@ package api
 
 import (
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/sync/semaphore"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/figures"
+	"github.com/klimatkommunerna/klimatrapport/internal/turns"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -51,8 +50,7 @@ type API struct {
 	ArchiveParallel int
 	ArchiveWait     time.Duration
 
-	archiveOnce sync.Once
-	archiveSem  *semaphore.Weighted
+	archive turns.Cap // the archive questions' (archive.go)
 }
 
 // Register adds the API's routes.

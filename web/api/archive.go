@@ -2,12 +2,8 @@ package api
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"golang.org/x/sync/semaphore"
-
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/figures"
 )
 
@@ -27,33 +23,24 @@ const (
 
 const busyArchive = "Tjänsten svarar på många frågor om äldre SMHI-publiceringar just nu. Försök igen om en halv minut."
 
-// archive is the semaphore of the archive questions, sized when first used.
-func (a *API) archive() *semaphore.Weighted {
-	a.archiveOnce.Do(func() {
-		n := a.ArchiveParallel
-		if n <= 0 {
-			n = DefaultArchiveParallel
-		}
-		a.archiveSem = semaphore.NewWeighted(int64(n))
-	})
-	return a.archiveSem
+// archiveTurn waits for a turn at the archive questions.
+func (a *API) archiveTurn(ctx context.Context) (func(), error) {
+	n, wait := a.ArchiveParallel, a.ArchiveWait
+	if n <= 0 {
+		n = DefaultArchiveParallel
+	}
+	if wait <= 0 {
+		wait = DefaultArchiveWait
+	}
+	return a.archive.Take(ctx, n, wait, archiveRetry, busyArchive)
 }
 
 // archiveEmissions answers q from the database in a turn of the cap.
 func (a *API) archiveEmissions(ctx context.Context, q figures.EmissionsQuery) (figures.Emissions, error) {
-	wait := a.ArchiveWait
-	if wait <= 0 {
-		wait = DefaultArchiveWait
+	release, err := a.archiveTurn(ctx)
+	if err != nil {
+		return figures.Emissions{}, err
 	}
-	qctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	sem := a.archive()
-	if err := sem.Acquire(qctx, 1); err != nil {
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return figures.Emissions{}, ctx.Err()
-		}
-		return figures.Emissions{}, kr.Later(kr.Busy, archiveRetry, busyArchive)
-	}
-	defer sem.Release(1)
+	defer release()
 	return a.Data.Emissions(ctx, q)
 }

@@ -15,18 +15,14 @@ import (
 
 // The API's answers behind the default pages are rendered into every new
 // snapshot before it is published (publish.Service.AddWarmer), each under
-// the key its request uses and compressed once, so that the first request
+// the key its request uses (and compressed once, as everything warmed is), so that the first request
 // after a change is served from memory: every municipality's metrics as
 // JSON, CSV and XLSX (the downloads of /kommun/{code}), the ranking with
 // the API's defaults and with the parameters /rangordning links to, in the
-// three formats, and the list of municipalities. The members' reported
-// figures, which the reported emissions read, are loaded with them.
+// three formats, and the list of municipalities.
 
 // warm renders the API's default answers into snap.
 func (a *API) warm(ctx context.Context, snap *publish.Snapshot, routes map[string]cached) error {
-	if _, err := snap.Reported(ctx, nil); err != nil {
-		return err
-	}
 	var targets []web.WarmTarget
 	add := func(route, path string, params gin.Params) {
 		h, ok := routes[route]
@@ -34,12 +30,9 @@ func (a *API) warm(ctx context.Context, snap *publish.Snapshot, routes map[strin
 			return
 		}
 		targets = append(targets, web.WarmTarget{Path: path, Params: params, Render: func(c *gin.Context) error {
-			b, err := a.body(c, snap, h)
+			_, err := a.body(c, snap, h)
 			if errors.As(err, new(uncacheable)) { // an answer that is not kept (an error) is not warmed
 				return nil
-			}
-			if err == nil {
-				b.Gzipped()
 			}
 			return err
 		}})
