@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -21,7 +22,9 @@ type Body struct {
 	Bytes       []byte
 
 	gzipOnce sync.Once
-	gzipped  []byte // nil when compression does not pay
+	gzipped  []byte      // nil when compression does not pay
+	gzipDone atomic.Bool // gzipped is made
+	asked    atomic.Int32
 }
 
 // A QueryParam is a query parameter an answer reads, and how its values
@@ -136,18 +139,34 @@ func (b *Body) Gzipped() []byte {
 		if buf.Len() < len(b.Bytes)*9/10 {
 			b.gzipped = buf.Bytes()
 		}
+		b.gzipDone.Store(true)
 	})
 	return b.gzipped
 }
 
+// gzippedWhenAskedAgain is Gzipped from the second client that accepts
+// gzip on (at once when the body is compressed already, as the answers
+// rendered ahead are): compressing costs about as much CPU as rendering,
+// and most answers a crawler asks for are asked once, so the first asker
+// of an answer not rendered ahead gets it as it is.
+func (b *Body) gzippedWhenAskedAgain() []byte {
+	if b.asked.Add(1) == 1 && !b.gzipDone.Load() {
+		return nil
+	}
+	return b.Gzipped()
+}
+
 // Serve writes the body with its ETag and cacheControl, compressed when the
-// client accepts gzip, or 304 Not Modified when the client has it.
+// client accepts gzip and the body is asked for again (see
+// gzippedWhenAskedAgain), or 304 Not Modified when the client has it in
+// either form.
 func (b *Body) Serve(w http.ResponseWriter, r *http.Request, cacheControl string) {
-	ServeBytes(w, r, b.ContentType, b.ETag, cacheControl, b.Bytes, b.Gzipped, b.Header)
+	ServeBytes(w, r, b.ContentType, b.ETag, cacheControl, b.Bytes, b.gzippedWhenAskedAgain, b.Header)
 }
 
 // ServeBytes writes content (or its gzip form, from gz, when the client
-// accepts it) with an ETag; a matching If-None-Match gets 304.
+// accepts it and gz gives one) with an ETag; an If-None-Match matching
+// either form gets 304: they are the same content.
 func ServeBytes(w http.ResponseWriter, r *http.Request, contentType, etag, cacheControl string, content []byte, gz func() []byte, header map[string]string) {
 	h := w.Header()
 	for k, v := range header {
@@ -156,18 +175,22 @@ func ServeBytes(w http.ResponseWriter, r *http.Request, contentType, etag, cache
 	h.Set("Cache-Control", cacheControl)
 	h.Set("Vary", "Accept-Encoding")
 	body := content
+	identity, gzipped := etag, strings.TrimSuffix(etag, `"`)+`-gzip"`
 	if gz != nil && acceptsGzip(r) {
 		if z := gz(); z != nil {
-			body = z
-			etag = strings.TrimSuffix(etag, `"`) + `-gzip"`
+			body, etag = z, gzipped
 			h.Set("Content-Encoding", "gzip")
 		}
 	}
-	h.Set("ETag", etag)
-	if etagMatches(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
+	for _, tag := range []string{etag, identity, gzipped} {
+		if etagMatches(r.Header.Get("If-None-Match"), tag) {
+			h.Set("ETag", tag)
+			h.Del("Content-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
+	h.Set("ETag", etag)
 	h.Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
