@@ -96,10 +96,25 @@ type chartOption struct {
 	} `json:"xAxis"`
 	Series []struct {
 		Name string `json:"name"`
-		Data []struct {
-			Value json.RawMessage `json:"value"`
-		} `json:"data"`
+		Data []dataItem `json:"data"`
 	} `json:"series"`
+}
+
+// dataItem is a data item of a series in either form ECharts reads:
+// {"value": v} (bars) or v itself ([year, value] on the line charts).
+type dataItem struct{ Value json.RawMessage }
+
+func (d *dataItem) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		var item struct {
+			Value json.RawMessage `json:"value"`
+		}
+		err := json.Unmarshal(b, &item)
+		d.Value = item.Value
+		return err
+	}
+	d.Value = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // pageFigures finds every chart on a page with the table in the same

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"slices"
 	"strconv"
 
@@ -109,18 +110,9 @@ func newLineChart(id, yName string, series []lineSeries) (*charts.Line, int, int
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
 	)
 	colours := make([]string, len(series))
+	line.MultiSeries = make(charts.MultiSeries, 0, len(series)) // a series is some 4 kB: not copied as the slice grows
 	for i, s := range series {
 		colours[i] = s.Colour
-		data := make([]opts.LineData, len(s.Points))
-		// Each point's value points into one array per series instead of
-		// being a slice of two boxed numbers: the JSON is the same
-		// ([year,tonnes]; a whole float64 is written as an integer),
-		// without three allocations per point.
-		xy := make([][2]float64, len(s.Points))
-		for j, p := range s.Points {
-			xy[j] = [2]float64{float64(p.Year), p.Tonnes}
-			data[j] = opts.LineData{Value: &xy[j]}
-		}
 		dash, symbol := s.Dash, s.Symbol
 		if dash == "" {
 			dash = "solid"
@@ -128,7 +120,7 @@ func newLineChart(id, yName string, series []lineSeries) (*charts.Line, int, int
 		if symbol == "" {
 			symbol = "circle"
 		}
-		addLineSeries(line, s.Name, data,
+		addLineSeries(line, s.Name, pointsJSON(s.Points),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: s.Colour, Width: 2.5, Type: dash}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: s.Colour}),
 			charts.WithLineChartOpts(opts.LineChart{Symbol: symbol, SymbolSize: 7, ShowSymbol: opts.Bool(true)}),
@@ -141,12 +133,53 @@ func newLineChart(id, yName string, series []lineSeries) (*charts.Line, int, int
 // addLineSeries is Line.AddSeries without its walk, by reflection, of
 // every field of the series for `default:` tags, which SingleSeries has
 // none of (Bar.AddSeries does not walk at all): the walk was the largest
-// part of building a comparison's 36 series. TestAddLineSeriesIsAddSeries
-// checks that the options are the same.
-func addLineSeries(line *charts.Line, name string, data []opts.LineData, options ...charts.SeriesOpts) {
+// part of building a comparison's 36 series. Its data is the series'
+// points already as JSON (pointsJSON). TestAddLineSeriesIsAddSeries checks
+// that the options mean the same as AddSeries'.
+func addLineSeries(line *charts.Line, name string, data json.RawMessage, options ...charts.SeriesOpts) {
 	series := charts.SingleSeries{Name: name, Type: types.ChartLine, Data: data, Animation: line.Animation}
 	series.ConfigureSeriesOpts(options...)
 	line.MultiSeries = append(line.MultiSeries, series)
+}
+
+// pointsJSON is a series' points as ECharts' data, [[year,value],…], with
+// the numbers as encoding/json writes them. Written directly rather than
+// as opts.LineData values for encoding/json to walk by reflection: that
+// walk was most of the cost of a comparison's options (36 series of some
+// 35 points). A value that is not a number (none should be) is null, a gap
+// in the line.
+func pointsJSON(points analytics.Series) json.RawMessage {
+	b := make([]byte, 0, 2+len(points)*16)
+	b = append(b, '[')
+	for i, p := range points {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(p.Year), 10)
+		b = append(b, ',')
+		b = appendJSONNumber(b, p.Tonnes)
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// appendJSONNumber appends f as encoding/json encodes a float64 (the
+// shortest form that reads back the same; exponents for the very small
+// and the very large), or null when f is not a number.
+func appendJSONNumber(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2], b = b[n-1], b[:n-1] // e-07 as e-7, as encoding/json writes it
+	}
+	return b
 }
 
 // lineChart returns a line chart's options and assets.
