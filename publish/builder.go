@@ -7,6 +7,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
 // Defaults of the builder.
@@ -70,7 +71,9 @@ func (s *Service) start() {
 	s.b.done = make(chan struct{})
 	s.b.changed = make(chan struct{})
 	var ctx context.Context
-	ctx, s.b.cancel = context.WithCancel(context.Background())
+	// The builder's reads go before uploads on a shared connection
+	// (storage.Ahead): readers wait for the next snapshot, uploads do not.
+	ctx, s.b.cancel = context.WithCancel(storage.Ahead(context.Background()))
 	go s.run(ctx)
 }
 

@@ -25,3 +25,20 @@ func IsRequest(ctx context.Context) bool {
 	r, _ := ctx.Value(poolKey{}).(bool)
 	return r
 }
+
+// aheadKey marks background work that readers wait for.
+type aheadKey struct{}
+
+// Ahead marks ctx as background work that readers wait for: the snapshot
+// builder's reads. On chDB, whose one connection every call shares, such
+// calls, like requests', go before waiting background work of other kinds
+// (uploads' inserts, imports), so that a storm of uploads does not hold
+// back the next snapshot (and with it an uploader's own page). A server
+// engine runs them on the background pool as any background work.
+func Ahead(ctx context.Context) context.Context { return context.WithValue(ctx, aheadKey{}, true) }
+
+// IsAhead reports whether ctx is marked Ahead.
+func IsAhead(ctx context.Context) bool {
+	a, _ := ctx.Value(aheadKey{}).(bool)
+	return a
+}

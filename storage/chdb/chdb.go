@@ -38,7 +38,7 @@ type engine struct {
 	path    string
 	conn    unsafe.Pointer // chdb_connection* as returned by chdb_connect
 	handle  unsafe.Pointer // *conn: the chdb_connection passed to queries
-	sem     chan struct{}  // serialises statements; a channel so waits honour ctx
+	turn    turn           // serialises statements, requests' and the builder's first
 	current string         // database selected with USE
 	refs    int
 	columns sync.Map    // "db.table" → map[column]type
@@ -124,7 +124,7 @@ func connect(a *api, path string) (*engine, error) {
 		guard.close()
 		return nil, fmt.Errorf("chdb: cannot open %s (is another process using it?)", path)
 	}
-	return &engine{path: path, conn: conn, handle: *(*unsafe.Pointer)(conn), sem: make(chan struct{}, 1), stdin: guard}, nil
+	return &engine{path: path, conn: conn, handle: *(*unsafe.Pointer)(conn), stdin: guard}, nil
 }
 
 // Close releases this DB; the connection closes with the last DB on its path.
@@ -142,7 +142,7 @@ func (db *DB) Close() error {
 	if e.refs > 0 {
 		return nil
 	}
-	e.sem <- struct{}{} // wait for a running statement
+	e.turn.acquire(context.Background(), true) // wait for a running statement
 	e.stdin.run(func() { lib.closeConn(e.conn) })
 	e.stdin.close()
 	e.conn, e.handle = nil, nil
@@ -278,12 +278,10 @@ func (db *DB) runIn(ctx context.Context, database, query string, params []param,
 		return nil, ErrClosed
 	}
 	e := db.e
-	select {
-	case e.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := e.turn.acquire(ctx, storage.IsRequest(ctx) || storage.IsAhead(ctx)); err != nil {
+		return nil, err
 	}
-	defer func() { <-e.sem }()
+	defer e.turn.release()
 	if database != "" && e.current != database {
 		if _, err := e.query("USE "+database, nil, format); err != nil {
 			return nil, err
@@ -302,7 +300,7 @@ func (db *DB) runIn(ctx context.Context, database, query string, params []param,
 	return out, nil
 }
 
-// query runs one statement on the connection; the caller holds sem.
+// query runs one statement on the connection; the caller holds the turn.
 func (e *engine) query(query string, params []param, format string) ([]byte, error) {
 	if e.handle == nil {
 		return nil, ErrClosed

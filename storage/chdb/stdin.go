@@ -18,7 +18,7 @@ import (
 // descriptor 0 is /dev/null, and afterwards the real stdin is put back. The
 // process's own os.Stdin keeps working between statements (the command line
 // reads `--password-stdin` from it), and the swap needs no cooperation from
-// callers. Statements are serialised (engine.sem), so two swaps never
+// callers. Statements are serialised (engine.turn), so two swaps never
 // overlap; nothing else in the service reads stdin while a statement runs.
 type stdinGuard struct {
 	null  int // /dev/null, open for reading
