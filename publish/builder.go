@@ -123,6 +123,12 @@ func (s *Service) Refresh(ctx context.Context) (*Snapshot, error) {
 // newer, asking the builder to hurry (no debounce). It returns the error of
 // a build for gen that started after the call, or ctx's.
 func (s *Service) WaitFor(ctx context.Context, gen uint64) (*Snapshot, error) {
+	return s.waitFor(ctx, gen, false)
+}
+
+// waitFor is WaitFor; staged also takes a snapshot built but not yet
+// published (being warmed).
+func (s *Service) waitFor(ctx context.Context, gen uint64, staged bool) (*Snapshot, error) {
 	s.start()
 	s.mu.Lock()
 	since := s.b.attempts
@@ -130,10 +136,14 @@ func (s *Service) WaitFor(ctx context.Context, gen uint64) (*Snapshot, error) {
 	for {
 		s.mu.Lock()
 		snap := s.cur.Load()
+		st := s.staged.Load()
 		switch {
 		case snap != nil && snap.Generation >= gen:
 			s.mu.Unlock()
 			return snap, nil
+		case staged && st != nil && st.Generation >= gen:
+			s.mu.Unlock()
+			return st, nil
 		case s.b.failed != nil && s.b.failedAt > since && s.b.failedGen >= gen:
 			err := s.b.failed
 			s.mu.Unlock()
@@ -282,6 +292,8 @@ func (s *Service) build(ctx context.Context) error {
 	if first {
 		s.publishSnap(snap)
 		s.finish(gen, nil)
+	} else {
+		s.stage(snap)
 	}
 	s.warm(ctx, snap, warmers)
 	if !first {
@@ -347,6 +359,17 @@ func (s *Service) publishSnap(snap *Snapshot) {
 	if cur := s.cur.Load(); cur == nil || cur.Generation <= snap.Generation {
 		s.cur.Store(snap)
 	}
+	s.staged.CompareAndSwap(snap, nil) // published: not kept twice
+}
+
+// stage makes snap, built but not yet warmed, visible to read-your-writes
+// waiters (SnapshotFor) and wakes them.
+func (s *Service) stage(snap *Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.staged.Store(snap)
+	close(s.b.changed)
+	s.b.changed = make(chan struct{})
 }
 
 // finish records a build's outcome and wakes the callers waiting for it.

@@ -203,10 +203,27 @@ func TestOwnCommitReadAtOnce(t *testing.T) {
 		w := newWorld(t, db)
 		w.svc.ProbeInterval = -1
 		w.svc.Debounce = time.Hour // the builder waits: only a caller who must see the commit hurries it
+		// Warming the next snapshot takes until the uploader has read it:
+		// the uploader does not wait for the pages rendered ahead.
+		warmed, uploaderRead := make(chan struct{}), make(chan struct{})
+		w.svc.WarmTimeout = time.Minute
+		var first atomic.Pointer[publish.Snapshot]
+		var once sync.Once
+		w.svc.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error {
+			if s1 := first.Load(); s1 != nil && snap.Generation > s1.Generation {
+				select {
+				case <-uploaderRead:
+				case <-time.After(10 * time.Second):
+				}
+				once.Do(func() { close(warmed) })
+			}
+			return nil
+		})
 		s1, err := w.svc.Snapshot(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		first.Store(s1)
 		rep := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2024},
 			Inventory: []kr.InventoryValue{{Year: 2022, Sector: "Transporter", Tonnes: fp(50)}}}
 		w.submit(t, rep) // the commit hook touches 1281
@@ -223,5 +240,15 @@ func TestOwnCommitReadAtOnce(t *testing.T) {
 		if s2.Generation <= s1.Generation || got["1281"] == nil || len(got["1281"].Total) != 1 {
 			t.Errorf("Lund's reader after Lund's commit: generation %d (published %d), Lund's figures %+v", s2.Generation, s1.Generation, got["1281"])
 		}
+		select {
+		case <-warmed:
+			t.Error("the uploader's read waited for the warmers")
+		default:
+		}
+		if s, _ := w.svc.Snapshot(ctx); s != s1 {
+			t.Error("a snapshot still being warmed was published to everyone")
+		}
+		close(uploaderRead)
+		<-warmed
 	})
 }

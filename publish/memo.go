@@ -64,6 +64,15 @@ func (m *memo) keep(key string, e memoEntry, pin bool) {
 	m.mu.Unlock()
 }
 
+// pinKept pins key's result if the cache has it: a warmer asking for what
+// a reader got computed first (the uploader reading their own page before
+// the warmers reach it) keeps it whatever else is asked.
+func (m *memo) pinKept(key string) {
+	if e, ok := m.kept.Remove(key); ok {
+		m.keep(key, e, true)
+	}
+}
+
 // stats returns the number of kept entries and their bytes.
 func (m *memo) stats() (entries int, bytes int64) {
 	entries, bytes = m.kept.Stats()
@@ -78,6 +87,9 @@ func (m *memo) stats() (entries int, bytes int64) {
 // it may have been the first caller's own (a cancelled request, a panic,
 // which drivers do not always report as such).
 func (m *memo) do(key string, codes []string, pin bool, build func() (any, int64, error)) (any, error) {
+	if pin {
+		m.pinKept(key)
+	}
 	if v, ok := m.get(key); ok {
 		return v, nil
 	}

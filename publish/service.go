@@ -83,6 +83,7 @@ type Service struct {
 	WarmTimeout time.Duration
 
 	cur       atomic.Pointer[Snapshot] // the published snapshot
+	staged    atomic.Pointer[Snapshot] // built, being warmed: read-your-writes may read it (SnapshotFor)
 	mu        sync.Mutex
 	gen       uint64            // the data's generation: grows with each change
 	full      bool              // a change since the last build needs a full load
@@ -143,8 +144,10 @@ const ReadYourWritesWait = 2 * time.Second
 // officer looking at their own municipality's pages): when this instance
 // has committed for area since the published snapshot, it waits (at most
 // ReadYourWritesWait, without debounce) for the snapshot holding that
-// commit, so that the uploader sees their submission at once. Everyone
-// else, and an empty area, gets Snapshot.
+// commit, so that the uploader sees their submission at once: the new
+// snapshot as soon as it is built, before the warmers have rendered its
+// pages ahead for everyone else. Everyone else, and an empty area, gets
+// Snapshot.
 func (s *Service) SnapshotFor(ctx context.Context, area string) (*Snapshot, error) {
 	s.mu.Lock()
 	want := s.touched[area]
@@ -155,7 +158,7 @@ func (s *Service) SnapshotFor(ctx context.Context, area string) (*Snapshot, erro
 	}
 	wctx, cancel := context.WithTimeout(ctx, ReadYourWritesWait)
 	defer cancel()
-	if fresh, err := s.WaitFor(wctx, want); err == nil {
+	if fresh, err := s.waitFor(wctx, want, true); err == nil {
 		return fresh, nil
 	}
 	return snap, nil // the commit's snapshot is late: the published one, as everyone gets
@@ -284,15 +287,16 @@ func (snap *Snapshot) Body(ctx context.Context, key Key, build func() (*Body, er
 		if cap(b.Bytes) > len(b.Bytes)+len(b.Bytes)/8 {
 			b.Bytes = bytes.Clone(b.Bytes) // a renderer's buffer may have grown to twice the answer
 		}
-		if warming {
-			b.Gzipped() // no reader pays for compressing what was rendered ahead
-		}
 		return b, b.memory(), nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*Body), nil
+	b := v.(*Body)
+	if warming {
+		b.Gzipped() // no reader pays for compressing what was rendered ahead
+	}
+	return b, nil
 }
 
 // Kept returns how many results the snapshot keeps and the bytes of the

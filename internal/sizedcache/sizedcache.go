@@ -55,6 +55,17 @@ func (c *Cache[K, V]) Add(key K, v V) {
 	}
 }
 
+// Remove drops key's entry, if any, and returns it.
+func (c *Cache[K, V]) Remove(key K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.lru.Peek(key)
+	if ok {
+		c.lru.Remove(key) // its bytes leave in the eviction callback
+	}
+	return v, ok
+}
+
 // Stats returns the number of entries kept and their total size.
 func (c *Cache[K, V]) Stats() (entries int, bytes int64) {
 	c.mu.Lock()

@@ -35,3 +35,20 @@ func TestBounds(t *testing.T) {
 		t.Error("a value over the whole budget was kept")
 	}
 }
+
+// TestRemove: a removed entry is returned once and its bytes leave the
+// count.
+func TestRemove(t *testing.T) {
+	c := New[string, []byte](10, 100, func(b []byte) int64 { return int64(len(b)) })
+	c.Add("a", make([]byte, 30))
+	c.Add("b", make([]byte, 20))
+	if v, ok := c.Remove("a"); !ok || len(v) != 30 {
+		t.Fatalf("Remove(a) = %d bytes, %v", len(v), ok)
+	}
+	if _, ok := c.Remove("a"); ok {
+		t.Error("a removed twice")
+	}
+	if n, b := c.Stats(); n != 1 || b != 20 {
+		t.Errorf("after the removal: %d entries, %d bytes; want 1, 20", n, b)
+	}
+}
