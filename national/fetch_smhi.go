@@ -70,7 +70,7 @@ func ParseSubstances(list string) ([]string, error) {
 // FetchSMHI downloads each substance's national export from SMHI and
 // imports it as a release (ImportSMHI). A download whose content was
 // imported before changes nothing (SMHI builds its file anew for every
-// download, so the file's bytes differ; contentIdentity compares what it
+// download, so the file's bytes differ; ContentIdentity compares what it
 // holds). A substance that fails leaves its stored releases as they were
 // and the others are still fetched; the error names every failure. actor
 // must be allowed to import national data: that is asked before anything
@@ -108,7 +108,7 @@ func (s *Store) fetchSMHI(ctx context.Context, actor kr.Actor, f SMHIFetch, addr
 	if err != nil {
 		return SMHISummary{}, err
 	}
-	id, err := contentIdentity(content)
+	id, err := ContentIdentity(content)
 	if err != nil {
 		return SMHISummary{}, err
 	}
@@ -131,13 +131,13 @@ func joinErrors(errs []error) error {
 	return kr.Wrap(kr.KindOf(errs[0]), errors.Join(errs...), strings.Join(msgs, "\n"))
 }
 
-// contentIdentity is the SHA-256 of what an .xlsx holds rather than of its
+// ContentIdentity is the SHA-256 of what an .xlsx holds rather than of its
 // bytes: the name, CRC-32 and size of every part but the document
 // properties (docProps/, where SMHI's generator writes the time of the
 // download). Two downloads of the same release are one identity; any
 // change to a sheet or its strings is another. Only the zip's directory is
 // read, nothing is inflated; the count of its entries is capped first.
-func contentIdentity(content []byte) (string, error) {
+func ContentIdentity(content []byte) (string, error) {
 	r := bytes.NewReader(content)
 	if err := xlsx.CheckEntries(r, r.Size()); err != nil {
 		return "", err

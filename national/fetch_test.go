@@ -1,20 +1,16 @@
 package national_test
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/download"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
-	"github.com/klimatkommunerna/klimatrapport/national/scb"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -22,28 +18,6 @@ import (
 // quickClient gives up soon: a few quick retries.
 func quickClient() *download.Client {
 	return &download.Client{HeaderTimeout: time.Second, AttemptTimeout: 5 * time.Second, Attempts: 2, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
-}
-
-// reviseGGT is the GGT sample as SMHI's next release: dated date, with
-// one municipality's 1990 figure changed.
-func reviseGGT(t *testing.T, date string) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(samples.Read(t, samples.GGT)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sheet := f.GetSheetList()[0]
-	title, _ := f.GetCellValue(sheet, "B1")
-	if !strings.Contains(title, "2026-04-15") {
-		t.Fatalf("the GGT sample's title is %q", title)
-	}
-	f.SetCellValue(sheet, "B1", strings.ReplaceAll(title, "2026-04-15", date))
-	f.SetCellValue(sheet, "E9", 117000.5)
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 func TestFetchSMHI(t *testing.T) {
@@ -87,7 +61,7 @@ func TestFetchSMHI(t *testing.T) {
 
 		// SMHI publishes a new release: it is imported and becomes current;
 		// fetched again, nothing changes.
-		pub.SetSMHI("GGT", reviseGGT(t, "2027-04-15"))
+		pub.SetSMHI("GGT", testworld.NextGGT(t, "2027-04-15"))
 		for range 2 {
 			if _, err := s.FetchSMHI(ctx, kr.System(), fetch); err != nil {
 				t.Fatal(err)
@@ -136,22 +110,6 @@ func TestParseSubstances(t *testing.T) {
 	}
 }
 
-// scbAnswer is SCB's answer with Sweden, Skåne and Lund in 1990 and 2024,
-// and Knivsta (founded 2003) in 2024 only.
-func scbAnswer(t *testing.T) []byte {
-	var b bytes.Buffer
-	err := scb.WritePxWebPopulation(&b, []kr.Population{
-		{AreaCode: "00", Year: 1990, Persons: 8590630}, {AreaCode: "00", Year: 2024, Persons: 10587710},
-		{AreaCode: "12", Year: 1990, Persons: 1068587}, {AreaCode: "12", Year: 2024, Persons: 1421781},
-		{AreaCode: "1281", Year: 1990, Persons: 98948}, {AreaCode: "1281", Year: 2024, Persons: 129401},
-		{AreaCode: "0330", Year: 2024, Persons: 20000},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 func TestFetchPopulation(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		s := loaded(t, db)
@@ -159,11 +117,11 @@ func TestFetchPopulation(t *testing.T) {
 		fetch := national.SCBFetch{Base: pub.URL, Client: quickClient()}
 
 		// Broken answers store nothing.
-		pub.SetSCB(scbAnswer(t)[:200])
+		pub.SetSCB(testworld.PopulationAnswer(t)[:200])
 		if _, err := s.FetchPopulation(ctx, kr.System(), fetch); kr.KindOf(err) != kr.Invalid {
 			t.Errorf("cut JSON: %v", err)
 		}
-		pub.SetSCB(scbAnswer(t))
+		pub.SetSCB(testworld.PopulationAnswer(t))
 		pub.Fail(testworld.Truncated)
 		if _, err := s.FetchPopulation(ctx, kr.System(), fetch); kr.KindOf(err) != kr.Unavailable {
 			t.Errorf("truncated: %v", err)
@@ -174,7 +132,7 @@ func TestFetchPopulation(t *testing.T) {
 		}
 
 		sum, err := s.FetchPopulation(ctx, kr.System(), fetch)
-		if err != nil || sum.Rows != 7 || sum.Municipalities != 2 || sum.Counties != 1 || sum.FirstYear != 1990 || sum.LastYear != 2024 ||
+		if err != nil || sum.Rows != 8 || sum.Municipalities != 3 || sum.Counties != 1 || sum.FirstYear != 1990 || sum.LastYear != 2024 ||
 			sum.Sweden != 10587710 || sum.URL != pub.URL+"/tables/TAB638/data?lang=sv&outputFormat=json-stat2" {
 			t.Fatalf("%+v %v", sum, err)
 		}
@@ -186,7 +144,7 @@ func TestFetchPopulation(t *testing.T) {
 		for _, p := range pops {
 			byKey[p.AreaCode+"/"+string(rune('0'+p.Year%10))] = p.Persons
 		}
-		if byKey["1281/0"] != 98948 || byKey["1281/4"] != 129401 || byKey["00/0"] != 8590630 || len(pops) != 7 {
+		if byKey["1281/0"] != 98948 || byKey["1281/4"] != 129401 || byKey["00/0"] != 8590630 || len(pops) != 8 {
 			t.Errorf("stored: %+v", pops)
 		}
 	})

@@ -30,7 +30,7 @@ type SMHIImport struct {
 	Progress func(rows int)
 	// Identity, when set, replaces the file's SHA-256 as what is compared
 	// with the releases imported before and stored as theirs (a download
-	// from SMHI: see contentIdentity).
+	// from SMHI: see ContentIdentity).
 	Identity string
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -9,29 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
-	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
-// publishers is the local SMHI and SCB: SMHI with the GGT sample, SCB with
-// Sweden, Skåne and Lund in 1990 and 2024, Malmö in 2024.
+// publishers is the local SMHI and SCB: SMHI with the GGT sample, SCB
+// with testworld.PopulationAnswer.
 func publishers(t *testing.T) *testworld.Publishers {
 	pub := testworld.NewPublishers(t)
 	pub.SetSMHI("GGT", samples.Read(t, samples.GGT))
-	var b bytes.Buffer
-	if err := scb.WritePxWebPopulation(&b, []kr.Population{
-		{AreaCode: "00", Year: 1990, Persons: 8590630}, {AreaCode: "00", Year: 2024, Persons: 10587710},
-		{AreaCode: "12", Year: 1990, Persons: 1068587}, {AreaCode: "12", Year: 2024, Persons: 1421781},
-		{AreaCode: "1281", Year: 1990, Persons: 98948}, {AreaCode: "1281", Year: 2024, Persons: 129401},
-		{AreaCode: "1280", Year: 2024, Persons: 362133},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	pub.SetSCB(b.Bytes())
+	pub.SetSCB(testworld.PopulationAnswer(t))
 	return pub
 }
 
@@ -81,28 +67,12 @@ func TestImportFromSMHIAndSCB(t *testing.T) {
 				t.Errorf("--json: %v %s", err, out)
 			}
 
-			wantRun(t, 0, "Inläst från SCB: folkmängd 1990–2024 för 2 kommuner, 1 län och riket (7 värden; riket 10 587 710 invånare 2024)",
+			wantRun(t, 0, "Inläst från SCB: folkmängd 1990–2024 för 3 kommuner, 1 län och riket (8 värden; riket 10 587 710 invånare 2024)",
 				"import", "population", "--from-scb", "--scb-url", pub.URL, "--db", db)
 			pub.Fail(testworld.Status(http.StatusNotFound))
 			wantRun(t, 1, "404 Not Found", "import", "population", "--from-scb", "--scb-url", pub.URL, "--scb-table", "TAB0", "--db", db)
 		})
 	}
-}
-
-// nextGGT is SMHI's next release: the GGT sample dated 2027-04-15.
-func nextGGT(t *testing.T) []byte {
-	f, err := excelize.OpenReader(bytes.NewReader(samples.Read(t, samples.GGT)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sheet := f.GetSheetList()[0]
-	title, _ := f.GetCellValue(sheet, "B1")
-	f.SetCellValue(sheet, "B1", strings.ReplaceAll(title, "2026-04-15", "2027-04-15"))
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 func TestServeRefreshNational(t *testing.T) {
@@ -139,7 +109,7 @@ func TestServeRefreshNational(t *testing.T) {
 			}
 
 			// SMHI publishes a new release: it appears on its own.
-			pub.SetSMHI("GGT", nextGGT(t))
+			pub.SetSMHI("GGT", testworld.NextGGT(t, "2027-04-15"))
 			pub.Fail(nil)
 			waitFor("new release", func() bool { return release() == "2027-04-15" })
 

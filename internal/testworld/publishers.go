@@ -12,6 +12,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
+	"github.com/klimatkommunerna/klimatrapport/national/scb"
 )
 
 // Publishers is a local stand-in for SMHI's and SCB's services: SMHI's
@@ -134,4 +140,44 @@ func stamp(content []byte, at time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// NextGGT is the GGT sample (samples.GGT) as SMHI's release of date:
+// the report name's date changed, and one municipality's 1990 figure.
+func NextGGT(t testing.TB, date string) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(samples.Read(t, samples.GGT)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	title, _ := f.GetCellValue(sheet, "B1")
+	if !strings.Contains(title, "2026-04-15") {
+		t.Fatalf("the GGT sample's title is %q", title)
+	}
+	f.SetCellValue(sheet, "B1", strings.ReplaceAll(title, "2026-04-15", date))
+	f.SetCellValue(sheet, "E9", 117000.5)
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// PopulationAnswer is SCB's answer (JSON-stat2) with Sweden, Skåne and
+// Lund in 1990 and 2024, and Malmö and Knivsta (founded 2003) in 2024
+// only: eight figures, three municipalities, one county.
+func PopulationAnswer(t testing.TB) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := scb.WritePxWebPopulation(&b, []kr.Population{
+		{AreaCode: "00", Year: 1990, Persons: 8590630}, {AreaCode: "00", Year: 2024, Persons: 10587710},
+		{AreaCode: "12", Year: 1990, Persons: 1068587}, {AreaCode: "12", Year: 2024, Persons: 1421781},
+		{AreaCode: "1281", Year: 1990, Persons: 98948}, {AreaCode: "1281", Year: 2024, Persons: 129401},
+		{AreaCode: "1280", Year: 2024, Persons: 362133}, {AreaCode: "0330", Year: 2024, Persons: 20000},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
