@@ -1,6 +1,7 @@
 package national_test
 
 import (
+	"crypto/sha256"
 	"net/http"
 	"strings"
 	"testing"
@@ -146,6 +147,25 @@ func TestFetchPopulation(t *testing.T) {
 		}
 		if byKey["1281/0"] != 98948 || byKey["1281/4"] != 129401 || byKey["00/0"] != 8590630 || len(pops) != 8 {
 			t.Errorf("stored: %+v", pops)
+		}
+	})
+}
+
+// BenchmarkContentIdentity measures a download's identity (the zip's
+// directory only) on SMHI's CO2 export against the SHA-256 of its bytes
+// that a file's import takes.
+func BenchmarkContentIdentity(b *testing.B) {
+	content := samples.Read(b, samples.SMHI)
+	b.Run("identity", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := national.ContentIdentity(content); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sha256", func(b *testing.B) {
+		for b.Loop() {
+			sha256.Sum256(content)
 		}
 	})
 }
