@@ -117,7 +117,9 @@ func (c *Client) do(ctx context.Context, method, address, contentType string, bo
 		got = b
 		return err
 	})
-	resp, err := l.retrying(u).Do(req)
+	rc := l.retrying(u)
+	defer rc.HTTPClient.CloseIdleConnections() // each download has a transport of its own
+	resp, err := rc.Do(req)
 	if err != nil {
 		return nil, l.failure(ctx, u, err)
 	}
