@@ -28,6 +28,10 @@ type SMHIImport struct {
 	Release time.Time
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(rows int)
+	// Identity, when set, replaces the file's SHA-256 as what is compared
+	// with the releases imported before and stored as theirs (a download
+	// from SMHI: see ContentIdentity).
+	Identity string
 }
 
 // SMHISummary reports an SMHI import.
@@ -69,6 +73,9 @@ func (s *Store) ImportSMHI(ctx context.Context, actor kr.Actor, in SMHIImport) (
 	}
 	sum := sha256.Sum256(in.Content)
 	sha := hex.EncodeToString(sum[:])
+	if in.Identity != "" {
+		sha = in.Identity
+	}
 	if rel, ok, err := s.releaseOfFile(ctx, sha); err != nil || ok {
 		return SMHISummary{Release: rel, AlreadyPresent: ok, Years: rel.Years, Rows: rel.Values}, err
 	}

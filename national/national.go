@@ -7,7 +7,9 @@
 // and population are append-only registers: an import adds rows with a new
 // version, and queries read the newest row per key. Every import takes the
 // actor making it and is refused unless package access lets that actor
-// import national data.
+// import national data. FetchSMHI and FetchPopulation download the same
+// data from SMHI's and SCB's own services (through internal/download) and
+// import it by the same paths.
 package national
 
 import (

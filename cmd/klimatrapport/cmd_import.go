@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -14,16 +13,16 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/national/smhi"
+	sv "github.com/klimatkommunerna/klimatrapport/swedish" // the tests have a func swedish
 )
-
-// maxDownload caps an SMHI file fetched with --url.
-const maxDownload = 200 << 20
 
 var importCommands = subcommands{name: "import", usage: `Usage:
   klimatrapport import smhi FILE.xlsx [--release YYYY-MM-DD] [--json] [--db DSN]
   klimatrapport import smhi --url URL [--release YYYY-MM-DD] [--json] [--db DSN]
+  klimatrapport import smhi --from-smhi [--substances GGT,CO2,…] [--smhi-url BASE] [--json] [--db DSN]
   klimatrapport import municipalities FILE.csv [--json] [--db DSN]
   klimatrapport import population FILE.xlsx [--year YEAR] [--json] [--db DSN]
+  klimatrapport import population --from-scb [--scb-url BASE] [--scb-table ID] [--json] [--db DSN]
 
 Run "klimatrapport import KIND --help" for the flags.
 `, run: map[string]func(context.Context, *env, []string) int{
@@ -37,6 +36,7 @@ type importer struct {
 	fs     *cmdFlags
 	db     *database
 	asJSON *bool
+	remote *bool // --from-smhi, --from-scb: no file
 }
 
 func newImporter(e *env, kind string) importer {
@@ -50,35 +50,49 @@ func (im importer) parse(ctx context.Context, args []string, url *string) (name 
 	if !ok {
 		return "", nil, code, false
 	}
+	if im.remote != nil && *im.remote {
+		if file != "" || (url != nil && *url != "") {
+			return "", nil, im.fs.usageError("a file or --url, or fetch from the source, not both"), false
+		}
+		return "", nil, exitOK, true
+	}
 	if (file == "") == (url == nil || *url == "") {
-		return "", nil, im.fs.usageError("name one file (or, for smhi, --url)"), false
+		return "", nil, im.fs.usageError("name one file (or, for smhi, --url or --from-smhi; for population, --from-scb)"), false
 	}
-	var err error
-	if name = file; file != "" {
-		content, err = os.ReadFile(file)
-	} else {
-		name = *url
-		content, err = download(ctx, *url)
+	if file == "" {
+		content, err := downloader(im.fs.e).Get(ctx, *url)
+		if err != nil {
+			return "", nil, im.fs.rejected(err), false
+		}
+		return *url, content, exitOK, true
 	}
+	content, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(im.fs.e.stderr, "klimatrapport %s: %v\n", im.fs.Name(), err)
 		return "", nil, exitUsage, false
 	}
-	return name, content, exitOK, true
+	return file, content, exitOK, true
 }
 
-// run imports with store and prints the summary.
+// run imports with store and prints the summary; an error after a
+// summary (some of SMHI's substances failed) prints both.
 func (im importer) run(ctx context.Context, f func(store *national.Store) (any, error)) int {
 	return im.fs.withApp(ctx, im.db, app.Options{}, func(a *app.App) int {
 		start := time.Now()
 		summary, err := f(a.National)
-		if err != nil {
+		if err != nil && (summary == nil || *im.asJSON) {
+			if *im.asJSON && summary != nil {
+				printJSON(im.fs.e.stdout, summary)
+			}
 			return im.fs.rejected(err)
 		}
 		if *im.asJSON {
 			printJSON(im.fs.e.stdout, summary)
 		} else {
 			printImportSummary(im.fs.e.stdout, summary, time.Since(start))
+		}
+		if err != nil {
+			return im.fs.rejected(err)
 		}
 		return exitOK
 	})
@@ -98,9 +112,21 @@ func importMunicipalities(ctx context.Context, e *env, args []string) int {
 func importPopulation(ctx context.Context, e *env, args []string) int {
 	im := newImporter(e, "population")
 	year := im.fs.Int("year", 0, "the year the figures are for (default: from the file's title)")
+	im.remote = im.fs.Bool("from-scb", false, "fetch every year's population of Sweden, the counties and the municipalities from SCB's statistical database (PxWebApi 2.0, JSON-stat2) instead of a file")
+	scbBase := im.fs.String("scb-url", national.DefaultSCBBase, "SCB's PxWebApi 2.0; the table is asked at …/tables/ID/data")
+	scbTable := im.fs.String("scb-table", national.DefaultSCBTable, "SCB's table of the population by region and year")
 	_, content, code, ok := im.parse(ctx, args, nil)
 	if !ok {
 		return code
+	}
+	if *im.remote {
+		return im.run(ctx, func(store *national.Store) (any, error) {
+			sum, err := store.FetchPopulation(ctx, kr.System(), national.SCBFetch{Base: *scbBase, Table: *scbTable, Client: downloader(e)})
+			if err != nil {
+				return nil, err
+			}
+			return sum, nil
+		})
 	}
 	return im.run(ctx, func(store *national.Store) (any, error) {
 		return store.ImportPopulation(ctx, kr.System(), bytes.NewReader(content), *year)
@@ -111,11 +137,22 @@ func importSMHI(ctx context.Context, e *env, args []string) int {
 	im := newImporter(e, "smhi")
 	release := im.fs.String("release", "", "the release date YYYY-MM-DD (default: from the file's report name)")
 	url := im.fs.String("url", "", "download the file from this address instead (e.g. SMHI's getexcelfile link)")
+	im.remote = im.fs.Bool("from-smhi", false, "download each substance's national export from SMHI and import each as a release (one already imported changes nothing)")
+	source := im.fs.smhiFlags()
 	name, content, code, ok := im.parse(ctx, args, url)
 	if !ok {
 		return code
 	}
+	if *im.remote {
+		return im.fetchSMHI(ctx, source, *release)
+	}
 	in := national.SMHIImport{FileName: name, Content: content, Progress: progress(e)}
+	if *url != "" { // a download: compared by what it holds, not its bytes
+		var err error
+		if in.Identity, err = national.ContentIdentity(content); err != nil {
+			return im.fs.rejected(err)
+		}
+	}
 	if *release != "" {
 		var err error
 		if in.Release, err = time.Parse(time.DateOnly, *release); err != nil {
@@ -127,29 +164,23 @@ func importSMHI(ctx context.Context, e *env, args []string) int {
 	})
 }
 
-func download(ctx context.Context, url string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+// fetchSMHI is import smhi --from-smhi.
+func (im importer) fetchSMHI(ctx context.Context, source *smhiSource, release string) int {
+	if release != "" {
+		return im.fs.usageError("--release names one file's date; SMHI's downloads carry their own")
+	}
+	f, err := source.fetch(im.fs.e)
 	if err != nil {
-		return nil, err
+		return im.fs.usageError("--substances: %s", kr.MessageOf(err))
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s answered %s", url, resp.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxDownload {
-		return nil, fmt.Errorf("%s is larger than %d MB", url, maxDownload>>20)
-	}
-	return b, nil
+	f.Progress = progress(im.fs.e)
+	return im.run(ctx, func(store *national.Store) (any, error) {
+		got, err := store.FetchSMHI(ctx, kr.System(), f)
+		if got == nil {
+			return nil, err
+		}
+		return got, err
+	})
 }
 
 // progress returns a progress printer when stderr is a terminal.
@@ -166,6 +197,15 @@ func progress(e *env) func(int) {
 
 func printImportSummary(w io.Writer, summary any, took time.Duration) {
 	switch s := summary.(type) {
+	case []national.SMHIFetched:
+		for _, r := range s {
+			if r.Error == "" {
+				printImportSummary(w, r.Summary, took)
+			}
+		}
+	case national.SCBPopulationSummary:
+		fmt.Fprintf(w, "Inläst från SCB: folkmängd %d–%d för %d kommuner, %d län och riket (%s värden; riket %s invånare %d).\n",
+			s.FirstYear, s.LastYear, s.Municipalities, s.Counties, sv.Number(float64(s.Rows), 0), sv.Number(float64(s.Sweden), 0), s.LastYear)
 	case national.PlacesSummary:
 		fmt.Fprintf(w, "Inläst: %d kommuner i %d län.\n", s.Municipalities, s.Counties)
 	case national.PopulationSummary:

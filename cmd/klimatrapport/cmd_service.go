@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -71,8 +72,14 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
 	metricsToken := fs.metricsTokenFlag()
+	refresh := fs.Duration("refresh-national", 0, "check SMHI this often (e.g. 24h) and import a new release when there is one; 0: never")
+	smhiSource := fs.smhiFlags()
 	if code, ok := fs.parse(args); !ok {
 		return code
+	}
+	smhiFetch, err := smhiSource.fetch(e)
+	if err != nil {
+		return fs.usageError("--substances: %s", kr.MessageOf(err))
 	}
 	rules, ok := fs.loadRules(rulesPath)
 	if !ok {
@@ -99,6 +106,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
+	if *refresh > 0 {
+		go refreshNational(ctx, e, a, *refresh, smhiFetch)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		e.log.Error("cannot listen", "addr", *addr, "err", err)

@@ -42,7 +42,7 @@ var commands = []command{
 	{"backup", "write every table to a directory (engine-independent, with checksums)", cmdBackup},
 	{"compliance", "evaluate the membership obligations of a year: table, json or the board's xlsx", cmdCompliance},
 	{"copy", "copy every table to another database (chdb:// → clickhouse://) and verify it", cmdCopy},
-	{"import", "load national data: smhi FILE|--url URL, municipalities FILE.csv, population FILE.xlsx", importCommands.dispatch},
+	{"import", "load national data: smhi FILE|--url URL|--from-smhi, municipalities FILE.csv, population FILE.xlsx|--from-scb", importCommands.dispatch},
 	{"ingest", "validate and store a filled-in workbook; prints the report", cmdIngest},
 	{"members", "the members register: add, update, end, list, show", membersCommands.dispatch},
 	{"migrate", "create or update the database tables", cmdMigrate},

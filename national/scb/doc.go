@@ -2,8 +2,10 @@
 // the municipality and county list (ParseMunicipalities, a CSV file), the
 // place names built from it (Names: "Lunds kommun", "Region Skåne", … to
 // codes, for files that carry names only, such as SMHI's export), and the
-// population table BE0101 (ParsePopulation, SCB's xlsx layout). It knows
-// nothing of databases: package national stores what it reads.
+// population table BE0101 (ParsePopulation, SCB's xlsx layout; and
+// ParsePxWebPopulation, every year of it as SCB's statistical database
+// answers PopulationQuery in JSON-stat2). It knows nothing of databases
+// or the network: package national fetches and stores what it reads.
 //
 // Errors are *klimatrapport.Error of kind Invalid with Swedish messages; the
 // population parser's carry a cause naming the sheet and cell (see
