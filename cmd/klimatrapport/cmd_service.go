@@ -71,6 +71,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
 	metricsToken := fs.metricsTokenFlag()
+	noReference := fs.referenceFlag()
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -104,6 +105,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		e.log.Error("cannot listen", "addr", *addr, "err", err)
 		return exitRejected
 	}
+	defer startReference(ctx, e, a, *noReference)() // waits for the import before the builder and the database close
 	if err := srv.Run(ctx, ln); err != nil {
 		e.log.Error("server stopped", "err", err)
 		return exitRejected

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"time"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
+	referencedata "github.com/klimatkommunerna/klimatrapport/data"
+	"github.com/klimatkommunerna/klimatrapport/national"
+)
+
+// ReferenceLoading is what the public pages and the API answer while the
+// bundled reference data is imported: 503 with a Retry-After.
+var ReferenceLoading = kr.Later(kr.Busy, 5*time.Second,
+	"Laddar data … SCB:s och SMHI:s uppgifter läses in när tjänsten startar första gången. Sidan visas om en stund.")
+
+// ReferencePart is one part of the bundled reference data (package
+// referencedata) and its import.
+type ReferencePart struct {
+	Name string // for the log: "municipalities", "population", "smhi GGT", …
+	File string // the bundled file
+	// Import imports content through the national imports, as the
+	// system actor (the rights of `klimatrapport import`).
+	Import func(ctx context.Context, content []byte) (any, error)
+}
+
+// MissingReference returns the parts of the bundled reference data that the
+// database lacks, in the order they are imported: the municipality list
+// when no municipality is stored, the population when none is stored, and
+// each bundled SMHI release when no release of its substance is stored.
+// What is stored is never imported again, nor mixed with what an operator
+// imported: a restart after an interrupted first start imports only the
+// rest.
+func (a *App) MissingReference(ctx context.Context) ([]ReferencePart, error) {
+	var parts []ReferencePart
+	munis, err := a.National.Municipalities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(munis) == 0 {
+		parts = append(parts, ReferencePart{Name: "municipalities", File: referencedata.Municipalities,
+			Import: func(ctx context.Context, b []byte) (any, error) {
+				return a.National.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(b))
+			}})
+	}
+	pop, err := a.National.Population(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pop) == 0 {
+		parts = append(parts, ReferencePart{Name: "population", File: referencedata.Population,
+			Import: func(ctx context.Context, b []byte) (any, error) {
+				return a.National.ImportPopulation(ctx, kr.System(), bytes.NewReader(b), 0)
+			}})
+	}
+	for _, rel := range referencedata.SMHI {
+		_, ok, err := a.National.ReleaseFor(ctx, rel.Substance, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			parts = append(parts, ReferencePart{Name: "smhi " + rel.Substance, File: rel.File,
+				Import: func(ctx context.Context, b []byte) (any, error) {
+					return a.National.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: rel.File, Content: b})
+				}})
+		}
+	}
+	return parts, nil
+}
+
+// StartReference imports parts in the background, one after the other,
+// logging each. Until it is done the published service answers
+// ReferenceLoading (publish.Service.Hold, set before StartReference
+// returns); then the pages are built from what was imported. A part that
+// fails stops the import (logged; the next start imports what is still
+// missing). wait waits for the import to end and returns its error.
+func (a *App) StartReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) (wait func() error) {
+	if len(parts) == 0 {
+		return func() error { return nil }
+	}
+	release := a.Published.Hold(ReferenceLoading)
+	done := make(chan error, 1)
+	go func() {
+		defer release()
+		done <- a.loadReference(ctx, log, parts)
+	}()
+	return func() error { err := <-done; done <- err; return err }
+}
+
+func (a *App) loadReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) error {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = p.Name
+	}
+	log.Info("reference data: importing the bundled data into an empty database", "parts", names)
+	start := time.Now()
+	for _, p := range parts {
+		t := time.Now()
+		b, err := referencedata.Read(p.File)
+		if err == nil {
+			_, err = p.Import(ctx, b)
+		}
+		if err != nil {
+			log.Error("reference data: import failed; the next start imports what is missing", "part", p.Name, "file", p.File, "err", err)
+			return err
+		}
+		log.Info("reference data: imported", "part", p.Name, "file", p.File, "took", time.Since(t).Round(time.Millisecond))
+	}
+	log.Info("reference data: done", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
