@@ -56,7 +56,7 @@ func (c *cmdFlags) uploadFlags() func() app.Options {
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME]")
+	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME] [--no-reference-data]")
 	db := fs.dbFlag()
 	fs.clusterFlag(db)
 	fs.poolFlags(db)

@@ -64,7 +64,8 @@ func startService(t *testing.T, dsn string, extraEnv ...string) *service {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(binPath, "serve", "--addr", addr, "--db", dsn)
-	cmd.Env = append(os.Environ(), extraEnv...)
+	// The bundled reference data only where a test asks for it (reference_test.go).
+	cmd.Env = append(append(os.Environ(), "KLIMATRAPPORT_NO_REFERENCE_DATA=true"), extraEnv...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
