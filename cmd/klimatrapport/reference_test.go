@@ -94,6 +94,22 @@ func TestServeReferenceDataServer(t *testing.T) {
 	}
 }
 
+// TestServeReferenceDataTwoAtOnce: two instances started at once on one
+// empty server database import the reference data once between them.
+func TestServeReferenceDataTwoAtOnce(t *testing.T) {
+	dsn := dsnFor(storagetest.ServerDSN(t), storagetest.NewDatabaseName())
+	a := startService(t, dsn, withReference)
+	b := startService(t, dsn, withReference)
+	waitForReference(t, a)
+	waitForReference(t, b)
+	a.stop(t)
+	b.stop(t)
+	n := countTables(t, openForCounts(t, dsn))
+	if n["municipalities"] != 290 || n["counties"] != 21 || n["smhi_releases"] != 2 || n["population"] != 312 {
+		t.Errorf("two instances at once stored %v, want the data once: 290 municipalities, 21 counties, 2 releases, 312 population rows\n%s\n%s", n, a.logs, b.logs)
+	}
+}
+
 // TestServeNoReferenceData: with --no-reference-data an empty database
 // stays empty.
 func TestServeNoReferenceData(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	kr "github.com/klimatkommunerna/klimatrapport"
 	referencedata "github.com/klimatkommunerna/klimatrapport/data"
 	"github.com/klimatkommunerna/klimatrapport/national"
@@ -84,12 +86,85 @@ func (a *App) StartReference(ctx context.Context, log *slog.Logger, parts []Refe
 	done := make(chan error, 1)
 	go func() {
 		defer release()
-		done <- a.loadReference(ctx, log, parts)
+		parts, err := a.claimReference(ctx, log, parts)
+		if err == nil {
+			err = a.loadReference(ctx, log, parts)
+		}
+		done <- err
 	}()
 	return func() error { err := <-done; done <- err; return err }
 }
 
+// Instances that start on one empty server at once agree on one of them
+// to import: each records a claim in the audit log, waits ClaimWait for
+// the others' claims, and the earliest claim (by time, then id) imports
+// while the others wait up to ClaimTimeout for its data. chDB has one
+// process per path and claims nothing.
+var (
+	ClaimWait    = 2 * time.Second
+	ClaimTimeout = 2 * time.Minute
+)
+
+// claimAction is the audit log's action of a claim; its target is the
+// claiming instance's id.
+const claimAction = "reference.claim"
+
+// claimReference returns the parts this instance imports: all of them
+// when its claim is the earliest, else, once the winner's import is done
+// or ClaimTimeout has passed, what is still missing.
+func (a *App) claimReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) ([]ReferencePart, error) {
+	if a.DB.Engine() == "chdb" {
+		return parts, nil
+	}
+	id := uuid.NewString()
+	if err := a.Accounts.Audit(ctx, kr.System(), claimAction, id, "", "", ""); err != nil {
+		return nil, err
+	}
+	if err := sleep(ctx, ClaimWait); err != nil {
+		return nil, err
+	}
+	entries, err := a.Accounts.AuditLog(ctx, 1000)
+	if err != nil {
+		return nil, err
+	}
+	winner := id
+	var first time.Time
+	for _, e := range entries {
+		if e.Action == claimAction && time.Since(e.At) < ClaimTimeout+ClaimWait && (first.IsZero() || e.At.Before(first) || e.At.Equal(first) && e.Target < winner) {
+			winner, first = e.Target, e.At
+		}
+	}
+	if winner == id {
+		return parts, nil
+	}
+	log.Info("reference data: another instance imports it; waiting for it", "instance", winner)
+	for deadline := time.Now().Add(ClaimTimeout); time.Now().Before(deadline); {
+		if err := sleep(ctx, time.Second); err != nil {
+			return nil, err
+		}
+		if parts, err = a.MissingReference(ctx); err != nil || len(parts) == 0 {
+			return parts, err
+		}
+	}
+	return a.MissingReference(ctx)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (a *App) loadReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) error {
+	if len(parts) == 0 {
+		return nil
+	}
 	names := make([]string, len(parts))
 	for i, p := range parts {
 		names[i] = p.Name
