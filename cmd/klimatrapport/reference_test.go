@@ -50,8 +50,8 @@ func (s *service) stop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v\n%s", err, s.logs)
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("no exit 60 s after SIGTERM\n%s", s.logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no exit 30 s after SIGTERM\n%s", s.logs)
 	}
 }
 
