@@ -26,11 +26,12 @@ const (
 type SMHIRelease struct {
 	File      string
 	Substance string
+	Pages     bool // the pages show it (the default substance); the others are for the API
 }
 
 // SMHI are the bundled SMHI releases, the one the pages show (all
 // greenhouse gases) first.
-var SMHI = []SMHIRelease{{GGT, "GGT"}, {CO2, "CO2"}}
+var SMHI = []SMHIRelease{{GGT, "GGT", true}, {CO2, "CO2", false}}
 
 // Read returns a bundled file's bytes.
 func Read(name string) ([]byte, error) {

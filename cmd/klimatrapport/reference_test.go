@@ -41,6 +41,20 @@ func waitForReference(t *testing.T, s *service) {
 	}
 }
 
+// waitForImport waits (at most 90 s) until one of ss logs that it has
+// imported all the reference data (the CO2 release follows the pages).
+func waitForImport(t *testing.T, ss ...*service) {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		for _, s := range ss {
+			if strings.Contains(s.logs.String(), "reference data: done") {
+				return
+			}
+		}
+	}
+	t.Fatalf("the import did not end within 90 s:\n%s", ss[0].logs)
+}
+
 // stop ends s with SIGTERM and waits for it.
 func (s *service) stop(t *testing.T) {
 	t.Helper()
@@ -62,10 +76,8 @@ func TestServeReferenceDataEmbedded(t *testing.T) {
 	dsn := "chdb://" + t.TempDir()
 	s := startService(t, dsn, withReference)
 	waitForReference(t, s)
+	waitForImport(t, s)
 	s.stop(t)
-	if !strings.Contains(s.logs.String(), "reference data: done") {
-		t.Errorf("the import's progress is not in the log:\n%s", s.logs)
-	}
 	s = startService(t, dsn, withReference)
 	waitForReference(t, s)
 	s.stop(t)
@@ -80,6 +92,7 @@ func TestServeReferenceDataServer(t *testing.T) {
 	dsn := dsnFor(storagetest.ServerDSN(t), storagetest.NewDatabaseName())
 	s := startService(t, dsn, withReference)
 	waitForReference(t, s)
+	waitForImport(t, s)
 	s.stop(t)
 	db := openForCounts(t, dsn)
 	first := countTables(t, db)
@@ -102,6 +115,7 @@ func TestServeReferenceDataTwoAtOnce(t *testing.T) {
 	b := startService(t, dsn, withReference)
 	waitForReference(t, a)
 	waitForReference(t, b)
+	waitForImport(t, a, b)
 	a.stop(t)
 	b.stop(t)
 	n := countTables(t, openForCounts(t, dsn))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +24,9 @@ var ReferenceLoading = kr.Later(kr.Busy, 5*time.Second,
 type ReferencePart struct {
 	Name string // for the log: "municipalities", "population", "smhi GGT", …
 	File string // the bundled file
+	// Pages is set when the pages show this part: the notice stays until
+	// every such part is in; the others follow with the pages up.
+	Pages bool
 	// Import imports content through the national imports, as the
 	// system actor (the rights of `klimatrapport import`).
 	Import func(ctx context.Context, content []byte) (any, error)
@@ -42,7 +46,7 @@ func (a *App) MissingReference(ctx context.Context) ([]ReferencePart, error) {
 		return nil, err
 	}
 	if len(munis) == 0 {
-		parts = append(parts, ReferencePart{Name: "municipalities", File: referencedata.Municipalities,
+		parts = append(parts, ReferencePart{Name: "municipalities", File: referencedata.Municipalities, Pages: true,
 			Import: func(ctx context.Context, b []byte) (any, error) {
 				return a.National.ImportMunicipalities(ctx, kr.System(), bytes.NewReader(b))
 			}})
@@ -52,7 +56,7 @@ func (a *App) MissingReference(ctx context.Context) ([]ReferencePart, error) {
 		return nil, err
 	}
 	if len(pop) == 0 {
-		parts = append(parts, ReferencePart{Name: "population", File: referencedata.Population,
+		parts = append(parts, ReferencePart{Name: "population", File: referencedata.Population, Pages: true,
 			Import: func(ctx context.Context, b []byte) (any, error) {
 				return a.National.ImportPopulation(ctx, kr.System(), bytes.NewReader(b), 0)
 			}})
@@ -63,7 +67,7 @@ func (a *App) MissingReference(ctx context.Context) ([]ReferencePart, error) {
 			return nil, err
 		}
 		if !ok {
-			parts = append(parts, ReferencePart{Name: "smhi " + rel.Substance, File: rel.File,
+			parts = append(parts, ReferencePart{Name: "smhi " + rel.Substance, File: rel.File, Pages: rel.Pages,
 				Import: func(ctx context.Context, b []byte) (any, error) {
 					return a.National.ImportSMHI(ctx, kr.System(), national.SMHIImport{FileName: rel.File, Content: b})
 				}})
@@ -73,9 +77,10 @@ func (a *App) MissingReference(ctx context.Context) ([]ReferencePart, error) {
 }
 
 // StartReference imports parts in the background, one after the other,
-// logging each. Until it is done the published service answers
-// ReferenceLoading (publish.Service.Hold, set before StartReference
-// returns); then the pages are built from what was imported. A part that
+// logging each. Until the parts the pages show are in, the published
+// service answers ReferenceLoading (publish.Service.Hold, set before
+// StartReference returns); then the pages are built from what was
+// imported, and the other parts (CO2, for the API) follow. A part that
 // fails stops the import (logged; the next start imports what is still
 // missing). wait waits for the import to end and returns its error.
 func (a *App) StartReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) (wait func() error) {
@@ -88,7 +93,7 @@ func (a *App) StartReference(ctx context.Context, log *slog.Logger, parts []Refe
 		defer release()
 		parts, err := a.claimReference(ctx, log, parts)
 		if err == nil {
-			err = a.loadReference(ctx, log, parts)
+			err = a.loadReference(ctx, log, parts, release)
 		}
 		done <- err
 	}()
@@ -110,8 +115,9 @@ var (
 const claimAction = "reference.claim"
 
 // claimReference returns the parts this instance imports: all of them
-// when its claim is the earliest, else, once the winner's import is done
-// or ClaimTimeout has passed, what is still missing.
+// when its claim is the earliest, else none once the winner has imported
+// what the pages show, or what is still missing when it has not within
+// ClaimTimeout.
 func (a *App) claimReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) ([]ReferencePart, error) {
 	if a.DB.Engine() == "chdb" {
 		return parts, nil
@@ -142,12 +148,15 @@ func (a *App) claimReference(ctx context.Context, log *slog.Logger, parts []Refe
 		if err := sleep(ctx, time.Second); err != nil {
 			return nil, err
 		}
-		if parts, err = a.MissingReference(ctx); err != nil || len(parts) == 0 {
-			return parts, err
+		if parts, err = a.MissingReference(ctx); err != nil || !slices.ContainsFunc(parts, shownPart) {
+			return nil, err // what the pages show is in; the winner imports the rest
 		}
 	}
 	return a.MissingReference(ctx)
 }
+
+// shownPart reports whether the pages show p.
+func shownPart(p ReferencePart) bool { return p.Pages }
 
 // sleep waits d or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) error {
@@ -161,7 +170,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (a *App) loadReference(ctx context.Context, log *slog.Logger, parts []ReferencePart) error {
+// loadReference imports parts and calls shown once no part the pages
+// show is left.
+func (a *App) loadReference(ctx context.Context, log *slog.Logger, parts []ReferencePart, shown func()) error {
 	if len(parts) == 0 {
 		return nil
 	}
@@ -171,7 +182,10 @@ func (a *App) loadReference(ctx context.Context, log *slog.Logger, parts []Refer
 	}
 	log.Info("reference data: importing the bundled data into an empty database", "parts", names)
 	start := time.Now()
-	for _, p := range parts {
+	for i, p := range parts {
+		if !slices.ContainsFunc(parts[i:], shownPart) {
+			shown()
+		}
 		t := time.Now()
 		b, err := referencedata.Read(p.File)
 		if err == nil {
