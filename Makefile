@@ -27,9 +27,10 @@ $(CHDB_LIB):
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/klimatrapport ./cmd/klimatrapport
 
-## run: the service on http://localhost:8080 with the embedded engine (data in ./data).
+## run: the service on http://localhost:8080 with the embedded engine (data in ./var/chdb);
+## the first start imports the bundled reference data (data/) into the empty database.
 run: chdb build
-	./bin/klimatrapport serve
+	./bin/klimatrapport serve --db chdb://./var/chdb
 
 ## test: every test. The ClickHouse server suite runs against
 ## $$KLIMATRAPPORT_TEST_CLICKHOUSE, or a throwaway local clickhouse-server if

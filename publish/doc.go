@@ -29,7 +29,9 @@
 // compare a fingerprint of the append-only tables that make data visible,
 // so other instances' writes show within it; and a snapshot is never older
 // than MaxAge. Refresh and WaitFor wait for the snapshot that includes a
-// change, for callers that must read their own writes.
+// change, for callers that must read their own writes. While data is
+// being loaded into an empty database (serve's first start), Hold makes
+// readers get its error ("Laddar data …") instead of a snapshot.
 //
 // Goal follow-up: the municipality report follows each goal up on the
 // snapshot's figures with figures.GoalSources and analytics.FollowGoal; the

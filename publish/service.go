@@ -84,6 +84,7 @@ type Service struct {
 
 	cur       atomic.Pointer[Snapshot] // the published snapshot
 	staged    atomic.Pointer[Snapshot] // built, being warmed: read-your-writes may read it (SnapshotFor)
+	held      atomic.Pointer[error]    // what readers get instead while data is loaded (Hold)
 	mu        sync.Mutex
 	gen       uint64            // the data's generation: grows with each change
 	full      bool              // a change since the last build needs a full load
@@ -169,6 +170,9 @@ func (s *Service) SnapshotFor(ctx context.Context, area string) (*Snapshot, erro
 // before the call). It asks the builder for a fingerprint check when
 // ProbeInterval has passed, and for a new snapshot past MaxAge.
 func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
+	if err := s.holding(); err != nil {
+		return nil, err
+	}
 	s.start()
 	if s.ProbeInterval == 0 {
 		if err := s.probeNow(ctx); err != nil {

@@ -57,7 +57,7 @@ func (c *cmdFlags) uploadFlags() func() app.Options {
 }
 
 func cmdServe(ctx context.Context, e *env, args []string) int {
-	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME]")
+	fs := newFlags(e, "serve", "[--addr :8080] [--db DSN] [--cluster NAME] [--no-reference-data]")
 	db := fs.dbFlag()
 	fs.clusterFlag(db)
 	fs.poolFlags(db)
@@ -74,6 +74,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	metricsToken := fs.metricsTokenFlag()
 	refresh := fs.Duration("refresh-national", 0, "check SMHI this often (e.g. 24h) and import a new release when there is one; 0: never")
 	smhiSource := fs.smhiFlags()
+	noReference := fs.referenceFlag()
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -114,6 +115,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		e.log.Error("cannot listen", "addr", *addr, "err", err)
 		return exitRejected
 	}
+	defer startReference(ctx, e, a, *noReference)() // waits for the import before the builder and the database close
 	if err := srv.Run(ctx, ln); err != nil {
 		e.log.Error("server stopped", "err", err)
 		return exitRejected

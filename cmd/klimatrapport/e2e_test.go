@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,7 +63,8 @@ func startService(t *testing.T, dsn string, extraEnv ...string) *service {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(binPath, "serve", "--addr", addr, "--db", dsn)
-	cmd.Env = append(os.Environ(), extraEnv...)
+	// The bundled reference data only where a test asks for it (reference_test.go).
+	cmd.Env = append(append(os.Environ(), "KLIMATRAPPORT_NO_REFERENCE_DATA=true"), extraEnv...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -128,15 +128,7 @@ func checkShell(t *testing.T, s *service, engine string) {
 		t.Errorf("/metrics lacks request counts and latencies:\n%s", body)
 	}
 	// Graceful shutdown on SIGTERM, even with libchdb loaded in the process.
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, s.logs)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no exit 30 s after SIGTERM\n%s", s.logs)
-	}
+	s.stop(t)
 	if !strings.Contains(s.logs.String(), "shutting down") {
 		t.Errorf("no graceful shutdown in the log:\n%s", s.logs)
 	}

@@ -2,6 +2,8 @@
 // the cache invalidation between them, and the HTTP server with its
 // middleware and handlers. The binary (serve and the commands) and the
 // tests' wired world build the service here, so tests run the real wiring.
+// serve's first-start import of the bundled reference data is here too
+// (reference.go).
 package app
 
 import (

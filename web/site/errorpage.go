@@ -51,6 +51,8 @@ func ErrorPage(c *gin.Context, log *slog.Logger, err error) (int, []byte) {
 		status, v.Title, v.Heading = http.StatusBadRequest, "Felaktig adress", "Adressen går inte att visa"
 	case kind == kr.Unauthorized, kind == kr.Forbidden:
 		v.Title, v.Heading = "Ingen behörighet", "Du får inte se den här sidan"
+	case kind == kr.Busy: // nothing is wrong: the page comes after a wait (Retry-After)
+		v.Title, v.Heading = "Ett ögonblick", "Ett ögonblick"
 	}
 	switch kind {
 	case kr.Unavailable:
