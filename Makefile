@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 TEST_CLICKHOUSE_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-clickhouse
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
+.PHONY: all build run demo test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
 
 all: build
 
@@ -30,6 +30,10 @@ build:
 ## run: the service on http://localhost:8080 with the embedded engine (data in ./data).
 run: chdb build
 	./bin/klimatrapport serve
+
+## demo: the service as run does, with example members and reports (Exempeldata) added once the national data are in.
+demo: chdb build
+	./bin/klimatrapport serve --demo
 
 ## test: every test. The ClickHouse server suite runs against
 ## $$KLIMATRAPPORT_TEST_CLICKHOUSE, or a throwaway local clickhouse-server if

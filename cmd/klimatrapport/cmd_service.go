@@ -71,6 +71,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
 	metricsToken := fs.metricsTokenFlag()
+	withDemo := fs.Bool("demo", false, "also register example members with example reports (Exempeldata) once the national data are in")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -99,6 +100,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
+	if *withDemo {
+		go seedDemo(ctx, e, a)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		e.log.Error("cannot listen", "addr", *addr, "err", err)

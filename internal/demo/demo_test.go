@@ -43,6 +43,7 @@ func TestSeed(t *testing.T) {
 			}
 		}
 		checkReview(t, w)
+		checkPages(t, w)
 		again, err := demo.Seed(ctx, w.App, now)
 		if err != nil || again.Members != 0 || again.Submissions != 0 {
 			t.Fatalf("second seeding added %+v, %v", again, err)
@@ -101,4 +102,39 @@ func TestSeedNeedsNationalData(t *testing.T) {
 			t.Fatalf("members written: %d", len(all))
 		}
 	})
+}
+
+// checkPages: the example members' pages, the overview, the ranking and a
+// comparison with an example member say "Exempeldata"; another
+// municipality's page and a comparison without one do not; the API's
+// metrics and municipality list say "example": true for example members
+// only.
+func checkPages(t *testing.T, w *testworld.World) {
+	t.Helper()
+	if _, err := w.Published.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	base := w.Serve(t, "").URL
+	for path, want := range map[string]bool{
+		"/kommun/1281": true, "/kommun/0580": true, "/": true, "/rangordning": true, "/jamfor?kod=1281&kod=1280": true,
+		"/kommun/1280": false, "/jamfor?kod=1280&kod=1260": false,
+	} {
+		r := testworld.Get(t, base+path)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d", path, r.Status)
+		}
+		if got := strings.Contains(string(r.Body), "Exempeldata"); got != want {
+			t.Errorf("%s says Exempeldata: %v, want %v", path, got, want)
+		}
+	}
+	for path, want := range map[string]bool{"/api/v1/municipalities/1281/metrics": true, "/api/v1/municipalities/1280/metrics": false} {
+		r := testworld.Get(t, base+path)
+		if got := strings.Contains(string(r.Body), `"example":true`); r.Status != 200 || got != want {
+			t.Errorf("%s: %d, example %v, want %v", path, r.Status, got, want)
+		}
+	}
+	r := testworld.Get(t, base+"/api/v1/municipalities")
+	if n := strings.Count(string(r.Body), `"example":true`); n != len(demo.Examples) {
+		t.Errorf("/api/v1/municipalities marks %d example members, want %d", n, len(demo.Examples))
+	}
 }
