@@ -15,15 +15,7 @@ import (
 // page says "Exempeldata"; a plain serve afterwards still says so.
 func TestServeDemo(t *testing.T) {
 	dsn := "chdb://" + t.TempDir()
-	for _, args := range [][]string{
-		{"import", "municipalities", samples.Path(t, samples.Municipalities)},
-		{"import", "population", samples.Path(t, samples.Population)},
-		{"import", "smhi", samples.Path(t, samples.SMHI)},
-	} {
-		if code, out, errs := runCLI(t, append(args, "--db", dsn)...); code != 0 {
-			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
-		}
-	}
+	importSamples(t, dsn)
 	plain := startService(t, dsn)
 	waitForPage(t, plain, "/kommun/1281", "Lund")
 	time.Sleep(2 * time.Second) // time enough for a seeding to begin
@@ -43,6 +35,21 @@ func TestServeDemo(t *testing.T) {
 		t.Error("Malmö's page says Exempeldata")
 	}
 	stop(t, later)
+}
+
+// importSamples imports SCB's and SMHI's sample files into dsn with the
+// import commands.
+func importSamples(t *testing.T, dsn string) {
+	t.Helper()
+	for _, args := range [][]string{
+		{"import", "municipalities", samples.Path(t, samples.Municipalities)},
+		{"import", "population", samples.Path(t, samples.Population)},
+		{"import", "smhi", samples.Path(t, samples.SMHI)},
+	} {
+		if code, out, errs := runCLI(t, append(args, "--db", dsn)...); code != 0 {
+			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
+		}
+	}
 }
 
 // waitForPage waits until path's page contains want.
