@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 TEST_CLICKHOUSE_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-clickhouse
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
+.PHONY: all build run demo test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
 
 all: build
 
@@ -31,6 +31,12 @@ build:
 ## the first start imports the bundled reference data (data/) into the empty database.
 run: chdb build
 	./bin/klimatrapport serve --db chdb://./var/chdb
+
+## demo: the service as run does, with example members and reports (Exempeldata) added once
+## the national data are in; in a database of its own (./var/demo), so the examples never
+## mix with run's data.
+demo: chdb build
+	./bin/klimatrapport serve --demo --db chdb://./var/demo
 
 ## test: every test. The ClickHouse server suite runs against
 ## $$KLIMATRAPPORT_TEST_CLICKHOUSE, or a throwaway local clickhouse-server if

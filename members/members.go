@@ -39,6 +39,9 @@ type Member struct {
 	Officer       Contact    `json:"officer"`  // the officer (tjänsteperson)
 	ChangedBy     string     `json:"changed_by"`
 	ChangedAt     time.Time  `json:"changed_at"`
+	// Example marks a made-up member (the demo's, MarkExample): its
+	// reports are example data, and every page showing them says so.
+	Example bool `json:"example,omitempty"`
 }
 
 // Active reports whether the membership runs on date.
@@ -89,6 +92,14 @@ func (r *Register) now() time.Time {
 
 var codeRe = regexp.MustCompile(`^(\d{2}|\d{4})$`)
 
+// checkCode refuses a code that is neither a municipality's nor a county's.
+func checkCode(code string) error {
+	if !codeRe.MatchString(code) {
+		return kr.E(kr.Invalid, "Koden %q är varken en kommunkod (fyra siffror) eller en länskod för en region (två siffror).", code)
+	}
+	return nil
+}
+
 // mayChange checks that actor may change the register (administrators and
 // the command line). Every change asks it first, before anything is read,
 // so that whoever calls the register, a refused actor learns and writes
@@ -106,8 +117,8 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	if err := mayChange(actor); err != nil {
 		return Member{}, err
 	}
-	if !codeRe.MatchString(m.Code) {
-		return Member{}, kr.E(kr.Invalid, "Koden %q är varken en kommunkod (fyra siffror) eller en länskod för en region (två siffror).", m.Code)
+	if err := checkCode(m.Code); err != nil {
+		return Member{}, err
 	}
 	if m.Kind == "" {
 		m.Kind = KindMunicipality
@@ -145,7 +156,9 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	if r.OnChange != nil {
 		r.OnChange()
 	}
-	return rw.member(), nil
+	saved := rw.member()
+	saved.Example = m.Example
+	return saved, nil
 }
 
 // checkDates refuses a date the register's Date columns cannot hold.
@@ -256,9 +269,14 @@ func (r *Register) list(ctx context.Context, sql string, args ...any) ([]Member,
 	if err := r.DB.Select(ctx, &rows, sql, args...); err != nil {
 		return nil, err
 	}
+	examples, err := r.examples(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Member, len(rows))
 	for i, rw := range rows {
 		out[i] = rw.member()
+		out[i].Example = examples[rw.Code]
 	}
 	return out, nil
 }

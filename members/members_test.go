@@ -161,7 +161,7 @@ func TestHostileEntries(t *testing.T) {
 			{Code: "0180", Joined: d("2020-01-01"), ObserverUntil: ptr(d("2200-01-01"))},
 		} {
 			if _, err := r.Save(ctx, kr.System(), m); kr.KindOf(err) != kr.Invalid || kr.MessageOf(err) == "" {
-				t.Errorf("%.60q: %v, want invalid", m, err)
+				t.Errorf("%.60v: %v, want invalid", m, err)
 			}
 		}
 		if all, err := r.All(ctx); err != nil || len(all) != 0 {
@@ -171,3 +171,46 @@ func TestHostileEntries(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestExampleMark: a member marked as example data carries the mark in
+// every read of the register, through later changes of its entry and in a
+// register opened afresh on the same database; others do not, and marking
+// twice writes one mark.
+func TestExampleMark(t *testing.T) {
+	ctx := context.Background()
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		r := register(db)
+		for range 2 {
+			if err := r.MarkExample(ctx, kr.System(), "1281"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := r.Add(ctx, kr.System(), "1281", d("2019-05-01"), false, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Add(ctx, kr.System(), "0180", d("2019-05-01"), false, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Update(ctx, kr.System(), "1281", members.Change{Officer: &members.Contact{Name: "Anna"}}); err != nil {
+			t.Fatal(err)
+		}
+		fresh := &members.Register{DB: db}
+		lund, _, err := fresh.Get(ctx, "1281")
+		if err != nil || !lund.Example {
+			t.Fatalf("Lund after a change, read afresh: example %v, %v", lund.Example, err)
+		}
+		all, err := fresh.All(ctx)
+		if err != nil || len(all) != 2 || all[0].Code != "0180" || all[0].Example || !all[1].Example {
+			t.Fatalf("all: %+v %v", all, err)
+		}
+		var n []struct {
+			N uint64 `ch:"n"`
+		}
+		if err := db.Select(ctx, &n, "SELECT count() AS n FROM example_members"); err != nil || n[0].N != 1 {
+			t.Fatalf("marks: %+v %v", n, err)
+		}
+		if err := r.MarkExample(ctx, kr.Actor{Email: "a@lund.se", Role: kr.RoleOfficer, Municipality: "1281"}, "0180"); kr.KindOf(err) != kr.Forbidden {
+			t.Errorf("an officer marking: %v", err)
+		}
+	})
+}

@@ -20,6 +20,7 @@ type MemberInfo struct {
 	Observer      bool       `json:"observer"`
 	ObserverUntil *time.Time `json:"observer_until,omitempty"`
 	Ended         *time.Time `json:"ended,omitempty"`
+	Example       bool       `json:"example,omitempty"` // a made-up member with made-up reports (members.Member.Example)
 }
 
 func (snap *Snapshot) memberInfo(code string) *MemberInfo {
@@ -28,7 +29,7 @@ func (snap *Snapshot) memberInfo(code string) *MemberInfo {
 		return nil
 	}
 	return &MemberInfo{Kind: m.Kind, Joined: m.Joined, Active: m.Active(snap.Today), Observer: m.Observer(snap.Today),
-		ObserverUntil: m.ObserverUntil, Ended: m.Ended}
+		ObserverUntil: m.ObserverUntil, Ended: m.Ended, Example: m.Example}
 }
 
 // SubmissionRef says where reported figures come from.

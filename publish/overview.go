@@ -15,6 +15,7 @@ type MemberRow struct {
 	Kind     string                `json:"kind"` // members.KindMunicipality or members.KindRegion
 	Joined   time.Time             `json:"joined"`
 	Observer bool                  `json:"observer"`
+	Example  bool                  `json:"example,omitempty"` // members.Member.Example
 	SMHI     analytics.AreaMetrics `json:"smhi"`
 	// LatestReported is the member's latest reported total, if any, and
 	// the submission it comes from.
@@ -72,7 +73,8 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 			if !m.Active(snap.Today) {
 				continue
 			}
-			row := MemberRow{Code: m.Code, Name: snap.names[m.Code], Kind: m.Kind, Joined: m.Joined, Observer: m.Observer(snap.Today)}
+			row := MemberRow{Code: m.Code, Name: snap.names[m.Code], Kind: m.Kind, Joined: m.Joined, Observer: m.Observer(snap.Today),
+				Example: m.Example}
 			if mu, ok := snap.muni[m.Code]; ok {
 				row.County = mu.CountyName
 			}

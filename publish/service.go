@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -320,6 +321,19 @@ func (snap *Snapshot) Member(code string) (members.Member, bool) {
 func (snap *Snapshot) IsActiveMember(code string) bool {
 	m, ok := snap.member[code]
 	return ok && m.Active(snap.Today)
+}
+
+// ExampleMembers returns the names of the active members that are made
+// up (members.Member.Example), by code: the pages that show them, or
+// figures of all members together, say so.
+func (snap *Snapshot) ExampleMembers() []string {
+	var out []string
+	for _, m := range snap.Members {
+		if m.Example && m.Active(snap.Today) {
+			out = append(out, cmp.Or(snap.names[m.Code], m.Code))
+		}
+	}
+	return out
 }
 
 // ActiveMunicipalityMembers returns the codes of the active members that

@@ -75,6 +75,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	refresh := fs.Duration("refresh-national", 0, "check SMHI this often (e.g. 24h) and import a new release when there is one; 0: never")
 	smhiSource := fs.smhiFlags()
 	noReference := fs.referenceFlag()
+	withDemo := fs.Bool("demo", false, "also register example members with example reports (Exempeldata) once the national data are in")
 	if code, ok := fs.parse(args); !ok {
 		return code
 	}
@@ -109,6 +110,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	go janitor(ctx, e, a, *cleanupAfter)
 	if *refresh > 0 {
 		go refreshNational(ctx, e, a, *refresh, smhiFetch)
+	}
+	if *withDemo {
+		go seedDemo(ctx, e, a)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -35,7 +35,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/storage/engines"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 )
@@ -92,15 +91,7 @@ func newLoadRun(t *testing.T, engine string, phase time.Duration) *loadRun {
 	if l.dbName != "" {
 		dsn = dsnFor(l.dsn, l.dbName)
 	}
-	for _, args := range [][]string{
-		{"import", "municipalities", samples.Path(t, samples.Municipalities)},
-		{"import", "population", samples.Path(t, samples.Population)},
-		{"import", "smhi", samples.Path(t, samples.SMHI)},
-	} {
-		if code, out, errs := runCLI(t, append(args, "--db", dsn)...); code != 0 {
-			t.Fatalf("%v: %d\n%s\n%s", args, code, out, errs)
-		}
-	}
+	importSamples(t, dsn)
 	l.svc = startService(t, dsn, "KLIMATRAPPORT_API_TOKENS="+faultToken+":admin", "KLIMATRAPPORT_LOG_LEVEL=warn")
 	l.reader = newReader(l.svc.base, l.faults)
 	codes := municipalityCodes(t)

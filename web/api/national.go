@@ -22,6 +22,7 @@ type memberStatus struct {
 	Joined   string `json:"joined"`
 	Observer bool   `json:"observer"`
 	Active   bool   `json:"active"`
+	Example  bool   `json:"example,omitempty"` // members.Member.Example
 }
 
 func (a *API) listMunicipalities(c *gin.Context, snap *publish.Snapshot) error {
@@ -29,7 +30,8 @@ func (a *API) listMunicipalities(c *gin.Context, snap *publish.Snapshot) error {
 	for i, m := range snap.Municipalities {
 		out[i] = municipality{Municipality: m}
 		if mem, ok := snap.Member(m.Code); ok {
-			out[i].Member = &memberStatus{Kind: mem.Kind, Joined: mem.Joined.Format(time.DateOnly), Observer: mem.Observer(snap.Today), Active: mem.Active(snap.Today)}
+			out[i].Member = &memberStatus{Kind: mem.Kind, Joined: mem.Joined.Format(time.DateOnly), Observer: mem.Observer(snap.Today), Active: mem.Active(snap.Today),
+				Example: mem.Example}
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"municipalities": out})

@@ -69,6 +69,13 @@ func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 		return "", nil, err
 	}
 	codes := v.choose(c, snap)
+	var examples []string
+	for _, code := range codes {
+		if m, ok := snap.Member(code); ok && m.Example {
+			examples = append(examples, snap.Name(code))
+		}
+	}
+	v.ExampleNotice = exampleNotice(examples)
 	base, err := publish.ParseYear("bas", c.Query("bas"))
 	if err != nil {
 		v.Errors = append(v.Errors, kr.MessageOf(err))

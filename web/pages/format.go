@@ -53,6 +53,16 @@ func frame(snap *publish.Snapshot, title, description, nav string) site.Frame {
 	return l
 }
 
+// exampleNotice is the notice of a page showing the data of example
+// members (members.Member.Example), named by names; "" when there are none.
+func exampleNotice(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return swedish.List(names) + " visas här som påhittade exempelmedlemmar med påhittade rapporter, inlagda för att visa tjänsten. " +
+		"Deras medlemskap, egna siffror, mål, planer och åtgärder är inte verkliga."
+}
+
 func smhiSourceText(snap *publish.Snapshot) string {
 	if snap.Release.ID == "" {
 		return "SMHI:s siffror är inte inlästa."

@@ -32,6 +32,7 @@ func (p *Pages) index(c *gin.Context, snap *publish.Snapshot) (string, site.Fram
 	}
 	v := &indexView{Frame: frame(snap, "Översikt", "Klimatkommunernas medlemmar och Sveriges kommuner: utsläpp, per invånare, mål och trender.", "start"),
 		Year: o.Year, MemberCount: o.Members.Municipalities}
+	v.ExampleNotice = exampleNotice(snap.ExampleMembers())
 	if o.Members.Value != nil && o.Sweden.Value != nil {
 		v.HasHeadline = true
 		v.MembersPerCapita = nf(*o.Members.Value, 1)

@@ -53,6 +53,9 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	v := &kommunView{Frame: frame(snap, m.Name, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", ""),
 		Code: m.Code, Name: m.Name, CountyName: m.CountyName, AsOf: r.AsOf}
 	v.IsMember, v.MemberText = membership(r.Member)
+	if r.Member != nil && r.Member.Example {
+		v.ExampleNotice = exampleNotice([]string{m.Name})
+	}
 	var charts []Chart
 	if r.SMHI != nil {
 		v.SourceText = smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."

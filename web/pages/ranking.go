@@ -57,6 +57,7 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	}
 	v := &rangordningView{Frame: frame(snap, "Rangordning", "Sveriges kommuner rangordnade efter utsläpp, per invånare, förändring och trend.", "rangordning"),
 		MetricLabel: strings.ToLower(rk.Metric.Label[:1]) + rk.Metric.Label[1:], Year: rk.Year, Source: rk.Source, Sort: sortBy, Order: order}
+	v.ExampleNotice = exampleNotice(snap.ExampleMembers())
 	if rk.Source == analytics.SourceSMHI {
 		v.SourceText = "enligt " + strings.TrimSuffix(smhiSourceText(snap), ".")
 	} else {

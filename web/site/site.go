@@ -33,6 +33,9 @@ type Frame struct {
 	Release     string // the SMHI release the figures come from, for the footer
 	Substance   string
 	Scripts     []string
+	// ExampleNotice, when set, says that the page shows example data (the
+	// demo's members, members.Member.Example); the layout shows it first.
+	ExampleNotice string
 	// Actor is the signed-in account shown in the header. Pages cached for
 	// everyone leave it empty and show "Logga in"; SendSignedIn puts the
 	// visitor's account in its place.
