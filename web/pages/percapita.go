@@ -52,8 +52,8 @@ func shortOf(ls lineSeries) string {
 
 // perCapitaNotes are a per-capita table's notes: the population years
 // used and, when some values are estimates, which population each used
-// ("Uppskattade värden (SCB har ingen folkmängd för året): 2000–2005
-// uppskattade med folkmängden 1990."), per series when they differ.
+// ("Uppskattade år: 2000, 2005 med folkmängden 1990."), per series when
+// they differ.
 func perCapitaNotes(series []publish.NamedSeries) []string {
 	var years []int
 	var phrases, named []string
@@ -69,16 +69,15 @@ func perCapitaNotes(series []publish.NamedSeries) []string {
 	case len(phrases) == 0:
 		return notes
 	case len(slices.Compact(slices.Clone(phrases))) == 1:
-		return append(notes, estimatesIntro+phrases[0]+".")
+		return append(notes, estimatesIntro+"Uppskattade år: "+phrases[0]+".")
 	}
-	return append(notes, estimatesIntro+strings.Join(named, "; ")+".")
+	return append(notes, estimatesIntro+"Uppskattade år för "+strings.Join(named, ". ")+".")
 }
 
 const estimatesIntro = "Värden märkta ”uppskattning” är uppskattade: SCB har ingen folkmängd för deras år, så de delas med folkmängden det närmaste år SCB har. "
 
 // estimatesPhrase says which population the estimates used: "2000, 2005
-// uppskattade med folkmängden 1990, 2010–2023 med folkmängden 2024", "" for
-// none.
+// med folkmängden 1990; 2010–2023 med folkmängden 2024", "" for none.
 func estimatesPhrase(uses []analytics.PopulationUse) string {
 	var parts []string
 	for start := 0; start < len(uses); {
@@ -92,7 +91,7 @@ func estimatesPhrase(uses []analytics.PopulationUse) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "år " + strings.Join(parts, ", ") + " (uppskattade)"
+	return strings.Join(parts, "; ")
 }
 
 // yearsText writes the years of uses, runs of consecutive years as

@@ -96,7 +96,7 @@ func TestPerCapitaOwnYearPopulation(t *testing.T) {
 			}
 		}
 		page := string(r.body)
-		for _, note := range []string{"år 2000, 2005 med folkmängden 1990, 2010", "med folkmängden 2024 (uppskattade)", "Värden märkta ”uppskattning” är uppskattade"} {
+		for _, note := range []string{"Uppskattade år: 2000, 2005 med folkmängden 1990; 2010", "med folkmängden 2024.", "Värden märkta ”uppskattning” är uppskattade"} {
 			if !strings.Contains(page, note) {
 				t.Errorf("the page does not say %q", note)
 			}
