@@ -6,6 +6,11 @@
 // member's goal against each source's figures (FollowGoal, the one follow-up
 // the public pages and the compliance review both show).
 //
+// Per capita divides by the year's own population when SCB has it, else by
+// the nearest year's, and then the value is an estimate
+// (Populations.Nearest, PerCapitaIn, PerCapitaUses): the one rule every
+// per-capita figure of the service follows, marked wherever it is shown.
+//
 // Everything here is pure: no database, no HTTP, no clock. The caller supplies
 // the data and the "current year"; loading the figures is package figures',
 // caching the published ones package publish's. Functions that can be undefined for some input (too

@@ -95,6 +95,9 @@ type AreaMetrics struct {
 	PerCapita      *float64 `json:"per_capita"` // tonnes per inhabitant in LastYear
 	Population     int64    `json:"population,omitempty"`
 	PopulationYear int      `json:"population_year,omitempty"` // whose population PerCapita uses
+	// PerCapitaEstimated is true when PopulationYear is not LastYear: SCB
+	// has no population for LastYear and the nearest year's was used.
+	PerCapitaEstimated bool `json:"per_capita_estimated,omitempty"`
 
 	ChangeSince1990Pct     *float64 `json:"change_since_1990_pct"`
 	ChangeSince2005Pct     *float64 `json:"change_since_2005_pct"`
@@ -110,36 +113,6 @@ type AreaMetrics struct {
 
 	Measured Series        `json:"measured"` // the series used (years ≤ DataYear)
 	Sectors  []SectorValue `json:"sectors,omitempty"`
-}
-
-// PopulationFunc returns the population used for year: persons, the year
-// whose figure it is, and whether there is one.
-type PopulationFunc func(year int) (persons int64, popYear int, ok bool)
-
-// AreaPopulation is the PopulationFunc of one area in p (Populations.Nearest).
-func AreaPopulation(p Populations, code string) PopulationFunc {
-	return func(year int) (int64, int, bool) { return p.Nearest(code, year) }
-}
-
-// GroupPopulation is the PopulationFunc of several areas taken together:
-// the sum of their populations. It has no figure for a year unless every
-// area has one; the year reported is the nearest year of the first area.
-func GroupPopulation(p Populations, codes []string) PopulationFunc {
-	return func(year int) (int64, int, bool) {
-		var sum int64
-		popYear := 0
-		for i, c := range codes {
-			n, y, ok := p.Nearest(c, year)
-			if !ok {
-				return 0, 0, false
-			}
-			if i == 0 {
-				popYear = y
-			}
-			sum += n
-		}
-		return sum, popYear, len(codes) > 0
-	}
 }
 
 // MetricsInput is what ComputeMetrics needs for one area.
@@ -174,12 +147,8 @@ func ComputeMetrics(in MetricsInput) AreaMetrics {
 	}
 	m.LastYear = last.Year
 	m.LastTonnes = ptr(last.Tonnes)
-	if in.Population != nil {
-		if persons, popYear, ok := in.Population(last.Year); ok {
-			if pc, ok := PerCapita(last.Tonnes, persons); ok {
-				m.PerCapita, m.Population, m.PopulationYear = ptr(pc), persons, popYear
-			}
-		}
+	if pc, ok := PerCapitaIn(last.Tonnes, last.Year, in.Population); ok {
+		m.PerCapita, m.Population, m.PopulationYear, m.PerCapitaEstimated = ptr(pc.Value), pc.Persons, pc.PopulationYear, pc.Estimated
 	}
 	for _, base := range changeBaseYears {
 		if pct, ok := ChangeSince(s, base); ok {
@@ -279,23 +248,6 @@ func SumSeries(ss []Series) Series {
 	return out
 }
 
-// PerCapitaSeries divides each year of s by the population of that year
-// (PopulationFunc); years without a population are left out.
-func PerCapitaSeries(s Series, pop PopulationFunc) Series {
-	out := Series{}
-	if pop == nil {
-		return out
-	}
-	for _, p := range s {
-		if persons, _, ok := pop(p.Year); ok {
-			if pc, ok := PerCapita(p.Tonnes, persons); ok {
-				out = append(out, Point{Year: p.Year, Tonnes: pc})
-			}
-		}
-	}
-	return out
-}
-
 // IndexSeries expresses s relative to its value in base, which becomes 100.
 // ok is false when s has no positive value for base.
 func IndexSeries(s Series, base int) (Series, bool) {
@@ -343,6 +295,10 @@ type RankingRow struct {
 	Member     bool     `json:"member"`
 	Year       int      `json:"year"` // the data year the value belongs to (L)
 	Value      *float64 `json:"value"`
+	// For per capita: the year of the population Value divides by, and
+	// whether it is another year's than Year (then Value is an estimate).
+	PopulationYear int  `json:"population_year,omitempty"`
+	Estimated      bool `json:"estimated,omitempty"`
 }
 
 // RankRows sorts rows by value, lowest first (or highest first when
@@ -403,6 +359,11 @@ type GroupAverage struct {
 	// municipality", each counting once), over Municipalities values.
 	Mean           *float64 `json:"mean"`
 	Municipalities int      `json:"municipalities"`
+	// Estimated is true when Value or Mean is a per-capita figure that
+	// divides by another year's population than its own (the nearest SCB
+	// has); PopulationYear is the year Value's population is from.
+	Estimated      bool `json:"estimated,omitempty"`
+	PopulationYear int  `json:"population_year,omitempty"`
 }
 
 // MeanOf returns the mean of the non-nil values and how many there were.

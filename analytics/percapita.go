@@ -62,7 +62,10 @@ func Mean(values []float64) (float64, bool) {
 type Populations map[string]map[int]int64
 
 // Nearest returns the population of code in year, or in the nearest year
-// SCB has (the earlier one on a tie), and which year that was.
+// SCB has (the earlier one on a tie), and which year that was. It is the
+// one rule of which population a per-capita figure divides by: a year's
+// own when SCB has it, else the nearest year's, and then the figure is an
+// estimate (PerCapitaValue.Estimated, PopulationUse.Estimated).
 func (p Populations) Nearest(code string, year int) (int64, int, bool) {
 	years := p[code]
 	if n, ok := years[year]; ok {
@@ -83,4 +86,97 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// PopulationFunc returns the population used for year: persons, the year
+// whose figure it is (year itself unless the figure is another year's, an
+// estimate), and whether there is one.
+type PopulationFunc func(year int) (persons int64, popYear int, ok bool)
+
+// AreaPopulation is the PopulationFunc of one area in p (Populations.Nearest).
+func AreaPopulation(p Populations, code string) PopulationFunc {
+	return func(year int) (int64, int, bool) { return p.Nearest(code, year) }
+}
+
+// GroupPopulation is the PopulationFunc of several areas taken together:
+// the sum of their populations. It has no figure for a year unless every
+// area has one. The year reported is year when every area has its own
+// population for it; else it is the population year farthest from year
+// (the first area's on a tie), so that the sum is marked as an estimate
+// when any part of it is one.
+func GroupPopulation(p Populations, codes []string) PopulationFunc {
+	return func(year int) (int64, int, bool) {
+		var sum int64
+		popYear := year
+		for _, c := range codes {
+			n, y, ok := p.Nearest(c, year)
+			if !ok {
+				return 0, 0, false
+			}
+			if abs(y-year) > abs(popYear-year) {
+				popYear = y
+			}
+			sum += n
+		}
+		return sum, popYear, len(codes) > 0
+	}
+}
+
+// PerCapitaValue is a year's tonnes per inhabitant with the population it
+// divides by.
+type PerCapitaValue struct {
+	Value          float64
+	Persons        int64
+	PopulationYear int
+	// Estimated is true when PopulationYear is not the emissions' year:
+	// SCB has no population for it and the nearest year's was used.
+	Estimated bool
+}
+
+// PerCapitaIn returns the tonnes of year per inhabitant, with the
+// population pop gives for year (a nil pop has none). ok is false without
+// a population or a finite quotient.
+func PerCapitaIn(tonnes float64, year int, pop PopulationFunc) (PerCapitaValue, bool) {
+	if pop == nil {
+		return PerCapitaValue{}, false
+	}
+	persons, popYear, ok := pop(year)
+	if !ok {
+		return PerCapitaValue{}, false
+	}
+	pc, ok := PerCapita(tonnes, persons)
+	if !ok {
+		return PerCapitaValue{}, false
+	}
+	return PerCapitaValue{Value: pc, Persons: persons, PopulationYear: popYear, Estimated: popYear != year}, true
+}
+
+// PopulationUse says whose population a per-capita value divides by.
+type PopulationUse struct {
+	Year           int `json:"year"`            // the emissions' year
+	PopulationYear int `json:"population_year"` // the population's
+}
+
+// Estimated is true when the value used another year's population.
+func (u PopulationUse) Estimated() bool { return u.Year != u.PopulationYear }
+
+// PerCapitaSeries divides each year of s by the population of that year
+// (PopulationFunc); years without a population are left out.
+func PerCapitaSeries(s Series, pop PopulationFunc) Series {
+	out, _ := PerCapitaUses(s, pop)
+	return out
+}
+
+// PerCapitaUses is PerCapitaSeries with, for each of its values, the year
+// whose population it divides by.
+func PerCapitaUses(s Series, pop PopulationFunc) (Series, []PopulationUse) {
+	out := Series{}
+	var uses []PopulationUse
+	for _, p := range s {
+		if pc, ok := PerCapitaIn(p.Tonnes, p.Year, pop); ok {
+			out = append(out, Point{Year: p.Year, Tonnes: pc.Value})
+			uses = append(uses, PopulationUse{Year: p.Year, PopulationYear: pc.PopulationYear})
+		}
+	}
+	return out, uses
 }

@@ -27,10 +27,14 @@ type EmissionPoint struct {
 	Tonnes float64 `json:"tonnes"`
 	// PerCapita is tonnes per inhabitant; set when asked for and the
 	// population is known. PopulationYear says whose population was used
-	// (the same year when SCB has it, else the nearest year SCB has).
+	// (the same year when SCB has it, else the nearest year SCB has:
+	// analytics.PerCapitaIn).
 	PerCapita      *float64 `json:"per_capita,omitempty"`
 	PopulationYear int      `json:"population_year,omitempty"`
-	Submission     string   `json:"submission,omitempty"` // reported figures: the submission it comes from
+	// PerCapitaEstimated is true when PopulationYear is not Year: the
+	// value is an estimate with the nearest year's population.
+	PerCapitaEstimated bool   `json:"per_capita_estimated,omitempty"`
+	Submission         string `json:"submission,omitempty"` // reported figures: the submission it comes from
 }
 
 // EmissionSeries is one area's (and sector's) series.
@@ -222,11 +226,10 @@ func (e *Emissions) fill(points map[seriesKey][]EmissionPoint, names map[string]
 	for k, ps := range points {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].Year < ps[j].Year })
 		if e.PerCapita {
+			areaPop := analytics.AreaPopulation(pop, k.code)
 			for i := range ps {
-				if persons, year, ok := pop.Nearest(k.code, ps[i].Year); ok {
-					if pc, ok := analytics.PerCapita(ps[i].Tonnes, persons); ok {
-						ps[i].PerCapita, ps[i].PopulationYear = &pc, year
-					}
+				if pc, ok := analytics.PerCapitaIn(ps[i].Tonnes, ps[i].Year, areaPop); ok {
+					ps[i].PerCapita, ps[i].PopulationYear, ps[i].PerCapitaEstimated = &pc.Value, pc.PopulationYear, pc.Estimated
 				}
 			}
 		}

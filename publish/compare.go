@@ -111,11 +111,9 @@ func (snap *Snapshot) compare(ctx context.Context, q CompareQuery, codes []strin
 		if t == nil {
 			t = analytics.Series{}
 		}
-		pop := analytics.AreaPopulation(snap.Population, code)
-		pc := analytics.PerCapitaSeries(t, pop)
 		idx, _ := analytics.IndexSeries(t, c.BaseYear)
 		c.Areas = append(c.Areas, CompareArea{Code: code, Name: snap.names[code], Member: snap.IsActiveMember(code), Total: t,
-			PerCapita: NamedSeries{Code: code, Name: snap.names[code], Series: pc, PopulationYears: snap.popYears(pop, pc)}, Index: idx})
+			PerCapita: perCapitaSeries(code, snap.names[code], t, analytics.AreaPopulation(snap.Population, code)), Index: idx})
 		for _, p := range t {
 			years[p.Year] = true
 		}

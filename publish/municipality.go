@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"time"
 
@@ -61,6 +62,37 @@ type NamedSeries struct {
 	// PopulationYears lists the SCB years whose population per-capita
 	// values use (a year's own when SCB has it).
 	PopulationYears []int `json:"population_years,omitempty"`
+	// Estimated lists the per-capita values that divide by another year's
+	// population (the nearest SCB has), with that year: estimates.
+	Estimated []analytics.PopulationUse `json:"estimated,omitempty"`
+}
+
+// perCapitaSeries is the named per-capita series of total with pop's
+// population, and which years' population it used.
+func perCapitaSeries(code, name string, total analytics.Series, pop analytics.PopulationFunc) NamedSeries {
+	s, uses := analytics.PerCapitaUses(total, pop)
+	ns := NamedSeries{Code: code, Name: name, Series: s}
+	for _, u := range uses {
+		if !slices.Contains(ns.PopulationYears, u.PopulationYear) {
+			ns.PopulationYears = append(ns.PopulationYears, u.PopulationYear)
+		}
+		if u.Estimated() {
+			ns.Estimated = append(ns.Estimated, u)
+		}
+	}
+	slices.Sort(ns.PopulationYears)
+	return ns
+}
+
+// EstimatedIn returns the population year of the value of year when it
+// is an estimate (another year's population), and whether it is one.
+func (ns NamedSeries) EstimatedIn(year int) (int, bool) {
+	for _, u := range ns.Estimated {
+		if u.Year == year {
+			return u.PopulationYear, true
+		}
+	}
+	return 0, false
 }
 
 // MunicipalityReport is what the municipality page and GET
@@ -116,22 +148,15 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 			Substance: snap.Substance, Unit: snap.Unit, Sectors: figures.SectorsUntil(snap.smhi.Sectors[code], asOf),
 			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceSMHI, Total: total,
 				Sectors: snap.smhi.Sectors[code], Population: pop, AsOf: asOf})}
-		mine := analytics.PerCapitaSeries(analytics.Until(total, asOf), pop)
-		r.PerCapita = append(r.PerCapita, NamedSeries{Code: code, Name: muni.Name, Series: mine, PopulationYears: snap.popYears(pop, mine)})
+		r.PerCapita = append(r.PerCapita, perCapitaSeries(code, muni.Name, analytics.Until(total, asOf), pop))
 		groups := snap.groupAreas()
 		for _, g := range []groupArea{groups[0], groupFor(groups, muni.CountyCode), groups[1]} {
 			if g.key == "" || len(g.codes) == 0 {
 				continue
 			}
-			s := analytics.PerCapitaSeries(analytics.Until(g.total, asOf), g.pop)
-			r.PerCapita = append(r.PerCapita, NamedSeries{Code: g.avg.Code, Name: g.avg.Name, Series: s, PopulationYears: snap.popYears(g.pop, s)})
-			avg := g.avg
-			if r.SMHI.Metrics.LastYear > 0 {
-				if v, ok := s.Value(r.SMHI.Metrics.LastYear); ok {
-					avg.Value, avg.Year = ptr(v), r.SMHI.Metrics.LastYear
-				}
-			}
-			r.Averages = append(r.Averages, avg)
+			ns := perCapitaSeries(g.avg.Code, g.avg.Name, analytics.Until(g.total, asOf), g.pop)
+			r.PerCapita = append(r.PerCapita, ns)
+			r.Averages = append(r.Averages, ns.average(g.avg, r.SMHI.Metrics.LastYear))
 		}
 	}
 	// Every municipality's reported figures, read once per snapshot: a page
@@ -182,18 +207,16 @@ func (snap *Snapshot) submissionRef(id string) SubmissionRef {
 	return SubmissionRef{ID: id}
 }
 
-// popYears lists the population years a per-capita series used.
-func (snap *Snapshot) popYears(pop analytics.PopulationFunc, s analytics.Series) []int {
-	seen := map[int]bool{}
-	var out []int
-	for _, p := range s {
-		if _, y, ok := pop(p.Year); ok && !seen[y] {
-			seen[y] = true
-			out = append(out, y)
+// average is avg with the per-capita value of year (none for year 0 or
+// a year the series lacks), marked when it is an estimate.
+func (ns NamedSeries) average(avg analytics.GroupAverage, year int) analytics.GroupAverage {
+	if v, ok := ns.Series.Value(year); ok && year > 0 {
+		avg.Value, avg.Year, avg.PopulationYear = ptr(v), year, year
+		if py, est := ns.EstimatedIn(year); est {
+			avg.Estimated, avg.PopulationYear = true, py
 		}
 	}
-	sort.Ints(out)
-	return out
+	return avg
 }
 
 // ptr returns a pointer to v, for the optional figures of an answer.

@@ -22,6 +22,9 @@ type MemberRow struct {
 	LatestReported *analytics.Point `json:"latest_reported"`
 	Submission     string           `json:"submission,omitempty"`
 	ReportedPerCap *float64         `json:"reported_per_capita"`
+	// ReportedPerCapEstimated: ReportedPerCap divides by another year's
+	// population (the nearest SCB has).
+	ReportedPerCapEstimated bool `json:"reported_per_capita_estimated,omitempty"`
 }
 
 // Overview is the front page: the association's headline figures and its
@@ -49,13 +52,10 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 		}
 		groups := snap.groupAreas()
 		for i, g := range groups[:2] {
-			s := analytics.PerCapitaSeries(analytics.Until(g.total, snap.AsOf), g.pop)
-			o.PerCapita = append(o.PerCapita, NamedSeries{Code: g.avg.Code, Name: g.avg.Name, Series: s, PopulationYears: snap.popYears(g.pop, s)})
-			avg := g.avg
+			ns := perCapitaSeries(g.avg.Code, g.avg.Name, analytics.Until(g.total, snap.AsOf), g.pop)
+			o.PerCapita = append(o.PerCapita, ns)
+			avg := ns.average(g.avg, o.Year)
 			avg.Municipalities = len(g.codes)
-			if v, ok := s.Value(o.Year); ok {
-				avg.Value, avg.Year = ptr(v), o.Year
-			}
 			if i == 0 {
 				o.Sweden = avg
 			} else {
@@ -87,10 +87,8 @@ func (snap *Snapshot) Overview(ctx context.Context) (*Overview, error) {
 			if rep := reported[m.Code]; rep != nil {
 				if p, ok := rep.Total.Last(); ok {
 					row.LatestReported, row.Submission = &p, rep.Submissions[p.Year]
-					if persons, _, ok := pop(p.Year); ok {
-						if pc, ok := analytics.PerCapita(p.Tonnes, persons); ok {
-							row.ReportedPerCap = ptr(pc)
-						}
+					if pc, ok := analytics.PerCapitaIn(p.Tonnes, p.Year, pop); ok {
+						row.ReportedPerCap, row.ReportedPerCapEstimated = ptr(pc.Value), pc.Estimated
 					}
 				}
 			}

@@ -140,8 +140,12 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 			if !ok {
 				continue
 			}
-			r.Rows = append(r.Rows, analytics.RankingRow{Code: m.Code, Name: m.Name, CountyCode: m.CountyCode, CountyName: m.CountyName,
-				Member: snap.IsActiveMember(m.Code), Year: am.LastYear, Value: am.Value(q.Metric)})
+			row := analytics.RankingRow{Code: m.Code, Name: m.Name, CountyCode: m.CountyCode, CountyName: m.CountyName,
+				Member: snap.IsActiveMember(m.Code), Year: am.LastYear, Value: am.Value(q.Metric)}
+			if q.Metric == analytics.MetricPerCapita {
+				row.PopulationYear, row.Estimated = am.PopulationYear, am.PerCapitaEstimated
+			}
+			r.Rows = append(r.Rows, row)
 		}
 		analytics.RankRows(r.Rows, q.Descending)
 		var groups []analytics.AreaMetrics
@@ -152,14 +156,20 @@ func (snap *Snapshot) Ranking(ctx context.Context, q RankingQuery) (*Ranking, er
 		for i, g := range snap.groupAreas() {
 			avg := g.avg
 			vals = vals[:0]
+			perCapita := q.Metric == analytics.MetricPerCapita
 			for _, c := range g.codes {
 				if am, ok := all[c]; ok {
 					vals = append(vals, am.Value(q.Metric))
+					avg.Estimated = avg.Estimated || perCapita && am.PerCapitaEstimated
 				}
 			}
 			avg.Mean, avg.Municipalities = analytics.MeanOf(vals)
 			if groups != nil {
 				avg.Value, avg.Year = groups[i].Value(q.Metric), groups[i].LastYear
+				if perCapita {
+					avg.PopulationYear = groups[i].PopulationYear
+					avg.Estimated = avg.Estimated || groups[i].PerCapitaEstimated
+				}
 			}
 			r.Averages = append(r.Averages, avg)
 		}

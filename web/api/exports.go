@@ -148,6 +148,24 @@ func writeXLSX(tables ...table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// perCapitaEstimated is whether a per-capita value divides by another
+// year's population, or an empty cell without a value.
+func perCapitaEstimated(v *float64, estimated bool) any {
+	if v == nil {
+		return nil
+	}
+	return estimated
+}
+
+// rankingEstimated is perCapitaEstimated for a ranking by per capita, an
+// empty cell for the other metrics.
+func rankingEstimated(r *publish.Ranking, v *float64, estimated bool) any {
+	if r.Metric.Name != analytics.MetricPerCapita {
+		return nil
+	}
+	return perCapitaEstimated(v, estimated)
+}
+
 // orNil is n, or an empty cell for 0 (no rank, no year).
 func orNil(n int) any {
 	if n == 0 {
@@ -223,11 +241,12 @@ func (a *API) emissionsTables(c *gin.Context, snap *publish.Snapshot) (string, [
 		{"municipality", "Kod", 8}, {"name", "Namn", 22}, {"sector", "Sektor", 36}, {"year", "År", 8},
 		{"tonnes", "Utsläpp (ton)", 16}, {"per_capita", "Per invånare (ton)", 18},
 		{"population_year", "Befolkning från år", 18}, {"submission", "Inlämning", 38},
+		{"per_capita_estimated", "Per invånare uppskattad", 14},
 	}}
 	for _, s := range e.Series {
 		for _, p := range s.Points {
 			t.Rows = append(t.Rows, []any{e.Source, e.Substance, e.Release, e.Unit, s.Code, s.Name, s.Sector, p.Year,
-				p.Tonnes, p.PerCapita, orNil(p.PopulationYear), p.Submission})
+				p.Tonnes, p.PerCapita, orNil(p.PopulationYear), p.Submission, perCapitaEstimated(p.PerCapita, p.PerCapitaEstimated)})
 		}
 	}
 	return "utslapp", []table{t}, nil
@@ -243,17 +262,20 @@ func rankingTables(c *gin.Context, snap *publish.Snapshot) (string, []table, err
 		{"rank", "Placering", 10}, {"code", "Kod", 8}, {"name", "Kommun", 22}, {"county_code", "Länskod", 9},
 		{"county_name", "Län", 22}, {"member", "Medlem", 9}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
 		{"year", "År", 8}, {"value", "Värde", 14}, {"source", "Källa", 10}, {"release", "SMHI-publicering", 16},
+		{"population_year", "Befolkning från år", 18}, {"per_capita_estimated", "Per invånare uppskattad", 14},
 	}}
 	for _, row := range r.Rows {
 		rows.Rows = append(rows.Rows, []any{orNil(row.Rank), row.Code, row.Name, row.CountyCode, row.CountyName, row.Member,
-			r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release})
+			r.Metric.Name, r.Unit, row.Year, row.Value, r.Source, r.Release, orNil(row.PopulationYear), rankingEstimated(r, row.Value, row.Estimated)})
 	}
 	avgs := table{Sheet: "Genomsnitt", Columns: []column{
 		{"group", "Grupp", 10}, {"code", "Kod", 8}, {"name", "Namn", 28}, {"metric", "Mått", 30}, {"unit", "Enhet", 16},
 		{"year", "År", 8}, {"value", "Sammantaget", 14}, {"mean", "Medelkommun", 14}, {"municipalities", "Antal kommuner", 14},
+		{"population_year", "Befolkning från år", 18}, {"per_capita_estimated", "Per invånare uppskattad", 14},
 	}}
 	for _, g := range r.Averages {
-		avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, orNil(g.Year), g.Value, g.Mean, g.Municipalities})
+		avgs.Rows = append(avgs.Rows, []any{g.Group, g.Code, g.Name, r.Metric.Name, r.Unit, orNil(g.Year), g.Value, g.Mean, g.Municipalities,
+			orNil(g.PopulationYear), rankingEstimated(r, g.Value, g.Estimated)})
 	}
 	return "rangordning-" + r.Metric.Name + "-" + strconv.Itoa(r.Year), []table{rows, avgs}, nil
 }

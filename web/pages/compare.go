@@ -181,7 +181,7 @@ func (v *jamforView) charts(cmp *publish.Comparison, snap *publish.Snapshot) err
 	}
 	symbols := []string{"circle", "rect", "triangle", "diamond", "pin", "arrow", "roundRect", "emptyCircle", "emptyRect", "emptyTriangle", "emptyDiamond", "circle"}
 	var abs, pc, idx []lineSeries
-	var popYears []int
+	var perCapita []publish.NamedSeries
 	for i, a := range cmp.Areas {
 		name := a.Name
 		if a.Member {
@@ -190,9 +190,8 @@ func (v *jamforView) charts(cmp *publish.Comparison, snap *publish.Snapshot) err
 		ls := lineSeries{Name: name, Colour: okabeIto[i%len(okabeIto)], Symbol: symbols[i%len(symbols)]}
 		ls.Points = a.Total
 		abs = append(abs, ls)
-		ls.Points = a.PerCapita.Series
-		pc = append(pc, ls)
-		popYears = append(popYears, a.PerCapita.PopulationYears...)
+		pc = append(pc, perCapitaLines(a.PerCapita, ls)...)
+		perCapita = append(perCapita, a.PerCapita)
 		if a.Index != nil {
 			ls.Points = a.Index
 			idx = append(idx, ls)
@@ -205,7 +204,7 @@ func (v *jamforView) charts(cmp *publish.Comparison, snap *publish.Snapshot) err
 	if v.PerCapita, err = newLineFigure("per-capita", "Utsläpp per invånare och år", "ton per invånare", decPerCapita, pc); err != nil {
 		return err
 	}
-	v.PerCapita.Table.Notes = []string{"Befolkning från SCB, år " + popYearsText(popYears) + " (varje år delas med befolkningen det året, eller det närmaste år SCB har)."}
+	v.PerCapita.Table.Notes = perCapitaNotes(perCapita)
 	if v.Index, err = newLineFigure("index", fmt.Sprintf("Utsläpp som index, %d = 100", cmp.BaseYear), "index", decIndex, idx); err != nil {
 		return err
 	}

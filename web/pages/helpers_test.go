@@ -30,6 +30,10 @@ var admin = kr.Actor{ID: "admin", Email: "admin@klimatkommunerna.se", Role: kr.R
 
 func fp(v float64) *float64 { return &v }
 
+// pop1990Factor scales the 2024 population sample to 1990's (Sweden had
+// 8 590 630 inhabitants at the end of 1990, 10 587 710 at the end of 2024).
+const pop1990Factor = 8590630.0 / 10587710
+
 // fixture is a service with the shared sample data, three members and a
 // report from Lund, served by the real router.
 type fixture struct {
@@ -45,6 +49,9 @@ type fixtureOptions struct {
 func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	t.Helper()
 	w := testworld.Over(t, db, testworld.Options{Samples: true})
+	// 1990's population beside 2024's: per capita divides 1990 by its own
+	// year's and the years between by the nearest year's (an estimate).
+	w.ImportPopulationYear(t, 1990, pop1990Factor)
 	f := &fixture{World: w}
 	if o.hostileNames {
 		// A later municipality list names Lund with markup (SMHI's file,

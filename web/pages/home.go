@@ -19,6 +19,7 @@ type indexView struct {
 	Year                              int
 	HasHeadline                       bool
 	MembersPerCapita, SwedenPerCapita string
+	MembersEstimated, SwedenEstimated bool // divided by another year's population
 	MemberCount                       int
 	HeadlineNote                      string
 	Chart                             Chart
@@ -37,19 +38,24 @@ func (p *Pages) index(c *gin.Context, snap *publish.Snapshot) (string, site.Fram
 		v.HasHeadline = true
 		v.MembersPerCapita = nf(*o.Members.Value, 1)
 		v.SwedenPerCapita = nf(*o.Sweden.Value, 1)
-		var popYears []int
-		for _, s := range o.PerCapita {
-			popYears = append(popYears, s.PopulationYears...)
+		v.MembersEstimated, v.SwedenEstimated = o.Members.Estimated, o.Sweden.Estimated
+		popYear := o.Sweden.PopulationYear
+		if o.Members.Estimated {
+			popYear = o.Members.PopulationYear
 		}
-		v.HeadlineNote = fmt.Sprintf("Territoriella utsläpp %d enligt %s Medlemmarnas siffra är deras samlade utsläpp delat med deras samlade befolkning (befolkning från SCB, år %s); regioner räknas inte in.",
-			o.Year, smhiSourceText(snap), popYearsText(popYears))
+		popText := "befolkning från SCB, år " + strconv.Itoa(popYear)
+		if o.Members.Estimated || o.Sweden.Estimated {
+			popText = "befolkning från SCB; SCB har ingen folkmängd för " + strconv.Itoa(o.Year) + ", så siffrorna märkta ”uppskattning” är " + estimatedMark(popYear)
+		}
+		v.HeadlineNote = fmt.Sprintf("Territoriella utsläpp %d enligt %s Medlemmarnas siffra är deras samlade utsläpp delat med deras samlade befolkning (%s); regioner räknas inte in.",
+			o.Year, smhiSourceText(snap), popText)
 	}
 	var series []lineSeries
 	colours := []string{colourSweden, colourMembers}
 	symbols := []string{"circle", "diamond"}
 	for i, s := range o.PerCapita {
 		if len(s.Series) > 0 {
-			series = append(series, lineSeries{Name: s.Name, Points: s.Series, Colour: colours[i%2], Symbol: symbols[i%2]})
+			series = append(series, perCapitaLines(s, lineSeries{Name: s.Name, Colour: colours[i%2], Symbol: symbols[i%2]})...)
 		}
 	}
 	if len(series) > 0 {
@@ -57,6 +63,7 @@ func (p *Pages) index(c *gin.Context, snap *publish.Snapshot) (string, site.Fram
 		if err != nil {
 			return "", nil, err
 		}
+		ch.Table.Notes = perCapitaNotes(o.PerCapita)
 		v.Chart = ch
 		withCharts(&v.Frame, ch)
 	}
@@ -81,7 +88,7 @@ func (p *Pages) index(c *gin.Context, snap *publish.Snapshot) (string, site.Fram
 			reported.Text = fmt.Sprintf("%s ton (%d)", nf(m.LatestReported.Tonnes, decTonnes), m.LatestReported.Year)
 		}
 		v.Members.Rows = append(v.Members.Rows, []site.Cell{name, textCell(m.County), textCell(date(m.Joined)),
-			optCell(m.SMHI.LastTonnes, decTonnes), optCell(m.SMHI.PerCapita, decPerCapita),
+			optCell(m.SMHI.LastTonnes, decTonnes), perCapitaCell(m.SMHI.PerCapita, m.SMHI.PerCapitaEstimated, m.SMHI.PopulationYear),
 			{Text: fmtPct(m.SMHI.AnnualRateSince2015Pct), Num: true}, reported})
 	}
 	v.Members.Notes = []string{"Årlig förändring sedan 2015 är den genomsnittliga förändringen per år (Klimatkollens mått). Egna rapporter är medlemmarnas egna siffror och kan avgränsas annorlunda än SMHI:s."}

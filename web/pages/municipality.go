@@ -104,9 +104,12 @@ func smhiFacts(r *publish.MunicipalityReport) []fact {
 	if sm.PopulationYear != 0 {
 		popNote = "Befolkning " + strconv.Itoa(sm.PopulationYear) + " (SCB)"
 	}
+	if sm.PerCapitaEstimated {
+		popNote = "Uppskattad med folkmängden " + strconv.Itoa(sm.PopulationYear) + ": SCB har ingen folkmängd för " + strconv.Itoa(sm.LastYear)
+	}
 	facts := []fact{
 		{Label: "Utsläpp " + strconv.Itoa(sm.LastYear), Value: fmtOpt(sm.LastTonnes, decTonnes) + " ton", Note: r.SMHI.Unit + ", SMHI"},
-		{Label: "Per invånare " + strconv.Itoa(sm.LastYear), Value: fmtOpt(sm.PerCapita, decPerCapita) + " ton", Note: popNote},
+		{Label: "Per invånare " + strconv.Itoa(sm.LastYear), Value: fmtOpt(sm.PerCapita, decPerCapita) + " ton", Note: popNote, Estimate: sm.PerCapitaEstimated},
 		{Label: "Förändring sedan 1990", Value: fmtPct(sm.ChangeSince1990Pct)},
 		{Label: "Förändring sedan 2015", Value: fmtPct(sm.ChangeSince2015Pct)},
 		{Label: "Årlig förändring sedan 2015", Value: fmtPct(sm.AnnualRateSince2015Pct), Note: "genomsnitt per år"},
@@ -154,14 +157,12 @@ func smhiCharts(name string, r *publish.MunicipalityReport) (trend, sectors, per
 // county and the members.
 func perCapitaChart(name string, r *publish.MunicipalityReport) (Chart, error) {
 	var pcs []lineSeries
-	var popYears []int
 	colours := []string{colourMeasured, colourSweden, colourCounty, colourMembers}
 	symbols := []string{"circle", "rect", "triangle", "diamond"}
 	for i, s := range r.PerCapita {
 		if len(s.Series) > 0 {
-			pcs = append(pcs, lineSeries{Name: s.Name, Points: s.Series, Colour: colours[i%4], Symbol: symbols[i%4]})
+			pcs = append(pcs, perCapitaLines(s, lineSeries{Name: s.Name, Colour: colours[i%4], Symbol: symbols[i%4]})...)
 		}
-		popYears = append(popYears, s.PopulationYears...)
 	}
 	if len(pcs) == 0 {
 		return Chart{}, nil
@@ -170,8 +171,8 @@ func perCapitaChart(name string, r *publish.MunicipalityReport) (Chart, error) {
 	if err != nil {
 		return ch, err
 	}
-	ch.Table.Notes = append(ch.Table.Notes, "Befolkning från SCB, år "+popYearsText(popYears)+
-		" (varje år delas med befolkningen det året, eller det närmaste år SCB har). Medlemmarna räknas tillsammans: deras samlade utsläpp delat med deras samlade befolkning.")
+	ch.Table.Notes = append(ch.Table.Notes, perCapitaNotes(r.PerCapita)...)
+	ch.Table.Notes = append(ch.Table.Notes, "Medlemmarna räknas tillsammans: deras samlade utsläpp delat med deras samlade befolkning.")
 	return ch, nil
 }
 

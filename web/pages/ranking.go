@@ -126,10 +126,17 @@ func rankingTable(rk *publish.Ranking, cells map[string][]site.Cell, sortBy, ord
 		})
 	}
 	t.Rows = make([][]site.Cell, 0, len(rows))
+	estimated := false
+	perCapita := 4 + slices.IndexFunc(analytics.Metrics(), func(m analytics.MetricInfo) bool { return m.Name == analytics.MetricPerCapita })
 	for _, r := range rows {
-		t.Rows = append(t.Rows, rankingRow(r, cells[r.Code]))
+		row := rankingRow(r, cells[r.Code])
+		estimated = estimated || row[perCapita].Estimate
+		t.Rows = append(t.Rows, row)
 	}
 	t.Notes = []string{"Markerade rader med ordet ”medlem” är Klimatkommunernas medlemmar. Kolumner märkta ”uppskattning” bygger på trenden (Klimatkollens metod), inte på uppmätta värden. Lägst värde får placering 1; lika värden delar placering."}
+	if estimated {
+		t.Notes = append(t.Notes, perCapitaEstimatesNote)
+	}
 	return t
 }
 
@@ -170,6 +177,9 @@ func metricCells(snap *publish.Snapshot, rk *publish.Ranking, all map[string]ana
 				if m.Name == analytics.MetricNetZeroYear && am.Value(m.Name) != nil && *am.Value(m.Name) > 2100 {
 					cells[i].Text = "efter 2100"
 				}
+				if m.Name == analytics.MetricPerCapita {
+					cells[i] = perCapitaCell(am.PerCapita, am.PerCapitaEstimated, am.PopulationYear)
+				}
 			}
 			out[code] = cells
 		}
@@ -188,6 +198,7 @@ func averagesTables(rk *publish.Ranking) (averages, counties site.Table) {
 		{Text: "Medelkommun", Num: true, Estimate: rk.Metric.Estimate}, {Text: "Antal kommuner", Num: true}}
 	averages = site.Table{ID: "genomsnitt-tabell", Caption: fmt.Sprintf("%s %d: Sverige och Klimatkommunernas medlemmar", rk.Metric.Label, rk.Year), Head: head}
 	counties = site.Table{ID: "lan-tabell", Caption: fmt.Sprintf("%s %d per län", rk.Metric.Label, rk.Year), Head: head}
+	estimated := false
 	for _, g := range rk.Averages {
 		if g.Group == analytics.GroupMembers && g.Municipalities == 0 {
 			continue
@@ -196,6 +207,15 @@ func averagesTables(rk *publish.Ranking) (averages, counties site.Table) {
 			{Text: fmtMetric(rk.Metric.Name, g.Value), Num: true, Estimate: rk.Metric.Estimate},
 			{Text: fmtMetric(rk.Metric.Name, g.Mean), Num: true, Estimate: rk.Metric.Estimate},
 			{Text: strconv.Itoa(g.Municipalities), Num: true}}
+		if g.Estimated {
+			// Per capita with another year's population: an estimate.
+			for i := 1; i <= 2; i++ {
+				if row[i].Text != "–" {
+					row[i].Text += " (uppskattad)"
+					row[i].Estimate, estimated = true, true
+				}
+			}
+		}
 		if g.Group == analytics.GroupCounty {
 			counties.Rows = append(counties.Rows, row)
 		} else {
@@ -203,8 +223,16 @@ func averagesTables(rk *publish.Ranking) (averages, counties site.Table) {
 		}
 	}
 	averages.Notes = []string{"Sammantaget: gruppen som en helhet (för Sverige och länen SMHI:s egna siffror; per invånare är det samlade utsläpp delat med samlad befolkning). Medelkommun: medelvärdet av kommunernas värden, där varje kommun väger lika."}
+	if estimated {
+		averages.Notes = append(averages.Notes, perCapitaEstimatesNote)
+		counties.Notes = []string{perCapitaEstimatesNote}
+	}
 	return averages, counties
 }
+
+// perCapitaEstimatesNote explains the per-capita values marked
+// "uppskattad".
+const perCapitaEstimatesNote = "Per invånare märkt ”uppskattad” delas med folkmängden det närmaste år SCB har, eftersom SCB inte har någon folkmängd för året."
 
 func sortLabel(key string) string {
 	if key == "namn" {
