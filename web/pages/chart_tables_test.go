@@ -95,7 +95,7 @@ type chartOption struct {
 		Data []string `json:"data"`
 	} `json:"xAxis"`
 	Series []struct {
-		Name string `json:"name"`
+		Name string     `json:"name"`
 		Data []dataItem `json:"data"`
 	} `json:"series"`
 }
