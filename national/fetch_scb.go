@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
@@ -36,7 +37,8 @@ type SCBFetch struct {
 type SCBPopulationSummary struct {
 	URL            string        `json:"url"`
 	Table          scb.PxWebMeta `json:"table"`
-	Rows           int           `json:"rows"` // area-years stored
+	Rows           int           `json:"rows"`    // area-years in SCB's answer
+	Changed        int           `json:"changed"` // of them, those stored: new, or differing from what was stored
 	Municipalities int           `json:"municipalities"`
 	Counties       int           `json:"counties"`
 	FirstYear      int           `json:"first_year"`
@@ -86,12 +88,39 @@ func (s *Store) FetchPopulation(ctx context.Context, actor kr.Actor, f SCBFetch)
 	if err != nil {
 		return sum, err
 	}
-	if err := s.DB.Insert(ctx, "population", rows); err != nil {
+	sum.Rows = len(rows)
+	if rows, err = s.changedPopulation(ctx, rows); err != nil {
 		return sum, err
 	}
-	s.changed()
-	sum.Table, sum.Rows, sum.Municipalities, sum.Counties = meta, len(rows), len(munis), len(counties)
+	if len(rows) > 0 {
+		if err := s.DB.Insert(ctx, "population", rows); err != nil {
+			return sum, err
+		}
+		s.changed()
+	}
+	sum.Table, sum.Changed, sum.Municipalities, sum.Counties = meta, len(rows), len(munis), len(counties)
 	sum.FirstYear, sum.LastYear = meta.Years[0], meta.Years[len(meta.Years)-1]
 	sum.Sweden = sweden[sum.LastYear]
 	return sum, nil
+}
+
+// changedPopulation returns the rows whose area and year have no stored
+// population or another one: fetching SCB's unchanged table again stores
+// nothing.
+func (s *Store) changedPopulation(ctx context.Context, rows []populationRow) ([]populationRow, error) {
+	stored, err := s.Population(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := make(map[string]int64, len(stored))
+	for _, p := range stored {
+		have[p.AreaCode+"/"+strconv.Itoa(p.Year)] = p.Persons
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if n, ok := have[r.AreaCode+"/"+strconv.Itoa(int(r.Year))]; !ok || n != int64(r.Persons) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

@@ -148,6 +148,13 @@ func TestFetchPopulation(t *testing.T) {
 		if byKey["1281/0"] != 98948 || byKey["1281/4"] != 129401 || byKey["00/0"] != 8590630 || len(pops) != 8 {
 			t.Errorf("stored: %+v", pops)
 		}
+		// The same answer again stores nothing.
+		if again, err := s.FetchPopulation(ctx, kr.System(), fetch); err != nil || again.Rows != 8 || again.Changed != 0 {
+			t.Errorf("fetched again: %+v %v, want 8 rows and none changed", again, err)
+		}
+		if n := count(t, db, "SELECT count() AS n FROM population"); n != 8 {
+			t.Errorf("%d population rows stored after the second fetch, want 8", n)
+		}
 	})
 }
 

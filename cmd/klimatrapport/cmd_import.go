@@ -204,8 +204,8 @@ func printImportSummary(w io.Writer, summary any, took time.Duration) {
 			}
 		}
 	case national.SCBPopulationSummary:
-		fmt.Fprintf(w, "Inläst från SCB: folkmängd %d–%d för %d kommuner, %d län och riket (%s värden; riket %s invånare %d).\n",
-			s.FirstYear, s.LastYear, s.Municipalities, s.Counties, sv.Number(float64(s.Rows), 0), sv.Number(float64(s.Sweden), 0), s.LastYear)
+		fmt.Fprintf(w, "Inläst från SCB: folkmängd %d–%d för %d kommuner, %d län och riket (%s värden, %s av dem nya eller ändrade; riket %s invånare %d).\n",
+			s.FirstYear, s.LastYear, s.Municipalities, s.Counties, sv.Number(float64(s.Rows), 0), sv.Number(float64(s.Changed), 0), sv.Number(float64(s.Sweden), 0), s.LastYear)
 	case national.PlacesSummary:
 		fmt.Fprintf(w, "Inläst: %d kommuner i %d län.\n", s.Municipalities, s.Counties)
 	case national.PopulationSummary:

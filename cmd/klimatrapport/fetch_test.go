@@ -67,7 +67,7 @@ func TestImportFromSMHIAndSCB(t *testing.T) {
 				t.Errorf("--json: %v %s", err, out)
 			}
 
-			wantRun(t, 0, "Inläst från SCB: folkmängd 1990–2024 för 3 kommuner, 1 län och riket (8 värden; riket 10 587 710 invånare 2024)",
+			wantRun(t, 0, "Inläst från SCB: folkmängd 1990–2024 för 3 kommuner, 1 län och riket (8 värden, 8 av dem nya eller ändrade; riket 10 587 710 invånare 2024)",
 				"import", "population", "--from-scb", "--scb-url", pub.URL, "--db", db)
 			pub.Fail(testworld.Status(http.StatusNotFound))
 			wantRun(t, 1, "404 Not Found", "import", "population", "--from-scb", "--scb-url", pub.URL, "--scb-table", "TAB0", "--db", db)
