@@ -138,7 +138,11 @@ func (l *loadRun) run() {
 	fresh := l.freshPages()
 	figure(t, "%-16s %s | %3.0f %% of the static file | target ≥ 50 %%: %s", "fresh pages", fresh, fresh.ratio(static), verdict(fresh.ratio(static) >= 50))
 	jamfor := l.uncachedJamfor()
-	figure(t, "%-16s %s | target p99 < 20 ms: %s", "uncached /jamfor", jamfor, verdict(jamfor.p99 < 20*time.Millisecond))
+	// The static file's own p99 at the same concurrency is the floor of
+	// any p99 on this machine: beside the target, it says how far off the
+	// floor the comparisons are.
+	figure(t, "%-16s %s | %3.0f %% of the static file | target p99 < 20 ms: %s (the static file's p99: %.1f ms)",
+		"uncached /jamfor", jamfor, jamfor.ratio(static), verdict(jamfor.p99 < 20*time.Millisecond), ms(static.p99))
 
 	l.faults.check(t)
 	if mem.grew() > rssGrowthCap {
