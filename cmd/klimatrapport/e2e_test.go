@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,8 +56,42 @@ func freeAddr(t *testing.T) string {
 type service struct {
 	cmd  *exec.Cmd
 	base string
-	logs *strings.Builder
+	logs *logBuffer
 	done chan error
+}
+
+// logBuffer is a service's log, copied in as it runs and read by tests
+// meanwhile (waiting for a line) and after.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitForLog waits (at most 90 s) until one of ss has logged a line
+// containing want, and returns that service.
+func waitForLog(t *testing.T, want string, ss ...*service) *service {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		for _, s := range ss {
+			if strings.Contains(s.logs.String(), want) {
+				return s
+			}
+		}
+	}
+	t.Fatalf("no log line with %q within 90 s:\n%s", want, ss[0].logs)
+	return nil
 }
 
 func startService(t *testing.T, dsn string, extraEnv ...string) *service {
@@ -69,7 +104,7 @@ func startService(t *testing.T, dsn string, extraEnv ...string) *service {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &service{cmd: cmd, base: "http://" + addr, logs: &strings.Builder{}, done: make(chan error, 1)}
+	s := &service{cmd: cmd, base: "http://" + addr, logs: &logBuffer{}, done: make(chan error, 1)}
 	copied := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderr)

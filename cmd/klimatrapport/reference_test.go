@@ -45,14 +45,7 @@ func waitForReference(t *testing.T, s *service) {
 // imported all the reference data (the CO2 release follows the pages).
 func waitForImport(t *testing.T, ss ...*service) {
 	t.Helper()
-	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		for _, s := range ss {
-			if strings.Contains(s.logs.String(), "reference data: done") {
-				return
-			}
-		}
-	}
-	t.Fatalf("the import did not end within 90 s:\n%s", ss[0].logs)
+	waitForLog(t, "reference data: done", ss...)
 }
 
 // stop ends s with SIGTERM and waits for it.
