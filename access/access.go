@@ -26,6 +26,7 @@ const (
 	RevokeOwnToken   Action = "revoke-own-token" // one of the account's own API tokens, e.g. a leaked one (see CheckAccount)
 	ImportNational   Action = "import-national"  // SMHI, SCB
 	ReadAudit        Action = "read-audit"
+	SendReminders    Action = "send-reminders" // e-mail the members' reminders
 )
 
 // scope says whether a role's right to an action is limited to its own
@@ -51,7 +52,7 @@ var rights = map[kr.Role]map[Action]scope{
 	},
 	kr.RoleAdmin: {
 		ReadPublic: all, Submit: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all,
-		ExportCompliance: all, ManageMembers: all, ManageAccounts: all, ImportNational: all, ReadAudit: all,
+		ExportCompliance: all, ManageMembers: all, ManageAccounts: all, ImportNational: all, ReadAudit: all, SendReminders: all,
 		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 }
