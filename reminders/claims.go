@@ -75,8 +75,10 @@ func (s *Service) claim(ctx context.Context, due []Reminder) (string, []Reminder
 	if err := s.DB.Insert(ctx, "reminders", rows); err != nil {
 		return "", nil, err
 	}
-	if err := sleep(ctx, s.claimWait()); err != nil {
-		return "", nil, err
+	select {
+	case <-time.After(s.claimWait()):
+	case <-ctx.Done():
+		return "", nil, ctx.Err()
 	}
 	claims, err := s.claims(ctx)
 	if err != nil {
@@ -102,16 +104,4 @@ func (s *Service) claimWait() time.Duration {
 		return s.ClaimWait
 	}
 	return DefaultClaimWait
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

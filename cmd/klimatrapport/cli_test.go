@@ -16,7 +16,7 @@ func runHere(t *testing.T, args ...string) (int, string, string) {
 
 // everyCommand is each command and subcommand, as typed.
 var everyCommand = [][]string{
-	{"serve"}, {"migrate"}, {"template"}, {"ingest"}, {"compliance"}, {"copy"}, {"backup"}, {"restore"}, {"version"},
+	{"serve"}, {"migrate"}, {"template"}, {"ingest"}, {"compliance"}, {"copy"}, {"backup"}, {"restore"}, {"version"}, {"remind"},
 	{"import", "smhi"}, {"import", "municipalities"}, {"import", "population"},
 	{"members", "add"}, {"members", "update"}, {"members", "end"}, {"members", "list"}, {"members", "show"},
 	{"accounts", "add"}, {"accounts", "list"}, {"accounts", "disable"}, {"accounts", "enable"},

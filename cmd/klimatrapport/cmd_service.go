@@ -75,6 +75,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	refresh := fs.Duration("refresh-national", 0, "check SMHI this often (e.g. 24h) and import a new release when there is one; 0: never")
 	smhiSource := fs.smhiFlags()
 	noReference := fs.referenceFlag()
+	mailOpts := fs.mailFlags()
 	withDemo := fs.Bool("demo", false, "also register example members with example reports (Exempeldata) once the national data are in")
 	if code, ok := fs.parse(args); !ok {
 		return code
@@ -86,6 +87,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	rules, ok := fs.loadRules(rulesPath)
 	if !ok {
 		return exitUsage
+	}
+	if err := mailOpts.check(); err != nil {
+		return fs.usageError("%v", err)
 	}
 	auth, err := web.ParseStaticTokens(*tokens)
 	if err != nil {
@@ -114,6 +118,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if *withDemo {
 		go seedDemo(ctx, e, a)
 	}
+	mailOpts.schedule(ctx, e, a)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		e.log.Error("cannot listen", "addr", *addr, "err", err)

@@ -46,6 +46,7 @@ var commands = []command{
 	{"ingest", "validate and store a filled-in workbook; prints the report", cmdIngest},
 	{"members", "the members register: add, update, end, list, show", membersCommands.dispatch},
 	{"migrate", "create or update the database tables", cmdMigrate},
+	{"remind", "e-mail the deadline reminders due for a year (--dry-run: print them)", cmdRemind},
 	{"restore", "load a backup into an empty database and verify it", cmdRestore},
 	{"serve", "run the web service (pages, API) — migrates first", cmdServe},
 	{"template", "write the Excel template, optionally pre-filled with a municipality's data", cmdTemplate},
