@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,5 +78,28 @@ func TestRemindCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServeReminds: serve with an SMTP server sends the reminders due at
+// start (here an observer's whose period ends in ten days) and never logs
+// the password.
+func TestServeReminds(t *testing.T) {
+	srv := mailtest.Start(t)
+	db := "chdb://" + t.TempDir() + "/data"
+	until := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+	joined := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	if code, out, errs := runCLI(t, "members", "add", "1280", "--joined", joined, "--observer-until", until, "--officer-email", "olle@malmo.se", "--db", db); code != 0 {
+		t.Fatalf("members add: %d\n%s\n%s", code, out, errs)
+	}
+	s := startService(t, db, "SSL_CERT_FILE="+srv.CertFile, "KLIMATRAPPORT_SMTP_URL="+srv.URL(),
+		"KLIMATRAPPORT_MAIL_FROM=noreply@klimatkommunerna.se", "KLIMATRAPPORT_PUBLIC_URL=https://rapport.example.se")
+	waitForLog(t, "reminder sent", s)
+	s.stop(t)
+	if got := srv.Messages(); len(got) != 1 || !strings.Contains(got[0].Subject, "observatör slutar "+until) || !slices.Equal(got[0].To, []string{"olle@malmo.se"}) {
+		t.Errorf("serve sent %+v", got)
+	}
+	if strings.Contains(s.logs.String(), srv.Password) {
+		t.Errorf("serve logged the SMTP password:\n%s", s.logs)
 	}
 }
