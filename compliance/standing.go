@@ -62,3 +62,15 @@ func (r Rules) Standing(m members.Member, year int, day time.Time, reported bool
 	}
 	return StandingMember
 }
+
+// standingOf is the standing of an evaluated member on the evaluation day,
+// judged by the evaluated year's report (on time or late), as the board's
+// workbook shows it.
+func (r Rules) standingOf(m MemberResult, year int, asOf time.Time) string {
+	if m.Observer && m.ObserverUntil == nil {
+		return StandingObserver
+	}
+	rep, _ := m.Result(Reporting)
+	reported := rep.Status == Fulfilled || rep.Status == Late
+	return r.Standing(members.Member{Code: m.Code, Kind: m.Kind, Joined: m.Joined, ObserverUntil: m.ObserverUntil, Ended: m.Ended}, year, asOf, reported)
+}
