@@ -9,12 +9,14 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
-// registerMembers adds the routes of the members register, for
-// administrators.
+// registerMembers adds the routes of the members register: the list is
+// public (contacts for administrators only), the rest for administrators.
 func (a *API) registerMembers(v1 gin.IRouter) {
 	v1.GET("/members", a.handle(a.listMembers))
 	v1.POST("/members", a.handle(a.addMember))
@@ -23,19 +25,51 @@ func (a *API) registerMembers(v1 gin.IRouter) {
 	v1.POST("/members/:code/end", a.handle(a.endMember))
 }
 
+// listMembers answers GET /members: for the public, every current member
+// and observer from the published snapshot, without contact details; for
+// those who manage the register, every entry (ended ones too) with its
+// contacts, from the register itself. Both carry each member's name and
+// standing (status).
 func (a *API) listMembers(c *gin.Context) error {
-	if err := allow(c, access.ManageMembers, ""); err != nil {
-		return err
+	if allow(c, access.ManageMembers, "") != nil {
+		a.cachedResponse(a.publicMembers)(c)
+		return nil
 	}
 	ms, err := a.Members.All(c.Request.Context())
 	if err != nil {
 		return err
 	}
-	if ms == nil {
-		ms = []members.Member{}
+	snap, err := a.Published.Snapshot(c.Request.Context())
+	if err != nil {
+		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"members": ms})
+	out := make([]registeredMember, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, registeredMember{Member: m, Name: snap.Name(m.Code), Status: snap.Standing(m, a.rules())})
+	}
+	c.JSON(http.StatusOK, gin.H{"members": out})
 	return nil
+}
+
+// registeredMember is a register entry with the name and standing the
+// public list shows.
+type registeredMember struct {
+	members.Member
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+func (a *API) publicMembers(c *gin.Context, snap *publish.Snapshot) error {
+	c.JSON(http.StatusOK, gin.H{"members": snap.MemberList(a.rules())})
+	return nil
+}
+
+// rules are the compliance rules the standings are judged by.
+func (a *API) rules() compliance.Rules {
+	if a.Compliance != nil {
+		return a.Compliance.Rules
+	}
+	return compliance.DefaultRules()
 }
 
 func (a *API) getMember(c *gin.Context) error {
