@@ -74,3 +74,12 @@ func (r Rules) standingOf(m MemberResult, year int, asOf time.Time) string {
 	reported := rep.Status == Fulfilled || rep.Status == Late
 	return r.Standing(members.Member{Code: m.Code, Kind: m.Kind, Joined: m.Joined, ObserverUntil: m.ObserverUntil, Ended: m.Ended}, year, asOf, reported)
 }
+
+// CurrentRules are the rules e judges by: the defaults when e is nil or
+// has none set.
+func (e *Engine) CurrentRules() Rules {
+	if e == nil || e.Rules.Reporting.Deadline == "" {
+		return DefaultRules()
+	}
+	return e.Rules
+}

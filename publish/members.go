@@ -44,9 +44,6 @@ func (snap *Snapshot) MemberList(rules compliance.Rules) []ListedMember {
 // whether the published reports hold one for the year that decides it
 // (compliance.Rules.StandingYear): "" for a member that has left.
 func (snap *Snapshot) Standing(m members.Member, rules compliance.Rules) string {
-	if rules.Reporting.Deadline == "" {
-		rules = compliance.DefaultRules()
-	}
 	year := rules.StandingYear(snap.Today)
 	return rules.Standing(m, year, snap.Today, snap.reported(m.Code, year))
 }

@@ -9,7 +9,6 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
-	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/web"
@@ -19,6 +18,8 @@ import (
 // public (contacts for administrators only), the rest for administrators.
 func (a *API) registerMembers(v1 gin.IRouter) {
 	v1.GET("/members", a.handle(a.listMembers))
+	v1.GET("/members.csv", a.cachedResponse(export(csvFormat, a.membersTables)))
+	v1.GET("/members.xlsx", a.cachedResponse(export(xlsxFormat, a.membersTables)))
 	v1.POST("/members", a.handle(a.addMember))
 	v1.GET("/members/:code", a.handle(a.getMember))
 	v1.PATCH("/members/:code", a.handle(a.updateMember))
@@ -45,7 +46,7 @@ func (a *API) listMembers(c *gin.Context) error {
 	}
 	out := make([]registeredMember, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, registeredMember{Member: m, Name: snap.Name(m.Code), Status: snap.Standing(m, a.rules())})
+		out = append(out, registeredMember{Member: m, Name: snap.Name(m.Code), Status: snap.Standing(m, a.Compliance.CurrentRules())})
 	}
 	c.JSON(http.StatusOK, gin.H{"members": out})
 	return nil
@@ -60,16 +61,25 @@ type registeredMember struct {
 }
 
 func (a *API) publicMembers(c *gin.Context, snap *publish.Snapshot) error {
-	c.JSON(http.StatusOK, gin.H{"members": snap.MemberList(a.rules())})
+	c.JSON(http.StatusOK, gin.H{"members": snap.MemberList(a.Compliance.CurrentRules())})
 	return nil
 }
 
-// rules are the compliance rules the standings are judged by.
-func (a *API) rules() compliance.Rules {
-	if a.Compliance != nil {
-		return a.Compliance.Rules
+// membersTables: the public list of members (GET /members for the
+// public), one row per member or observer.
+func (a *API) membersTables(_ *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	t := table{Sheet: "Medlemmar", Columns: []column{
+		{"code", "Kod", 8}, {"name", "Namn", 24}, {"kind", "Typ", 13}, {"joined", "Medlem sedan", 14},
+		{"observer_until", "Observatör till", 15}, {"status", "Status", 20},
+	}}
+	for _, m := range snap.MemberList(a.Compliance.CurrentRules()) {
+		var until any
+		if m.ObserverUntil != nil {
+			until = m.ObserverUntil.Format(time.DateOnly)
+		}
+		t.Rows = append(t.Rows, []any{m.Code, m.Name, m.Kind, m.Joined.Format(time.DateOnly), until, m.Status})
 	}
-	return compliance.DefaultRules()
+	return "medlemmar", []table{t}, nil
 }
 
 func (a *API) getMember(c *gin.Context) error {

@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
@@ -77,6 +80,8 @@ func TestMembersAPI(t *testing.T) {
 			t.Errorf("after Lund's report: %s", r.body)
 		}
 
+		membersExports(t, v1)
+
 		var all membersBody
 		r = get(t, v1+"/members", adminToken)
 		r.json(t, &all)
@@ -84,4 +89,29 @@ func TestMembersAPI(t *testing.T) {
 			t.Errorf("admin list: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// membersExports: the public list as CSV (the JSON names as headers) and
+// XLSX (Swedish headers), without contacts.
+func membersExports(t *testing.T, v1 string) {
+	t.Helper()
+	r := get(t, v1+"/members.csv", "")
+	want := "code,name,kind,joined,observer_until,status\n" +
+		"1262,Lomma,municipality,2025-01-01,2026-01-01,observatörsår slut\n" +
+		"1281,Lund,municipality,2015-01-01,,medlem\n" +
+		"1280,Malmö,municipality,2026-02-01,2027-02-01,observatör\n"
+	if r.status != http.StatusOK || strings.ReplaceAll(string(r.body), "\r\n", "\n") != want {
+		t.Errorf("CSV: %d\n%s", r.status, r.body)
+	}
+	r = get(t, v1+"/members.xlsx", "")
+	f, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("XLSX: %d %v", r.status, err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Medlemmar")
+	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "Kod|Namn|Typ|Medlem sedan|Observatör till|Status" ||
+		strings.Join(rows[2], "|") != "1281|Lund|municipality|2015-01-01||medlem" {
+		t.Errorf("XLSX rows %q %v", rows, err)
+	}
 }
