@@ -67,10 +67,7 @@ func (e *Engine) Evaluate(ctx context.Context, q Query) (Report, error) {
 	if q.Year < FirstReportYear || q.Year > asOf.Year()+1 {
 		return Report{}, kr.E(kr.Invalid, "Ange rapportåret som ett årtal mellan %d och %d.", FirstReportYear, asOf.Year()+1)
 	}
-	rules := e.Rules
-	if rules.Reporting.Deadline == "" {
-		rules = DefaultRules()
-	}
+	rules := e.CurrentRules()
 	rep := Report{Year: q.Year, AsOf: asOf, Deadline: rules.DeadlineDay(q.Year), Rules: rules, Members: []MemberResult{}}
 	// The day the year is judged on: the evaluation date, or the end of
 	// the year for a past year.

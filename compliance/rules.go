@@ -81,6 +81,10 @@ type ReportingRules struct {
 	// one at least this many years after joining (default 0: every
 	// deadline after joining).
 	GraceYears int `json:"grace_years"`
+	// DormantAfterDays: a member that has to report for Y and has not,
+	// this many days after the deadline, is dormant (vilande) until its
+	// report arrives (default DefaultDormantAfterDays, 60).
+	DormantAfterDays int `json:"dormant_after_days"`
 }
 
 // DefaultRules returns the built-in rules.
@@ -94,7 +98,7 @@ func DefaultRules() Rules {
 			GraceYears:          3,
 		},
 		Plan:      PlanRules{ActiveStatuses: []string{kr.MeasureOngoing, kr.MeasureDone}, MinActiveMeasures: 1, GraceYears: 3},
-		Reporting: ReportingRules{Deadline: "06-30", GraceYears: 0},
+		Reporting: ReportingRules{Deadline: "06-30", GraceYears: 0, DormantAfterDays: DefaultDormantAfterDays},
 	}
 }
 
@@ -184,6 +188,7 @@ func (r Rules) Validate() error {
 	between("plan.grace_years", r.Plan.GraceYears, 0, 10)
 	between("plan.min_active_measures", r.Plan.MinActiveMeasures, 1, 1000)
 	between("reporting.grace_years", r.Reporting.GraceYears, 0, 10)
+	between("reporting.dormant_after_days", r.Reporting.DormantAfterDays, 0, 730)
 	if len(r.Goals.GoalTypes) == 0 {
 		bad("goals.goal_types får inte vara tom (välj bland %s)", strings.Join(kr.GoalTypes(), ", "))
 	}

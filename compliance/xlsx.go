@@ -53,6 +53,9 @@ func WriteXLSX(w io.Writer, rep Report) error {
 			return err
 		}
 	}
+	x.print(SheetSummary, 0)
+	x.print(SheetMembers, 1)
+	x.print(SheetDetails, 1)
 	if x.err != nil {
 		return x.err
 	}
@@ -174,6 +177,24 @@ func (x *xlsxWriter) freeze(sheet string, cols int) {
 	}
 }
 
+// print sets sheet up for printing: A4 landscape, as many pages down as
+// it takes but one across, and the first headerRows rows on every page
+// (none when 0).
+func (x *xlsxWriter) print(sheet string, headerRows int) {
+	if x.err != nil {
+		return
+	}
+	a4, landscape, across, down, fit := 9, "landscape", 1, 0, true
+	if x.err = x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &across, FitToHeight: &down}); x.err != nil {
+		return
+	}
+	if x.err = x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); x.err != nil || headerRows == 0 {
+		return
+	}
+	x.err = x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, headerRows)})
+}
+
 func (x *xlsxWriter) filter(sheet string, cols, rows int) {
 	if rows < 2 {
 		return
@@ -248,7 +269,7 @@ func (x *xlsxWriter) members(rep Report) error {
 	for _, o := range obligations {
 		headers = append(headers, o.Title())
 	}
-	headers = append(headers, "Uppfyllda", "Målföljning")
+	headers = append(headers, "Uppfyllda", "Målföljning", "Ställning")
 	for i, h := range headers {
 		x.set(s, i+1, 1, h, x.header())
 	}
@@ -281,8 +302,10 @@ func (x *xlsxWriter) members(rep Report) error {
 		x.set(s, col, row, fmt.Sprintf("%d av %d", m.Fulfilled, len(obligations)), 0)
 		col++
 		x.set(s, col, row, trackingCell(m.Goals), x.wrap())
+		col++
+		x.set(s, col, row, rep.Rules.standingOf(m, rep.Year, rep.AsOf), 0)
 	}
-	x.widths(s, 7, 22, 9, 13, 10, 15, 15, 15, 15, 11, 60)
+	x.widths(s, 7, 22, 9, 13, 10, 15, 15, 15, 15, 11, 60, 18)
 	x.freeze(s, 2)
 	x.filter(s, len(headers), len(rep.Members)+1)
 	return x.err

@@ -48,7 +48,7 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := "Kod|Namn|Typ|Medlem sedan|Bindande|Inventering|Mål|Handlingsplan och åtgärder|Rapportering|Uppfyllda|Målföljning"
+	wantHeader := "Kod|Namn|Typ|Medlem sedan|Bindande|Inventering|Mål|Handlingsplan och åtgärder|Rapportering|Uppfyllda|Målföljning|Ställning"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("header: %s", got)
 	}
@@ -115,5 +115,60 @@ func TestWriteXLSX(t *testing.T) {
 		if !strings.Contains(joined, w) {
 			t.Errorf("summary lacks %q:\n%s", w, joined)
 		}
+	}
+}
+
+// TestBoardWorkbookPrints reads the page setup back: A4 landscape, one
+// page wide, the header row repeated on every page of the tables.
+func TestBoardWorkbookPrints(t *testing.T) {
+	f := openBoard(t, boardReport())
+	for _, sheet := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" ||
+			pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v", sheet, pl)
+		}
+		props, err := f.GetSheetProps(sheet)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: not fitted to the page: %+v %v", sheet, props, err)
+		}
+	}
+	titles := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm.Print_Titles" {
+			titles[d.Scope] = d.RefersTo
+		}
+	}
+	for _, sheet := range []string{compliance.SheetMembers, compliance.SheetDetails} {
+		if want := "'" + sheet + "'!$1:$1"; titles[sheet] != want {
+			t.Errorf("%s: print titles %q, want %q", sheet, titles[sheet], want)
+		}
+	}
+}
+
+// TestBoardWorkbookStanding: the members sheet's last column is the
+// standing, vilande for a member whose report is missing past the grace
+// time after the deadline.
+func TestBoardWorkbookStanding(t *testing.T) {
+	rep := boardReport() // evaluated 2026-09-01, 63 days after the deadline
+	lund := rep.Members[0].Obligations
+	lund[3].Status = compliance.Missing
+	rows, err := openBoard(t, rep).GetRows(compliance.SheetMembers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows[0][len(rows[0])-1]; got != "Ställning" {
+		t.Errorf("last header %q", got)
+	}
+	if got := rows[1][11] + "|" + rows[2][11]; got != "vilande|observatör" {
+		t.Errorf("standings %s", got)
+	}
+	lund[3].Status = compliance.Late // the report arrived
+	rows, _ = openBoard(t, rep).GetRows(compliance.SheetMembers)
+	if got := rows[1][11]; got != "medlem" {
+		t.Errorf("after the report: %s", got)
 	}
 }

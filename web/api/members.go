@@ -10,32 +10,76 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
-// registerMembers adds the routes of the members register, for
-// administrators.
+// registerMembers adds the routes of the members register: the list is
+// public (contacts for administrators only), the rest for administrators.
 func (a *API) registerMembers(v1 gin.IRouter) {
 	v1.GET("/members", a.handle(a.listMembers))
+	v1.GET("/members.csv", a.cachedResponse(export(csvFormat, a.membersTables)))
+	v1.GET("/members.xlsx", a.cachedResponse(export(xlsxFormat, a.membersTables)))
 	v1.POST("/members", a.handle(a.addMember))
 	v1.GET("/members/:code", a.handle(a.getMember))
 	v1.PATCH("/members/:code", a.handle(a.updateMember))
 	v1.POST("/members/:code/end", a.handle(a.endMember))
 }
 
+// listMembers answers GET /members: for the public, every current member
+// and observer from the published snapshot, without contact details; for
+// those who manage the register, every entry (ended ones too) with its
+// contacts, from the register itself. Both carry each member's name and
+// standing (status).
 func (a *API) listMembers(c *gin.Context) error {
-	if err := allow(c, access.ManageMembers, ""); err != nil {
-		return err
+	if allow(c, access.ManageMembers, "") != nil {
+		a.cachedResponse(a.publicMembers)(c)
+		return nil
 	}
 	ms, err := a.Members.All(c.Request.Context())
 	if err != nil {
 		return err
 	}
-	if ms == nil {
-		ms = []members.Member{}
+	snap, err := a.Published.Snapshot(c.Request.Context())
+	if err != nil {
+		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"members": ms})
+	out := make([]registeredMember, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, registeredMember{Member: m, Name: snap.Name(m.Code), Status: snap.Standing(m, a.Compliance.CurrentRules())})
+	}
+	c.JSON(http.StatusOK, gin.H{"members": out})
 	return nil
+}
+
+// registeredMember is a register entry with the name and standing the
+// public list shows.
+type registeredMember struct {
+	members.Member
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+func (a *API) publicMembers(c *gin.Context, snap *publish.Snapshot) error {
+	c.JSON(http.StatusOK, gin.H{"members": snap.MemberList(a.Compliance.CurrentRules())})
+	return nil
+}
+
+// membersTables: the public list of members (GET /members for the
+// public), one row per member or observer.
+func (a *API) membersTables(_ *gin.Context, snap *publish.Snapshot) (string, []table, error) {
+	t := table{Sheet: "Medlemmar", Columns: []column{
+		{"code", "Kod", 8}, {"name", "Namn", 24}, {"kind", "Typ", 13}, {"joined", "Medlem sedan", 14},
+		{"observer_until", "Observatör till", 15}, {"status", "Status", 20},
+	}}
+	for _, m := range snap.MemberList(a.Compliance.CurrentRules()) {
+		var until any
+		if m.ObserverUntil != nil {
+			until = m.ObserverUntil.Format(time.DateOnly)
+		}
+		t.Rows = append(t.Rows, []any{m.Code, m.Name, m.Kind, m.Joined.Format(time.DateOnly), until, m.Status})
+	}
+	return "medlemmar", []table{t}, nil
 }
 
 func (a *API) getMember(c *gin.Context) error {

@@ -1,6 +1,6 @@
 // Package pages serves the public pages: the overview (/), one
-// municipality (/kommun/{code}), a comparison (/jamfor) and the ranking
-// (/rangordning), and the static files of every page (package site's).
+// municipality (/kommun/{code}), a comparison (/jamfor), the ranking
+// (/rangordning) and the members and observers (/medlemmar), and the static files of every page (package site's).
 // Pages are Swedish, rendered with html/template in site's frame from the
 // cached read service of package publish (its snapshots and views, computed
 // by package analytics); charts are built with go-echarts and drawn
@@ -25,6 +25,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/web"
 	"github.com/klimatkommunerna/klimatrapport/web/site"
@@ -34,12 +35,15 @@ import (
 var templateFS embed.FS
 
 var templates = site.MustParse(templateFS, map[string]any{"inc": func(i int) int { return i + 1 }},
-	[]string{"templates/chart.html"}, "index", "kommun", "jamfor", "rangordning")
+	[]string{"templates/chart.html"}, "index", "kommun", "jamfor", "rangordning", "medlemmar")
 
 // Pages serves the public pages.
 type Pages struct {
 	Published *publish.Service // the figures, in cached snapshots
 	Log       *slog.Logger
+	// Compliance's rules judge the members' standing on /medlemmar; nil
+	// is compliance.DefaultRules.
+	Compliance *compliance.Engine
 }
 
 // Register adds the pages and the static files.
@@ -55,6 +59,7 @@ func (p *Pages) Register(r gin.IRouter) {
 		publish.QueryParam{Name: "kalla"}))
 	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
 		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
+	r.GET("/medlemmar", p.page(p.medlemmar))
 	p.Published.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error {
 		targets := []web.WarmTarget{p.warmTarget(snap, "/", nil, p.index, nil), p.warmTarget(snap, "/rangordning", nil, p.rangordning, nil)}
 		for _, m := range snap.Municipalities {
