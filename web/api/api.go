@@ -67,6 +67,7 @@ func (a *API) Register(r gin.IRouter) {
 		a.registerCompliance(v1)
 	}
 	a.registerMembers(v1)
+	a.registerCalendars(v1)
 }
 
 // handler is an API handler: it writes its answer, or returns the error
