@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"net/http"
+	"strings"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gin-gonic/gin"
@@ -48,21 +50,41 @@ func (a *API) getMemberCalendar(c *gin.Context, snap *publish.Snapshot) error {
 	return writeCalendar(c, snap, "Klimatkommunerna: sista dagar för "+snap.Name(code), "klimatkommunerna-"+code+".ics", evs)
 }
 
+// calendarText is s as an iCalendar TEXT value may hold it: the library
+// escapes backslashes, commas, semicolons and "\n", but writes a carriage
+// return as it is, which ends a content line for some readers; RFC 5545's
+// TEXT has no control characters but the tab. Line breaks become "\n",
+// other control characters are dropped.
+func calendarText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // writeCalendar writes evs as an iCalendar file named file. DTSTAMP is
 // when the snapshot was loaded: the moment the answer's data was read.
 func writeCalendar(c *gin.Context, snap *publish.Snapshot, name, file string, evs []publish.CalendarEvent) error {
 	cal := ics.NewCalendar()
 	cal.SetProductId(calendarProduct)
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(name)
-	cal.SetXWRCalName(name)
+	cal.SetName(calendarText(name))
+	cal.SetXWRCalName(calendarText(name))
 	for _, e := range evs {
 		ev := cal.AddEvent(e.UID)
 		ev.SetDtStampTime(snap.Loaded)
 		ev.SetAllDayStartAt(e.Day)
 		ev.SetAllDayEndAt(e.Day.AddDate(0, 0, 1))
-		ev.SetSummary(e.Summary)
-		ev.SetDescription(e.Description)
+		ev.SetSummary(calendarText(e.Summary))
+		ev.SetDescription(calendarText(e.Description))
 		ev.SetProperty(ics.ComponentPropertyTransp, "TRANSPARENT")
 	}
 	var b bytes.Buffer

@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -18,17 +19,25 @@ import (
 )
 
 // hostileName is Lund's name in the calendar tests' municipality list:
-// every character iCalendar's TEXT values must escape, and a would-be
-// property of its own.
-const hostileName = `Lund; "kommun", C:\ BEGIN:VEVENT`
+// every character iCalendar's TEXT values must escape, and line breaks
+// before a would-be event of its own.
+const hostileName = "Lund; \"kommun\", C:\\\r\nBEGIN:VEVENT\rUID:x\x07"
+
+// hostileText is hostileName as the calendars give it back: line breaks
+// kept as "\n", the bell dropped.
+const hostileText = "Lund; \"kommun\", C:\\\nBEGIN:VEVENT\nUID:x"
 
 // calendarWorld is the municipality list (Lund renamed hostileName), on
 // 2026-03-01: Lund a member since 2025-09-01, Malmö since 2019,
 // Stockholm an observer for a year from 2026-01-15, Uppsala a member whose
 // membership ended in 2025.
-func calendarWorld(t *testing.T, db storage.DB) (*testworld.World, string) {
+func calendarWorld(t *testing.T, db storage.DB, rules func(*compliance.Rules)) (*testworld.World, string) {
 	t.Helper()
 	w := testworld.Over(t, db, testworld.Options{})
+	if rules != nil {
+		rules(&w.Compliance.Rules)
+	}
+	w.Published.ProbeInterval = -1 // published by Refresh: a request reads the snapshot only
 	w.Published.Now = func() time.Time { return time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) }
 	list := bytes.Replace(samples.Read(t, samples.Municipalities), []byte("1281,Lunds kommun,Lund,"),
 		[]byte(`1281,"`+strings.ReplaceAll(hostileName, `"`, `""`)+`","`+strings.ReplaceAll(hostileName, `"`, `""`)+`",`), 1)
@@ -44,7 +53,11 @@ func calendarWorld(t *testing.T, db storage.DB) (*testworld.World, string) {
 	if _, err := w.Members.End(ctx, kr.System(), "0380", date(2025, 5, 1)); err != nil {
 		t.Fatal(err)
 	}
-	return w, w.Serve(t, staticTokens).URL
+	ts := w.Serve(t, staticTokens)
+	if _, err := w.Published.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return w, ts.URL
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -70,7 +83,7 @@ func parseCalendar(t *testing.T, r response) map[string]calendarEvent {
 		t.Errorf("the calendar does not end in CRLF")
 	}
 	for _, line := range lines {
-		if len(line) > 75 || strings.Contains(line, "\n") {
+		if len(line) > 75 || strings.ContainsAny(line, "\r\n\a") {
 			t.Errorf("line of %d octets, not folded or not ended in CRLF: %.80q", len(line), line)
 		}
 	}
@@ -84,6 +97,9 @@ func parseCalendar(t *testing.T, r response) map[string]calendarEvent {
 	}
 	if props[ics.PropertyVersion] != "2.0" || !strings.Contains(props[ics.PropertyProductId], "Klimatkommunerna") {
 		t.Errorf("calendar properties %v", props)
+	}
+	if n := strings.Count(string(r.body), "\r\nBEGIN:VEVENT\r\n"); n != len(cal.Events()) {
+		t.Errorf("%d lines BEGIN:VEVENT for %d events: a value broke out", n, len(cal.Events()))
 	}
 	evs := map[string]calendarEvent{}
 	for _, e := range cal.Events() {
@@ -125,10 +141,13 @@ func uids(evs map[string]calendarEvent) []string {
 // whose membership has ended; a member's calendar has its own events
 // only, the deadlines from its joining on; the UIDs stay the same across
 // requests and snapshots; a hostile name comes back as it is, escaped by
-// the library; an unknown code or a non-member is 404 as JSON.
+// the library; an unknown code or a non-member is 404 as JSON; no
+// request reads the database.
 func TestCalendars(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
-		w, base := calendarWorld(t, db)
+		cdb := &storagetest.Recorder{DB: db}
+		w, base := calendarWorld(t, cdb, nil)
+		n0 := cdb.Count()
 		all := parseCalendar(t, get(t, base+"/api/v1/calendar.ics", ""))
 		want := map[string]string{ // UID → DTSTART
 			"deadline-2025@klimatkommunerna.se":        "20250630",
@@ -143,7 +162,7 @@ func TestCalendars(t *testing.T) {
 			"grace-plan-0180@klimatkommunerna.se":      "20290115",
 		}
 		checkEvents(t, all, want)
-		if e := all["grace-inventory-1281@klimatkommunerna.se"]; !strings.HasPrefix(e.summary, hostileName+": ") || !strings.Contains(e.description, hostileName) {
+		if e := all["grace-inventory-1281@klimatkommunerna.se"]; !strings.HasPrefix(e.summary, hostileText+": ") || !strings.Contains(e.description, hostileText) {
 			t.Errorf("the hostile name is not kept: %+v", e)
 		}
 
@@ -173,6 +192,10 @@ func TestCalendars(t *testing.T) {
 			}
 		}
 
+		if n := cdb.Count() - n0; n != 0 {
+			t.Errorf("the calendars made %d database queries; want none (the snapshot's)", n)
+		}
+
 		// Another request, and a new snapshot after a change of the register
 		// elsewhere: the same events under the same UIDs.
 		again := parseCalendar(t, get(t, base+"/api/v1/calendar.ics", ""))
@@ -189,6 +212,30 @@ func TestCalendars(t *testing.T) {
 			if later[u] != e {
 				t.Errorf("event %s changed: %+v → %+v", u, e, later[u])
 			}
+		}
+	})
+}
+
+// TestCalendarFollowsRules: the deadline day and the grace periods are
+// the rules file's: with the deadline on 31 May, a year's grace for
+// reporting and none for the inventory, Lund (joined 2025-09-01) has no
+// 2026 deadline to meet, its reporting grace ends on 2026-09-01, and
+// there is no inventory grace event.
+func TestCalendarFollowsRules(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		_, base := calendarWorld(t, db, func(r *compliance.Rules) {
+			r.Reporting = compliance.ReportingRules{Deadline: "05-31", GraceYears: 1}
+			r.Inventory.GraceYears = 0
+		})
+		checkEvents(t, parseCalendar(t, get(t, base+"/api/v1/municipalities/1281/calendar.ics", "")), map[string]string{
+			"deadline-2027-1281@klimatkommunerna.se":   "20270531",
+			"grace-reporting-1281@klimatkommunerna.se": "20260901",
+			"grace-goals-1281@klimatkommunerna.se":     "20280901",
+			"grace-plan-1281@klimatkommunerna.se":      "20280901",
+		})
+		all := parseCalendar(t, get(t, base+"/api/v1/calendar.ics", ""))
+		if e := all["deadline-2026@klimatkommunerna.se"]; e.start != "20260531" || !strings.Contains(e.description, "2026-05-31") {
+			t.Errorf("the 2026 deadline: %+v", e)
 		}
 	})
 }
