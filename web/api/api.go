@@ -1,12 +1,12 @@
 // Package api serves the JSON API under /api/v1: submissions and their
 // files, the template, municipalities, emissions, emission metrics and the
 // ranking (with CSV and XLSX exports), compliance, reviews and replies,
-// and the members register. Each handler asks package access whether the
+// the members register and the deadline calendars (iCalendar). Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
 //
 // The answers of public data (the municipalities, emissions, metrics, the
-// ranking and their exports) come from publish's snapshot without the
+// ranking and their exports, the calendars) come from publish's snapshot without the
 // database, kept per data generation (cache.go); those behind the default
 // pages are rendered into each new snapshot before it is published
 // (warm.go). Only archive questions, emissions of another SMHI release or
