@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -141,8 +142,8 @@ func uids(evs map[string]calendarEvent) []string {
 // whose membership has ended; a member's calendar has its own events
 // only, the deadlines from its joining on; the UIDs stay the same across
 // requests and snapshots; a hostile name comes back as it is, escaped by
-// the library; an unknown code or a non-member is 404 as JSON; no
-// request reads the database.
+// the library; an unknown code or a non-member is 404 as JSON; a
+// calendar the client has is 304; no request reads the database.
 func TestCalendars(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		cdb := &storagetest.Recorder{DB: db}
@@ -192,6 +193,12 @@ func TestCalendars(t *testing.T) {
 			}
 		}
 
+		first := get(t, base+"/api/v1/calendar.ics", "")
+		req, _ := http.NewRequest("GET", base+"/api/v1/calendar.ics", nil)
+		req.Header.Set("If-None-Match", first.header.Get("ETag"))
+		if r := do(t, req, ""); first.header.Get("ETag") == "" || r.status != http.StatusNotModified {
+			t.Errorf("a calendar the client has: %d (ETag %q); want 304", r.status, first.header.Get("ETag"))
+		}
 		if n := cdb.Count() - n0; n != 0 {
 			t.Errorf("the calendars made %d database queries; want none (the snapshot's)", n)
 		}
