@@ -84,7 +84,7 @@ func (snap *Snapshot) MemberCalendar(rules compliance.Rules, code string) ([]Cal
 		return nil, kr.E(kr.NotFound, "%s är inte medlem.", code)
 	}
 	name := snap.calendarName(code)
-	evs := snap.memberEvents(rules, m)
+	var evs []CalendarEvent
 	firstDue := m.Joined.AddDate(rules.Reporting.GraceYears, 0, 0)
 	for y := snap.AsOf - calendarYearsBack; y <= snap.AsOf+calendarYearsAhead; y++ {
 		d := rules.DeadlineDay(y)
@@ -96,7 +96,7 @@ func (snap *Snapshot) MemberCalendar(rules compliance.Rules, code string) ([]Cal
 			Description: fmt.Sprintf("%s lämnar in rapporten för %d senast %s (svensk tid) under Rapportera.",
 				name, y, d.Format(time.DateOnly))})
 	}
-	return sortEvents(evs), nil
+	return sortEvents(append(markExample(m, evs), snap.memberEvents(rules, m)...)), nil
 }
 
 // current reports whether m's membership has not ended by the snapshot's
@@ -138,6 +138,19 @@ func (snap *Snapshot) memberEvents(rules compliance.Rules, m members.Member) []C
 			Summary: fmt.Sprintf("%s: observatörsåret slutar", name),
 			Description: fmt.Sprintf("%s är observatör till %s; därefter är kraven bindande.",
 				name, d.Format(time.DateOnly))})
+	}
+	return markExample(m, evs)
+}
+
+// exampleMark ends the description of a made-up member's events
+// (members.Member.Example), as every answer showing one says so.
+const exampleMark = " Exempeldata: medlemmen är påhittad."
+
+func markExample(m members.Member, evs []CalendarEvent) []CalendarEvent {
+	if m.Example {
+		for i := range evs {
+			evs[i].Description += exampleMark
+		}
 	}
 	return evs
 }

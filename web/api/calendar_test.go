@@ -30,7 +30,8 @@ const hostileText = "Lund; \"kommun\", C:\\\nBEGIN:VEVENT\nUID:x"
 
 // calendarWorld is the municipality list (Lund renamed hostileName), on
 // 2026-03-01: Lund a member since 2025-09-01, Malmö since 2019,
-// Stockholm an observer for a year from 2026-01-15, Uppsala a member whose
+// Stockholm an observer for a year from 2026-01-15 (an example member),
+// Uppsala a member whose
 // membership ended in 2025.
 func calendarWorld(t *testing.T, db storage.DB, rules func(*compliance.Rules)) (*testworld.World, string) {
 	t.Helper()
@@ -52,6 +53,9 @@ func calendarWorld(t *testing.T, db storage.DB, rules func(*compliance.Rules)) (
 		t.Fatal(err)
 	}
 	if _, err := w.Members.End(ctx, kr.System(), "0380", date(2025, 5, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Members.MarkExample(ctx, kr.System(), "0180"); err != nil {
 		t.Fatal(err)
 	}
 	ts := w.Serve(t, staticTokens)
@@ -184,6 +188,13 @@ func TestCalendars(t *testing.T) {
 		sthlm := parseCalendar(t, get(t, base+"/api/v1/municipalities/0180/calendar.ics", ""))
 		if _, ok := sthlm["observer-0180@klimatkommunerna.se"]; !ok {
 			t.Errorf("Stockholm's calendar lacks its observer year: %v", uids(sthlm))
+		}
+		for _, evs := range []map[string]calendarEvent{all, sthlm, lund} {
+			for u, e := range evs {
+				if example := strings.Contains(u, "-0180@"); strings.Count(e.description, "Exempeldata") != map[bool]int{true: 1}[example] {
+					t.Errorf("%s: %q; want Exempeldata once for Stockholm's events only", u, e.description)
+				}
+			}
 		}
 
 		for _, code := range []string{"9999", "0114", "0380", "x"} {
