@@ -2,12 +2,13 @@
 // files, the template, municipalities, emissions, emission metrics and the
 // ranking (with CSV and XLSX exports), compliance, reviews and replies,
 // and the members register (its list public, without contacts, with each
-// member's standing, and as CSV and XLSX). Each handler asks package access whether the
+// member's standing, and as CSV and XLSX) and the deadline calendars
+// (iCalendar). Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
 //
 // The answers of public data (the municipalities, emissions, metrics, the
-// ranking, the members list and their exports) come from publish's snapshot without the
+// ranking, the members list and their exports, the calendars) come from publish's snapshot without the
 // database, kept per data generation (cache.go); those behind the default
 // pages are rendered into each new snapshot before it is published
 // (warm.go). Only archive questions, emissions of another SMHI release or
@@ -68,6 +69,7 @@ func (a *API) Register(r gin.IRouter) {
 		a.registerCompliance(v1)
 	}
 	a.registerMembers(v1)
+	a.registerCalendars(v1)
 }
 
 // handler is an API handler: it writes its answer, or returns the error
