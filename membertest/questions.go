@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+
+	kr "github.com/klimatkommunerna/klimatrapport"
 )
 
 // Kinds of question.
@@ -61,15 +63,16 @@ func Default() *Questions {
 	return q
 }
 
-// Load reads and checks a questions file.
+// Load reads and checks a questions file; its errors (kind Invalid) say
+// in Swedish why it cannot be used.
 func Load(path string) (*Questions, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, kr.E(kr.Invalid, "Frågefilen %s kan inte läsas: %v", path, err)
 	}
 	q, err := Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, kr.E(kr.Invalid, "Frågefilen %s kan inte användas: %v", path, err)
 	}
 	return q, nil
 }
@@ -85,23 +88,23 @@ func Parse(b []byte) (*Questions, error) {
 	d.DisallowUnknownFields()
 	var q Questions
 	if err := d.Decode(&q); err != nil {
-		return nil, fmt.Errorf("questions file: %w", err)
+		return nil, fmt.Errorf("inte giltig JSON: %w", err)
 	}
 	if q.Version == "" {
-		return nil, fmt.Errorf("questions file: no version")
+		return nil, fmt.Errorf("version saknas")
 	}
 	if len(q.Areas) == 0 {
-		return nil, fmt.Errorf("questions file: no areas")
+		return nil, fmt.Errorf("inga områden")
 	}
 	seen := map[string]bool{}
 	for _, a := range q.Areas {
 		if !idPattern.MatchString(a.ID) || seen[a.ID] || a.Title == "" || len(a.Questions) == 0 {
-			return nil, fmt.Errorf("questions file: area %q needs a unique plain id, a title and questions", a.ID)
+			return nil, fmt.Errorf("området %q behöver ett eget id (a–z, 0–9, _), en rubrik och frågor", a.ID)
 		}
 		seen[a.ID] = true
 		for _, qu := range a.Questions {
 			if err := qu.check(seen); err != nil {
-				return nil, fmt.Errorf("questions file: area %q: %w", a.ID, err)
+				return nil, fmt.Errorf("området %q: %w", a.ID, err)
 			}
 		}
 	}
@@ -110,26 +113,26 @@ func Parse(b []byte) (*Questions, error) {
 
 func (qu Question) check(seen map[string]bool) error {
 	if !idPattern.MatchString(qu.ID) || seen[qu.ID] {
-		return fmt.Errorf("question %q needs a unique plain id", qu.ID)
+		return fmt.Errorf("frågan %q behöver ett eget id (a–z, 0–9, _)", qu.ID)
 	}
 	seen[qu.ID] = true
 	switch qu.Kind {
 	case KindYesNo, KindText, KindDate, KindURL, KindYear:
 		if len(qu.Options) > 0 {
-			return fmt.Errorf("question %q: only a choice has options", qu.ID)
+			return fmt.Errorf("frågan %q: bara ett val (choice) har alternativ", qu.ID)
 		}
 	case KindChoice:
 		if len(qu.Options) == 0 {
-			return fmt.Errorf("question %q: a choice needs options", qu.ID)
+			return fmt.Errorf("frågan %q: ett val (choice) behöver alternativ", qu.ID)
 		}
 	default:
-		return fmt.Errorf("question %q: unknown kind %q", qu.ID, qu.Kind)
+		return fmt.Errorf("frågan %q: okänd sort %q", qu.ID, qu.Kind)
 	}
 	if qu.Weight < 1 || qu.Weight > 100 {
-		return fmt.Errorf("question %q: weight %d is not 1–100", qu.ID, qu.Weight)
+		return fmt.Errorf("frågan %q: vikten %d är inte 1–100", qu.ID, qu.Weight)
 	}
 	if qu.Text == "" || qu.Fix == "" {
-		return fmt.Errorf("question %q needs a text and a fix", qu.ID)
+		return fmt.Errorf("frågan %q behöver en text och vad som uppfyller den (fix)", qu.ID)
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	questions := membertest.Default()
 	if *memberTest != "" {
 		if questions, err = membertest.Load(*memberTest); err != nil {
-			return fs.usageError("--member-test: %v", err)
+			return fs.usageError("--member-test: %s", kr.MessageOf(err))
 		}
 	}
 	auth, err := web.ParseStaticTokens(*tokens)
