@@ -12,6 +12,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/csv"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -128,6 +129,18 @@ func (p *Page) submit(c *gin.Context) {
 		site.Fail(c, p.Log, err)
 		return
 	}
+	if err := c.Request.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) { // a body of no declared length past web.LimitBody's cap
+			err = kr.E(kr.TooLarge, "Det som skickades är för stort. Ett formulär får vara högst %d kB.", web.FormLimit>>10)
+		} else {
+			err = kr.E(kr.Invalid, "Formuläret kunde inte läsas.")
+		}
+		site.Fail(c, p.Log, err)
+		return
+	}
+	for k := range c.Request.PostForm {
+		v.Values[k] = c.Request.PostForm.Get(k) // shown again if refused
+	}
 	if ok, wait := p.limit.allow(c.ClientIP()); !ok {
 		err := kr.Later(kr.Throttled, wait, "Ni har skickat för många svar på kort tid. Försök igen om "+
 			swedish.Duration(wait.Round(time.Minute)+time.Minute)+".")
@@ -136,15 +149,8 @@ func (p *Page) submit(c *gin.Context) {
 		p.render(c, http.StatusTooManyRequests, "medlemstest", v)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		site.Fail(c, p.Log, kr.E(kr.Invalid, "Formuläret kunde inte läsas."))
-		return
-	}
 	a, problems := v.Questions.Read(c.Request.PostForm.Get, places)
 	if len(problems) > 0 {
-		for k := range c.Request.PostForm {
-			v.Values[k] = c.Request.PostForm.Get(k)
-		}
 		v.Problems = problems
 		for _, pr := range problems {
 			v.Invalid[pr.Field] = pr.Message

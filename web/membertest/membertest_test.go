@@ -153,6 +153,12 @@ func TestMemberTestRefuses(t *testing.T) {
 		if r := post(t, base, huge); r.Status != http.StatusRequestEntityTooLarge {
 			t.Errorf("a huge body: %d\n%s", r.Status, r.Body)
 		}
+		// So is one of no declared length (chunked), once read past the cap.
+		req, _ := http.NewRequest("POST", base+"/medlemstest", io.MultiReader(strings.NewReader(huge.Encode())))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if r := testworld.Do(t, nil, req); r.Status != http.StatusRequestEntityTooLarge || !bytes.Contains(r.Body, []byte("högst 64 kB")) {
+			t.Errorf("a huge chunked body: %d\n%s", r.Status, r.Body)
+		}
 
 		// A form sent from another site is refused.
 		if r := post(t, base, answers(), "Sec-Fetch-Site", "cross-site"); r.Status != http.StatusForbidden {
