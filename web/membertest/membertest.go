@@ -165,14 +165,14 @@ func (p *Page) submit(c *gin.Context) {
 		return
 	}
 	rv := &resultView{Frame: site.Frame{Title: "Resultat av medlemstestet", Nav: "medlemstest", Actor: web.ActorOf(c)},
-		Applied: a, Score: st.Score, Download: download(a, st.Score)}
+		Applied: a, Score: st.Score, Download: download(v.Questions, a, st.Score)}
 	p.render(c, http.StatusOK, "medlemstest-resultat", rv)
 }
 
-// download is the result as a CSV file (semicolons, UTF-8 with a byte
+// download is the result and the answers as a CSV file (semicolons, UTF-8 with a byte
 // order mark, as Excel opens it), every field guarded by workbook.SafeText,
 // in a data: address for a download link.
-func download(a mt.Application, s mt.Score) template.URL {
+func download(q *mt.Questions, a mt.Application, s mt.Score) template.URL {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
@@ -192,6 +192,14 @@ func download(a mt.Application, s mt.Score) template.URL {
 		}
 	}
 	put("Totalt", strconv.Itoa(s.Percent())+" %", strconv.Itoa(s.Points), strconv.Itoa(s.Max), "", "")
+	put("Område", "Fråga", "Svar")
+	for _, ar := range q.Areas {
+		for _, qu := range ar.Questions {
+			put(ar.Title, qu.Text, a.Answers[qu.ID])
+		}
+	}
+	put("Förtroendevald", a.Official.Name, a.Official.Email)
+	put("Tjänsteperson", a.Officer.Name, a.Officer.Email)
 	w.Flush()
 	// The content is ours, base64-encoded: nothing in it can end the address.
 	return template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(b.Bytes()))

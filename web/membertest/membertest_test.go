@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -107,7 +108,7 @@ func csvOf(t *testing.T, page []byte) string {
 	if m == nil {
 		t.Fatalf("no download link\n%s", page)
 	}
-	b, err := base64.StdEncoding.DecodeString(string(m[1]))
+	b, err := base64.StdEncoding.DecodeString(html.UnescapeString(string(m[1]))) // "+" is written &#43;
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +146,10 @@ func TestMemberTestRefuses(t *testing.T) {
 		r = post(t, base, hostile)
 		if r.Status != http.StatusOK || bytes.Contains(r.Body, []byte("<script>alert")) || !bytes.Contains(r.Body, []byte("&lt;script&gt;")) {
 			t.Errorf("a hostile name: %d\n%s", r.Status, r.Body)
+		}
+		// and neutralised in the download, where a spreadsheet would run it.
+		if csv := csvOf(t, r.Body); !strings.Contains(csv, "Förtroendevald;\"'=HYPERLINK(\"\"http://evil\"\")\";anna@lund.se") {
+			t.Errorf("a formula in the download:\n%s", csv)
 		}
 
 		// A body beyond web.FormLimit is refused before it is read.
