@@ -427,7 +427,7 @@ func submitter(a matrixActor, code string) bool { return a.role == "admin" || a.
 // non-member to add).
 func TestRightsMatrix(t *testing.T) {
 	testworld.Engines(t, siteOptions, func(t *testing.T, w *testworld.World) {
-		w.ApplyPerHour = 1000 // every actor sends the member test from one address
+		w.ApplyPerHour = 1000     // every actor sends the member test from one address
 		w.ImportMunicipalities(t) // the member test's places
 		s := newSite(t, w)
 		ctx := context.Background()
