@@ -45,6 +45,6 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
 		Log: log}).Register(srv.Router)
-	(&membertest.Page{Service: a.MemberTest, National: a.National, PerHour: a.ApplyPerHour, Log: log}).Register(srv.Router)
+	(&membertest.Page{Service: a.MemberTest, Published: a.Published, PerHour: a.ApplyPerHour, Log: log}).Register(srv.Router)
 	return srv
 }

@@ -23,7 +23,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	mt "github.com/klimatkommunerna/klimatrapport/membertest"
-	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 	"github.com/klimatkommunerna/klimatrapport/web"
 	"github.com/klimatkommunerna/klimatrapport/web/site"
@@ -50,11 +50,11 @@ const DefaultPerHour = 10
 
 // Page serves /medlemstest.
 type Page struct {
-	Service  *mt.Service
-	National *national.Store
-	PerHour  int // applications a client may send an hour; 0: DefaultPerHour
-	Log      *slog.Logger
-	limit    limiter
+	Service   *mt.Service
+	Published *publish.Service // the places to choose, from the published snapshot
+	PerHour   int              // applications a client may send an hour; 0: DefaultPerHour
+	Log       *slog.Logger
+	limit     limiter
 }
 
 // Register adds the member test's routes.
@@ -94,20 +94,16 @@ func (p *Page) view(c *gin.Context) (*formView, map[string]string, error) {
 	v := &formView{Frame: site.Frame{Title: "Medlemstest", Nav: "medlemstest", Actor: web.ActorOf(c),
 		Description: "Testa om er kommun eller region uppfyller kraven för att bli medlem i Klimatkommunerna."},
 		Questions: p.Service.Q(), Values: map[string]string{}, Invalid: map[string]string{}}
-	ms, err := p.National.Municipalities(c.Request.Context())
+	snap, err := p.Published.Snapshot(c.Request.Context())
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, err := p.National.Counties(c.Request.Context())
-	if err != nil {
-		return nil, nil, err
-	}
-	places := make(map[string]string, len(ms)+len(cs))
-	for _, m := range ms {
+	places := make(map[string]string, len(snap.Municipalities)+len(snap.Counties))
+	for _, m := range snap.Municipalities {
 		v.Municipalities = append(v.Municipalities, place{m.Code, m.Name})
 		places[m.Code] = m.Name
 	}
-	for _, co := range cs {
+	for _, co := range snap.Counties {
 		v.Regions = append(v.Regions, place{co.Code, co.Name})
 		places[co.Code] = co.Name
 	}
