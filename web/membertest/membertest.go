@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -55,6 +56,7 @@ type Page struct {
 	PerHour   int              // applications a client may send an hour; 0: DefaultPerHour
 	Log       *slog.Logger
 	limit     limiter
+	blank     atomic.Pointer[blankForm]
 }
 
 // Register adds the member test's routes.
@@ -90,13 +92,15 @@ type resultView struct {
 	Download template.URL // the result as a CSV file, in a data: address
 }
 
-func (p *Page) view(c *gin.Context) (*formView, map[string]string, error) {
+// view is the form's view with the places to choose (code → name) and the
+// generation of the snapshot they come from.
+func (p *Page) view(c *gin.Context) (*formView, map[string]string, uint64, error) {
 	v := &formView{Frame: site.Frame{Title: "Medlemstest", Nav: "medlemstest", Actor: web.ActorOf(c),
 		Description: "Testa om er kommun eller region uppfyller kraven för att bli medlem i Klimatkommunerna."},
 		Questions: p.Service.Q(), Values: map[string]string{}, Invalid: map[string]string{}}
 	snap, err := p.Published.Snapshot(c.Request.Context())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	places := make(map[string]string, len(snap.Municipalities)+len(snap.Counties))
 	for _, m := range snap.Municipalities {
@@ -107,20 +111,41 @@ func (p *Page) view(c *gin.Context) (*formView, map[string]string, error) {
 		v.Regions = append(v.Regions, place{co.Code, co.Name})
 		places[co.Code] = co.Name
 	}
-	return v, places, nil
+	return v, places, snap.Generation, nil
+}
+
+// blankForm is the form as the public gets it before answering, rendered
+// once per snapshot generation.
+type blankForm struct {
+	generation uint64
+	body       []byte
 }
 
 func (p *Page) form(c *gin.Context) {
-	v, _, err := p.view(c)
+	v, _, gen, err := p.view(c)
 	if err != nil {
 		site.Fail(c, p.Log, err)
 		return
 	}
-	p.render(c, http.StatusOK, "medlemstest", v)
+	if v.Actor.Role != kr.RolePublic { // the frame names who is signed in
+		p.render(c, http.StatusOK, "medlemstest", v)
+		return
+	}
+	if b := p.blank.Load(); b != nil && b.generation == gen {
+		site.SendPersonal(c, http.StatusOK, b.body)
+		return
+	}
+	body, err := templates.Execute("medlemstest", v)
+	if err != nil {
+		site.Fail(c, p.Log, err)
+		return
+	}
+	p.blank.Store(&blankForm{generation: gen, body: body})
+	site.SendPersonal(c, http.StatusOK, body)
 }
 
 func (p *Page) submit(c *gin.Context) {
-	v, places, err := p.view(c)
+	v, places, _, err := p.view(c)
 	if err != nil {
 		site.Fail(c, p.Log, err)
 		return

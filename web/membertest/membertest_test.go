@@ -69,8 +69,12 @@ func stored(t *testing.T, w *testworld.World, code string) int {
 
 func TestMemberTestPage(t *testing.T) {
 	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
-		w.ImportMunicipalities(t)
 		base := server(t, w, 100)
+		// The blank form is rendered once per snapshot: a new list of places is shown at once.
+		if r := testworld.Get(t, base+"/medlemstest"); r.Status != http.StatusOK || bytes.Contains(r.Body, []byte(">Lund<")) {
+			t.Fatalf("GET /medlemstest before SCB's list: %d\n%s", r.Status, r.Body)
+		}
+		w.ImportMunicipalities(t)
 
 		r := testworld.Get(t, base+"/medlemstest")
 		for _, want := range []string{`<html lang="sv">`, `<label for="code">Kommun eller region</label>`, `<option value="1281">Lund</option>`,
