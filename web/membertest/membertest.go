@@ -176,7 +176,7 @@ func (p *Page) submit(c *gin.Context) {
 		for _, pr := range problems {
 			v.Invalid[pr.Field] = pr.Message
 		}
-		v.Error = "Några svar behöver rättas (" + swedish.Count(len(problems)) + ")."
+		v.Error = strconv.Itoa(len(problems)) + " svar behöver rättas."
 		p.render(c, http.StatusBadRequest, "medlemstest", v)
 		return
 	}

@@ -134,7 +134,7 @@ func TestMemberTestRefuses(t *testing.T) {
 		r := post(t, base, bad)
 		for _, want := range []string{"Välj en kommun eller region i listan.", "Ange en giltig e-postadress, till exempel namn@kommun.se. (tjänsteperson)",
 			"ange en länk som börjar med https:// eller http://.", "ange ett datum som ÅÅÅÅ-MM-DD mellan 1970-01-01 och 2105-12-31.",
-			"ange ett år mellan 1990 och 2100.", `aria-invalid="true"`, `value="bo@"`, "&lt;script&gt;"} {
+			"ange ett år mellan 1990 och 2100.", "5 svar behöver rättas.", `<a href="#q_goals_link">`, `aria-invalid="true"`, `value="bo@"`, "&lt;script&gt;"} {
 			if r.Status != http.StatusBadRequest || !bytes.Contains(r.Body, []byte(want)) {
 				t.Errorf("POST invalid: %d, no %q\n%s", r.Status, want, r.Body)
 			}
