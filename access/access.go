@@ -27,6 +27,7 @@ const (
 	ImportNational   Action = "import-national"  // SMHI, SCB
 	ReadAudit        Action = "read-audit"
 	SendReminders    Action = "send-reminders" // e-mail the members' reminders
+	Apply            Action = "apply" // send a membership application (the member test); anyone may
 )
 
 // scope says whether a role's right to an action is limited to its own
@@ -41,17 +42,17 @@ const (
 
 // rights is the authorisation table: role × action → scope.
 var rights = map[kr.Role]map[Action]scope{
-	kr.RolePublic: {ReadPublic: all},
+	kr.RolePublic: {ReadPublic: all, Apply: all},
 	kr.RoleOfficer: {
-		ReadPublic: all, Submit: own, ReadSubmission: own, ReadCompliance: own, ReplyCompliance: own,
+		ReadPublic: all, Apply: all, Submit: own, ReadSubmission: own, ReadCompliance: own, ReplyCompliance: own,
 		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 	kr.RoleReviewer: {
-		ReadPublic: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all, ExportCompliance: all,
+		ReadPublic: all, Apply: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all, ExportCompliance: all,
 		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 	kr.RoleAdmin: {
-		ReadPublic: all, Submit: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all,
+		ReadPublic: all, Apply: all, Submit: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all,
 		ExportCompliance: all, ManageMembers: all, ManageAccounts: all, ImportNational: all, ReadAudit: all, SendReminders: all,
 		SetOwnPassword: all, RevokeOwnToken: all,
 	},

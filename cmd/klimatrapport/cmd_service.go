@@ -9,6 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
+	"github.com/klimatkommunerna/klimatrapport/membertest"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/chdb"
@@ -68,6 +69,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	uploadOptions := fs.uploadFlags()
 	var rulesPath string
 	fs.rulesFlag(&rulesPath)
+	memberTest := fs.String("member-test", "", "a questions file (JSON) for the member test at /medlemstest; the built-in questions otherwise")
 	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
@@ -91,6 +93,12 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if err := mailOpts.check(); err != nil {
 		return fs.usageError("%v", err)
 	}
+	questions := membertest.Default()
+	if *memberTest != "" {
+		if questions, err = membertest.Load(*memberTest); err != nil {
+			return fs.usageError("--member-test: %s", kr.MessageOf(err))
+		}
+	}
 	auth, err := web.ParseStaticTokens(*tokens)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport serve: --api-tokens: %v\n", err)
@@ -109,6 +117,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer a.Published.Close() // stops the snapshot builder before the database closes
 	a.Published.Log = e.log
 	a.Compliance.Rules = rules
+	a.MemberTest.Questions = questions
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)

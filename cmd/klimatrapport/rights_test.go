@@ -32,7 +32,7 @@ import (
 // refused ones too.
 var writtenTables = []string{"submissions", "submission_files", "inventory_values", "goals", "action_plans", "measures",
 	"compliance_reviews", "compliance_replies", "members", "accounts", "api_tokens", "password_links", "sessions",
-	"counties", "municipalities", "population", "smhi_releases", "smhi_values"}
+	"counties", "municipalities", "population", "smhi_releases", "smhi_values", "applications"}
 
 // tableCounts counts the rows of every written table, and of some per
 // municipality (Lund's and Malmö's), in one query.
@@ -389,6 +389,11 @@ func writeEndpoints(t *testing.T) []writeEndpoint {
 			body, ct := form(url.Values{"nyckel": {"förfalskad-" + code}, "password": {webPassword}, "password2": {webPassword}})
 			return a.send("POST", "/losenord", body, ct)
 		}, func(matrixActor, string) (int, []string) { return http.StatusUnprocessableEntity, nil }},
+		{"POST /medlemstest", false, func(a matrixActor, code string, n int) (int, string) {
+			body, ct := form(url.Values{"code": {code}, "official_name": {"Anna"}, "official_email": {"anna@kommun.se"},
+				"officer_name": {"Bo"}, "officer_email": {fmt.Sprintf("bo%d@kommun.se", n)}})
+			return a.send("POST", "/medlemstest", body, ct)
+		}, func(matrixActor, string) (int, []string) { return http.StatusOK, []string{"applications"} }}, // anyone may apply
 	}
 }
 
@@ -422,6 +427,8 @@ func submitter(a matrixActor, code string) bool { return a.role == "admin" || a.
 // non-member to add).
 func TestRightsMatrix(t *testing.T) {
 	testworld.Engines(t, siteOptions, func(t *testing.T, w *testworld.World) {
+		w.ApplyPerHour = 1000     // every actor sends the member test from one address
+		w.ImportMunicipalities(t) // the member test's places
 		s := newSite(t, w)
 		ctx := context.Background()
 		actors := matrixActors(s)

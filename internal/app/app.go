@@ -13,6 +13,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/membertest"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -28,9 +29,13 @@ type App struct {
 	Submissions *submissions.Service
 	Members     *members.Register
 	Accounts    *accounts.Store
-	Throttle    *accounts.Throttle // the login throttle, kept in the database for every instance
-	Published   *publish.Service   // the cached figures the pages and the API read
-	Compliance  *compliance.Engine // membership obligations; serve and compliance set its Rules
+	Throttle    *accounts.Throttle  // the login throttle, kept in the database for every instance
+	Published   *publish.Service    // the cached figures the pages and the API read
+	Compliance  *compliance.Engine  // membership obligations; serve and compliance set its Rules
+	MemberTest  *membertest.Service // the member test's questions and the applications; serve sets its Questions
+	// ApplyPerHour is how many member tests a client may send an hour
+	// (per instance); 0: the page's default.
+	ApplyPerHour int
 }
 
 // Options are the settings the wiring takes.
@@ -77,6 +82,7 @@ func New(db storage.DB, o Options) *App {
 	}
 	a.Submissions.OnCommit = a.Published.Touch
 	a.Members.OnChange = a.Published.Invalidate
+	a.MemberTest = &membertest.Service{DB: db, Questions: membertest.Default()}
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
 	return a
 }

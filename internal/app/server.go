@@ -7,6 +7,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/web"
 	"github.com/klimatkommunerna/klimatrapport/web/api"
+	"github.com/klimatkommunerna/klimatrapport/web/membertest"
 	"github.com/klimatkommunerna/klimatrapport/web/pages"
 	"github.com/klimatkommunerna/klimatrapport/web/portal"
 	"github.com/klimatkommunerna/klimatrapport/web/site"
@@ -21,8 +22,8 @@ var (
 )
 
 // openWrites are the only writes the public may send: signing in and out,
-// and setting a password with a link.
-var openWrites = []string{"/logga-in", "/logga-ut", "/losenord"}
+// setting a password with a link, and the member test.
+var openWrites = []string{"/logga-in", "/logga-ut", "/losenord", "/medlemstest"}
 
 // Server assembles the HTTP service: the shell, its middleware (in this
 // order: the request pool (storage.ForRequest, not for uploads), https
@@ -44,5 +45,6 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
 		Log: log}).Register(srv.Router)
+	(&membertest.Page{Service: a.MemberTest, Published: a.Published, PerHour: a.ApplyPerHour, Log: log}).Register(srv.Router)
 	return srv
 }
