@@ -27,7 +27,7 @@ const (
 	ImportNational   Action = "import-national"  // SMHI, SCB
 	ReadAudit        Action = "read-audit"
 	SendReminders    Action = "send-reminders" // e-mail the members' reminders
-	Apply            Action = "apply" // send a membership application (the member test); anyone may
+	Apply            Action = "apply"          // send a membership application (the member test); anyone may
 )
 
 // scope says whether a role's right to an action is limited to its own
