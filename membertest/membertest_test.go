@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/membertest"
@@ -170,4 +173,55 @@ func applyStores(t *testing.T, db storage.DB) {
 		got[0].Score.Points != 6 || got[0].Applied.Official.Email != "anna@lund.se" {
 		t.Fatalf("stored: %+v %v", got, err)
 	}
+}
+
+// TestReserveShared: the limit on applications holds across instances
+// (two Services over one database), for concurrent attempts too; it is
+// per client, and frees as attempts leave the hour.
+func TestReserveShared(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		ctx := context.Background()
+		// A clock that moves on a microsecond each time it is read, as
+		// attempts arriving one after another see it; jump moves it on.
+		var ticks, jump atomic.Int64
+		start := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+		clock := func() time.Time {
+			return start.Add(time.Duration(jump.Load()) + time.Duration(ticks.Add(1))*time.Microsecond)
+		}
+		a, b := &membertest.Service{DB: db, Now: clock}, &membertest.Service{DB: db, Now: clock}
+		var mu sync.Mutex
+		allowed := 0
+		var wg sync.WaitGroup
+		for i := range 6 {
+			wg.Go(func() {
+				s := a
+				if i%2 == 1 {
+					s = b
+				}
+				ok, _, err := s.Reserve(ctx, "192.0.2.1", 3)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					allowed++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if allowed != 3 {
+			t.Fatalf("%d of 6 attempts at once on two instances allowed, want 3", allowed)
+		}
+		if ok, wait, err := a.Reserve(ctx, "192.0.2.1", 3); err != nil || ok || wait <= 0 || wait > time.Hour {
+			t.Errorf("a seventh: allowed %v, wait %v, %v; want refused with a wait within the hour", ok, wait, err)
+		}
+		if ok, _, err := b.Reserve(ctx, "192.0.2.2", 3); err != nil || !ok {
+			t.Errorf("another client: allowed %v, %v", ok, err)
+		}
+		jump.Store(int64(time.Hour + time.Second))
+		if ok, _, err := b.Reserve(ctx, "192.0.2.1", 3); err != nil || !ok {
+			t.Errorf("an hour later: allowed %v, %v", ok, err)
+		}
+	})
 }

@@ -59,11 +59,7 @@ func (s *Service) Apply(ctx context.Context, actor kr.Actor, a Application) (Sto
 	if err := access.Check(actor, access.Apply, ""); err != nil {
 		return Stored{}, err
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	st := Stored{ID: uuid.Must(uuid.NewV7()).String(), At: now().UTC().Truncate(time.Second), Score: s.Q().Score(a.Answers), Applied: a}
+	st := Stored{ID: uuid.Must(uuid.NewV7()).String(), At: s.now().UTC().Truncate(time.Second), Score: s.Q().Score(a.Answers), Applied: a}
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return Stored{}, err

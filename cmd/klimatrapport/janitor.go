@@ -8,8 +8,8 @@ import (
 )
 
 // janitor removes leftovers of interrupted uploads at start and then
-// regularly: those older than after; and the days of login attempts and
-// session visits nothing reads any more.
+// regularly: those older than after; and the days of login attempts,
+// member-test attempts and session visits nothing reads any more.
 func janitor(ctx context.Context, e *env, a *app.App, after time.Duration) {
 	every := min(time.Hour, max(after, time.Second))
 	t := time.NewTicker(every)
@@ -25,6 +25,11 @@ func janitor(ctx context.Context, e *env, a *app.App, after time.Duration) {
 			e.log.Warn("cleanup of old login attempts failed", "err", err)
 		} else if n > 0 {
 			e.log.Info("removed old login attempts", "days", n)
+		}
+		if n, err := a.MemberTest.Cleanup(ctx); err != nil {
+			e.log.Warn("cleanup of old member-test attempts failed", "err", err)
+		} else if n > 0 {
+			e.log.Info("removed old member-test attempts", "days", n)
 		}
 		if n, err := a.Accounts.CleanupVisits(ctx); err != nil {
 			e.log.Warn("cleanup of old session visits failed", "err", err)

@@ -4,7 +4,8 @@
 // with what is missing and what would fix it, printable and downloadable
 // as CSV. No account is needed; the POST is checked by web.CrossOrigin,
 // its body capped by web.LimitBody, and each client may send so many an
-// hour (a rate.Limiter per address, in this instance).
+// hour (membertest.Service.Reserve: counted in the database, so the limit
+// holds across instances).
 package membertest
 
 import (
@@ -55,7 +56,6 @@ type Page struct {
 	Published *publish.Service // the places to choose, from the published snapshot
 	PerHour   int              // applications a client may send an hour; 0: DefaultPerHour
 	Log       *slog.Logger
-	limit     limiter
 	blank     atomic.Pointer[blankForm]
 }
 
@@ -64,9 +64,8 @@ func (p *Page) Register(r gin.IRouter) {
 	if p.Log == nil {
 		p.Log = slog.Default()
 	}
-	p.limit.perHour = p.PerHour
-	if p.limit.perHour <= 0 {
-		p.limit.perHour = DefaultPerHour
+	if p.PerHour <= 0 {
+		p.PerHour = DefaultPerHour
 	}
 	r.GET("/medlemstest", p.form)
 	r.POST("/medlemstest", p.submit)
@@ -162,7 +161,12 @@ func (p *Page) submit(c *gin.Context) {
 	for k := range c.Request.PostForm {
 		v.Values[k] = c.Request.PostForm.Get(k) // shown again if refused
 	}
-	if ok, wait := p.limit.allow(c.ClientIP()); !ok {
+	ok, wait, err := p.Service.Reserve(c.Request.Context(), c.ClientIP(), p.PerHour)
+	if err != nil {
+		site.Fail(c, p.Log, err)
+		return
+	}
+	if !ok {
 		err := kr.Later(kr.Throttled, wait, "Ni har skickat för många svar på kort tid. Försök igen om "+
 			swedish.Duration(wait.Round(time.Minute)+time.Minute)+".")
 		web.SetRetryAfter(c, err)
