@@ -240,6 +240,13 @@ var sweden = func() *time.Location {
 	return loc
 }()
 
+// SwedishDay is t's date in Sweden, as a UTC midnight: the form the
+// deadlines (DeadlineDay) and the register's dates have.
+func SwedishDay(t time.Time) time.Time {
+	t = t.In(sweden)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 // DeadlineDay is the last day to report for year (a date, UTC midnight).
 func (r Rules) DeadlineDay(year int) time.Time {
 	m, d, err := parseMonthDay(r.Reporting.Deadline)

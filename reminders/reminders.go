@@ -65,14 +65,6 @@ type Reminder struct {
 	Text    string   `json:"text"`
 }
 
-var sweden = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
@@ -113,7 +105,7 @@ func (s *Service) Plan(ctx context.Context, year int) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := dayOf(now)
+	today := compliance.SwedishDay(now)
 	var out []Reminder
 	for _, m := range rep.Members {
 		r, ok := s.reminder(rep, m, today)
@@ -134,7 +126,7 @@ func (s *Service) reminder(rep compliance.Report, m compliance.MemberResult, tod
 	miss := missing(rep, m)
 	switch {
 	case m.Observer && m.ObserverUntil != nil:
-		left := daysBetween(today, dayOf(*m.ObserverUntil))
+		left := daysBetween(today, compliance.SwedishDay(*m.ObserverUntil))
 		stage, ok := s.before(left)
 		if !ok {
 			return Reminder{}, false
@@ -207,12 +199,6 @@ func recipients(m members.Member, accs []accounts.Account) []string {
 	}
 	slices.Sort(to)
 	return slices.Compact(to)
-}
-
-// dayOf is t's date in Sweden, as a UTC midnight.
-func dayOf(t time.Time) time.Time {
-	t = t.In(sweden)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // daysBetween is the number of days from a to b (dates at UTC midnight).
