@@ -21,10 +21,11 @@ const (
 	ReviewCompliance Action = "review-compliance" // set a status and comment
 	ExportCompliance Action = "export-compliance" // the board's xlsx of all members
 	ManageMembers    Action = "manage-members"
-	ManageAccounts   Action = "manage-accounts"  // create, disable and enable accounts; set passwords, links and tokens of any account
-	SetOwnPassword   Action = "set-own-password" // an account's own password (see CheckAccount)
-	RevokeOwnToken   Action = "revoke-own-token" // one of the account's own API tokens, e.g. a leaked one (see CheckAccount)
-	ImportNational   Action = "import-national"  // SMHI, SCB
+	DecideMembership Action = "decide-membership" // read the member test's applications and decide them: admit a member or an observer, or not yet
+	ManageAccounts   Action = "manage-accounts"   // create, disable and enable accounts; set passwords, links and tokens of any account
+	SetOwnPassword   Action = "set-own-password"  // an account's own password (see CheckAccount)
+	RevokeOwnToken   Action = "revoke-own-token"  // one of the account's own API tokens, e.g. a leaked one (see CheckAccount)
+	ImportNational   Action = "import-national"   // SMHI, SCB
 	ReadAudit        Action = "read-audit"
 	SendReminders    Action = "send-reminders" // e-mail the members' reminders
 	Apply            Action = "apply"          // send a membership application (the member test); anyone may
@@ -49,11 +50,11 @@ var rights = map[kr.Role]map[Action]scope{
 	},
 	kr.RoleReviewer: {
 		ReadPublic: all, Apply: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all, ExportCompliance: all,
-		SetOwnPassword: all, RevokeOwnToken: all,
+		DecideMembership: all, SetOwnPassword: all, RevokeOwnToken: all,
 	},
 	kr.RoleAdmin: {
 		ReadPublic: all, Apply: all, Submit: all, ReadSubmission: all, ReadCompliance: all, ReviewCompliance: all,
-		ExportCompliance: all, ManageMembers: all, ManageAccounts: all, ImportNational: all, ReadAudit: all, SendReminders: all,
+		ExportCompliance: all, ManageMembers: all, DecideMembership: all, ManageAccounts: all, ImportNational: all, ReadAudit: all, SendReminders: all,
 		SetOwnPassword: all, RevokeOwnToken: all,
 	},
 }

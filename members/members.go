@@ -117,6 +117,12 @@ func (r *Register) Save(ctx context.Context, actor kr.Actor, m Member) (Member, 
 	if err := mayChange(actor); err != nil {
 		return Member{}, err
 	}
+	return r.save(ctx, actor, m)
+}
+
+// save validates m and writes it as the member's current entry, for an
+// actor whose right the caller has checked.
+func (r *Register) save(ctx context.Context, actor kr.Actor, m Member) (Member, error) {
 	if err := checkCode(m.Code); err != nil {
 		return Member{}, err
 	}
@@ -189,13 +195,23 @@ func (r *Register) Add(ctx context.Context, actor kr.Actor, code string, joined 
 	}
 	m := Member{Code: code, Joined: joined}
 	if observer {
-		if observerPeriod <= 0 {
-			observerPeriod = 365 * 24 * time.Hour
-		}
-		until := joined.AddDate(0, 0, int(observerPeriod/(24*time.Hour)))
-		m.ObserverUntil = &until
+		m.ObserverUntil = ObserverUntil(joined, observerPeriod)
 	}
 	return r.Save(ctx, actor, m)
+}
+
+// DefaultObserverPeriod is how long an observer takes part before deciding
+// whether to join: one year.
+const DefaultObserverPeriod = 365 * 24 * time.Hour
+
+// ObserverUntil is the end of an observer period of the given length (0:
+// DefaultObserverPeriod) starting on joined, counted in whole days.
+func ObserverUntil(joined time.Time, period time.Duration) *time.Time {
+	if period <= 0 {
+		period = DefaultObserverPeriod
+	}
+	until := joined.AddDate(0, 0, int(period/(24*time.Hour)))
+	return &until
 }
 
 // End ends code's membership on date.

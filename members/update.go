@@ -122,11 +122,7 @@ func (r *Register) Join(ctx context.Context, actor kr.Actor, m Member, observer 
 	}
 	m.Ended = nil
 	if observer && m.ObserverUntil == nil {
-		if observerPeriod <= 0 {
-			observerPeriod = 365 * 24 * time.Hour
-		}
-		until := m.Joined.AddDate(0, 0, int(observerPeriod/(24*time.Hour)))
-		m.ObserverUntil = &until
+		m.ObserverUntil = ObserverUntil(m.Joined, observerPeriod)
 	}
 	return r.Save(ctx, actor, m)
 }
