@@ -3,12 +3,15 @@ package membertest
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/internal/mail"
+	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 )
 
@@ -18,6 +21,17 @@ type Service struct {
 	DB        storage.DB
 	Questions *Questions       // nil: Default()
 	Now       func() time.Time // nil: time.Now
+	// Members is the register a decision admits members and observers to.
+	Members *members.Register
+	// ObserverPeriod is how long an observer admitted takes part; 0:
+	// members.DefaultObserverPeriod.
+	ObserverPeriod time.Duration
+	// Mail tells an applicant's contacts of a decision; nil: nobody is
+	// told (the review says so). PublicURL is the service's address for
+	// the links in them.
+	Mail      mail.Sender
+	PublicURL string
+	Log       *slog.Logger
 }
 
 // Stored is an application as kept: its id and when it came, with its
@@ -74,16 +88,37 @@ func (s *Service) Apply(ctx context.Context, actor kr.Actor, a Application) (Sto
 	return st, nil
 }
 
+const applicationColumns = `id, code, name, questions_version, answers, points, max_points,
+	official_name, official_email, officer_name, officer_email, created_by, created_at`
+
 // Applications returns the stored applications of code, oldest first, for
-// whoever may manage members (the office's review reads them).
+// whoever may decide on membership (the office's review reads them).
 func (s *Service) Applications(ctx context.Context, actor kr.Actor, code string) ([]Stored, error) {
-	if err := access.Check(actor, access.ManageMembers, ""); err != nil {
+	if err := access.Check(actor, access.DecideMembership, ""); err != nil {
 		return nil, err
 	}
+	return s.selectApplications(ctx, "SELECT "+applicationColumns+" FROM applications WHERE code = ? ORDER BY created_at, id", code)
+}
+
+// application returns the stored application id.
+func (s *Service) application(ctx context.Context, id string) (Stored, error) {
+	got, err := s.selectApplications(ctx, "SELECT "+applicationColumns+" FROM applications WHERE id = ?", id)
+	if err != nil {
+		return Stored{}, err
+	}
+	if len(got) == 0 {
+		return Stored{}, kr.E(kr.NotFound, "Ansökan finns inte.")
+	}
+	return got[0], nil
+}
+
+// selectApplications runs q, a query of applicationColumns, and reads its
+// rows. A score is re-computed from the answers when the questions in use
+// are the version the application answered, so that it shows per area;
+// else only its points are known.
+func (s *Service) selectApplications(ctx context.Context, q string, args ...any) ([]Stored, error) {
 	var rows []row
-	if err := s.DB.Select(ctx, &rows, `SELECT id, code, name, questions_version, answers, points, max_points,
-		official_name, official_email, officer_name, officer_email, created_by, created_at
-		FROM applications WHERE code = ? ORDER BY created_at, id`, code); err != nil {
+	if err := s.DB.Select(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	out := make([]Stored, 0, len(rows))
@@ -93,8 +128,70 @@ func (s *Service) Applications(ctx context.Context, actor kr.Actor, code string)
 		if err := json.Unmarshal([]byte(r.Answers), &a.Answers); err != nil {
 			return nil, err
 		}
-		out = append(out, Stored{ID: r.ID, At: r.CreatedAt, Applied: a,
-			Score: Score{Version: r.QuestionsVersion, Points: int(r.Points), Max: int(r.MaxPoints)}})
+		score := Score{Version: r.QuestionsVersion, Points: int(r.Points), Max: int(r.MaxPoints)}
+		if s.Q().Version == r.QuestionsVersion {
+			score = s.Q().Score(a.Answers)
+		}
+		out = append(out, Stored{ID: r.ID, At: r.CreatedAt, Applied: a, Score: score})
 	}
 	return out, nil
+}
+
+// Entry is an application with the office's decisions on it, oldest
+// first.
+type Entry struct {
+	Stored
+	Decisions []Decision
+}
+
+// Current is the latest decision, nil when none is taken.
+func (e Entry) Current() *Decision {
+	if len(e.Decisions) == 0 {
+		return nil
+	}
+	return &e.Decisions[len(e.Decisions)-1]
+}
+
+// MaxListed is how many applications the review lists, newest first.
+const MaxListed = 500
+
+// List returns the newest MaxListed applications, newest first, with their
+// decisions, and whether there are more.
+func (s *Service) List(ctx context.Context, actor kr.Actor) ([]Entry, bool, error) {
+	if err := access.Check(actor, access.DecideMembership, ""); err != nil {
+		return nil, false, err
+	}
+	got, err := s.selectApplications(ctx, "SELECT "+applicationColumns+" FROM applications ORDER BY created_at DESC, id DESC LIMIT ?", MaxListed+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(got) > MaxListed
+	if more {
+		got = got[:MaxListed]
+	}
+	ds, err := s.decisions(ctx, "")
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]Entry, len(got))
+	for i, a := range got {
+		out[i] = Entry{Stored: a, Decisions: ds[a.ID]}
+	}
+	return out, more, nil
+}
+
+// Entry returns application id with its decisions.
+func (s *Service) Entry(ctx context.Context, actor kr.Actor, id string) (Entry, error) {
+	if err := access.Check(actor, access.DecideMembership, ""); err != nil {
+		return Entry{}, err
+	}
+	a, err := s.application(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	ds, err := s.decisions(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	return Entry{Stored: a, Decisions: ds[id]}, nil
 }
