@@ -82,7 +82,7 @@ func New(db storage.DB, o Options) *App {
 	}
 	a.Submissions.OnCommit = a.Published.Touch
 	a.Members.OnChange = a.Published.Invalidate
-	a.MemberTest = &membertest.Service{DB: db, Questions: membertest.Default()}
+	a.MemberTest = &membertest.Service{DB: db, Questions: membertest.Default(), Members: a.Members}
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
 	return a
 }

@@ -44,7 +44,7 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
-		Log: log}).Register(srv.Router)
+		MemberTest: a.MemberTest, Members: a.Members, Log: log}).Register(srv.Router)
 	(&membertest.Page{Service: a.MemberTest, Published: a.Published, PerHour: a.ApplyPerHour, Log: log}).Register(srv.Router)
 	return srv
 }

@@ -1,8 +1,9 @@
 // Package portal serves the signed-in pages: signing in and out, setting a
 // password from a one-time link, /rapportera for officers (the template,
 // the upload form, the report cell by cell, history and the member's own
-// obligations) and /granskning for reviewers (the compliance matrix,
-// evidence and overrides). Rights are decided by package access; writes
+// obligations), /granskning for reviewers (the compliance matrix,
+// evidence and overrides) and /granskning/ansokningar for reviewers and
+// admins (the member test's applications and the decisions on them). Rights are decided by package access; writes
 // go through the same services as the API, so a page can do nothing the
 // API would refuse. The pages use package site's frame and static files
 // (served with the public pages); forms are protected from other sites by
@@ -19,6 +20,8 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/accounts"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/membertest"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/web"
@@ -34,7 +37,20 @@ var statusClass = strings.NewReplacer(" ", "-", "ö", "o", "ä", "a", "å", "a")
 var templates = site.MustParse(templateFS, template.FuncMap{
 	"lower":       strings.ToLower,
 	"statusClass": func(s compliance.Status) string { return statusClass.Replace(string(s)) },
-}, []string{"templates/messages.html"}, "logga-in", "losenord", "rapportera", "granskning", "granskning-kommun")
+	"areaClass":   areaClass,
+}, []string{"templates/messages.html"}, "logga-in", "losenord", "rapportera", "granskning", "granskning-kommun", "ansokningar", "ansokan")
+
+// areaClass names the CSS class of a member test area's status, as the
+// compliance statuses are coloured.
+func areaClass(s string) string {
+	switch s {
+	case membertest.Met:
+		return "uppfyllt"
+	case membertest.Partly:
+		return "delvis"
+	}
+	return "saknas"
+}
 
 // Portal serves the pages of signed-in officers and reviewers.
 type Portal struct {
@@ -43,6 +59,8 @@ type Portal struct {
 	Submissions *submissions.Service
 	Compliance  *compliance.Engine
 	National    *national.Store
+	MemberTest  *membertest.Service // the applications and the decisions on them
+	Members     *members.Register   // where an applicant stands now
 	Log         *slog.Logger
 }
 
@@ -65,6 +83,10 @@ func (p *Portal) Register(r gin.IRouter) {
 	r.GET("/granskning", p.review)
 	r.GET("/granskning/:code", p.reviewMember)
 	r.POST("/granskning/:code/granska", p.setStatus)
+	r.GET("/granskning/ansokningar", p.applications)
+	r.GET("/granskning/ansokningar/:id", p.application)
+	r.POST("/granskning/ansokningar/:id/beslut", p.decide)
+	r.POST("/granskning/ansokningar/:id/epost", p.resend)
 }
 
 // view is the frame of every portal page, with a confirmation or what went
