@@ -108,17 +108,40 @@ func (s *Service) Plan(ctx context.Context, year int) ([]Reminder, error) {
 	today := compliance.SwedishDay(now)
 	var out []Reminder
 	for _, m := range rep.Members {
-		r, ok := s.reminder(rep, m, today)
-		if !ok || claims[r.Key].taken() {
-			continue
+		for _, r := range s.due(rep, m, today) {
+			if claims[r.Key].taken() {
+				continue
+			}
+			if r.To = recipients(contacts[m.Code], accs); len(r.To) == 0 {
+				s.log().Warn("reminder due but the member has no officer's e-mail address", "key", r.Key)
+				continue
+			}
+			out = append(out, r)
 		}
-		if r.To = recipients(contacts[m.Code], accs); len(r.To) == 0 {
-			s.log().Warn("reminder due but the member has no officer's e-mail address", "key", r.Key)
-			continue
-		}
-		out = append(out, r)
 	}
 	return out, nil
+}
+
+// ObserverEndedDays is how long after an observer period has ended the
+// observer may still be told so (a run missed on the day sends it later).
+const ObserverEndedDays = 30
+
+// due returns the reminders due today for m: that its observer period has
+// ended, and the reminder of its obligations, as they apply.
+func (s *Service) due(rep compliance.Report, m compliance.MemberResult, today time.Time) []Reminder {
+	var out []Reminder
+	if m.ObserverUntil != nil && !m.Observer && (m.Ended == nil || today.Before(*m.Ended)) {
+		until := compliance.SwedishDay(*m.ObserverUntil)
+		if since := daysBetween(until, today); since >= 0 && since < ObserverEndedDays {
+			key := fmt.Sprintf("observer/%s/%s/ended", m.Code, until.Format(time.DateOnly))
+			out = append(out, Reminder{Key: key, Code: m.Code, Subject: fmt.Sprintf("Klimatkommunerna: er tid som observatör slutade %s", until.Format(time.DateOnly)),
+				Text: s.observerEndedText(rep, m, key)})
+		}
+	}
+	if r, ok := s.reminder(rep, m, today); ok {
+		out = append(out, r)
+	}
+	return out
 }
 
 // reminder returns the reminder due today for m, if any.

@@ -99,10 +99,16 @@ func TestRemindersSentOnce(t *testing.T) {
 			t.Fatalf("a restart sent %v again (%d messages)", got, len(srv.Messages()))
 		}
 		// Stockholm is bound by the obligations once its observer period
-		// has ended, as the compliance check says.
+		// has ended, as the compliance check says, and is told that the
+		// period has ended, once.
 		now = date(2026, time.July, 2)
-		if got := send(t, instance()); !slices.Equal(got, []string{"member/0180/2026/after-1", "member/1281/2026/after-1"}) {
+		if got := send(t, instance()); !slices.Equal(got, []string{"member/0180/2026/after-1", "member/1281/2026/after-1", "observer/0180/2026-07-01/ended"}) {
 			t.Fatalf("after the deadline sent %v", got)
+		}
+		msgs = srv.Messages()
+		if i := slices.IndexFunc(msgs, func(m mailtest.Received) bool { return strings.Contains(m.Subject, "slutade 2026-07-01") }); i < 0 ||
+			!strings.Contains(msgs[i].Text, "Nu gäller medlemskraven fullt ut") || !strings.Contains(msgs[i].Text, "observer/0180/2026-07-01/ended") {
+			t.Errorf("no e-mail telling the observer its period has ended: %+v", msgs)
 		}
 		now = date(2026, time.July, 7)
 		if got := send(t, instance()); len(got) != 0 {
@@ -112,7 +118,7 @@ func TestRemindersSentOnce(t *testing.T) {
 		if got := send(t, instance()); !slices.Equal(got, []string{"member/0180/2026/after-2", "member/1281/2026/after-2"}) {
 			t.Fatalf("a week later sent %v", got)
 		}
-		if last := srv.Messages()[5]; !strings.Contains(last.Text, "var 2026-06-30, för åtta dagar sedan") || !strings.Contains(last.Text, "Rapportering (saknas)") {
+		if last := srv.Messages()[6]; !strings.Contains(last.Text, "var 2026-06-30, för åtta dagar sedan") || !strings.Contains(last.Text, "Rapportering (saknas)") {
 			t.Errorf("the late reminder:\n%s", last.Text)
 		}
 	})

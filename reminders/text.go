@@ -49,6 +49,24 @@ func (s *Service) observerText(m compliance.MemberResult, left int, miss []compl
 	return b.String()
 }
 
+// observerEndedText tells an observer that its period has ended: the
+// obligations now bind it, and what is missing for the year.
+func (s *Service) observerEndedText(rep compliance.Report, m compliance.MemberResult, key string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hej!\n\nDet här är ett meddelande från Klimatkommunerna till %s.\n\n", who(m))
+	fmt.Fprintf(&b, "Er tid som observatör slutade %s. Nu gäller medlemskraven fullt ut: att inventera utsläppen, ha mål, ha en handlingsplan med åtgärder och rapportera till föreningen varje år, för %d senast %s.",
+		m.ObserverUntil.Format(time.DateOnly), rep.Year, rep.Deadline.Format(time.DateOnly))
+	if miss := missing(rep, m); len(miss) > 0 {
+		b.WriteString(" Det här saknas i dag:\n\n")
+		writeMissing(&b, miss)
+	} else {
+		b.WriteString(" I dag uppfyller ni kraven.\n")
+	}
+	b.WriteString("\nVill ni inte fortsätta som medlem, kontakta kansliet.\n")
+	s.writeEnd(&b, key)
+	return b.String()
+}
+
 // who names the member: "Lund (1281)".
 func who(m compliance.MemberResult) string {
 	if m.Name == "" {
