@@ -25,7 +25,7 @@ type mailFlags struct {
 // mailFlags defines --smtp-url, --mail-from, --public-url and --remind-days.
 func (c *cmdFlags) mailFlags() *mailFlags {
 	m := &mailFlags{}
-	c.StringVar(&m.smtpURL, "smtp-url", "", "the SMTP server reminders are sent through: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465; empty: no e-mail")
+	c.StringVar(&m.smtpURL, "smtp-url", "", "the SMTP server reminders and decisions on applications are sent through: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465; empty: no e-mail")
 	c.StringVar(&m.from, "mail-from", "", "the sender address of the e-mails (required with --smtp-url)")
 	c.StringVar(&m.publicURL, "public-url", "", "the service's public address (https://…), for the links in e-mails")
 	c.StringVar(&m.days, "remind-days", "30,7", "days before the reporting deadline (and an observer period's end) that reminders go out, comma-separated")
@@ -60,6 +60,15 @@ func (m *mailFlags) service(e *env, a *app.App) *reminders.Service {
 		s.Mail = m.sender
 	}
 	return s
+}
+
+// tellApplicants has the review of applications e-mail its decisions
+// through the SMTP server, when one is given (serve).
+func (m *mailFlags) tellApplicants(e *env, a *app.App) {
+	a.MemberTest.PublicURL, a.MemberTest.Log = m.publicURL, e.log
+	if m.sender != nil {
+		a.MemberTest.Mail = m.sender
+	}
 }
 
 // schedule starts sending reminders hourly when an SMTP server is given

@@ -9,6 +9,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
+	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/membertest"
 	"github.com/klimatkommunerna/klimatrapport/schema"
 	"github.com/klimatkommunerna/klimatrapport/storage"
@@ -70,6 +71,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	var rulesPath string
 	fs.rulesFlag(&rulesPath)
 	memberTest := fs.String("member-test", "", "a questions file (JSON) for the member test at /medlemstest; the built-in questions otherwise")
+	observerDays := fs.Int("observer-days", int(members.DefaultObserverPeriod/(24*time.Hour)), "how many days an observer admitted in the review of applications takes part")
 	cleanupAfter := fs.Duration("cleanup-after", time.Hour,
 		"remove leftovers of uploads interrupted by a crash once they are this old (another instance may still be writing younger ones)")
 	proxies := fs.trustedProxiesFlag()
@@ -99,6 +101,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 			return fs.usageError("--member-test: %s", kr.MessageOf(err))
 		}
 	}
+	if *observerDays < 1 || *observerDays > 3660 {
+		return fs.usageError("--observer-days must be between 1 and 3660, not %d", *observerDays)
+	}
 	auth, err := web.ParseStaticTokens(*tokens)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "klimatrapport serve: --api-tokens: %v\n", err)
@@ -118,6 +123,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	a.Published.Log = e.log
 	a.Compliance.Rules = rules
 	a.MemberTest.Questions = questions
+	a.MemberTest.ObserverPeriod = time.Duration(*observerDays) * 24 * time.Hour
+	mailOpts.tellApplicants(e, a)
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
 		MetricsToken: *metricsToken}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
