@@ -80,6 +80,23 @@ func TestApplicationsReview(t *testing.T) {
 			!strings.Contains(string(r.Body), "ÅÅÅÅ-MM-DD") {
 			t.Errorf("a date in words: %d\n%s", r.Status, r.Body)
 		}
+		// Hostile forms: answered below 500, nothing echoed raw, nothing registered.
+		for _, h := range []struct {
+			path   string
+			form   url.Values
+			status int
+		}{
+			{"/granskning/ansokningar/..%2F..%2Fetc%2Fpasswd/beslut", url.Values{"verdict": {"medlem"}, "from": {"2026-10-01"}}, http.StatusNotFound},
+			{page + "/beslut", url.Values{"verdict": {"<script>x</script>"}, "from": {"2026-10-01"}}, http.StatusUnprocessableEntity},
+			{page + "/beslut", url.Values{"verdict": {"medlem"}, "from": {"99999-01-01"}}, http.StatusUnprocessableEntity},
+			{page + "/beslut", url.Values{"verdict": {"inte än"}, "comment": {strings.Repeat("<script>", 1<<17)}}, http.StatusRequestEntityTooLarge},
+			{page + "/epost", url.Values{"decision": {"' OR 1=1 --"}}, http.StatusNotFound},
+		} {
+			r := reviewer.post(h.path, h.form)
+			if r.Status != h.status || strings.Contains(string(r.Body), "<script>") {
+				t.Errorf("POST %s %.60v: %d, want %d\n%.2000s", h.path, h.form, r.Status, h.status, r.Body)
+			}
+		}
 		if _, ok, _ := w.Members.Get(ctx, "1262"); ok {
 			t.Fatal("a refused decision registered the applicant")
 		}
