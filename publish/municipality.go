@@ -129,7 +129,9 @@ func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf 
 		return nil, err
 	}
 	v, err := snap.memoAbout(fmt.Sprintf("municipality:%s:%d", code, asOf), []string{code}, func() (any, error) {
-		return snap.buildMunicipalityReport(ctx, muni, asOf)
+		groups := snap.groupAreas()
+		return snap.buildAreaReport(muni, asOf, snap.smhi.Total[code], analytics.AreaPopulation(snap.Population, code),
+			[]groupArea{groups[0], groupFor(groups, muni.CountyCode), groups[1]}), nil
 	})
 	if err != nil {
 		return nil, err
@@ -137,20 +139,21 @@ func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf 
 	return v.(*MunicipalityReport), nil
 }
 
-func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Municipality, asOf int) (*MunicipalityReport, error) {
-	code := muni.Code
-	r := &MunicipalityReport{Municipality: muni, Member: snap.memberInfo(code), AsOf: asOf,
+// buildAreaReport is the report of an area (a municipality, or a county as
+// CountyReport gives it) with SMHI's total series and its population,
+// compared per capita with the groups compared (Sweden, its county, the
+// members: those with municipalities).
+func (snap *Snapshot) buildAreaReport(area kr.Municipality, asOf int, total analytics.Series, pop analytics.PopulationFunc, compared []groupArea) *MunicipalityReport {
+	code := area.Code
+	r := &MunicipalityReport{Municipality: area, Member: snap.memberInfo(code), AsOf: asOf,
 		Goals: []analytics.GoalReport{}, Plans: []kr.ActionPlan{}, Measures: []kr.Measure{}, PerCapita: []NamedSeries{}}
-	pop := analytics.AreaPopulation(snap.Population, code)
 	if snap.Release.ID != "" {
-		total := snap.smhi.Total[code]
 		r.SMHI = &SourceMetrics{Source: analytics.SourceSMHI, Release: snap.Release.ReleaseDate.Format(time.DateOnly),
 			Substance: snap.Substance, Unit: snap.Unit, Sectors: figures.SectorsUntil(snap.smhi.Sectors[code], asOf),
-			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceSMHI, Total: total,
+			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: area.Name, Source: analytics.SourceSMHI, Total: total,
 				Sectors: snap.smhi.Sectors[code], Population: pop, AsOf: asOf})}
-		r.PerCapita = append(r.PerCapita, perCapitaSeries(code, muni.Name, analytics.Until(total, asOf), pop))
-		groups := snap.groupAreas()
-		for _, g := range []groupArea{groups[0], groupFor(groups, muni.CountyCode), groups[1]} {
+		r.PerCapita = append(r.PerCapita, perCapitaSeries(code, area.Name, analytics.Until(total, asOf), pop))
+		for _, g := range compared {
 			if g.key == "" || len(g.codes) == 0 {
 				continue
 			}
@@ -164,7 +167,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 	reported := snap.Reported(nil)
 	if rep := reported[code]; rep != nil && len(rep.Total) > 0 {
 		sm := &SourceMetrics{Source: analytics.SourceReported, Unit: figures.ReportedUnit, Sectors: figures.SectorsUntil(rep.Sectors, asOf),
-			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: muni.Name, Source: analytics.SourceReported, Total: rep.Total,
+			Metrics: analytics.ComputeMetrics(analytics.MetricsInput{Code: code, Name: area.Name, Source: analytics.SourceReported, Total: rep.Total,
 				Sectors: rep.Sectors, Population: pop, AsOf: asOf})}
 		for _, id := range rep.SubmissionIDs() {
 			ref := snap.submissionRef(id)
@@ -194,7 +197,7 @@ func (snap *Snapshot) buildMunicipalityReport(ctx context.Context, muni kr.Munic
 	for _, g := range cur.Goals {
 		r.Goals = append(r.Goals, analytics.FollowGoal(g, sources, pop))
 	}
-	return r, nil
+	return r
 }
 
 // submissionRef is where a submission's figures come from (its file, report

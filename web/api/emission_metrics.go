@@ -22,12 +22,14 @@ func (a *API) registerEmissionMetrics(v1 gin.IRouter) {
 }
 
 // publicRoutes are the answers of public data, by route under /api/v1: the
-// municipalities, the emissions, a municipality's metrics, the ranking, and
-// CSV and XLSX exports of each.
+// municipalities, the emissions, a municipality's metrics, a county's
+// metrics (the same shape), the ranking, and CSV and XLSX exports of each
+// but the county's.
 func (a *API) publicRoutes() map[string]cached {
 	routes := map[string]cached{
 		"/municipalities": a.listMunicipalities, "/emissions": a.getEmissions,
 		"/municipalities/:code/metrics": a.getMetrics, "/ranking": a.getRanking,
+		"/counties/:code/metrics": a.getCountyMetrics,
 	}
 	for path, build := range map[string]tables{
 		"/municipalities/:code/metrics": metricsTables, "/ranking": rankingTables,
@@ -49,6 +51,20 @@ func municipalityReport(c *gin.Context, snap *publish.Snapshot) (*publish.Munici
 
 func (a *API) getMetrics(c *gin.Context, snap *publish.Snapshot) error {
 	rep, err := municipalityReport(c, snap)
+	if err == nil {
+		c.JSON(http.StatusOK, rep)
+	}
+	return err
+}
+
+// getCountyMetrics answers GET /counties/{code}/metrics: a county's
+// metrics from SMHI's county figures, as a municipality's are answered.
+func (a *API) getCountyMetrics(c *gin.Context, snap *publish.Snapshot) error {
+	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
+	if err != nil {
+		return err
+	}
+	rep, err := snap.CountyReport(c.Request.Context(), c.Param("code"), asOf)
 	if err == nil {
 		c.JSON(http.StatusOK, rep)
 	}

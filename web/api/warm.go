@@ -17,7 +17,8 @@ import (
 // snapshot before it is published (publish.Service.AddWarmer), each under
 // the key its request uses (and compressed once, as everything warmed is), so that the first request
 // after a change is served from memory: every municipality's metrics as
-// JSON, CSV and XLSX (the downloads of /kommun/{code}), the ranking with
+// JSON, CSV and XLSX (the downloads of /kommun/{code}), every county's
+// metrics (linked from /lan/{code}), the ranking with
 // the API's defaults and with the parameters /rangordning links to, in the
 // three formats, and the list of municipalities.
 
@@ -54,6 +55,9 @@ func (a *API) warm(ctx context.Context, snap *publish.Snapshot, routes map[strin
 		for _, ext := range []string{"", ".csv", ".xlsx"} {
 			add("/municipalities/:code/metrics"+ext, "/api/v1/municipalities/"+m.Code+"/metrics"+ext, params)
 		}
+	}
+	for _, cty := range snap.Counties {
+		add("/counties/:code/metrics", "/api/v1/counties/"+cty.Code+"/metrics", gin.Params{{Key: "code", Value: cty.Code}})
 	}
 	return web.Warm(ctx, targets)
 }

@@ -21,7 +21,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser test is not short")
 	}
-	f := newFixture(t, storagetest.Migrated(t, "chdb"), fixtureOptions{})
+	f := newFixture(t, storagetest.Migrated(t, "chdb"), fixtureOptions{region: true})
 	dir := browsertest.ArtefactDir(t, "pages")
 	t.Logf("screenshots go to %s", dir)
 	bctx, blog := browsertest.Start(t, 3*time.Minute)
@@ -37,6 +37,7 @@ func TestBrowser(t *testing.T) {
 		{"jamfor-val", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=0180&bas=2005", []string{"totalt", "per-capita", "index"}},
 		{"oversikt", "/", []string{"per-invanare"}},
 		{"rangordning", "/rangordning", nil},
+		{"lan-12", "/lan/12", []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal"}},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
@@ -86,26 +87,28 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 
-	t.Run("utan-javascript", func(t *testing.T) {
-		err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-			return err
-		}), chromedp.Navigate(f.url+"/kommun/1281"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('table').length,
+	for _, pg := range []struct{ name, path string }{{"kommun-1281", "/kommun/1281"}, {"lan-12", "/lan/12"}} {
+		t.Run("utan-javascript-"+pg.name, func(t *testing.T) {
+			err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+				return err
+			}), chromedp.Navigate(f.url+pg.path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('table').length,
 			document.querySelectorAll('[data-chart] canvas').length,
 			Array.from(document.querySelectorAll('.chart')).filter(e => e.offsetHeight > 0).length]`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res[0] < 5 || res[1] != 0 || res[2] != 0 {
-			t.Errorf("without JavaScript: %d tables, %d canvases, %d visible chart boxes; want tables only", res[0], res[1], res[2])
-		}
-		shot("kommun-1281-utan-javascript")
-		for _, p := range blog.Take() {
-			t.Errorf("browser reported: %s", p)
-		}
-	})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res[0] < 5 || res[1] != 0 || res[2] != 0 {
+				t.Errorf("without JavaScript: %d tables, %d canvases, %d visible chart boxes; want tables only", res[0], res[1], res[2])
+			}
+			shot(pg.name + "-utan-javascript")
+			for _, p := range blog.Take() {
+				t.Errorf("browser reported: %s", p)
+			}
+		})
+	}
 }

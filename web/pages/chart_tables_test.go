@@ -30,6 +30,9 @@ var chartPages = []string{
 	"/jamfor?kod=1281&kod=Malm%C3%B6&kod=00&kod=12&bas=2005",
 	"/jamfor?kod=1281&kod=1280&kalla=reported",
 	"/rangordning",
+	"/lan/12",
+	"/lan/12?as_of=2030&sortera=namn&ordning=desc",
+	"/lan/25",
 }
 
 // TestChartNumbersInTables: every value a chart draws, (series, x) by

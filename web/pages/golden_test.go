@@ -21,6 +21,8 @@ var goldenPages = []struct{ name, path string }{
 	{"index", "/"},
 	{"kommun-1281", "/kommun/1281?as_of=2026"},
 	{"kommun-0114", "/kommun/0114?as_of=2026"},
+	{"lan-12", "/lan/12?as_of=2026"},
+	{"lan-12-namn", "/lan/12?as_of=2026&sortera=namn&ordning=desc"},
 	{"rangordning", "/rangordning?ar=2022"},
 	{"rangordning-namn", "/rangordning?ar=2022&sortera=namn&ordning=desc&kalla=reported"},
 	{"jamfor", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=00&kod=12&bas=2005"},
@@ -40,6 +42,20 @@ func TestGoldenTables(t *testing.T) {
 			}
 			golden.Check(t, filepath.Join("testdata", p.name+".golden"), tablesText(t, r.body))
 		}
+	})
+}
+
+// TestGoldenRegionPage: a region member's county page shows its own
+// reported figures, goals, plan and measures beside SMHI's county figures
+// (testdata/lan-12-region.golden), on both engines.
+func TestGoldenRegionPage(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
+		f := newFixture(t, db, fixtureOptions{region: true})
+		r := get(t, f.url+"/lan/12?as_of=2026")
+		if r.status != 200 {
+			t.Fatalf("GET /lan/12: %d", r.status)
+		}
+		golden.Check(t, filepath.Join("testdata", "lan-12-region.golden"), tablesText(t, r.body))
 	})
 }
 

@@ -44,6 +44,7 @@ type fixture struct {
 type fixtureOptions struct {
 	hostileNames bool // Lund's name and its goal's name are hostile
 	noReport     bool
+	region       bool // Region Skåne (12) is a member too, with a report of its own
 }
 
 func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
@@ -65,8 +66,30 @@ func newFixture(t testing.TB, db storage.DB, o fixtureOptions) *fixture {
 	if !o.noReport {
 		f.submit(t, lundReport(o.hostileNames))
 	}
+	if o.region {
+		w.Join(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), "12")
+		f.Submit(t, admin, "region-skane.xlsx", regionReport())
+	}
 	f.url = w.Serve(t, "").URL
 	return f
+}
+
+// regionReport is Region Skåne's own inventory (2015–2022), a goal, a plan
+// and a measure.
+func regionReport() *kr.Report {
+	rep := &kr.Report{Details: kr.Details{Code: "12", Name: "Region Skåne", ReportYear: 2024, Contact: "Eva Ek", Email: "eva@skane.se"}}
+	for y := 2015; y <= 2022; y++ {
+		for i, s := range kr.MainSectors() {
+			rep.Inventory = append(rep.Inventory, kr.InventoryValue{Year: y, Sector: s, Tonnes: fp(float64(900000-(y-2015)*40000) / float64(i+1))})
+		}
+	}
+	rep.Goals = []kr.Goal{{ID: "R1", Name: "Skåne fossilfritt 2030", Type: kr.GoalAbsolute, BaseYear: 2015, TargetYear: 2030, ReductionPct: 80,
+		DecidedBy: "Regionfullmäktige"}}
+	rep.Plans = []kr.ActionPlan{{Name: "Klimatplan Skåne", Adopted: time.Date(2022, 3, 1, 0, 0, 0, 0, time.UTC), DecidedBy: "Regionfullmäktige",
+		ValidFrom: 2022, ValidTo: 2030}}
+	rep.Measures = []kr.Measure{{ID: "RÅ1", Name: "Elektrifierad kollektivtrafik", Sector: "Transporter", Status: kr.MeasureOngoing,
+		StartYear: 2022, EndYear: 2028, ExpectedReduction: fp(30000), Responsible: "Skånetrafiken"}}
+	return rep
 }
 
 // lundReport is Lund's own inventory (1990, 2005, 2015–2023), goals,

@@ -18,18 +18,29 @@ type medlemmarView struct {
 }
 
 // medlemmar lists the current members and observers (publish.Snapshot.
-// MemberList): municipalities link to their page; regions have none yet.
+// MemberList): municipalities link to their page, regions to their
+// county's.
 func (p *Pages) medlemmar(_ *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
 	rules := p.Compliance.CurrentRules()
 	v := &medlemmarView{Frame: frame(snap, "Medlemmar och observatörer", "Klimatkommunernas medlemmar och observatörer: sedan när, och hur de står i dag.", "medlemmar"),
 		DormantDays: rules.Reporting.DormantAfterDays,
 		APIHref:     "/api/v1/members", CSVHref: "/api/v1/members.csv", XLSXHref: "/api/v1/members.xlsx"}
 	v.ExampleNotice = exampleNotice(snap.ExampleMembers())
-	t := site.Table{ID: "medlemmar", Caption: "Medlemmar och observatörer i dag",
+	t := membersTable("medlemmar", "Medlemmar och observatörer i dag", snap.MemberList(rules))
+	if len(t.Rows) == 0 {
+		t.Notes = append(t.Notes, "Det finns inga medlemmar ännu.")
+	}
+	v.Table = t
+	return "medlemmar", v, nil
+}
+
+// membersTable lists members with their standing, each linked to its page
+// (a region's is its county's).
+func membersTable(id, caption string, list []publish.ListedMember) site.Table {
+	t := site.Table{ID: id, Caption: caption,
 		Head: []site.Cell{textCell("Medlem"), textCell("Kod"), textCell("Typ"), textCell("Medlem sedan"), textCell("Observatör till"), textCell("Status")}}
-	for _, m := range snap.MemberList(rules) {
-		name := site.Cell{Text: m.Name}
-		kind := "Region"
+	for _, m := range list {
+		name, kind := site.Cell{Text: m.Name, Href: "/lan/" + m.Code}, "Region"
 		if m.Kind == members.KindMunicipality {
 			name.Href, kind = "/kommun/"+m.Code, "Kommun"
 		}
@@ -39,9 +50,5 @@ func (p *Pages) medlemmar(_ *gin.Context, snap *publish.Snapshot) (string, site.
 		}
 		t.Rows = append(t.Rows, []site.Cell{name, textCell(m.Code), textCell(kind), textCell(date(m.Joined)), textCell(until), textCell(m.Status)})
 	}
-	if len(t.Rows) == 0 {
-		t.Notes = append(t.Notes, "Det finns inga medlemmar ännu.")
-	}
-	v.Table = t
-	return "medlemmar", v, nil
+	return t
 }

@@ -19,7 +19,9 @@ import (
 
 // One municipality, /kommun/{code}: key figures, the trend and Carbon Law,
 // sectors, per capita against Sweden, the county and the members, the
-// member's own figures, goals, plans and measures, and the sources.
+// member's own figures, goals, plans and measures, and the sources; a link
+// to its county's page. A county's page (county.go) shows the same of the
+// county.
 
 type fact struct {
 	Label, Value, Note string
@@ -29,6 +31,8 @@ type fact struct {
 type kommunView struct {
 	site.Frame
 	Code, Name, CountyName, MemberText string
+	CountyCode                         string
+	Compared                           string // the groups compared per capita: "Sverige, länet och medlemmarna"
 	IsMember                           bool
 	AsOf                               int
 	Facts                              []fact
@@ -50,24 +54,38 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 		return "", nil, err
 	}
 	m := r.Municipality
-	v := &kommunView{Frame: frame(snap, m.Name, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", ""),
-		Code: m.Code, Name: m.Name, CountyName: m.CountyName, AsOf: r.AsOf}
+	v, err := newAreaView(snap, r, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", "Sverige, länet och medlemmarna")
+	if err != nil {
+		return "", nil, err
+	}
+	v.CountyName, v.CountyCode = m.CountyName, m.CountyCode
+	return "kommun", v, nil
+}
+
+// newAreaView is what a municipality's page and a county's show alike of
+// an area's report: key figures, SMHI's charts (per capita compared with
+// the groups named by compared), the member's own figures, goals, plans,
+// measures and the sources.
+func newAreaView(snap *publish.Snapshot, r *publish.MunicipalityReport, description, compared string) (*kommunView, error) {
+	m := r.Municipality
+	v := &kommunView{Frame: frame(snap, m.Name, description, ""), Code: m.Code, Name: m.Name, AsOf: r.AsOf, Compared: compared}
 	v.IsMember, v.MemberText = membership(r.Member)
 	if r.Member != nil && r.Member.Example {
 		v.ExampleNotice = exampleNotice([]string{m.Name})
 	}
 	var charts []Chart
+	var err error
 	if r.SMHI != nil {
 		v.SourceText = smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
 		v.Facts = smhiFacts(r)
-		if v.Trend, v.Sectors, v.PerCapita, err = smhiCharts(m.Name, r); err != nil {
-			return "", nil, err
+		if v.Trend, v.Sectors, v.PerCapita, err = smhiCharts(m.Name, compared, r); err != nil {
+			return nil, err
 		}
 		charts = append(charts, v.Trend, v.Sectors, v.PerCapita)
 	}
 	if r.Reported != nil {
 		if v.Reported, v.Submissions, err = reportedChart(m.Name, r); err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		charts = append(charts, v.Reported)
 	}
@@ -76,7 +94,7 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	v.Plans, v.Measures = plansTable(r.Plans), measuresTable(r.Measures)
 	v.Sources = sourcesList(snap, r)
 	withCharts(&v.Frame, charts...)
-	return "kommun", v, nil
+	return v, nil
 }
 
 // membership says whether the municipality is a member now, and since when
@@ -138,7 +156,7 @@ func smhiFacts(r *publish.MunicipalityReport) []fact {
 
 // smhiCharts are the charts of SMHI's figures, each left empty when there
 // is nothing to draw: the trend, the sectors and per capita.
-func smhiCharts(name string, r *publish.MunicipalityReport) (trend, sectors, perCapita Chart, err error) {
+func smhiCharts(name, compared string, r *publish.MunicipalityReport) (trend, sectors, perCapita Chart, err error) {
 	if r.SMHI.Metrics.Trend != nil {
 		if trend, err = trendChart(name, r); err != nil {
 			return
@@ -149,13 +167,13 @@ func smhiCharts(name string, r *publish.MunicipalityReport) (trend, sectors, per
 			return
 		}
 	}
-	perCapita, err = perCapitaChart(name, r)
+	perCapita, err = perCapitaChart(name, compared, r)
 	return
 }
 
-// perCapitaChart compares the municipality per capita with Sweden, its
-// county and the members.
-func perCapitaChart(name string, r *publish.MunicipalityReport) (Chart, error) {
+// perCapitaChart compares the area per capita with the groups of its
+// report (for a municipality Sweden, its county and the members).
+func perCapitaChart(name, compared string, r *publish.MunicipalityReport) (Chart, error) {
 	var pcs []lineSeries
 	colours := []string{colourMeasured, colourSweden, colourCounty, colourMembers}
 	symbols := []string{"circle", "rect", "triangle", "diamond"}
@@ -167,7 +185,7 @@ func perCapitaChart(name string, r *publish.MunicipalityReport) (Chart, error) {
 	if len(pcs) == 0 {
 		return Chart{}, nil
 	}
-	ch, err := newLineFigure("per-invanare", "Utsläpp per invånare, "+name+" jämfört med Sverige, länet och medlemmarna (SMHI)", "ton per invånare", decPerCapita, pcs)
+	ch, err := newLineFigure("per-invanare", "Utsläpp per invånare, "+name+" jämfört med "+compared+" (SMHI)", "ton per invånare", decPerCapita, pcs)
 	if err != nil {
 		return ch, err
 	}

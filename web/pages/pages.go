@@ -1,5 +1,5 @@
 // Package pages serves the public pages: the overview (/), one
-// municipality (/kommun/{code}), a comparison (/jamfor), the ranking
+// municipality (/kommun/{code}), one county or region (/lan/{code}), a comparison (/jamfor), the ranking
 // (/rangordning) and the members and observers (/medlemmar), and the static files of every page (package site's).
 // Pages are Swedish, rendered with html/template in site's frame from the
 // cached read service of package publish (its snapshots and views, computed
@@ -35,7 +35,7 @@ import (
 var templateFS embed.FS
 
 var templates = site.MustParse(templateFS, map[string]any{"inc": func(i int) int { return i + 1 }},
-	[]string{"templates/chart.html"}, "index", "kommun", "jamfor", "rangordning", "medlemmar")
+	[]string{"templates/chart.html", "templates/area.html"}, "index", "kommun", "lan", "jamfor", "rangordning", "medlemmar")
 
 // Pages serves the public pages.
 type Pages struct {
@@ -55,6 +55,7 @@ func (p *Pages) Register(r gin.IRouter) {
 	kommunParams := []publish.QueryParam{{Name: "as_of"}}
 	r.GET("/", p.page(p.index))
 	r.GET("/kommun/:code", p.page(p.kommun, kommunParams...))
+	r.GET("/lan/:code", p.page(p.lan, lanParams...))
 	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.CodeList}, publish.QueryParam{Name: "bas"},
 		publish.QueryParam{Name: "kalla"}))
 	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
@@ -64,6 +65,9 @@ func (p *Pages) Register(r gin.IRouter) {
 		targets := []web.WarmTarget{p.warmTarget(snap, "/", nil, p.index, nil), p.warmTarget(snap, "/rangordning", nil, p.rangordning, nil)}
 		for _, m := range snap.Municipalities {
 			targets = append(targets, p.warmTarget(snap, "/kommun/"+m.Code, gin.Params{{Key: "code", Value: m.Code}}, p.kommun, kommunParams))
+		}
+		for _, cty := range snap.Counties {
+			targets = append(targets, p.warmTarget(snap, "/lan/"+cty.Code, gin.Params{{Key: "code", Value: cty.Code}}, p.lan, lanParams))
 		}
 		return web.Warm(ctx, targets)
 	})

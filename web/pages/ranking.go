@@ -37,14 +37,9 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	if err != nil {
 		return "", nil, err
 	}
-	sortBy := c.DefaultQuery("sortera", analytics.MetricPerCapita)
-	order := c.DefaultQuery("ordning", "asc")
-	if order != "asc" && order != "desc" {
-		return "", nil, kr.E(kr.Invalid, "ordning kan vara asc (stigande) eller desc (fallande).")
-	}
-	metric := sortBy
-	if sortBy == "namn" {
-		metric = analytics.MetricPerCapita
+	sortBy, order, metric, err := sortQuery(c)
+	if err != nil {
+		return "", nil, err
 	}
 	ctx := c.Request.Context()
 	rk, err := snap.Ranking(ctx, publish.RankingQuery{Metric: metric, Source: c.Query("kalla"), Year: year, Descending: order == "desc"})
@@ -80,15 +75,41 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	if err != nil {
 		return "", nil, err
 	}
-	v.Table = rankingTable(rk, cells, sortBy, order)
+	link := func(key, next string) string {
+		return "/rangordning?" + url.Values{"sortera": {key}, "ordning": {next}, "ar": {strconv.Itoa(rk.Year)}, "kalla": {rk.Source}}.Encode()
+	}
+	v.Table = rankingTable(rk, rk.Rows, cells, sortBy, order, sortedTable{ID: "rangordning",
+		Caption: fmt.Sprintf("Kommunerna %d, sorterade efter %s", rk.Year, strings.ToLower(sortLabel(sortBy))), Link: link})
 	v.Averages, v.Counties = averagesTables(rk)
 	return "rangordning", v, nil
 }
 
-// rankingTable is every municipality's row: rank, name, county, year and
-// every metric, members marked by text as well as colour. Its headers link
-// to the table sorted by them.
-func rankingTable(rk *publish.Ranking, cells map[string][]site.Cell, sortBy, order string) site.Table {
+// sortQuery reads a ranking table's sortera (a metric's name or "namn")
+// and ordning (asc or desc), and the metric its rows are ranked by.
+func sortQuery(c *gin.Context) (sortBy, order, metric string, err error) {
+	sortBy = c.DefaultQuery("sortera", analytics.MetricPerCapita)
+	order = c.DefaultQuery("ordning", "asc")
+	if order != "asc" && order != "desc" {
+		return "", "", "", kr.E(kr.Invalid, "ordning kan vara asc (stigande) eller desc (fallande).")
+	}
+	metric = sortBy
+	if sortBy == "namn" {
+		metric = analytics.MetricPerCapita
+	}
+	return sortBy, order, metric, nil
+}
+
+// sortedTable is where a ranking table is: its id and caption, and the
+// address of the page sorted by a column (key) in an order (next).
+type sortedTable struct {
+	ID, Caption string
+	Link        func(key, next string) string
+}
+
+// rankingTable is the rows of the ranking rk (every municipality's, or
+// some): rank, name, county, year and every metric, members marked by
+// text as well as colour. Its headers link to the table sorted by them.
+func rankingTable(rk *publish.Ranking, rows []analytics.RankingRow, cells map[string][]site.Cell, sortBy, order string, st sortedTable) site.Table {
 	link := func(key string) (string, string) {
 		next, sortState := "asc", ""
 		if key == sortBy {
@@ -98,11 +119,10 @@ func rankingTable(rk *publish.Ranking, cells map[string][]site.Cell, sortBy, ord
 				sortState = "descending"
 			}
 		}
-		u := url.Values{"sortera": {key}, "ordning": {next}, "ar": {strconv.Itoa(rk.Year)}, "kalla": {rk.Source}}
-		return "/rangordning?" + u.Encode(), sortState
+		return st.Link(key, next), sortState
 	}
 	nameHref, nameSort := link("namn")
-	t := site.Table{ID: "rangordning", Caption: fmt.Sprintf("Kommunerna %d, sorterade efter %s", rk.Year, strings.ToLower(sortLabel(sortBy))),
+	t := site.Table{ID: st.ID, Caption: st.Caption,
 		Head: []site.Cell{{Text: "Placering", Num: true}, {Text: "Kommun", Href: nameHref, Sort: nameSort}, textCell("Län"), {Text: "År", Num: true}}}
 	for _, m := range analytics.Metrics() {
 		href, st := link(m.Name)
@@ -112,7 +132,7 @@ func rankingTable(rk *publish.Ranking, cells map[string][]site.Cell, sortBy, ord
 		}
 		t.Head = append(t.Head, site.Cell{Text: label, Num: true, Href: href, Sort: st, Estimate: m.Estimate})
 	}
-	rows := slices.Clone(rk.Rows)
+	rows = slices.Clone(rows)
 	if sortBy == "namn" {
 		// A collator keeps its state while it compares, so each sort has
 		// its own: pages for different queries render at the same time.
@@ -152,7 +172,8 @@ func rankingRow(r analytics.RankingRow, metrics []site.Cell) []site.Cell {
 		name.Text += " – medlem"
 	}
 	row := make([]site.Cell, 0, 4+len(metrics))
-	row = append(row, rank, name, textCell(r.CountyName), site.Cell{Text: strconv.Itoa(r.Year), Num: true})
+	county := site.Cell{Text: r.CountyName, Href: "/lan/" + url.PathEscape(r.CountyCode)}
+	row = append(row, rank, name, county, site.Cell{Text: strconv.Itoa(r.Year), Num: true})
 	row = append(row, metrics...) // copies: the marks below stay this row's
 	if r.Member {
 		for i := range row {
@@ -203,7 +224,11 @@ func averagesTables(rk *publish.Ranking) (averages, counties site.Table) {
 		if g.Group == analytics.GroupMembers && g.Municipalities == 0 {
 			continue
 		}
-		row := []site.Cell{textCell(g.Name),
+		name := textCell(g.Name)
+		if g.Group == analytics.GroupCounty {
+			name.Href = "/lan/" + url.PathEscape(g.Code)
+		}
+		row := []site.Cell{name,
 			{Text: fmtMetric(rk.Metric.Name, g.Value), Num: true, Estimate: rk.Metric.Estimate},
 			{Text: fmtMetric(rk.Metric.Name, g.Mean), Num: true, Estimate: rk.Metric.Estimate},
 			{Text: strconv.Itoa(g.Municipalities), Num: true}}
