@@ -119,7 +119,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	a.Compliance.Rules = rules
 	a.MemberTest.Questions = questions
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
-		MetricsToken: *metricsToken}, auth, e.log)
+		MetricsToken: *metricsToken, PublicURL: mailOpts.publicURL}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
 	if *refresh > 0 {
 		go refreshNational(ctx, e, a, *refresh, smhiFetch)

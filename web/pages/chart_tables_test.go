@@ -30,6 +30,10 @@ var chartPages = []string{
 	"/jamfor?kod=1281&kod=Malm%C3%B6&kod=00&kod=12&bas=2005",
 	"/jamfor?kod=1281&kod=1280&kalla=reported",
 	"/rangordning",
+	"/rangordning?kalla=reported&ar=2022",
+	"/inbaddning/kommun/1281",
+	"/inbaddning/jamfor?kod=1281&kod=00",
+	"/inbaddning/rangordning",
 }
 
 // TestChartNumbersInTables: every value a chart draws, (series, x) by
@@ -44,7 +48,7 @@ func TestChartNumbersInTables(t *testing.T) {
 		seen := map[string]int{} // values compared, by chart id
 		checkChartTables(t, f.url, chartPages, seen)
 		// Every kind of chart the pages draw was found, with its values.
-		for _, id := range []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal", "totalt", "per-capita", "index"} {
+		for _, id := range []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal", "totalt", "per-capita", "index", "lan-diagram"} {
 			if seen[id] < 10 {
 				t.Errorf("chart %s: %d values compared; the test no longer finds it", id, seen[id])
 			}

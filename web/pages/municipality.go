@@ -38,32 +38,52 @@ type kommunView struct {
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
 	Sources                            []string
+	Embed                              embedSnippet // the trend chart's
+}
+
+// kommunFrame is the report of the municipality asked for (its code, and
+// as_of) and its page's frame, for the page and its embed.
+func kommunFrame(c *gin.Context, snap *publish.Snapshot) (*publish.MunicipalityReport, site.Frame, error) {
+	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
+	if err != nil {
+		return nil, site.Frame{}, err
+	}
+	r, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+	if err != nil {
+		return nil, site.Frame{}, err
+	}
+	m := r.Municipality
+	f := frame(snap, m.Name, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", "")
+	if r.Member != nil && r.Member.Example {
+		f.ExampleNotice = exampleNotice([]string{m.Name})
+	}
+	return r, f, nil
+}
+
+// kommunSourceText is where a municipality's SMHI figures come from.
+func kommunSourceText(snap *publish.Snapshot, r *publish.MunicipalityReport) string {
+	return smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
 }
 
 func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
-	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
-	if err != nil {
-		return "", nil, err
-	}
-	r, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+	r, f, err := kommunFrame(c, snap)
 	if err != nil {
 		return "", nil, err
 	}
 	m := r.Municipality
-	v := &kommunView{Frame: frame(snap, m.Name, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", ""),
-		Code: m.Code, Name: m.Name, CountyName: m.CountyName, AsOf: r.AsOf}
+	v := &kommunView{Frame: f, Code: m.Code, Name: m.Name, CountyName: m.CountyName, AsOf: r.AsOf}
 	v.IsMember, v.MemberText = membership(r.Member)
-	if r.Member != nil && r.Member.Example {
-		v.ExampleNotice = exampleNotice([]string{m.Name})
-	}
 	var charts []Chart
 	if r.SMHI != nil {
-		v.SourceText = smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
+		v.SourceText = kommunSourceText(snap, r)
 		v.Facts = smhiFacts(r)
 		if v.Trend, v.Sectors, v.PerCapita, err = smhiCharts(m.Name, r); err != nil {
 			return "", nil, err
 		}
 		charts = append(charts, v.Trend, v.Sectors, v.PerCapita)
+		if v.Trend.ID != "" {
+			v.Embed = p.snippet(site.EmbedPrefix+"kommun/"+url.PathEscape(m.Code), nil, v.Trend.Caption)
+		}
 	}
 	if r.Reported != nil {
 		if v.Reported, v.Submissions, err = reportedChart(m.Name, r); err != nil {
