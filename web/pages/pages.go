@@ -1,6 +1,8 @@
 // Package pages serves the public pages: the overview (/), one
 // municipality (/kommun/{code}), a comparison (/jamfor), the ranking
-// (/rangordning) and the members and observers (/medlemmar), and the static files of every page (package site's).
+// (/rangordning) and the members and observers (/medlemmar), the
+// embeddable charts under /inbaddning/ (embed.go), and the static files of
+// every page (package site's).
 // Pages are Swedish, rendered with html/template in site's frame from the
 // cached read service of package publish (its snapshots and views, computed
 // by package analytics); charts are built with go-echarts and drawn
