@@ -34,6 +34,10 @@ type Config struct {
 	// whose X-Forwarded-For and X-Real-IP name the client; without any, the
 	// client is the peer of the connection and those headers are ignored.
 	TrustedProxies []string
+	// PublicURL is the service's public address ("https://…"), for the
+	// links other sites copy (the embeds' <iframe> snippets); empty: links
+	// relative to the site.
+	PublicURL string
 }
 
 // Server is the HTTP server.

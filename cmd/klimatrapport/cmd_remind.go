@@ -27,7 +27,7 @@ func (c *cmdFlags) mailFlags() *mailFlags {
 	m := &mailFlags{}
 	c.StringVar(&m.smtpURL, "smtp-url", "", "the SMTP server reminders and decisions on applications are sent through: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://USER:PASS@HOST:465; empty: no e-mail")
 	c.StringVar(&m.from, "mail-from", "", "the sender address of the e-mails (required with --smtp-url)")
-	c.StringVar(&m.publicURL, "public-url", "", "the service's public address (https://…), for the links in e-mails")
+	c.StringVar(&m.publicURL, "public-url", "", "the service's public address (https://…), for the links in e-mails and the embeds' <iframe> snippets")
 	c.StringVar(&m.days, "remind-days", "30,7", "days before the reporting deadline (and an observer period's end) that reminders go out, comma-separated")
 	return m
 }

@@ -126,7 +126,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	a.MemberTest.ObserverPeriod = time.Duration(*observerDays) * 24 * time.Hour
 	mailOpts.tellApplicants(e, a)
 	srv := a.Server(web.Config{ShutdownTimeout: *shutdown, Version: versionString(), TrustedProxies: *proxies,
-		MetricsToken: *metricsToken}, auth, e.log)
+		MetricsToken: *metricsToken, PublicURL: mailOpts.publicURL}, auth, e.log)
 	go janitor(ctx, e, a, *cleanupAfter)
 	if *refresh > 0 {
 		go refreshNational(ctx, e, a, *refresh, smhiFetch)

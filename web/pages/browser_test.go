@@ -36,7 +36,10 @@ func TestBrowser(t *testing.T) {
 		{"jamfor", "/jamfor", []string{"totalt", "per-capita", "index"}},
 		{"jamfor-val", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=0180&bas=2005", []string{"totalt", "per-capita", "index"}},
 		{"oversikt", "/", []string{"per-invanare"}},
-		{"rangordning", "/rangordning", nil},
+		{"rangordning", "/rangordning", []string{"lan-diagram"}},
+		{"inbaddning-kommun", "/inbaddning/kommun/1281", []string{"trend"}},
+		{"inbaddning-jamfor", "/inbaddning/jamfor?kod=1281&kod=1280", []string{"totalt"}},
+		{"inbaddning-rangordning", "/inbaddning/rangordning", []string{"lan-diagram"}},
 		{"lan-12", "/lan/12", []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal"}},
 	}
 	for _, pg := range pages {
@@ -80,6 +83,14 @@ func TestBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			time.Sleep(300 * time.Millisecond) // the charts resize
+			// At phone width nothing but the tables' own boxes scrolls sideways.
+			over, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if over > 0 {
+				t.Errorf("at phone width the page is %d px wider than the screen", over)
+			}
 			shot(pg.name + "-telefon")
 			for _, p := range blog.Take() {
 				t.Errorf("browser reported: %s", p)
@@ -87,28 +98,37 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 
-	for _, pg := range []struct{ name, path string }{{"kommun-1281", "/kommun/1281"}, {"lan-12", "/lan/12"}} {
-		t.Run("utan-javascript-"+pg.name, func(t *testing.T) {
-			err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-				return err
-			}), chromedp.Navigate(f.url+pg.path))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('table').length,
+	for _, nojs := range []struct {
+		name, path string
+		tables     int
+	}{{"kommun-1281", "/kommun/1281", 5}, {"lan-12", "/lan/12", 5}, {"inbaddning-kommun", "/inbaddning/kommun/1281", 1}} {
+		t.Run("utan-javascript-"+nojs.name, func(t *testing.T) { withoutJS(t, bctx, blog, shot, f.url+nojs.path, nojs.tables, nojs.name) })
+	}
+}
+
+// withoutJS opens url with scripts off: its tables (at least tables) are
+// there, no chart box is drawn or takes room.
+func withoutJS(t *testing.T, bctx context.Context, blog *browsertest.Log, shot func(string), url string, tables int, name string) {
+	{
+		err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}), chromedp.Navigate(url))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.querySelectorAll('table').length,
 			document.querySelectorAll('[data-chart] canvas').length,
 			Array.from(document.querySelectorAll('.chart')).filter(e => e.offsetHeight > 0).length]`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res[0] < 5 || res[1] != 0 || res[2] != 0 {
-				t.Errorf("without JavaScript: %d tables, %d canvases, %d visible chart boxes; want tables only", res[0], res[1], res[2])
-			}
-			shot(pg.name + "-utan-javascript")
-			for _, p := range blog.Take() {
-				t.Errorf("browser reported: %s", p)
-			}
-		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0] < tables || res[1] != 0 || res[2] != 0 {
+			t.Errorf("without JavaScript: %d tables, %d canvases, %d visible chart boxes; want tables only", res[0], res[1], res[2])
+		}
+		shot(name + "-utan-javascript")
+		for _, p := range blog.Take() {
+			t.Errorf("browser reported: %s", p)
+		}
 	}
 }

@@ -33,6 +33,10 @@ var chartPages = []string{
 	"/lan/12",
 	"/lan/12?as_of=2030&sortera=namn&ordning=desc",
 	"/lan/25",
+	"/rangordning?kalla=reported&ar=2022",
+	"/inbaddning/kommun/1281",
+	"/inbaddning/jamfor?kod=1281&kod=00",
+	"/inbaddning/rangordning",
 }
 
 // TestChartNumbersInTables: every value a chart draws, (series, x) by
@@ -47,7 +51,7 @@ func TestChartNumbersInTables(t *testing.T) {
 		seen := map[string]int{} // values compared, by chart id
 		checkChartTables(t, f.url, chartPages, seen)
 		// Every kind of chart the pages draw was found, with its values.
-		for _, id := range []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal", "totalt", "per-capita", "index"} {
+		for _, id := range []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal", "totalt", "per-capita", "index", "lan-diagram"} {
 			if seen[id] < 10 {
 				t.Errorf("chart %s: %d values compared; the test no longer finds it", id, seen[id])
 			}

@@ -221,6 +221,30 @@ func stackedBars(id, yName string, years []int, sectors []string, value func(sec
 	return opt, bar.JSAssets.Values, err
 }
 
+// bars returns the options of one series of bars over categories; a
+// missing value is a gap.
+func bars(id, yName, series string, categories []string, values []*float64) (template.JS, []string, error) {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(commonOpts(id)...)
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Rotate: 45, Interval: "0"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName}),
+		charts.WithColorsOpts(okabeIto),
+	)
+	bar.SetXAxis(categories)
+	data := make([]opts.BarData, len(values))
+	for i, v := range values {
+		data[i] = opts.BarData{Value: "-"}
+		if v != nil && !math.IsNaN(*v) {
+			data[i] = opts.BarData{Value: *v}
+		}
+	}
+	bar.AddSeries(series, data)
+	bar.Validate()
+	opt, err := encodeOption(bar.JSON())
+	return opt, bar.JSAssets.Values, err
+}
+
 // yearsOf are the years of the series' points, in order, each once.
 func yearsOf(series ...analytics.Series) []int {
 	var ys []int

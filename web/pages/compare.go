@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -37,6 +39,7 @@ type jamforView struct {
 	Example                    bool
 	SourceText                 string
 	Absolute, PerCapita, Index Chart
+	Embed                      embedSnippet // the chart of the totals'
 }
 
 // resolveArea finds an area by code or by name (as written, any case).
@@ -62,11 +65,29 @@ func resolveArea(snap *publish.Snapshot, s string) (string, bool) {
 }
 
 func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
+	v, err := p.compareView(c, snap)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(v.Errors) > 0 {
+		// The form again, with what is wrong, as 400 Bad Request.
+		b, err := templates.Execute("jamfor", v)
+		if err != nil {
+			return "", nil, err
+		}
+		return "", nil, pageError{status: http.StatusBadRequest, body: b}
+	}
+	return "jamfor", v, nil
+}
+
+// compareView is the comparison asked for, with its charts, or the form
+// with what is wrong (Errors), for the page and its embed.
+func (p *Pages) compareView(c *gin.Context, snap *publish.Snapshot) (*jamforView, error) {
 	v := &jamforView{Frame: frame(snap, "Jämför kommuner", "Jämför kommuners utsläpp: totalt, per invånare och som index.", "jamfor"),
 		Max: publish.MaxCompare, Source: c.DefaultQuery("kalla", analytics.SourceSMHI)}
 	var err error
 	if v.Options, err = municipalityList(snap); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	codes := v.choose(c, snap)
 	var examples []string
@@ -87,28 +108,23 @@ func (p *Pages) jamfor(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 		cmp, err := snap.Compare(c.Request.Context(), publish.CompareQuery{Codes: codes, Source: v.Source, BaseYear: base})
 		if err != nil {
 			if k := kr.KindOf(err); k != kr.Invalid && k != kr.NotFound {
-				return "", nil, err
+				return nil, err
 			}
 			v.Errors = append(v.Errors, kr.MessageOf(err))
 		} else if err := v.charts(cmp, snap); err != nil {
-			return "", nil, err
+			return nil, err
+		} else {
+			v.Embed = p.snippet(site.EmbedPrefix+"jamfor", url.Values{"kod": codes, "bas": {strconv.Itoa(cmp.BaseYear)}, "kalla": {cmp.Source}},
+				v.Absolute.Caption+": "+strings.Join(v.Inputs[:len(codes)], ", "))
 		}
 	}
 	if len(v.BaseYears) == 0 {
 		v.BaseYears = []int{kr.FirstYear}
 	}
 	if v.BaseYearOptions, err = yearOptions(snap, v.BaseYears, v.BaseYear); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	if len(v.Errors) > 0 {
-		// The form again, with what is wrong, as 400 Bad Request.
-		b, err := templates.Execute("jamfor", v)
-		if err != nil {
-			return "", nil, err
-		}
-		return "", nil, pageError{status: http.StatusBadRequest, body: b}
-	}
-	return "jamfor", v, nil
+	return v, nil
 }
 
 // datalist is the form's list of every municipality's name, which the

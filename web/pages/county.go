@@ -43,7 +43,7 @@ func (p *Pages) lan(c *gin.Context, snap *publish.Snapshot) (string, site.Framed
 		return "", nil, err
 	}
 	name := r.Municipality.Name
-	av, err := newAreaView(snap, r, "Utsläpp, trend, kommuner och medlemmar i "+name+".", "Sverige och medlemmarna")
+	av, err := newAreaView(snap, r, areaFrame(snap, r, "Utsläpp, trend, kommuner och medlemmar i "+name+"."), "Sverige och medlemmarna")
 	if err != nil {
 		return "", nil, err
 	}

@@ -27,6 +27,8 @@ var goldenPages = []struct{ name, path string }{
 	{"rangordning-namn", "/rangordning?ar=2022&sortera=namn&ordning=desc&kalla=reported"},
 	{"jamfor", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=00&kod=12&bas=2005"},
 	{"jamfor-exempel", "/jamfor"},
+	{"inbaddning-kommun-1281", "/inbaddning/kommun/1281?as_of=2026"},
+	{"inbaddning-rangordning", "/inbaddning/rangordning?ar=2022"},
 }
 
 // TestGoldenTables compares the text of every table on the public pages

@@ -42,41 +42,67 @@ type kommunView struct {
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
 	Sources                            []string
+	Embed                              embedSnippet // the trend chart's (municipalities)
+}
+
+// kommunFrame is the report of the municipality asked for (its code, and
+// as_of) and its page's frame, for the page and its embed.
+func kommunFrame(c *gin.Context, snap *publish.Snapshot) (*publish.MunicipalityReport, site.Frame, error) {
+	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
+	if err != nil {
+		return nil, site.Frame{}, err
+	}
+	r, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+	if err != nil {
+		return nil, site.Frame{}, err
+	}
+	return r, areaFrame(snap, r, "Utsläpp, trend, mål och åtgärder för "+r.Municipality.Name+"."), nil
+}
+
+// areaFrame is the frame of an area's page: its name, the description, and
+// the example notice when the member is made up.
+func areaFrame(snap *publish.Snapshot, r *publish.MunicipalityReport, description string) site.Frame {
+	f := frame(snap, r.Municipality.Name, description, "")
+	if r.Member != nil && r.Member.Example {
+		f.ExampleNotice = exampleNotice([]string{r.Municipality.Name})
+	}
+	return f
+}
+
+// kommunSourceText is where an area's SMHI figures come from.
+func kommunSourceText(snap *publish.Snapshot, r *publish.MunicipalityReport) string {
+	return smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
 }
 
 func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Framed, error) {
-	asOf, err := publish.ParseYear("as_of", c.Query("as_of"))
-	if err != nil {
-		return "", nil, err
-	}
-	r, err := snap.MunicipalityReport(c.Request.Context(), c.Param("code"), asOf)
+	r, f, err := kommunFrame(c, snap)
 	if err != nil {
 		return "", nil, err
 	}
 	m := r.Municipality
-	v, err := newAreaView(snap, r, "Utsläpp, trend, mål och åtgärder för "+m.Name+".", "Sverige, länet och medlemmarna")
+	v, err := newAreaView(snap, r, f, "Sverige, länet och medlemmarna")
 	if err != nil {
 		return "", nil, err
 	}
 	v.CountyName, v.CountyCode = m.CountyName, m.CountyCode
+	if v.Trend.ID != "" {
+		v.Embed = p.snippet(site.EmbedPrefix+"kommun/"+url.PathEscape(m.Code), nil, v.Trend.Caption)
+	}
 	return "kommun", v, nil
 }
 
 // newAreaView is what a municipality's page and a county's show alike of
 // an area's report: key figures, SMHI's charts (per capita compared with
 // the groups named by compared), the member's own figures, goals, plans,
-// measures and the sources.
-func newAreaView(snap *publish.Snapshot, r *publish.MunicipalityReport, description, compared string) (*kommunView, error) {
+// measures and the sources, in the frame f (areaFrame).
+func newAreaView(snap *publish.Snapshot, r *publish.MunicipalityReport, f site.Frame, compared string) (*kommunView, error) {
 	m := r.Municipality
-	v := &kommunView{Frame: frame(snap, m.Name, description, ""), Code: m.Code, Name: m.Name, AsOf: r.AsOf, Compared: compared}
+	v := &kommunView{Frame: f, Code: m.Code, Name: m.Name, AsOf: r.AsOf, Compared: compared}
 	v.IsMember, v.MemberText = membership(r.Member)
-	if r.Member != nil && r.Member.Example {
-		v.ExampleNotice = exampleNotice([]string{m.Name})
-	}
 	var charts []Chart
 	var err error
 	if r.SMHI != nil {
-		v.SourceText = smhiSourceText(snap) + " Trend och uppskattningar beräknade för år " + strconv.Itoa(r.AsOf) + "."
+		v.SourceText = kommunSourceText(snap, r)
 		v.Facts = smhiFacts(r)
 		if v.Trend, v.Sectors, v.PerCapita, err = smhiCharts(m.Name, compared, r); err != nil {
 			return nil, err

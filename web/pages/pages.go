@@ -1,6 +1,8 @@
 // Package pages serves the public pages: the overview (/), one
-// municipality (/kommun/{code}), one county or region (/lan/{code}), a comparison (/jamfor), the ranking
-// (/rangordning) and the members and observers (/medlemmar), and the static files of every page (package site's).
+// municipality (/kommun/{code}), one county or region (/lan/{code}), a
+// comparison (/jamfor), the ranking (/rangordning) and the members and
+// observers (/medlemmar), the embeddable charts under /inbaddning/
+// (embed.go), and the static files of every page (package site's).
 // Pages are Swedish, rendered with html/template in site's frame from the
 // cached read service of package publish (its snapshots and views, computed
 // by package analytics); charts are built with go-echarts and drawn
@@ -21,6 +23,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,7 +38,7 @@ import (
 var templateFS embed.FS
 
 var templates = site.MustParse(templateFS, map[string]any{"inc": func(i int) int { return i + 1 }},
-	[]string{"templates/chart.html", "templates/area.html"}, "index", "kommun", "lan", "jamfor", "rangordning", "medlemmar")
+	[]string{"templates/chart.html", "templates/area.html"}, "index", "kommun", "lan", "jamfor", "rangordning", "medlemmar", "inbaddning")
 
 // Pages serves the public pages.
 type Pages struct {
@@ -44,6 +47,9 @@ type Pages struct {
 	// Compliance's rules judge the members' standing on /medlemmar; nil
 	// is compliance.DefaultRules.
 	Compliance *compliance.Engine
+	// PublicURL is the service's public address ("https://…") in the
+	// <iframe> snippets; empty: the snippets' addresses are relative.
+	PublicURL string
 }
 
 // Register adds the pages and the static files.
@@ -53,18 +59,24 @@ func (p *Pages) Register(r gin.IRouter) {
 	}
 	site.RegisterStatic(r)
 	kommunParams := []publish.QueryParam{{Name: "as_of"}}
+	jamforParams := []publish.QueryParam{{Name: "kod", Kind: publish.CodeList}, {Name: "bas"}, {Name: "kalla"}}
+	rankingParams := []publish.QueryParam{{Name: "ar"}, {Name: "sortera"}, {Name: "ordning"}, {Name: "kalla"}}
 	r.GET("/", p.page(p.index))
 	r.GET("/kommun/:code", p.page(p.kommun, kommunParams...))
 	r.GET("/lan/:code", p.page(p.lan, lanParams...))
-	r.GET("/jamfor", p.page(p.jamfor, publish.QueryParam{Name: "kod", Kind: publish.CodeList}, publish.QueryParam{Name: "bas"},
-		publish.QueryParam{Name: "kalla"}))
-	r.GET("/rangordning", p.page(p.rangordning, publish.QueryParam{Name: "ar"}, publish.QueryParam{Name: "sortera"},
-		publish.QueryParam{Name: "ordning"}, publish.QueryParam{Name: "kalla"}))
+	r.GET("/jamfor", p.page(p.jamfor, jamforParams...))
+	r.GET("/rangordning", p.page(p.rangordning, rankingParams...))
 	r.GET("/medlemmar", p.page(p.medlemmar))
+	r.GET(site.EmbedPrefix+"kommun/:code", p.page(p.embedKommun, kommunParams...))
+	r.GET(site.EmbedPrefix+"jamfor", p.page(p.embedJamfor, jamforParams...))
+	r.GET(site.EmbedPrefix+"rangordning", p.page(p.embedRangordning, rankingParams...))
 	p.Published.AddWarmer(func(ctx context.Context, snap *publish.Snapshot) error {
-		targets := []web.WarmTarget{p.warmTarget(snap, "/", nil, p.index, nil), p.warmTarget(snap, "/rangordning", nil, p.rangordning, nil)}
+		targets := []web.WarmTarget{p.warmTarget(snap, "/", nil, p.index, nil), p.warmTarget(snap, "/rangordning", nil, p.rangordning, nil),
+			p.warmTarget(snap, site.EmbedPrefix+"rangordning", nil, p.embedRangordning, nil)}
 		for _, m := range snap.Municipalities {
-			targets = append(targets, p.warmTarget(snap, "/kommun/"+m.Code, gin.Params{{Key: "code", Value: m.Code}}, p.kommun, kommunParams))
+			code := gin.Params{{Key: "code", Value: m.Code}}
+			targets = append(targets, p.warmTarget(snap, "/kommun/"+m.Code, code, p.kommun, kommunParams),
+				p.warmTarget(snap, site.EmbedPrefix+"kommun/"+m.Code, code, p.embedKommun, kommunParams))
 		}
 		for _, cty := range snap.Counties {
 			targets = append(targets, p.warmTarget(snap, "/lan/"+cty.Code, gin.Params{{Key: "code", Value: cty.Code}}, p.lan, lanParams))
@@ -158,6 +170,8 @@ func (p *Pages) page(h handler, params ...publish.QueryParam) gin.HandlerFunc {
 			c.Data(pe.status, "text/html; charset=utf-8", pe.body)
 		case err != nil:
 			site.Fail(c, p.Log, err)
+		case site.SignedIn(c) && strings.HasPrefix(c.Request.URL.Path, site.EmbedPrefix):
+			site.SendPersonal(c, http.StatusOK, body.Bytes) // no header to put the account into
 		case site.SignedIn(c):
 			site.SendSignedIn(c, p.Log, http.StatusOK, body.Bytes)
 		default:

@@ -29,6 +29,8 @@ type rangordningView struct {
 	YearOptions                template.HTML // Years as options, Year selected (yearOptions)
 	Source, Sort, Order        string
 	Averages, Counties, Table  site.Table
+	CountyChart                Chart // the counties as wholes, the chart of the embed
+	Embed                      embedSnippet
 	APIHref, CSVHref, XLSXHref string
 }
 
@@ -81,6 +83,12 @@ func (p *Pages) rangordning(c *gin.Context, snap *publish.Snapshot) (string, sit
 	v.Table = rankingTable(rk, rk.Rows, cells, sortBy, order, sortedTable{ID: "rangordning",
 		Caption: fmt.Sprintf("Kommunerna %d, sorterade efter %s", rk.Year, strings.ToLower(sortLabel(sortBy))), Link: link})
 	v.Averages, v.Counties = averagesTables(rk)
+	if v.CountyChart, err = countiesChart(rk); err != nil {
+		return "", nil, err
+	}
+	withCharts(&v.Frame, v.CountyChart)
+	v.Embed = p.snippet(site.EmbedPrefix+"rangordning", url.Values{"ar": {strconv.Itoa(rk.Year)}, "sortera": {sortBy}, "ordning": {order}, "kalla": {rk.Source}},
+		v.CountyChart.Caption)
 	return "rangordning", v, nil
 }
 
@@ -104,6 +112,50 @@ func sortQuery(c *gin.Context) (sortBy, order, metric string, err error) {
 type sortedTable struct {
 	ID, Caption string
 	Link        func(key, next string) string
+}
+
+// countiesChart is the metric of each county as a whole (SMHI's county
+// figures, or its members' reports), Sweden's beside them, as bars; its
+// table has a row per series and a column per county, as the bars.
+func countiesChart(rk *publish.Ranking) (Chart, error) {
+	var names []string
+	var values []*float64
+	var estimated []bool
+	for _, g := range rk.Averages {
+		if g.Group == analytics.GroupCounty || g.Group == analytics.GroupSweden {
+			names, values, estimated = append(names, g.Name), append(values, g.Value), append(estimated, g.Estimated)
+		}
+	}
+	if len(names) == 0 {
+		return Chart{}, nil
+	}
+	unit := rk.Metric.Unit
+	if unit == "" {
+		unit = "år"
+	}
+	caption := fmt.Sprintf("%s %d per län och för Sverige, %s", rk.Metric.Label, rk.Year, unit)
+	series := "Som helhet"
+	opt, assets, err := bars("lan-diagram", unit, series, names, values)
+	if err != nil {
+		return Chart{}, fmt.Errorf("chart lan-diagram: %w", err)
+	}
+	t := site.Table{ID: "lan-diagram-tabell", Caption: "Siffrorna i diagrammet: " + caption, Head: []site.Cell{textCell("Område")}}
+	row := []site.Cell{textCell(series)}
+	for i, n := range names {
+		t.Head = append(t.Head, site.Cell{Text: n, Num: true})
+		cell := optCell(values[i], rk.Metric.Decimals)
+		cell.Estimate = rk.Metric.Estimate || estimated[i] && values[i] != nil
+		row = append(row, cell)
+	}
+	t.Rows = [][]site.Cell{row}
+	if rk.Metric.Estimate {
+		t.Notes = append(t.Notes, "Måttet bygger på trenden (Klimatkollens metod): värdena är uppskattningar, inte uppmätta.")
+	}
+	if slices.Contains(estimated, true) {
+		t.Notes = append(t.Notes, perCapitaEstimatesNote)
+	}
+	return Chart{ID: "lan-diagram", Caption: caption, Unit: unit, Decimals: rk.Metric.Decimals, Option: opt, Assets: assets, Table: t,
+		Label: "Stapeldiagram: " + caption + ". Samma siffror finns i tabellen under diagrammet."}, nil
 }
 
 // rankingTable is the rows of the ranking rk (every municipality's, or

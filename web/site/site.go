@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
@@ -40,6 +41,10 @@ type Frame struct {
 	// everyone leave it empty and show "Logga in"; SendSignedIn puts the
 	// visitor's account in its place.
 	Actor kr.Actor
+	// Embedded pages (under EmbedPrefix, framed by other sites) are shown in
+	// the minimal frame of templates/embed.html: no menu, no account, no
+	// footer; their content says where the figures come from.
+	Embedded bool
 }
 
 // Base returns the frame; a page's data is anything that embeds a Frame.
@@ -63,7 +68,8 @@ func SubstanceName(s string) string {
 var baseFuncs = template.FuncMap{"static": StaticURL, "substanceName": SubstanceName}
 
 // base is the layout and the partials, parsed once; every page is a clone.
-var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templateFS, "templates/layout.html", "templates/account.html", "templates/table.html"))
+var base = template.Must(template.New("layout").Funcs(baseFuncs).ParseFS(templateFS, "templates/layout.html", "templates/embed.html",
+	"templates/account.html", "templates/table.html"))
 
 // Templates are pages parsed on top of the layout, by name.
 type Templates struct {
@@ -103,31 +109,51 @@ func MustParse(fsys fs.FS, funcs template.FuncMap, shared []string, names ...str
 	return ts
 }
 
-// Execute renders a page with the layout.
+// Execute renders a page with the layout, or with the embedded pages'
+// minimal frame (Frame.Embedded).
 func (ts *Templates) Execute(name string, data Framed) ([]byte, error) {
 	size := ts.sizes[name]
 	b := bytes.NewBuffer(make([]byte, 0, size.Load()+size.Load()/16))
-	if err := ts.pages[name].ExecuteTemplate(b, "layout", data); err != nil {
+	layout := "layout"
+	if data.Base().Embedded {
+		layout = "embed"
+	}
+	if err := ts.pages[name].ExecuteTemplate(b, layout, data); err != nil {
 		return nil, err
 	}
 	size.Store(int64(b.Len()))
 	return b.Bytes(), nil
 }
 
+// EmbedPrefix is where the embeddable charts are: the only pages any site
+// may frame.
+const EmbedPrefix = "/inbaddning/"
+
 // securityHeaders are sent with every page: no page needs an inline script,
-// so the policy forbids them, and no page may be framed.
+// so the policy forbids them, and no page may be framed but those under
+// EmbedPrefix (framePolicy).
 var securityHeaders = map[string]string{
-	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 	"X-Content-Type-Options": "nosniff",
 	"Referrer-Policy":        "strict-origin-when-cross-origin",
 }
 
-// SetHeaders sets the security headers of a page.
+const contentPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; "
+
+// framePolicy is the Content-Security-Policy by path: the embeddable
+// charts may be framed by any site, every other page by none.
+var framePolicy = map[bool]string{
+	false: contentPolicy + "frame-ancestors 'none'",
+	true:  contentPolicy + "frame-ancestors *",
+}
+
+// SetHeaders sets the security headers of a page, the one place that
+// decides which pages may be framed.
 func SetHeaders(c *gin.Context) {
 	for k, v := range securityHeaders {
 		c.Header(k, v)
 	}
+	c.Header("Content-Security-Policy", framePolicy[strings.HasPrefix(c.Request.URL.Path, EmbedPrefix)])
 }
 
 // SendPersonal sends a page made for this visitor: never stored by caches.
