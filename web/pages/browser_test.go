@@ -37,6 +37,7 @@ func TestBrowser(t *testing.T) {
 		{"jamfor-val", "/jamfor?kod=1281&kod=Malm%C3%B6&kod=0180&bas=2005", []string{"totalt", "per-capita", "index"}},
 		{"oversikt", "/", []string{"per-invanare"}},
 		{"rangordning", "/rangordning", nil},
+		{"api", "/api", nil},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
