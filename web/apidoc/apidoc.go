@@ -88,10 +88,10 @@ type tag struct {
 
 type operation struct {
 	ID, Method, Path, Summary, Description string
-	Example, ExampleHref                  string // a request with the parameters' examples; a link for GETs
-	SignIn                                bool   // needs an account or a token
-	Parameters                            []parameter
-	Responses                             []response
+	Example, ExampleHref                   string // a request with the parameters' examples; a link for GETs
+	SignIn                                 bool   // needs an account or a token
+	Parameters                             []parameter
+	Responses                              []response
 }
 
 type parameter struct {
