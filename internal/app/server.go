@@ -7,6 +7,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/web"
 	"github.com/klimatkommunerna/klimatrapport/web/api"
+	"github.com/klimatkommunerna/klimatrapport/web/apidoc"
 	"github.com/klimatkommunerna/klimatrapport/web/membertest"
 	"github.com/klimatkommunerna/klimatrapport/web/pages"
 	"github.com/klimatkommunerna/klimatrapport/web/portal"
@@ -46,5 +47,6 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,
 		MemberTest: a.MemberTest, Members: a.Members, Log: log}).Register(srv.Router)
 	(&membertest.Page{Service: a.MemberTest, Published: a.Published, PerHour: a.ApplyPerHour, Log: log}).Register(srv.Router)
+	(&apidoc.Page{Log: log}).Register(srv.Router)
 	return srv
 }

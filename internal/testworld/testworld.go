@@ -22,6 +22,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 	"github.com/klimatkommunerna/klimatrapport/web"
+	"github.com/klimatkommunerna/klimatrapport/web/api/openapi/openapitest"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -129,7 +130,9 @@ func (w *World) Submit(t testing.TB, actor kr.Actor, fileName string, rep *kr.Re
 }
 
 // Serve starts the real router (middleware, API, pages, portal) on an
-// httptest server, closed when the test ends. static are bearer tokens as
+// httptest server, closed when the test ends; each answer under /api/v1
+// that is not as the API's OpenAPI description says fails the test
+// (openapitest). static are bearer tokens as
 // --api-tokens takes them (TOKEN:ROLE[:CODE],…), or "".
 func (w *World) Serve(t testing.TB, static string) *httptest.Server {
 	t.Helper()
@@ -138,7 +141,12 @@ func (w *World) Serve(t testing.TB, static string) *httptest.Server {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(w.Server(web.Config{Version: "test"}, tokens, log).Router)
+	check, err := openapitest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every answer under /api/v1 is checked against the API's description.
+	ts := httptest.NewServer(check.Handler(w.Server(web.Config{Version: "test"}, tokens, log).Router, func(err error) { t.Error(err) }))
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -41,6 +41,7 @@ func TestBrowser(t *testing.T) {
 		{"inbaddning-jamfor", "/inbaddning/jamfor?kod=1281&kod=1280", []string{"totalt"}},
 		{"inbaddning-rangordning", "/inbaddning/rangordning", []string{"lan-diagram"}},
 		{"lan-12", "/lan/12", []string{"trend", "sektorer", "per-invanare", "egenrapporterat", "mal"}},
+		{"api", "/api", nil},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
