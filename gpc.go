@@ -14,11 +14,11 @@ import "slices"
 
 // Notation keys GPC uses for a row without a value.
 const (
-	NotationNotOccurring  = "NO" // not occurring
-	NotationIncluded      = "IE" // included elsewhere
-	NotationNotEstimated  = "NE" // not estimated
-	NotationConfidential  = "C"  // confidential
-	GPCOtherSector        = "VI" // sectors SMHI does not have (a member's own)
+	NotationNotOccurring = "NO" // not occurring
+	NotationIncluded     = "IE" // included elsewhere
+	NotationNotEstimated = "NE" // not estimated
+	NotationConfidential = "C"  // confidential
+	GPCOtherSector       = "VI" // sectors SMHI does not have (a member's own)
 )
 
 // GPCSector is one of GPC's six sectors.
