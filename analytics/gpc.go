@@ -32,6 +32,8 @@ type SectorFigures struct {
 const (
 	gpcCoverShare  = 0.005
 	gpcCoverTonnes = 1.0
+	// gpcRestTonnes: a rest below this is SMHI's rounding, not named
+	gpcRestTonnes = 0.5
 )
 
 // GPC maps one year's figures to the GPC rows (kr.GPCRows) through the
@@ -56,7 +58,7 @@ func GPC(year int, f SectorFigures) []GPCLine {
 			l.Tonnes = new(float64)
 		}
 		*l.Tonnes += t
-		if !slices.Contains(l.Included, label) {
+		if label != "" && !slices.Contains(l.Included, label) {
 			l.Included = append(l.Included, label)
 		}
 	}
@@ -79,12 +81,14 @@ func GPC(year int, f SectorFigures) []GPCLine {
 			continue
 		}
 		rest := t
-		for _, sub := range slices.Sorted(maps.Keys(subs)) {
+		for _, sub := range keysInOrder(kr.Subsectors(main), subs) {
 			add(kr.GPCRowOf(main, sub), subs[sub], main+": "+sub)
 			rest -= subs[sub]
 		}
-		if rest != 0 {
-			add(home, rest, main)
+		if math.Abs(rest) > gpcRestTonnes {
+			add(home, rest, main+" (rest)")
+		} else {
+			add(home, rest, "")
 		}
 	}
 	for i := range lines {
@@ -120,19 +124,25 @@ func covers(total float64, subs map[string]float64) bool {
 	return math.Abs(total-sum) <= max(gpcCoverShare*math.Abs(total), gpcCoverTonnes)
 }
 
-// sectorOrder is SMHI's main sectors in order, then any others
-// alphabetically, of those in sectors.
-func sectorOrder(sectors map[string]float64) []string {
+// keysInOrder is the keys of m in the order of order, then any others
+// alphabetically.
+func keysInOrder(order []string, m map[string]float64) []string {
 	var out []string
-	for _, m := range kr.MainSectors() {
-		if _, ok := sectors[m]; ok {
-			out = append(out, m)
+	for _, k := range order {
+		if _, ok := m[k]; ok {
+			out = append(out, k)
 		}
 	}
-	for _, m := range slices.Sorted(maps.Keys(sectors)) {
-		if !slices.Contains(out, m) {
-			out = append(out, m)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
 		}
 	}
 	return out
+}
+
+// sectorOrder is SMHI's main sectors in order, then any others
+// alphabetically, of those in sectors.
+func sectorOrder(sectors map[string]float64) []string {
+	return keysInOrder(kr.MainSectors(), sectors)
 }

@@ -19,7 +19,8 @@ import (
 
 // One municipality, /kommun/{code}: key figures, the trend and Carbon Law,
 // sectors, per capita against Sweden, the county and the members, the
-// member's own figures, goals, plans and measures, and the sources.
+// member's own figures, goals, plans and measures, the inventory by GPC
+// sector and scope (gpc.go), and the sources.
 
 type fact struct {
 	Label, Value, Note string
@@ -37,6 +38,7 @@ type kommunView struct {
 	Reported, GoalChart                Chart
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
+	GPC, GPCReported                   site.Table
 	Sources                            []string
 }
 
@@ -74,6 +76,11 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	v.GoalChart, v.Goals = goalsView(m.Name, r)
 	charts = append(charts, v.GoalChart)
 	v.Plans, v.Measures = plansTable(r.Plans), measuresTable(r.Measures)
+	inv, err := snap.GPC(m.Code)
+	if err != nil {
+		return "", nil, err
+	}
+	v.GPC, v.GPCReported = gpcTables(inv)
 	v.Sources = sourcesList(snap, r)
 	withCharts(&v.Frame, charts...)
 	return "kommun", v, nil
