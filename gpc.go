@@ -3,8 +3,9 @@ package klimatrapport
 import "slices"
 
 // The GPC view (GHG Protocol for Cities, which the association has
-// recommended since 2023): the one mapping from SMHI's sectors and
-// subsectors (sectorTree) to GPC's sectors, subsectors and scopes, as data.
+// recommended since 2023): GPC's sectors and rows, and the functions over
+// the one mapping from SMHI's sectors and subsectors to them (gpcMapping,
+// in sectors.go beside the sector tree, which alone spells SMHI's names).
 // docs/gpc.md explains it and its caveats; the pages quote the rows' notes.
 //
 // SMHI's inventory is territorial: everything it holds is scope 1 (in the
@@ -38,14 +39,14 @@ type GPCRow struct {
 }
 
 var gpcSectors = []GPCSector{
-	{"I", "Stationär energi"}, {"II", "Transporter"}, {"III", "Avfall"},
+	{"I", "Stationär energi"}, {"II", "Transport"}, {"III", "Avfall"},
 	{"IV", "Industriprocesser och produktanvändning (IPPU)"}, {"V", "Jordbruk, skogsbruk och annan markanvändning (AFOLU)"},
 	{"VI", "Övrigt"},
 }
 
 // gpcRows are the rows of the view in GPC's order.
 var gpcRows = []GPCRow{
-	{Sector: "I", Code: "I.1", Name: "Bostäder", Scope: 1},
+	{Sector: "I", Code: "I.1", Name: "Bostadshus", Scope: 1},
 	{Sector: "I", Code: "I.2", Name: "Kommersiella och offentliga byggnader", Scope: 1},
 	{Sector: "I", Code: "I.3", Name: "Tillverkningsindustri och byggverksamhet", Scope: 1,
 		Note: "SMHI:s sektor Industri (energi + processer) rymmer både energianvändning (I.3) och industriprocesser (IV.1) och delas inte upp: hela sektorn redovisas här."},
@@ -56,7 +57,7 @@ var gpcRows = []GPCRow{
 		Note: "SMHI redovisar utsläppen där el och värme produceras, inte där de används; scope 2 går inte att skilja ut ur SMHI:s siffror."},
 	{Sector: "II", Code: "II.1", Name: "Vägtrafik", Scope: 1,
 		Note: "Slitage från däck, bromsar och vägbana och avdunstning från vägfordon räknas hit."},
-	{Sector: "II", Code: "II.2", Name: "Järnväg", Scope: 1},
+	{Sector: "II", Code: "II.2", Name: "Järnvägstrafik", Scope: 1},
 	{Sector: "II", Code: "II.3", Name: "Sjöfart, inrikes", Scope: 1},
 	{Sector: "II", Code: "II.4", Name: "Flyg, inrikes", Scope: 1},
 	{Sector: "II", Code: "II.5", Name: "Arbetsmaskiner och terrängfordon", Scope: 1,
@@ -86,59 +87,6 @@ var gpcRows = []GPCRow{
 	{Sector: "V", Code: "V.3", Name: "Övriga källor på mark (gödsel, kalkning, odlad mark)", Scope: 1},
 	{Sector: "VI", Code: "VI", Name: "Övrigt", Scope: 1,
 		Note: "Sektorer utanför SMHI:s indelning i en medlems egen inventering."},
-}
-
-// gpcMapping maps SMHI's main sectors and subsectors (spelled as
-// MainSectors and Subsectors do) to GPC rows. An entry without a subsector
-// holds a main sector's figure that is not split into subsectors: the
-// whole sector for a sector mapped as one, else the row its total goes to
-// when the subsectors are not known. A subsector without an entry of its
-// own goes with its main sector's.
-var gpcMapping = []struct{ main, sub, row string }{
-	{"Transporter", "", "II.1"},
-	{"Transporter", "Personbilar", "II.1"},
-	{"Transporter", "Tunga lastbilar", "II.1"},
-	{"Transporter", "Lätta lastbilar", "II.1"},
-	{"Transporter", "Bussar", "II.1"},
-	{"Transporter", "Mopeder och motorcyklar", "II.1"},
-	{"Transporter", "Slitage från däck och bromsar", "II.1"},
-	{"Transporter", "Slitage från vägbanan", "II.1"},
-	{"Transporter", "Avdunstning från vägfordon", "II.1"},
-	{"Transporter", "Inrikes civil sjöfart (inkl privata fritidsbåtar)", "II.3"},
-	{"Transporter", "Inrikes flygtrafik", "II.4"},
-	{"Transporter", "Järnväg", "II.2"},
-	{"Industri (energi + processer)", "", "I.3"},
-	{"Jordbruk", "", "V.1"},
-	{"Jordbruk", "Djurs matsmältning", "V.1"},
-	{"Jordbruk", "Kogödsel (lagring, användning och bete)", "V.1"},
-	{"Jordbruk", "Svingödsel (lagring, användning och bete)", "V.1"},
-	{"Jordbruk", "Hästgödsel (lagring, användning och bete)", "V.1"},
-	{"Jordbruk", "Hönsgödsel (lagring, användning och bete)", "V.1"},
-	{"Jordbruk", "Fårgödsel m.m. (lagring, användning och bete)", "V.1"},
-	{"Jordbruk", "Användning av konstgödsel", "V.3"},
-	{"Jordbruk", "Skörderester som gödsel", "V.3"},
-	{"Jordbruk", "Kalkning av åkermark", "V.3"},
-	{"Jordbruk", "Odling av organogena jordar", "V.3"},
-	{"Jordbruk", "Odling av mineraljordar", "V.3"},
-	{"Jordbruk", "Indirekta utsläpp av lustgas från brukad mark", "V.3"},
-	{"Jordbruk", "Övrigt gödselmedel m.m.", "V.3"},
-	{"El och fjärrvärme", "", "I.4"},
-	{"Egen uppvärmning av bostäder och lokaler", "", "I.1"},
-	{"Egen uppvärmning av bostäder och lokaler", "Bostäder", "I.1"},
-	{"Egen uppvärmning av bostäder och lokaler", "Kommersiella och offentliga lokaler", "I.2"},
-	{"Egen uppvärmning av bostäder och lokaler", "Jordbruks- och skogsbrukslokaler", "I.5"},
-	{"Arbetsmaskiner", "", "II.5"},
-	{"Produktanvändning (inkl. lösningsmedel)", "", "IV.2"},
-	{"Avfall (inkl.avlopp)", "", "III.1"},
-	{"Avfall (inkl.avlopp)", "Avfallsdeponier", "III.1"},
-	{"Avfall (inkl.avlopp)", "Behandling av avloppsvatten", "III.4"},
-	{"Avfall (inkl.avlopp)", "Biologisk behandling av avfall", "III.2"},
-	{"Avfall (inkl.avlopp)", "Krematorier och förbränning av farligt avfall", "III.3"},
-	{"Avfall (inkl.avlopp)", "Oavsiktliga bränder", "III.3"},
-	{"Avfall (inkl.avlopp)", "Övrig avfallshantering", "III.1"},
-	{"Utrikes transporter", "", "II.3 utrikes"},
-	{"Utrikes transporter", "Utrikes sjöfart inom Sveriges gränser", "II.3 utrikes"},
-	{"Utrikes transporter", "Utrikes flyg under 1000 m höjd i svenskt luftrum", "II.4 utrikes"},
 }
 
 // GPCSectors returns GPC's six sectors in order.

@@ -81,3 +81,34 @@ func (s Subsectors) Of(area string, year int) map[string]map[string]float64 {
 	}
 	return out
 }
+
+// ReportedSubsectors are one municipality's current reported subsector
+// figures: year → main sector → subsector → tonnes.
+type ReportedSubsectors map[int]map[string]map[string]float64
+
+// ReportedSubsectors reads the current reported subsector figures of the
+// given municipalities (every one with reports when codes is empty),
+// keyed by code; municipalities that report no subsectors are absent.
+func (d Data) ReportedSubsectors(ctx context.Context, codes []string) (map[string]ReportedSubsectors, error) {
+	rows, err := d.Reports.SubsectorSeries(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]ReportedSubsectors{}
+	for _, r := range rows {
+		area := out[r.Code]
+		if area == nil {
+			area = ReportedSubsectors{}
+			out[r.Code] = area
+		}
+		y := int(r.Year)
+		if area[y] == nil {
+			area[y] = map[string]map[string]float64{}
+		}
+		if area[y][r.Sector] == nil {
+			area[y][r.Sector] = map[string]float64{}
+		}
+		area[y][r.Sector][r.Subsector] = r.Tonnes
+	}
+	return out, nil
+}

@@ -61,8 +61,9 @@ func (snap *Snapshot) GPC(code string) (*GPCInventory, error) {
 			Years: gpcYears(snap.smhi.Sectors[code], func(y int) map[string]map[string]float64 { return snap.smhiSubs.Of(code, y) })}
 	}
 	if rep := snap.reports.series[code]; rep != nil && len(rep.Sectors) > 0 {
-		inv.Reported = &GPCSource{Source: analytics.SourceReported, Unit: figures.ReportedUnit, ByMain: true,
-			Years: gpcYears(rep.Sectors, func(int) map[string]map[string]float64 { return nil })}
+		subs := snap.reports.subs[code]
+		inv.Reported = &GPCSource{Source: analytics.SourceReported, Unit: figures.ReportedUnit, ByMain: len(subs) == 0,
+			Years: gpcYears(rep.Sectors, func(y int) map[string]map[string]float64 { return subs[y] })}
 	}
 	return inv, nil
 }

@@ -35,7 +35,8 @@ func gpcTotal(y publish.GPCYear) float64 {
 // TestGPCInventory: every municipality's GPC rows sum to its SMHI total in
 // every year (nothing lost or counted twice); Lund's heating is taken apart
 // by SMHI's subsectors (values read off SMHI's file); a member's own
-// inventory is mapped per main sector; an unknown code is NotFound.
+// inventory is mapped per main sector, and by its subsectors once it
+// reports them (read again after its commit); an unknown code is NotFound.
 func TestGPCInventory(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db storage.DB) {
 		w := newWorld(t, db)
@@ -105,6 +106,31 @@ func TestGPCInventory(t *testing.T) {
 		}
 		if l := gpcLine(t, ry, "I.4"); l.Tonnes == nil || *l.Tonnes != 20 || gpcTotal(ry) != 70 {
 			t.Errorf("reported 2022 I.4: %+v, total %v", l, gpcTotal(ry))
+		}
+		// A later report with subsectors (and no sector total) takes the
+		// heating apart; read again for Lund only after the commit.
+		heat := "Egen uppvärmning av bostäder och lokaler"
+		rep2 := &kr.Report{Details: kr.Details{Code: "1281", ReportYear: 2025}}
+		rep2.Inventory = []kr.InventoryValue{{Year: 2023, Sector: "Transporter", Tonnes: fp(45)},
+			{Year: 2023, Sector: heat, Subsector: "Bostäder", Tonnes: fp(30)},
+			{Year: 2023, Sector: heat, Subsector: "Kommersiella och offentliga lokaler", Tonnes: fp(10)}}
+		w.submit(t, rep2)
+		snap2, err := w.svc.SnapshotFor(ctx, "1281")
+		if err != nil || snap2.Generation == snap.Generation {
+			t.Fatalf("snapshot after the commit: %v", err)
+		}
+		lund2, _ := snap2.GPC("1281")
+		ry, _ = lund2.Reported.Latest()
+		if lund2.Reported.ByMain || ry.Year != 2023 || gpcTotal(ry) != 85 {
+			t.Fatalf("Lund's reported GPC after the second report: %+v, %d total %v", lund2.Reported, ry.Year, gpcTotal(ry))
+		}
+		for code, want := range map[string]float64{"I.1": 30, "I.2": 10, "II.1": 45} {
+			if l := gpcLine(t, ry, code); l.Tonnes == nil || *l.Tonnes != want {
+				t.Errorf("reported 2023 %s: %+v, want %v", code, l, want)
+			}
+		}
+		if l := gpcLine(t, ry, "I.5"); l.Notation != kr.NotationNotOccurring {
+			t.Errorf("reported 2023 I.5: %+v", l)
 		}
 		if other, _ := snap.GPC("1280"); other.Reported != nil {
 			t.Errorf("Malmö has not reported: %+v", other.Reported)

@@ -32,8 +32,11 @@ func gpcTables(inv *publish.GPCInventory) (smhi, reported site.Table) {
 	if y, ok := inv.Reported.Latest(); ok {
 		reported = gpcTable("gpc-egenrapporterat", "Egenrapporterade utsläpp enligt GPC i "+name+" "+strconv.Itoa(y.Year)+
 			" ("+inv.Reported.Unit+")", y)
-		reported.Notes = append([]string{"Medlemmens egna siffror tas per huvudsektor: en sektor som GPC delar upp redovisas i sin helhet på en rad och de övriga raderna anges som IE."},
-			reported.Notes...)
+		note := "En sektor som GPC delar upp fördelas på medlemmens undersektorer när de summerar till sektorns siffra; annars redovisas den i sin helhet på en rad och de övriga raderna anges som IE."
+		if inv.Reported.ByMain {
+			note = "Medlemmen rapporterar per huvudsektor: en sektor som GPC delar upp redovisas i sin helhet på en rad och de övriga raderna anges som IE."
+		}
+		reported.Notes = append([]string{note}, reported.Notes...)
 	}
 	return smhi, reported
 }
