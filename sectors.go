@@ -391,3 +391,56 @@ func Gas(name string) (string, bool) {
 	g, ok := gasAliases[LooseKey(name)]
 	return g, ok
 }
+
+// gpcMapping maps SMHI's main sectors and subsectors (spelled as
+// MainSectors and Subsectors do) to GPC rows. An entry without a subsector
+// holds a main sector's figure that is not split into subsectors: the
+// whole sector for a sector mapped as one, else the row its total goes to
+// when the subsectors are not known. A subsector without an entry of its
+// own goes with its main sector's.
+var gpcMapping = []struct{ main, sub, row string }{
+	{"Transporter", "", "II.1"},
+	{"Transporter", "Personbilar", "II.1"},
+	{"Transporter", "Tunga lastbilar", "II.1"},
+	{"Transporter", "Lätta lastbilar", "II.1"},
+	{"Transporter", "Bussar", "II.1"},
+	{"Transporter", "Mopeder och motorcyklar", "II.1"},
+	{"Transporter", "Slitage från däck och bromsar", "II.1"},
+	{"Transporter", "Slitage från vägbanan", "II.1"},
+	{"Transporter", "Avdunstning från vägfordon", "II.1"},
+	{"Transporter", "Inrikes civil sjöfart (inkl privata fritidsbåtar)", "II.3"},
+	{"Transporter", "Inrikes flygtrafik", "II.4"},
+	{"Transporter", "Järnväg", "II.2"},
+	{"Industri (energi + processer)", "", "I.3"},
+	{"Jordbruk", "", "V.1"},
+	{"Jordbruk", "Djurs matsmältning", "V.1"},
+	{"Jordbruk", "Kogödsel (lagring, användning och bete)", "V.1"},
+	{"Jordbruk", "Svingödsel (lagring, användning och bete)", "V.1"},
+	{"Jordbruk", "Hästgödsel (lagring, användning och bete)", "V.1"},
+	{"Jordbruk", "Hönsgödsel (lagring, användning och bete)", "V.1"},
+	{"Jordbruk", "Fårgödsel m.m. (lagring, användning och bete)", "V.1"},
+	{"Jordbruk", "Användning av konstgödsel", "V.3"},
+	{"Jordbruk", "Skörderester som gödsel", "V.3"},
+	{"Jordbruk", "Kalkning av åkermark", "V.3"},
+	{"Jordbruk", "Odling av organogena jordar", "V.3"},
+	{"Jordbruk", "Odling av mineraljordar", "V.3"},
+	{"Jordbruk", "Indirekta utsläpp av lustgas från brukad mark", "V.3"},
+	{"Jordbruk", "Övrigt gödselmedel m.m.", "V.3"},
+	{"El och fjärrvärme", "", "I.4"},
+	{"Egen uppvärmning av bostäder och lokaler", "", "I.1"},
+	{"Egen uppvärmning av bostäder och lokaler", "Bostäder", "I.1"},
+	{"Egen uppvärmning av bostäder och lokaler", "Kommersiella och offentliga lokaler", "I.2"},
+	{"Egen uppvärmning av bostäder och lokaler", "Jordbruks- och skogsbrukslokaler", "I.5"},
+	{"Arbetsmaskiner", "", "II.5"},
+	{"Produktanvändning (inkl. lösningsmedel)", "", "IV.2"},
+	{"Avfall (inkl.avlopp)", "", "III.1"},
+	{"Avfall (inkl.avlopp)", "Avfallsdeponier", "III.1"},
+	{"Avfall (inkl.avlopp)", "Behandling av avloppsvatten", "III.4"},
+	{"Avfall (inkl.avlopp)", "Biologisk behandling av avfall", "III.2"},
+	{"Avfall (inkl.avlopp)", "Krematorier och förbränning av farligt avfall", "III.3"},
+	{"Avfall (inkl.avlopp)", "Oavsiktliga bränder", "III.3"},
+	{"Avfall (inkl.avlopp)", "Övrig avfallshantering", "III.1"},
+	{"Utrikes transporter", "", "II.3 utrikes"},
+	{"Utrikes transporter", "Utrikes sjöfart inom Sveriges gränser", "II.3 utrikes"},
+	{"Utrikes transporter", "Utrikes flyg under 1000 m höjd i svenskt luftrum", "II.4 utrikes"},
+}

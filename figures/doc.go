@@ -3,7 +3,8 @@
 // published release (the newest release of the default substance, from
 // national), members' reported figures (the current value of each year, from
 // submissions' visible rows, optionally as of a moment), and SCB's population
-// and area names (from national).
+// and area names (from national), and SMHI's subsector figures of the
+// sectors the GPC view takes apart (SMHISubsectors).
 //
 // Both readers of figures load them here: the public read service (package
 // publish) for pages and the API, and the compliance review for goal

@@ -1,7 +1,9 @@
 // Package publish is the step of the flow that publishes figures to
 // readers: the cached read service behind the public pages and the JSON API
 // (Service, Snapshot), the views built from it (municipality report, a
-// county's report in the same shape from SMHI's county rows, ranking, comparison, overview, the deadline calendars' events) and the
+// county's report in the same shape from SMHI's county rows, ranking,
+// comparison, overview, the inventory by GPC sector and scope, the
+// deadline calendars' events) and the
 // rendered answers kept with it (Body). The figures come from package figures' loaders (SMHI's published
 // release, members' reported figures, SCB's population and area names); the
 // maths is package analytics'.

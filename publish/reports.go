@@ -14,14 +14,15 @@ import (
 // in full for a new snapshot and, after a commit, only for the areas whose
 // submissions changed (replaced).
 type reports struct {
-	series map[string]*figures.Reported // area code → its reported figures
-	sheets map[string]*kr.Report        // area code → goals, plans, measures
-	refs   map[string]SubmissionRef     // submission id → its file, year, upload (no Years)
+	series map[string]*figures.Reported          // area code → its reported figures
+	sheets map[string]*kr.Report                 // area code → goals, plans, measures
+	refs   map[string]SubmissionRef              // submission id → its file, year, upload (no Years)
+	subs   map[string]figures.ReportedSubsectors // area code → its reported subsectors (the GPC view)
 }
 
 // loadReports reads the report data of codes (every area with reports when
-// codes is nil): three queries for the data and one for the submissions
-// the figures come from.
+// codes is nil): four queries for the data (the subsectors for the GPC
+// view) and one for the submissions the figures come from.
 func loadReports(ctx context.Context, data figures.Data, codes []string) (reports, error) {
 	var r reports
 	var err error
@@ -30,6 +31,9 @@ func loadReports(ctx context.Context, data figures.Data, codes []string) (report
 	}
 	if r.sheets, err = data.Reports.SheetsOf(ctx, codes); err != nil {
 		return r, err
+	}
+	if r.subs, err = data.ReportedSubsectors(ctx, codes); err != nil {
+		return r, unavailable(err)
 	}
 	var ids []string
 	for _, rep := range r.series {
@@ -53,7 +57,7 @@ func loadReports(ctx context.Context, data figures.Data, codes []string) (report
 // replaced returns r with the data of codes replaced by fresh's (read for
 // codes only); r itself is not changed, as the published snapshot reads it.
 func (r reports) replaced(codes []string, fresh reports) reports {
-	out := reports{series: maps.Clone(r.series), sheets: maps.Clone(r.sheets), refs: maps.Clone(r.refs)}
+	out := reports{series: maps.Clone(r.series), sheets: maps.Clone(r.sheets), refs: maps.Clone(r.refs), subs: maps.Clone(r.subs)}
 	for _, c := range codes {
 		if old := out.series[c]; old != nil {
 			for _, id := range old.SubmissionIDs() {
@@ -62,6 +66,10 @@ func (r reports) replaced(codes []string, fresh reports) reports {
 		}
 		delete(out.series, c)
 		delete(out.sheets, c)
+		delete(out.subs, c)
+		if s := fresh.subs[c]; s != nil {
+			out.subs[c] = s
+		}
 		if s := fresh.series[c]; s != nil {
 			out.series[c] = s
 		}

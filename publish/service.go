@@ -251,7 +251,8 @@ type Snapshot struct {
 	muni        map[string]kr.Municipality
 	names       map[string]string
 	member      map[string]members.Member
-	smhi        figures.SMHI // municipalities, counties, "00"
+	smhi        figures.SMHI       // municipalities, counties, "00"
+	smhiSubs    figures.Subsectors // the GPC view's subsectors, municipalities
 	memo        *memo
 }
 

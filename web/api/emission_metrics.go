@@ -34,6 +34,7 @@ func (a *API) publicRoutes() map[string]cached {
 	for path, build := range map[string]tables{
 		"/municipalities/:code/metrics": metricsTables, "/ranking": rankingTables,
 		"/emissions": a.emissionsTables, "/municipalities": municipalitiesTables,
+		"/municipalities/:code/gpc": gpcTables,
 	} {
 		routes[path+".csv"], routes[path+".xlsx"] = export(csvFormat, build), export(xlsxFormat, build)
 	}

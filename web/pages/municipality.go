@@ -19,9 +19,9 @@ import (
 
 // One municipality, /kommun/{code}: key figures, the trend and Carbon Law,
 // sectors, per capita against Sweden, the county and the members, the
-// member's own figures, goals, plans and measures, and the sources; a link
-// to its county's page. A county's page (county.go) shows the same of the
-// county.
+// member's own figures, goals, plans and measures, the inventory by GPC
+// sector and scope (gpc.go), and the sources; a link to its county's page.
+// A county's page (county.go) shows the same of the county.
 
 type fact struct {
 	Label, Value, Note string
@@ -41,6 +41,7 @@ type kommunView struct {
 	Reported, GoalChart                Chart
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
+	GPC, GPCReported                   site.Table
 	Sources                            []string
 	Embed                              embedSnippet // the trend chart's (municipalities)
 }
@@ -88,6 +89,11 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	if v.Trend.ID != "" {
 		v.Embed = p.snippet(site.EmbedPrefix+"kommun/"+url.PathEscape(m.Code), nil, v.Trend.Caption)
 	}
+	inv, err := snap.GPC(m.Code)
+	if err != nil {
+		return "", nil, err
+	}
+	v.GPC, v.GPCReported = gpcTables(inv)
 	return "kommun", v, nil
 }
 
