@@ -1,0 +1,41 @@
+package submissions_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/submissions"
+)
+
+// The same file sent to two instances (two services over one server
+// database, each with its own in-process lock) at the same moment makes
+// one submission: the dedup holds through the claim in the database.
+func TestIdenticalFileAcrossInstances(t *testing.T) {
+	db := storagetest.Migrated(t, "clickhouse")
+	instances := []*submissions.Service{service(t, db), service(t, db)}
+	content := templateFile(t, lundReport(2025))
+	ids := make([]string, 4)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			res, err := instances[i%2].Submit(ctx, lundOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = res.Submission.ID
+		}(i)
+	}
+	wg.Wait()
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			t.Fatalf("identical uploads to two instances made several submissions: %v", ids)
+		}
+	}
+	if versions, err := instances[1].List(ctx, "1281"); err != nil || len(versions) != 1 {
+		t.Fatalf("versions: %d, %v; want 1", len(versions), err)
+	}
+}
