@@ -41,6 +41,9 @@ func newCluster(t *testing.T) *cluster {
 	t.Helper()
 	dsns := strings.Fields(os.Getenv("KLIMATRAPPORT_TEST_CLUSTER"))
 	if len(dsns) != 3 {
+		if os.Getenv("KLIMATRAPPORT_TEST_REQUIRE_CLUSTER") == "1" {
+			t.Fatal("KLIMATRAPPORT_TEST_CLUSTER is not \"BOTH R1 R2\" but KLIMATRAPPORT_TEST_REQUIRE_CLUSTER=1: the cluster suite is required")
+		}
 		t.Skip("no cluster: set KLIMATRAPPORT_TEST_CLUSTER to \"BOTH R1 R2\" DSNs (make test-cluster)")
 	}
 	c := &cluster{name: storagetest.NewDatabaseName(), both: dsns[0]}
