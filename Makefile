@@ -57,7 +57,7 @@ test-cluster: chdb
 	@dir=$(CLUSTER_DIR)-$$$$; trap 'scripts/cluster.sh stop '"$$dir" EXIT; \
 	both=$$(scripts/cluster.sh start $$dir) || exit 1; \
 	art=$${KLIMATRAPPORT_ARTIFACTS:-$$dir/artifacts}; mkdir -p $$art; \
-	KLIMATRAPPORT_ARTIFACTS=$$art KLIMATRAPPORT_TEST_REQUIRE_CLUSTER=1 \
+	KLIMATRAPPORT_ARTIFACTS=$$art KLIMATRAPPORT_TEST_REQUIRE_CLUSTER=1 KLIMATRAPPORT_TEST_CLUSTER_DIR=$$dir \
 	KLIMATRAPPORT_TEST_CLUSTER="$$both $$(cat $$dir/r1/dsn) $$(cat $$dir/r2/dsn)" \
 		$(GO) test -count=1 -timeout 8m ./internal/clustersuite/; rc=$$?; \
 	echo "--- cluster figures ---"; grep '^cluster:' $$art/figures.txt || true; exit $$rc
