@@ -18,6 +18,18 @@ cmd=${1:?usage: cluster.sh start|stop DIR}
 dir=${2:?usage: cluster.sh start|stop DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
+# install installs Debian packages that are missing, when it may (root with
+# apt-get); otherwise it says what to install.
+install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing $*" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+  else
+    echo "missing: install $* (apt-get install $*)" >&2; exit 1
+  fi
+}
+
 alive() { [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
 
 stop() {
@@ -49,7 +61,6 @@ CFG
   fi
   port=$(cat "$zk/port")
   local java; java=$(command -v java || echo /usr/bin/java)
-  [ -f /usr/share/java/zookeeper.jar ] || { echo "zookeeper is not installed" >&2; exit 1; }
   nohup "$java" -Dzookeeper.log.dir="$zk/log" -cp /usr/share/java/zookeeper.jar \
     org.apache.zookeeper.server.ZooKeeperServerMain "$zk/zoo.cfg" </dev/null >"$zk/log/stdout.log" 2>&1 &
   echo $! >"$zk/pid"
@@ -96,6 +107,8 @@ XML
 }
 
 start() {
+  [ -f /usr/share/java/zookeeper.jar ] || install zookeeper
+  command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] || install clickhouse-server clickhouse-client
   mkdir -p "$dir"
   start_zk
   configure

@@ -1,7 +1,10 @@
 package clustersuite
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/klimatkommunerna/klimatrapport/backup"
@@ -27,7 +30,16 @@ func TestClusterBackupRestoresOnOneServer(t *testing.T) {
 	if _, err := backup.Backup(ctx, db, dir, backup.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	single := storagetest.Open(t, "clickhouse")
+	// The single server: the server suite's when there is one, else one
+	// replica's server as a plain server (a database made without ON
+	// CLUSTER, its tables not replicated).
+	dsn := os.Getenv(storagetest.ServerEnv)
+	if dsn == "" {
+		dsn = strings.Fields(os.Getenv("KLIMATRAPPORT_TEST_CLUSTER"))[2]
+	}
+	name := storagetest.NewDatabaseName()
+	single := open(t, dsn, name)
+	t.Cleanup(func() { _ = single.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name) })
 	results, err := backup.Restore(ctx, single, dir, backup.Options{})
 	if err != nil {
 		t.Fatal(err)
