@@ -16,27 +16,7 @@ import (
 func TestIdenticalFileAcrossInstances(t *testing.T) {
 	db := storagetest.Migrated(t, "clickhouse")
 	instances := []*submissions.Service{service(t, db), service(t, db)}
-	content := templateFile(t, lundReport(2025))
-	ids := make([]string, 4)
-	var wg sync.WaitGroup
-	for i := range ids {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			res, err := instances[i%2].Submit(ctx, lundOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			ids[i] = res.Submission.ID
-		}(i)
-	}
-	wg.Wait()
-	for _, id := range ids[1:] {
-		if id != ids[0] {
-			t.Fatalf("identical uploads to two instances made several submissions: %v", ids)
-		}
-	}
+	submitAtOnce(t, instances, templateFile(t, lundReport(2025)), 4)
 	if versions, err := instances[1].List(ctx, "1281"); err != nil || len(versions) != 1 {
 		t.Fatalf("versions: %d, %v; want 1", len(versions), err)
 	}
@@ -55,4 +35,30 @@ func TestHistoryOfSheetsWithNulls(t *testing.T) {
 			t.Fatalf("versions: %d, %v; want 2", len(versions), err)
 		}
 	})
+}
+
+// submitAtOnce sends content n times at once, in turn to each of
+// services, and fails unless every upload made the same submission.
+func submitAtOnce(t *testing.T, services []*submissions.Service, content []byte, n int) {
+	t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := services[i%len(services)].Submit(ctx, lundOfficer, submissions.Upload{FileName: "lund.xlsx", Content: content})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = res.Submission.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			t.Fatalf("identical uploads at once made several submissions: %v", ids)
+		}
+	}
 }
