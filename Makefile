@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 TEST_CLICKHOUSE_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-clickhouse
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run demo test test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
+.PHONY: all build run demo test test-cluster test-short lint bench fuzz chdb clickhouse-test-server stop-clickhouse-test-server clean
 
 all: build
 
@@ -48,6 +48,19 @@ test: chdb
 	fi; \
 	[ -n "$$dsn" ] || echo "note: no ClickHouse server; the server suite is skipped (install clickhouse-server to run it)"; \
 	KLIMATRAPPORT_TEST_CLICKHOUSE="$$dsn" $(GO) test -timeout 25m -count=1 ./...
+
+## test-cluster: the cluster suite (internal/clustersuite) against a throwaway replicated
+## cluster that scripts/cluster.sh starts (ZooKeeper and two ClickHouse 18.16 replicas on
+## loopback) and stops, by pid, whatever happens; prints the suite's figures.
+CLUSTER_DIR ?= $(or $(TMPDIR),/tmp)/klimatrapport-test-cluster
+test-cluster: chdb
+	@dir=$(CLUSTER_DIR)-$$$$; trap 'scripts/cluster.sh stop '"$$dir" EXIT; \
+	both=$$(scripts/cluster.sh start $$dir) || exit 1; \
+	art=$${KLIMATRAPPORT_ARTIFACTS:-$$dir/artifacts}; mkdir -p $$art; \
+	KLIMATRAPPORT_ARTIFACTS=$$art KLIMATRAPPORT_TEST_REQUIRE_CLUSTER=1 KLIMATRAPPORT_TEST_CLUSTER_DIR=$$dir \
+	KLIMATRAPPORT_TEST_CLUSTER="$$both $$(cat $$dir/r1/dsn) $$(cat $$dir/r2/dsn)" \
+		$(GO) test -count=1 -timeout 8m ./internal/clustersuite/; rc=$$?; \
+	echo "--- cluster figures ---"; grep '^cluster:' $$art/figures.txt || true; exit $$rc
 
 ## test-short: the tests without the slow ones.
 test-short: chdb

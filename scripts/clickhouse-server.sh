@@ -6,20 +6,16 @@
 # port).
 #
 #   dsn=$(scripts/clickhouse-server.sh /tmp/kr-clickhouse)
+#
+# CLICKHOUSE_TCP_PORT, when set, is the TCP port to use; CLICKHOUSE_CONFIG_D,
+# when set, is a directory whose files are copied into the server's config.d
+# (scripts/cluster.sh passes the cluster, macros and ZooKeeper that way).
 set -euo pipefail
 dir=${1:?usage: clickhouse-server.sh DIR}
 bin=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 [ -x "$bin" ] || { echo "clickhouse-server is not installed" >&2; exit 1; }
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; return 1
-}
+free_port() { "$(dirname "$0")/free-port.sh"; }
 
 if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
   cat "$dir/dsn"; exit 0
@@ -29,7 +25,7 @@ if [ -f "$dir/config.xml" ] && [ -f "$dir/port" ]; then
   tcp=$(cat "$dir/port")
 else
 rm -rf "$dir"; mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$dir/log"
-tcp=$(free_port); http=$(free_port); inter=$(free_port)
+tcp=${CLICKHOUSE_TCP_PORT:-$(free_port)}; http=$(free_port); inter=$(free_port)
 echo "$tcp" >"$dir/port"
 src=/etc/clickhouse-server/config.xml
 sed -e "s#<tcp_port>9000</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
@@ -44,6 +40,7 @@ sed -e "s#<tcp_port>9000</tcp_port>#<tcp_port>$tcp</tcp_port>#" \
     "$src" > "$dir/config.xml"
 cp /etc/clickhouse-server/users.xml "$dir/users.xml"
 sed -i "s#<users_config>users.xml</users_config>#<users_config>$dir/users.xml</users_config>#" "$dir/config.xml"
+if [ -n "${CLICKHOUSE_CONFIG_D:-}" ]; then mkdir -p "$dir/config.d" && cp "$CLICKHOUSE_CONFIG_D"/* "$dir/config.d/"; fi
 fi
 # The server must not hold this script's stdout: callers read the DSN with $(…).
 cd "$dir"

@@ -30,8 +30,19 @@ func deleteSubmissionData(ctx context.Context, db storage.DB, ids []string, with
 // whose submission has no submissions row and began more than olderThan ago
 // (submission ids are UUIDv7, which carry their creation time). It returns
 // how many submissions it cleaned.
+//
+// On a cluster the orphans are found on the replica this instance reads,
+// so the round is skipped while that replica lags (storage.Lagging): a
+// submissions row not yet fetched there would make an accepted upload look
+// interrupted. The deletion names the ids found, so that every replica
+// deletes the same rows whatever it holds.
 func (s *Service) Cleanup(ctx context.Context, olderThan time.Duration) (int, error) {
 	cutoff := s.now().Add(-olderThan)
+	if lag, err := storage.Lagging(ctx, s.DB); err != nil {
+		return 0, unavailable(err)
+	} else if lag {
+		return 0, nil
+	}
 	type orphan struct {
 		ID string `ch:"id"`
 	}

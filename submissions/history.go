@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 )
@@ -136,7 +137,14 @@ func (s *Service) sheetDiffers(ctx context.Context, table, columns, prevID, curI
 		ID   string `ch:"id"`
 		Hash uint64 `ch:"h"`
 	}
-	q := "SELECT toString(submission_id) AS id, sum(cityHash64(" + columns + ")) AS h FROM " + table +
+	// Each column hashed as text with its NULL-ness: a NULL argument makes
+	// cityHash64 NULL, which sum skips (and on ClickHouse 18.16 a sum of
+	// only NULLs is NULL, which no uint64 holds).
+	args := strings.Split(columns, ", ")
+	for i, c := range args {
+		args[i] = "isNull(" + c + "), ifNull(toString(" + c + "), '')"
+	}
+	q := "SELECT toString(submission_id) AS id, sum(cityHash64(" + strings.Join(args, ", ") + ")) AS h FROM " + table +
 		" WHERE toString(submission_id) IN (?, ?) GROUP BY submission_id"
 	if err := s.DB.Select(ctx, &rows, q, prevID, curID); err != nil {
 		return false, unavailable(err)

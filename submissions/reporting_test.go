@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -214,27 +213,7 @@ func TestIdenticalFileReturnsExisting(t *testing.T) {
 			t.Fatalf("second identical upload: existing=%v id=%s, want existing %s", again.Existing, again.Submission.ID, first.Submission.ID)
 		}
 		// The same file at the same moment: one submission.
-		var wg sync.WaitGroup
-		content2 := templateFile(t, lundReport(2024))
-		ids := make([]string, 4)
-		for i := range ids {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				res, err := s.Submit(ctx, lundOfficer, submissions.Upload{FileName: "x.xlsx", Content: content2})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				ids[i] = res.Submission.ID
-			}(i)
-		}
-		wg.Wait()
-		for _, id := range ids[1:] {
-			if id != ids[0] {
-				t.Fatalf("concurrent identical uploads made several submissions: %v", ids)
-			}
-		}
+		submitAtOnce(t, []*submissions.Service{s}, templateFile(t, lundReport(2024)), 4)
 		versions, err := s.List(ctx, "1281")
 		if err != nil || len(versions) != 2 {
 			t.Fatalf("versions: %d, %v; want 2", len(versions), err)

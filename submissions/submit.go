@@ -14,6 +14,7 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
+	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 )
 
@@ -52,16 +53,18 @@ func (s *Service) Submit(ctx context.Context, actor kr.Actor, up Upload) (Result
 	}
 	sha := fmt.Sprintf("%x", sha256.Sum256(up.Content))
 
-	// One upload of the same file at a time in this process, so that two
-	// identical uploads at once make one submission.
+	// One upload of the same file at a time, so that two identical uploads
+	// at once make one submission: in this process by a lock, across
+	// instances by a claim in the database.
 	unlock := s.locks.lock(sha)
 	defer unlock()
-
-	if existing, ok, err := s.existing(ctx, actor, sha, up.Municipality); err != nil {
+	existing, ok, release, err := s.claimFile(ctx, actor, sha, up.Municipality)
+	if err != nil {
 		return Result{}, err
 	} else if ok {
 		return Result{Submission: existing, Existing: true}, nil
 	}
+	defer release()
 
 	in, err := s.validate(ctx, actor, up, lim)
 	if err != nil {
@@ -258,6 +261,46 @@ func (s *Service) existing(ctx context.Context, actor kr.Actor, sha, code string
 		}
 	}
 	return kr.Submission{}, false, nil
+}
+
+// claimPoll is how often an upload waits for another instance's upload of
+// the same file to end.
+const claimPoll = 100 * time.Millisecond
+
+// claimFile returns the accepted submission of an identical file if there
+// is one; otherwise it waits until this upload holds the file's claim (an
+// upload of the same file on another instance ends first) and returns its
+// release.
+func (s *Service) claimFile(ctx context.Context, actor kr.Actor, sha, code string) (kr.Submission, bool, func(), error) {
+	claims := storage.Claims{DB: s.DB, Scope: "upload", Expiry: 10 * time.Minute, Now: s.Now}
+	for {
+		if existing, ok, err := s.existing(ctx, actor, sha, code); err != nil || ok {
+			return existing, ok, nil, err
+		}
+		id, won, err := claims.Acquire(ctx, sha)
+		if err != nil {
+			return kr.Submission{}, false, nil, unavailable(err)
+		}
+		if won {
+			release := func() {
+				// Background: the upload's own context may be done.
+				_ = claims.Release(storage.ForBackground(context.WithoutCancel(ctx)), sha, id)
+			}
+			// The holder before may have ended between the look above and
+			// the claim: look again, holding the claim.
+			existing, ok, err := s.existing(ctx, actor, sha, code)
+			if err != nil || ok {
+				release()
+				return existing, ok, nil, err
+			}
+			return kr.Submission{}, false, release, nil
+		}
+		select {
+		case <-time.After(claimPoll):
+		case <-ctx.Done():
+			return kr.Submission{}, false, nil, ctx.Err()
+		}
+	}
 }
 
 // keyedMutex serialises work per key.
