@@ -86,6 +86,9 @@ func (s *Service) load(ctx context.Context, gen uint64, fp fingerprint, now time
 		return nil, unavailable(err)
 	}
 	snap.Substance, snap.Unit, snap.Release = snap.smhi.Substance, snap.smhi.Unit, snap.smhi.Release
+	if err = s.loadPrevious(ctx, snap, areas); err != nil {
+		return nil, unavailable(err)
+	}
 	if snap.reports, err = loadReports(ctx, s.Data, nil); err != nil {
 		return nil, err
 	}

@@ -251,7 +251,9 @@ type Snapshot struct {
 	muni        map[string]kr.Municipality
 	names       map[string]string
 	member      map[string]members.Member
-	smhi        figures.SMHI // municipalities, counties, "00"
+	smhi        figures.SMHI       // municipalities, counties, "00"
+	previous    figures.SMHI       // the release before smhi's, for the revisions; Release.ID "" when none
+	releases    []national.Release // every release of Substance, newest first
 	memo        *memo
 }
 

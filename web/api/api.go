@@ -70,6 +70,7 @@ func (a *API) Register(r gin.IRouter) {
 	}
 	a.registerMembers(v1)
 	a.registerCalendars(v1)
+	a.registerRevisions(v1)
 }
 
 // handler is an API handler: it writes its answer, or returns the error
