@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
@@ -167,5 +168,37 @@ func TestRevisionsAPI(t *testing.T) {
 		if csv.Status != 200 || !strings.Contains(string(csv.Body), "1280,Malmö,,2024,changed") {
 			t.Errorf("revisions.csv: %d %s", csv.Status, csv.Body)
 		}
+		complianceNamesRelease(t, w, base)
 	})
+}
+
+// complianceNamesRelease: the compliance check's answers (every member's,
+// and one member's) name the SMHI release goals were followed up against:
+// the newest.
+func complianceNamesRelease(t *testing.T, w *testworld.World, base string) {
+	t.Helper()
+	w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1280")
+	var all struct {
+		SMHIRelease *figures.ReleaseRef `json:"smhi_release"`
+		Members     []struct {
+			SMHIRelease *figures.ReleaseRef `json:"smhi_release"`
+		} `json:"members"`
+	}
+	get(t, base+"/api/v1/compliance?year=2026", revToken).json(t, &all)
+	if r := all.SMHIRelease; r == nil || r.ReleaseDate != "2028-04-15" || r.FileName != "ggt-2028.xlsx" || r.Substance != "GGT" || r.ID == "" {
+		t.Errorf("compliance: release %+v", r)
+	}
+	if len(all.Members) != 1 || all.Members[0].SMHIRelease == nil || *all.Members[0].SMHIRelease != *all.SMHIRelease {
+		t.Errorf("compliance: members %+v", all.Members)
+	}
+	var one struct {
+		SMHIRelease *figures.ReleaseRef `json:"smhi_release"`
+		Member      struct {
+			SMHIRelease *figures.ReleaseRef `json:"smhi_release"`
+		} `json:"member"`
+	}
+	get(t, base+"/api/v1/municipalities/1280/compliance?year=2026", revToken).json(t, &one)
+	if one.SMHIRelease == nil || *one.SMHIRelease != *all.SMHIRelease || one.Member.SMHIRelease == nil || *one.Member.SMHIRelease != *all.SMHIRelease {
+		t.Errorf("one member's compliance: release %+v", one.SMHIRelease)
+	}
 }
