@@ -37,6 +37,7 @@ type kommunView struct {
 	Reported, GoalChart                Chart
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
+	Revisions                          revisionsView
 	Sources                            []string
 }
 
@@ -74,6 +75,9 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	v.GoalChart, v.Goals = goalsView(m.Name, r)
 	charts = append(charts, v.GoalChart)
 	v.Plans, v.Measures = plansTable(r.Plans), measuresTable(r.Measures)
+	if v.Revisions, err = revisionsSection(snap, m.Code); err != nil {
+		return "", nil, err
+	}
 	v.Sources = sourcesList(snap, r)
 	withCharts(&v.Frame, charts...)
 	return "kommun", v, nil
