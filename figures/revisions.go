@@ -34,16 +34,22 @@ type AreaRevisions struct {
 	Revisions []analytics.Revision `json:"revisions"`
 }
 
-// Revisions compares two SMHI releases of one substance: From is the
-// older, To the newer. From is nil when there is only one release to
-// compare, and then Note says so (in Swedish) and Areas is empty.
+// Compared names what a comparison of two SMHI releases of one substance
+// is between: From the older, To the newer. From is nil when there is only
+// one release to compare, and then Note says so (in Swedish).
+type Compared struct {
+	Substance string      `json:"substance"`
+	Unit      string      `json:"unit"`
+	From      *ReleaseRef `json:"from"`
+	To        *ReleaseRef `json:"to"`
+	Note      string      `json:"note,omitempty"`
+}
+
+// Revisions is the comparison of two releases for some areas (none when
+// there is nothing to compare).
 type Revisions struct {
-	Substance string          `json:"substance"`
-	Unit      string          `json:"unit"`
-	From      *ReleaseRef     `json:"from"`
-	To        *ReleaseRef     `json:"to"`
-	Note      string          `json:"note,omitempty"`
-	Areas     []AreaRevisions `json:"areas"`
+	Compared
+	Areas []AreaRevisions `json:"areas"`
 }
 
 // NoEarlierRelease is the note of a comparison without an older release.
@@ -56,7 +62,7 @@ const NoRelease = "Det finns ingen SMHI-publicering i tjänsten än."
 // figures, as SMHIOf loads them) for each of codes, named by names. older
 // without a release (Release.ID "") gives the note instead.
 func RevisionsFrom(older, newer SMHI, codes []string, names map[string]string) Revisions {
-	r := Revisions{Substance: newer.Substance, Unit: newer.Unit, From: RefOf(older.Release), To: RefOf(newer.Release), Areas: []AreaRevisions{}}
+	r := Revisions{Compared: Compared{Substance: newer.Substance, Unit: newer.Unit, From: RefOf(older.Release), To: RefOf(newer.Release)}, Areas: []AreaRevisions{}}
 	switch {
 	case r.To == nil:
 		r.Note = NoRelease
@@ -118,19 +124,15 @@ func (d Data) LoadRevisions(ctx context.Context, substance string, older, newer 
 // AreaAnswer is GET /api/v1/municipalities/{code}/revisions: one area's
 // revisions between the releases From and To.
 type AreaAnswer struct {
-	Code      string               `json:"municipality"`
-	Name      string               `json:"name"`
-	Substance string               `json:"substance"`
-	Unit      string               `json:"unit"`
-	From      *ReleaseRef          `json:"from"`
-	To        *ReleaseRef          `json:"to"`
-	Note      string               `json:"note,omitempty"`
+	Code string `json:"municipality"`
+	Name string `json:"name"`
+	Compared
 	Revisions []analytics.Revision `json:"revisions"`
 }
 
 // Area is r's answer for the area code (one of those compared).
 func (r Revisions) Area(code, name string) AreaAnswer {
-	a := AreaAnswer{Code: code, Name: name, Substance: r.Substance, Unit: r.Unit, From: r.From, To: r.To, Note: r.Note,
+	a := AreaAnswer{Code: code, Name: name, Compared: r.Compared,
 		Revisions: []analytics.Revision{}}
 	for _, ar := range r.Areas {
 		if ar.Code == code {
@@ -167,17 +169,13 @@ type AreaSummary struct {
 // total's revision and the changed sectors, so that the answer grows with
 // what SMHI revised, not with every figure of both releases.
 type Summary struct {
-	Substance string        `json:"substance"`
-	Unit      string        `json:"unit"`
-	From      *ReleaseRef   `json:"from"`
-	To        *ReleaseRef   `json:"to"`
-	Note      string        `json:"note,omitempty"`
-	Areas     []AreaSummary `json:"municipalities"`
+	Compared
+	Areas []AreaSummary `json:"municipalities"`
 }
 
 // Summary condenses r to the changed years of each area.
 func (r Revisions) Summary() Summary {
-	out := Summary{Substance: r.Substance, Unit: r.Unit, From: r.From, To: r.To, Note: r.Note, Areas: []AreaSummary{}}
+	out := Summary{Compared: r.Compared, Areas: []AreaSummary{}}
 	for _, ar := range r.Areas {
 		years := map[int]*YearChange{}
 		var order []int

@@ -2,8 +2,9 @@
 // files, the template, municipalities, emissions, emission metrics and the
 // ranking (with CSV and XLSX exports), compliance, reviews and replies,
 // and the members register (its list public, without contacts, with each
-// member's standing, and as CSV and XLSX) and the deadline calendars
-// (iCalendar). Each handler asks package access whether the
+// member's standing, and as CSV and XLSX), the deadline calendars
+// (iCalendar), and SMHI's revisions between two releases (revisions.go).
+// Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
 //
