@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -10,10 +11,12 @@ import (
 
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld/samples"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/xuri/excelize/v2"
 )
 
 // Malmö's (1280) rows in the GGT sample: its total and its transport, and
@@ -200,5 +203,14 @@ func complianceNamesRelease(t *testing.T, w *testworld.World, base string) {
 	get(t, base+"/api/v1/municipalities/1280/compliance?year=2026", revToken).json(t, &one)
 	if one.SMHIRelease == nil || *one.SMHIRelease != *all.SMHIRelease || one.Member.SMHIRelease == nil || *one.Member.SMHIRelease != *all.SMHIRelease {
 		t.Errorf("one member's compliance: release %+v", one.SMHIRelease)
+	}
+	board := get(t, base+"/api/v1/compliance.xlsx?year=2026", revToken)
+	f, err := excelize.OpenReader(bytes.NewReader(board.body))
+	if err != nil {
+		t.Fatalf("board workbook: %d %v", board.status, err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue(compliance.SheetSummary, "A2"); !strings.Contains(v, "SMHI:s publicering 2028-04-15 (GGT, ggt-2028.xlsx)") {
+		t.Errorf("board workbook: %q", v)
 	}
 }
