@@ -61,6 +61,7 @@ import (
 	"time"
 	_ "time/tzdata" // deadlines are in Swedish time whatever the host has
 
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
@@ -199,6 +200,9 @@ type MemberResult struct {
 	Obligations      []Result    `json:"obligations"`
 	Fulfilled        int         `json:"fulfilled"` // obligations with status uppfyllt
 	Goals            []GoalTrack `json:"goal_tracking"`
+	// SMHIRelease is the SMHI release the goals were followed up against
+	// (nil when none is imported, or with Query.NoTracking).
+	SMHIRelease *figures.ReleaseRef `json:"smhi_release,omitempty"`
 }
 
 // Result returns the member's result for o.
@@ -213,12 +217,15 @@ func (m MemberResult) Result(o Obligation) (Result, bool) {
 
 // Report is the evaluation of a year.
 type Report struct {
-	Year     int            `json:"year"`
-	AsOf     time.Time      `json:"as_of"`
-	Deadline time.Time      `json:"deadline"` // last day to report for Year
-	Rules    Rules          `json:"rules"`
-	Members  []MemberResult `json:"members"`
-	Summary  Summary        `json:"summary"`
+	Year     int       `json:"year"`
+	AsOf     time.Time `json:"as_of"`
+	Deadline time.Time `json:"deadline"` // last day to report for Year
+	Rules    Rules     `json:"rules"`
+	// SMHIRelease is the SMHI release goals were followed up against (nil
+	// when none is imported, or with Query.NoTracking).
+	SMHIRelease *figures.ReleaseRef `json:"smhi_release,omitempty"`
+	Members     []MemberResult      `json:"members"`
+	Summary     Summary             `json:"summary"`
 }
 
 // Summary counts statuses per obligation, for binding members and for all.

@@ -87,6 +87,9 @@ func (e *Engine) Evaluate(ctx context.Context, q Query) (Report, error) {
 	if err != nil {
 		return rep, unavailable(err)
 	}
+	if in.figures != nil {
+		rep.SMHIRelease = figures.RefOf(in.figures.Release())
+	}
 	for _, m := range ms {
 		c := evalContext{rules: rules, year: q.Year, asOf: asOf, ref: ref, member: m, times: in.times}
 		rep.Members = append(rep.Members, in.member(c, q))
@@ -187,6 +190,7 @@ func (in inputs) member(c evalContext, q Query) MemberResult {
 		}
 	}
 	if in.figures != nil {
+		mr.SMHIRelease = figures.RefOf(in.figures.Release())
 		for _, g := range f.goals {
 			mr.Goals = append(mr.Goals, track(in.figures, m.Code, g, c.asOf.In(sweden).Year(), q.Series))
 		}

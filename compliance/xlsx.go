@@ -208,7 +208,11 @@ func (x *xlsxWriter) filter(sheet string, cols, rows int) {
 func (x *xlsxWriter) summary(rep Report) error {
 	s := SheetSummary
 	x.set(s, 1, 1, fmt.Sprintf("Medlemskraven %d", rep.Year), x.title())
-	x.set(s, 1, 2, fmt.Sprintf("Utvärderat %s. Sista dag att rapportera för %d: %s.", moment(rep.AsOf), rep.Year, day(rep.Deadline)), 0)
+	evaluated := fmt.Sprintf("Utvärderat %s. Sista dag att rapportera för %d: %s.", moment(rep.AsOf), rep.Year, day(rep.Deadline))
+	if r := rep.SMHIRelease; r != nil {
+		evaluated += fmt.Sprintf(" Målen följs upp mot SMHI:s publicering %s (%s, %s).", r.ReleaseDate, r.Substance, r.FileName)
+	}
+	x.set(s, 1, 2, evaluated, 0)
 	x.set(s, 1, 3, fmt.Sprintf("%d medlemmar, varav %d bindande (observatörer och medlemmar som har gått ur utvärderas men är inte bindande). %d uppfyller alla fyra skyldigheterna.",
 		rep.Summary.Members, rep.Summary.Binding, rep.Summary.AllMet), 0)
 	row := 5

@@ -12,6 +12,9 @@
 // analytics.FollowGoal over the same sources (GoalSources), so the public
 // page and the review give the same verdict. The API's emission series
 // (Emissions: any release or substance, SMHI's or reported) are read here on
-// each request the API's body cache does not answer. Nothing here caches;
+// each request the API's body cache does not answer. SMHI's revisions
+// (Revisions) compare two releases' series with analytics.Revisions, for
+// the snapshot's two newest or any pair read here (LoadRevisions). Nothing
+// here caches;
 // the maths is package analytics'.
 package figures

@@ -36,7 +36,17 @@ func (d Data) SMHI(ctx context.Context, areaLists ...[]string) (SMHI, error) {
 	if err != nil || !ok {
 		return f, err
 	}
-	f.Release = rel
+	return d.SMHIOf(ctx, sub, rel, areaLists...)
+}
+
+// SMHIOf reads release rel's (of substance sub) yearly totals and
+// main-sector series of each list of areas, as SMHI does the published
+// release's.
+func (d Data) SMHIOf(ctx context.Context, sub string, rel national.Release, areaLists ...[]string) (SMHI, error) {
+	f := SMHI{Substance: sub, Unit: "ton CO2e", Release: rel, Total: map[string]analytics.Series{}, Sectors: map[string]map[string]analytics.Series{}}
+	if sub != national.AllGHG {
+		f.Unit = "ton " + sub
+	}
 	for _, codes := range areaLists {
 		for _, bySector := range []bool{false, true} {
 			vals, _, err := d.National.Values(ctx, national.Query{Codes: codes, BySector: bySector, Substance: sub, Release: rel.ReleaseDate})

@@ -89,6 +89,9 @@ func (s *Service) load(ctx context.Context, gen uint64, fp fingerprint, now time
 	if snap.smhiSubs, err = s.Data.SMHISubsectors(ctx, snap.Release); err != nil {
 		return nil, unavailable(err)
 	}
+	if err = s.loadPrevious(ctx, snap, areas); err != nil {
+		return nil, unavailable(err)
+	}
 	if snap.reports, err = loadReports(ctx, s.Data, nil); err != nil {
 		return nil, err
 	}

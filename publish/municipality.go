@@ -114,17 +114,26 @@ type MunicipalityReport struct {
 
 var codeRe = regexp.MustCompile(`^\d{4}$`)
 
-// MunicipalityReport builds (once per snapshot) a municipality's report as
-// of asOf (0: the calendar year).
-func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf int) (*MunicipalityReport, error) {
+// municipality returns the municipality code names, or a NotFound error.
+func (snap *Snapshot) municipality(code string) (kr.Municipality, error) {
 	if !codeRe.MatchString(code) {
-		return nil, kr.E(kr.NotFound, "%q är ingen kommunkod (fyra siffror).", code)
+		return kr.Municipality{}, kr.E(kr.NotFound, "%q är ingen kommunkod (fyra siffror).", code)
 	}
 	muni, ok := snap.muni[code]
 	if !ok {
-		return nil, kr.E(kr.NotFound, "Det finns ingen kommun med koden %s.", code)
+		return kr.Municipality{}, kr.E(kr.NotFound, "Det finns ingen kommun med koden %s.", code)
 	}
-	asOf, err := snap.CheckAsOf(asOf)
+	return muni, nil
+}
+
+// MunicipalityReport builds (once per snapshot) a municipality's report as
+// of asOf (0: the calendar year).
+func (snap *Snapshot) MunicipalityReport(ctx context.Context, code string, asOf int) (*MunicipalityReport, error) {
+	muni, err := snap.municipality(code)
+	if err != nil {
+		return nil, err
+	}
+	asOf, err = snap.CheckAsOf(asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -253,6 +253,8 @@ type Snapshot struct {
 	member      map[string]members.Member
 	smhi        figures.SMHI       // municipalities, counties, "00"
 	smhiSubs    figures.Subsectors // the GPC view's subsectors, municipalities
+	previous    figures.SMHI       // the release before smhi's, for the revisions; Release.ID "" when none
+	releases    []national.Release // every release of Substance, newest first
 	memo        *memo
 }
 

@@ -146,6 +146,15 @@ func stamp(content []byte, at time.Time) ([]byte, error) {
 // the report name's date changed, and one municipality's 1990 figure.
 func NextGGT(t testing.TB, date string) []byte {
 	t.Helper()
+	return ReviseGGT(t, date, map[string]float64{"E9": 117000.5})
+}
+
+// ReviseGGT is the GGT sample (samples.GGT) as SMHI's release of date:
+// the report name's date changed and the cells named (A1 references of
+// its one sheet: column D the municipality, E 1990, F 2000, G 2005, H
+// 2010, I 2015, J 2020 … N 2024) set to new figures.
+func ReviseGGT(t testing.TB, date string, cells map[string]float64) []byte {
+	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(samples.Read(t, samples.GGT)))
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +166,9 @@ func NextGGT(t testing.TB, date string) []byte {
 		t.Fatalf("the GGT sample's title is %q", title)
 	}
 	f.SetCellValue(sheet, "B1", strings.ReplaceAll(title, "2026-04-15", date))
-	f.SetCellValue(sheet, "E9", 117000.5)
+	for cell, v := range cells {
+		f.SetCellValue(sheet, cell, v)
+	}
 	var b bytes.Buffer
 	if err := f.Write(&b); err != nil {
 		t.Fatal(err)

@@ -2,9 +2,10 @@
 // files, the template, municipalities, emissions, emission metrics and the
 // ranking (with CSV and XLSX exports), compliance, reviews and replies,
 // and the members register (its list public, without contacts, with each
-// member's standing, and as CSV and XLSX) and the deadline calendars
-// (iCalendar), and the API's own OpenAPI description (package openapi,
-// at /api/v1/openapi.json). Each handler asks package access whether the
+// member's standing, and as CSV and XLSX), the deadline calendars
+// (iCalendar), SMHI's revisions between two releases (revisions.go), and
+// the API's own OpenAPI description (package openapi, at
+// /api/v1/openapi.json). Each handler asks package access whether the
 // request's actor may do what it asks; credentials are resolved before, by
 // web.Authenticate. Errors are JSON with the status of web.StatusOf.
 //
@@ -72,6 +73,7 @@ func (a *API) Register(r gin.IRouter) {
 	a.registerMembers(v1)
 	a.registerCalendars(v1)
 	a.registerOpenAPI(v1)
+	a.registerRevisions(v1)
 }
 
 // handler is an API handler: it writes its answer, or returns the error

@@ -176,7 +176,7 @@ func (a *API) memberCompliance(c *gin.Context) error {
 		return kr.E(kr.NotFound, "%s är inte medlem %d.", code, q.Year)
 	}
 	rep = f.Apply(rep)
-	out := gin.H{"year": rep.Year, "as_of": rep.AsOf, "deadline": rep.Deadline, "member": nil}
+	out := gin.H{"year": rep.Year, "as_of": rep.AsOf, "deadline": rep.Deadline, "smhi_release": rep.SMHIRelease, "member": nil}
 	if len(rep.Members) > 0 {
 		out["member"] = rep.Members[0]
 	}

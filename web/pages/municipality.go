@@ -42,6 +42,7 @@ type kommunView struct {
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
 	GPC, GPCReported                   site.Table
+	Revisions                          revisionsView
 	Sources                            []string
 	Embed                              embedSnippet // the trend chart's (municipalities)
 }
@@ -94,6 +95,9 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 		return "", nil, err
 	}
 	v.GPC, v.GPCReported = gpcTables(inv)
+	if v.Revisions, err = revisionsSection(snap, m.Code); err != nil {
+		return "", nil, err
+	}
 	return "kommun", v, nil
 }
 
