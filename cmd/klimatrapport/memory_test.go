@@ -20,8 +20,12 @@ import (
 // the precise measure), which the Go runtime lets grow to about twice that
 // between collections, besides what a build leaves behind. The bound is
 // for a leak of the order of the data (tens of MiB per release), not for
-// the last MiB: publish's test is.
-const serveGrowthBound = 40 << 20
+// the last MiB: publish's test is. Since the pages show the revisions
+// between the two newest releases and the inventory by GPC row (the grown
+// data revise every year and sector), the warmed pages of the grown data
+// are about 20 KiB larger each: 44.7 MiB was measured before the revisions
+// table was cut to its newest years, hence 48.
+const serveGrowthBound = 48 << 20
 
 // serveWorld is a new server database with SCB's and SMHI's sample files
 // imported, and its DSN; the database is dropped when the test ends.

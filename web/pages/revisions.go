@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/klimatkommunerna/klimatrapport/analytics"
@@ -36,8 +37,9 @@ func revisionsSection(snap *publish.Snapshot, code string) (revisionsView, error
 	v.Table = site.Table{ID: "revideringar-tabell", Caption: "Ändrade siffror mellan SMHI:s två senaste publiceringar (" + r.Unit + ")",
 		Head: []site.Cell{textCell("År"), textCell("Sektor"), textCell("Ändring"), textCell("Före"), textCell("Efter"),
 			textCell("Skillnad"), textCell("Skillnad (%)")}}
+	shown, changed := shownRevisionYears(a.Revisions)
 	for _, rv := range a.Revisions {
-		if rv.Status == analytics.RevisionUnchanged {
+		if rv.Status == analytics.RevisionUnchanged || !shown[rv.Year] {
 			continue
 		}
 		sector := rv.Sector
@@ -51,10 +53,37 @@ func revisionsSection(snap *publish.Snapshot, code string) (revisionsView, error
 		v.Table.Rows = append(v.Table.Rows, []site.Cell{textCell(strconv.Itoa(rv.Year)), textCell(sector), textCell(revisionStatus[rv.Status]),
 			optCell(rv.Before, decTonnes), optCell(rv.After, decTonnes), change, optCell(rv.Percent, decPct)})
 	}
-	if len(v.Table.Rows) == 0 {
+	switch {
+	case len(v.Table.Rows) == 0:
 		v.Text += " Inga siffror för " + a.Name + " ändrades."
+	case changed > len(shown):
+		v.Text += " Tabellen visar de " + strconv.Itoa(len(shown)) + " senaste av de " + strconv.Itoa(changed) +
+			" år som ändrades; alla år och sektorer finns i JSON-svaret nedan."
 	}
 	return v, nil
+}
+
+// RevisionYearsShown is how many of the newest revised years the page's
+// table shows: SMHI often revises every year back to 1990, which in every
+// sector would be hundreds of rows on every municipality's page; the API
+// has them all.
+const RevisionYearsShown = 5
+
+// shownRevisionYears returns the newest RevisionYearsShown years that
+// have a revision, and how many years have one.
+func shownRevisionYears(rs []analytics.Revision) (map[int]bool, int) {
+	var years []int
+	for _, rv := range rs {
+		if rv.Status != analytics.RevisionUnchanged && !slices.Contains(years, rv.Year) {
+			years = append(years, rv.Year)
+		}
+	}
+	slices.Sort(years)
+	shown := map[int]bool{}
+	for _, y := range years[max(0, len(years)-RevisionYearsShown):] {
+		shown[y] = true
+	}
+	return shown, len(years)
 }
 
 // releaseName names a release for a reader: its date and file.
