@@ -204,13 +204,19 @@ func (r *Register) Add(ctx context.Context, actor kr.Actor, code string, joined 
 // whether to join: one year.
 const DefaultObserverPeriod = 365 * 24 * time.Hour
 
-// ObserverUntil is the end of an observer period of the given length (0:
-// DefaultObserverPeriod) starting on joined, counted in whole days.
-func ObserverUntil(joined time.Time, period time.Duration) *time.Time {
+// ObserverDays is the length in whole days of an observer period of the
+// given length (0: DefaultObserverPeriod).
+func ObserverDays(period time.Duration) int {
 	if period <= 0 {
 		period = DefaultObserverPeriod
 	}
-	until := joined.AddDate(0, 0, int(period/(24*time.Hour)))
+	return int(period / (24 * time.Hour))
+}
+
+// ObserverUntil is the end of an observer period of the given length (0:
+// DefaultObserverPeriod) starting on joined.
+func ObserverUntil(joined time.Time, period time.Duration) *time.Time {
+	until := joined.AddDate(0, 0, ObserverDays(period))
 	return &until
 }
 

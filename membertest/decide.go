@@ -199,8 +199,6 @@ func (s *Service) decisions(ctx context.Context, id string) (map[string][]Decisi
 }
 
 // ObserverDays is how many days an observer admitted takes part.
-func (s *Service) ObserverDays() int {
-	return int(members.ObserverUntil(time.Time{}, s.ObserverPeriod).Sub(time.Time{}) / (24 * time.Hour))
-}
+func (s *Service) ObserverDays() int { return members.ObserverDays(s.ObserverPeriod) }
 
 func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }

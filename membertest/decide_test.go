@@ -40,10 +40,7 @@ type decideWorld struct {
 func newDecideWorld(t *testing.T, db storage.DB) *decideWorld {
 	q, _ := membertest.Parse([]byte(small))
 	srv := mailtest.Start(t)
-	sender, err := mail.New(srv.URL(), "kansliet@klimatkommunerna.se", srv.Roots)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sender := srv.Sender(t, "kansliet@klimatkommunerna.se")
 	reg := &members.Register{DB: db}
 	now := func() time.Time { return time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC) }
 	return &decideWorld{reg: reg, smtp: srv, s: &membertest.Service{DB: db, Questions: q, Members: reg, Now: now,

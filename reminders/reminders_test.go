@@ -9,7 +9,6 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/internal/mail"
 	"github.com/klimatkommunerna/klimatrapport/internal/mail/mailtest"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/members"
@@ -40,10 +39,7 @@ func setUp(t *testing.T, w *testworld.World, srv *mailtest.Server, now *time.Tim
 	if _, err := w.Accounts.Create(ctx, kr.System(), "anna@lund.se", kr.RoleOfficer, "1281", "ett långt lösenord"); err != nil {
 		t.Fatal(err)
 	}
-	sender, err := mail.New(srv.URL(), "noreply@klimatkommunerna.se", srv.Roots)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sender := srv.Sender(t, "noreply@klimatkommunerna.se")
 	// Each call is a new instance of the service, as after a restart.
 	return func() *reminders.Service {
 		return &reminders.Service{DB: w.DB, Compliance: w.Compliance, Members: w.Members, Accounts: w.Accounts, Mail: sender,

@@ -8,7 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/klimatkommunerna/klimatrapport/internal/browsertest"
-	"github.com/klimatkommunerna/klimatrapport/internal/mail"
 	"github.com/klimatkommunerna/klimatrapport/internal/mail/mailtest"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
@@ -28,11 +27,7 @@ func TestBrowserApplyAndAdmit(t *testing.T) {
 	s := newSite(t, testworld.New(t, "chdb", siteOptions))
 	s.w.ImportMunicipalities(t)
 	smtp := mailtest.Start(t)
-	sender, err := mail.New(smtp.URL(), "kansliet@klimatkommunerna.se", smtp.Roots)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.w.MemberTest.Mail = sender
+	s.w.MemberTest.Mail = smtp.Sender(t, "kansliet@klimatkommunerna.se")
 	shot := browsertest.Shooter(t, ctx, browsertest.ArtefactDir(t, "medlemskap"))
 	text := func(sel string) string {
 		t.Helper()
@@ -65,9 +60,8 @@ func TestBrowserApplyAndAdmit(t *testing.T) {
 	}
 
 	// A reviewer opens the application and admits Lomma as a member.
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/logga-in"), chromedp.SendKeys("#email", emails["reviewer"]),
-		chromedp.SendKeys("#password", webPassword), chromedp.Click(`main button[type=submit]`), chromedp.WaitVisible(`.account .who`),
-		chromedp.Navigate(s.base+"/granskning/ansokningar"), chromedp.WaitVisible(`#applications`)); err != nil {
+	signIn(ctx, t, s.base, "reviewer")
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/granskning/ansokningar"), chromedp.WaitVisible(`#applications`)); err != nil {
 		t.Fatalf("the list of applications: %v", err)
 	}
 	shot("3-ansokningar")

@@ -39,17 +39,9 @@ func TestBrowserReportAndReview(t *testing.T) {
 		}
 		return v
 	}
-	login := func(role string) {
-		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/logga-in"), chromedp.SendKeys("#email", emails[role]),
-			chromedp.SendKeys("#password", webPassword), chromedp.Click(`main button[type=submit]`),
-			chromedp.WaitVisible(`.account .who`)); err != nil {
-			t.Fatalf("login as %s: %v", role, err)
-		}
-	}
 
 	// The officer signs in and downloads the pre-filled template.
-	login("lund")
+	signIn(ctx, t, s.base, "lund")
 	template := downloadTemplate(ctx, t, shot)
 
 	// Fill it in with one mistake: a word where a number belongs.
@@ -102,7 +94,7 @@ func TestBrowserReportAndReview(t *testing.T) {
 		chromedp.Click(`.account form button`), chromedp.WaitVisible(`.account a[href="/logga-in"]`)); err != nil {
 		t.Fatalf("logout: %v", err)
 	}
-	login("reviewer")
+	signIn(ctx, t, s.base, "reviewer")
 	comment := "Målet är beslutat i fullmäktige 2020-06-11 enligt protokollet."
 	thisYear := strconv.Itoa(time.Now().Year())
 	if err := chromedp.Do(ctx, chromedp.Navigate(s.base+"/granskning/1281?ar="+thisYear), chromedp.WaitVisible(`#status-goals`),
@@ -120,6 +112,16 @@ func TestBrowserReportAndReview(t *testing.T) {
 			continue // the rejected upload's page is answered with 422, on purpose
 		}
 		t.Errorf("browser reported: %s", p)
+	}
+}
+
+// signIn signs in as role (one of emails) through the login form.
+func signIn(ctx context.Context, t *testing.T, base, role string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/logga-in"), chromedp.SendKeys("#email", emails[role]),
+		chromedp.SendKeys("#password", webPassword), chromedp.Click(`main button[type=submit]`),
+		chromedp.WaitVisible(`.account .who`)); err != nil {
+		t.Fatalf("login as %s: %v", role, err)
 	}
 }
 

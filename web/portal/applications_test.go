@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
-	"github.com/klimatkommunerna/klimatrapport/internal/mail"
 	"github.com/klimatkommunerna/klimatrapport/internal/mail/mailtest"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
@@ -25,21 +23,9 @@ func TestApplicationsReview(t *testing.T) {
 	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
 		ctx := context.Background()
 		w.ImportMunicipalities(t)
-		for email, role := range map[string]kr.Role{"anna@lund.se": kr.RoleOfficer, "greta@klimatkommunerna.se": kr.RoleReviewer} {
-			code := ""
-			if role == kr.RoleOfficer {
-				code = "1281"
-			}
-			if _, err := w.Accounts.Create(ctx, kr.System(), email, role, code, password); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAccounts(t, w)
 		smtp := mailtest.Start(t)
-		sender, err := mail.New(smtp.URL(), "kansliet@klimatkommunerna.se", smtp.Roots)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.MemberTest.Mail = sender
+		w.MemberTest.Mail = smtp.Sender(t, "kansliet@klimatkommunerna.se")
 		base := w.Serve(t, "").URL
 
 		applicant := newVisitor(t, base)

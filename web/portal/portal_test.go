@@ -51,6 +51,21 @@ func (v *visitor) post(path string, form url.Values) testworld.Response {
 	return v.do(http.MethodPost, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 }
 
+// createAccounts creates the tests' two accounts, with password: Lund's
+// officer anna@lund.se and the reviewer greta@klimatkommunerna.se.
+func createAccounts(t *testing.T, w *testworld.World) {
+	t.Helper()
+	for email, role := range map[string]kr.Role{"anna@lund.se": kr.RoleOfficer, "greta@klimatkommunerna.se": kr.RoleReviewer} {
+		code := ""
+		if role == kr.RoleOfficer {
+			code = "1281"
+		}
+		if _, err := w.Accounts.Create(context.Background(), kr.System(), email, role, code, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (v *visitor) login(email string) *visitor {
 	v.t.Helper()
 	if r := v.post("/logga-in", url.Values{"email": {email}, "password": {password}}); r.Status != http.StatusSeeOther {
@@ -68,16 +83,7 @@ func TestPortalPages(t *testing.T) {
 	testworld.Engines(t, testworld.Options{MaxUploadMB: 1}, func(t *testing.T, w *testworld.World) {
 		w.ImportMunicipalities(t)
 		w.Join(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), "1281", "1280")
-		ctx := context.Background()
-		for email, role := range map[string]kr.Role{"anna@lund.se": kr.RoleOfficer, "greta@klimatkommunerna.se": kr.RoleReviewer} {
-			code := ""
-			if role == kr.RoleOfficer {
-				code = "1281"
-			}
-			if _, err := w.Accounts.Create(ctx, kr.System(), email, role, code, password); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createAccounts(t, w)
 		base := w.Serve(t, "").URL
 
 		anon := newVisitor(t, base)

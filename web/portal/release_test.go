@@ -1,13 +1,11 @@
 package portal_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 )
 
@@ -17,9 +15,7 @@ func TestReviewNamesRelease(t *testing.T) {
 	testworld.Engines(t, testworld.Options{}, func(t *testing.T, w *testworld.World) {
 		w.ImportSamples(t)
 		w.Join(t, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
-		if _, err := w.Accounts.Create(context.Background(), kr.System(), "greta@klimatkommunerna.se", kr.RoleReviewer, "", password); err != nil {
-			t.Fatal(err)
-		}
+		createAccounts(t, w)
 		reviewer := newVisitor(t, w.Serve(t, "").URL).login("greta@klimatkommunerna.se")
 		r := reviewer.do("GET", "/granskning/1281?ar="+strconv.Itoa(time.Now().Year()), nil, "")
 		if r.Status != 200 || !strings.Contains(string(r.Body), "Målen följs upp mot SMHI:s publicering ") || !strings.Contains(string(r.Body), "smhi-co2-2024-04-18.xlsx") {

@@ -19,6 +19,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/klimatkommunerna/klimatrapport/internal/mail"
 )
 
 // Received is one message the server took.
@@ -66,6 +68,17 @@ func Start(t testing.TB) *Server {
 // URL is the server's smtp:// URL with its user and password.
 func (s *Server) URL() string {
 	return (&url.URL{Scheme: "smtp", User: url.UserPassword(s.User, s.Password), Host: s.addr}).String()
+}
+
+// Sender is a mail.SMTP sending through the server from the address from,
+// trusting its certificate.
+func (s *Server) Sender(t testing.TB, from string) *mail.SMTP {
+	t.Helper()
+	sender, err := mail.New(s.URL(), from, s.Roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sender
 }
 
 // Messages returns what the server has received so far.
