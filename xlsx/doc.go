@@ -1,6 +1,9 @@
 // Package xlsx owns opening untrusted .xlsx files within limits: it is the
 // one place excelize.OpenReader is called on bytes from outside (members'
-// uploads, their annotated copies, SMHI's and SCB's downloads).
+// uploads, their annotated copies, SMHI's and SCB's downloads). It also
+// owns how the workbooks the service writes print and read on screen
+// (layout.go: SetLayout, A4 landscape one page wide, header rows frozen and
+// repeated, a footer with source, date and page).
 //
 // Open reads the zip with archive/zip, keeps only the parts the caller
 // needs (those the package's relationships lead to through the kinds a
