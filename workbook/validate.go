@@ -391,7 +391,7 @@ func Validate(p *Parsed, ctx ValidationContext) klimatrapport.Items {
 
 // Check parses and validates a workbook: Parse followed by Validate.
 func Check(r io.ReaderAt, size int64, lim Limits, ctx ValidationContext) (*klimatrapport.Report, klimatrapport.Items, error) {
-	p, err := Parse(r, size, lim)
+	p, err := parseStream(context.Background(), r, size, lim, &collectSink{}, ctx.UploaderCode)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -413,7 +413,7 @@ func IngestContext(c context.Context, r io.ReaderAt, size int64, lim Limits, ctx
 	if sink != nil {
 		s = Tee(v, sink)
 	}
-	parsed, err := ParseStreamContext(c, r, size, lim, s)
+	parsed, err := parseStream(c, r, size, lim, s, ctx.UploaderCode)
 	if err != nil {
 		return nil, err
 	}
