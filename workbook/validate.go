@@ -112,6 +112,10 @@ func (v *Validator) checkDetails(items *collector, places detailPlaces) {
 	}
 	codeCell, yearCell := places.cells[dCode], places.cells[dReportYear]
 	switch {
+	case d.Code == "" && v.fromSMHI && len(v.ctx.UploaderCode) == 2:
+		items.errorf(CodeUnknownMunicipality, sheet, "",
+			"Länet %s i SMHI-filen kunde inte kopplas till en länskod. Kontrollera att filen är SMHI:s export för ert län, eller använd mallen och skriv länskoden i Uppgifter.",
+			quote(d.Name))
 	case d.Code == "" && v.fromSMHI:
 		items.errorf(CodeUnknownMunicipality, sheet, "",
 			"Kommunen %s i SMHI-filen kunde inte kopplas till en kommunkod. Kontrollera att filen är SMHI:s export för er kommun, eller använd mallen och skriv kommunkoden i Uppgifter.",
