@@ -74,3 +74,12 @@ func (r *Lookup) CodeForName(name string) (string, bool) {
 	}
 	return names.Municipality(name)
 }
+
+// CodeForCounty resolves a county name through the stored list.
+func (r *Lookup) CodeForCounty(name string) (string, bool) {
+	names, err := r.Store.Names(context.Background())
+	if err != nil {
+		return "", false
+	}
+	return names.County(name)
+}

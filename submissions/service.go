@@ -23,6 +23,8 @@ type Lookup interface {
 	SMHISector(ctx context.Context, code string, year int, sector string) (float64, bool)
 	// CodeForName resolves a municipality name (SMHI's files carry names).
 	CodeForName(name string) (string, bool)
+	// CodeForCounty resolves a county name (a region's SMHI file).
+	CodeForCounty(name string) (string, bool)
 }
 
 // Service handles submissions.
@@ -118,6 +120,9 @@ func (s *Service) limits() workbook.Limits {
 	lim := s.Limits
 	if lim.NameToCode == nil && s.Lookup != nil {
 		lim.NameToCode = s.Lookup.CodeForName
+	}
+	if lim.CountyToCode == nil && s.Lookup != nil {
+		lim.CountyToCode = s.Lookup.CodeForCounty
 	}
 	return lim
 }

@@ -319,7 +319,7 @@ func (p *parser) longRow(t *table, row int, cells []string) error {
 }
 
 // SMHI's export layout, uploaded by a member: the rows of one
-// municipality, read by the same reader as SMHI's national import
+// municipality, or of one county for a region, read by the same reader as SMHI's national import
 // (smhi.Reader), so that the same file gives the same figures either way.
 
 // looksLikeSMHI peeks at the first rows of a sheet for SMHI's header.
@@ -346,12 +346,13 @@ func (p *parser) looksLikeSMHI(s sheetInfo) bool {
 
 // smhiUpload is the reading of one sheet in SMHI's layout.
 type smhiUpload struct {
-	p            *parser
-	rd           *smhi.Reader
-	gas, source  string
-	municipality string          // the file's municipality, as named in it
-	others       map[string]bool // other municipalities named, reported once each
-	totals       *smhi.Checker
+	p           *parser
+	rd          *smhi.Reader
+	gas, source string
+	level       smhi.Level      // whose rows are the inventory: a municipality's or a county's
+	area        string          // the file's municipality or county, as named in it
+	others      map[string]bool // other areas of the level named, reported once each
+	totals      *smhi.Checker
 }
 
 // readSMHI reads a sheet in SMHI's export layout (one that looksLikeSMHI)
@@ -360,7 +361,7 @@ type smhiUpload struct {
 // the row.
 func (p *parser) readSMHI(s sheetInfo) error {
 	p.rep.FromSMHI = true
-	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), others: map[string]bool{}, totals: smhi.NewChecker()}
+	u := &smhiUpload{p: p, rd: smhi.NewReader(nil), level: p.smhiLevel(), others: map[string]bool{}, totals: smhi.NewChecker()}
 	u.rd.StartSheet(s.Name)
 	if err := p.eachRow(s, u.row); err != nil {
 		return err
@@ -379,8 +380,8 @@ func (u *smhiUpload) row(row int, cells []string) error {
 		if header == 0 || header == row {
 			return errStop
 		}
-		if r.Level == smhi.LevelMunicipality {
-			u.ours(r) // the row names the municipality even if its values are wrong
+		if r.Level == u.level {
+			u.ours(r) // the row names the area even if its values are wrong
 		}
 		return nil
 	}
@@ -417,11 +418,18 @@ func (u *smhiUpload) start() {
 	}
 }
 
-// data takes a data row: the municipality's rows become inventory values
-// (its total is only checked against its sectors); Sweden's and the
-// counties' rows are skipped, another municipality's are an error.
+// data takes a data row: the rows of the file's area become inventory
+// values (its total is only checked against its sectors); Sweden's rows
+// are skipped, and so are the counties' in a municipality's file. In a
+// county's file the municipalities' rows are skipped when they lie in the
+// county: SMHI's county export lists them under the county. Another area's
+// rows are an error.
 func (u *smhiUpload) data(r smhi.Row) error {
-	if r.Level != smhi.LevelMunicipality || !u.ours(r) {
+	switch {
+	case u.level == smhi.LevelCounty && r.Level == smhi.LevelMunicipality:
+		u.ourCounty(r)
+		return nil
+	case r.Level != u.level || !u.ours(r):
 		return nil
 	}
 	p, sheet := u.p, u.rd.Sheet().Name
@@ -446,44 +454,104 @@ func (u *smhiUpload) data(r smhi.Row) error {
 	return nil
 }
 
-// ours reports whether a municipality's row is of the file's municipality:
+// smhiLevel is whose rows an SMHI sheet gives: a county's when the code
+// the upload is for (Uppgifter's, else the uploader's) is a county code
+// (two digits), a municipality's otherwise.
+func (p *parser) smhiLevel() smhi.Level {
+	code := p.rep.Details.Code
+	if code == "" {
+		code = p.uploader
+	}
+	if len(code) == 2 {
+		return smhi.LevelCounty
+	}
+	return smhi.LevelMunicipality
+}
+
+// areaName is the name a row gives for the upload's level.
+func (u *smhiUpload) areaName(r smhi.Row) string {
+	if u.level == smhi.LevelCounty {
+		return r.County
+	}
+	return r.Municipality
+}
+
+// ours reports whether a row of the upload's level is of the file's area:
 // the first one named, whose name is resolved to the code in Uppgifter
-// unless the file has one. Another municipality is an error, once per name.
+// unless the file has one. Another area is an error, once per name.
 func (u *smhiUpload) ours(r smhi.Row) bool {
-	p := u.p
-	if u.municipality == "" {
-		u.municipality = r.Municipality
-		d := &p.rep.Details
-		if d.Code == "" && d.Name == "" {
-			d.Name = r.Municipality
-			if p.lim.NameToCode != nil {
-				if code, ok := p.lim.NameToCode(r.Municipality); ok {
-					d.Code = code
-				}
-			}
-		}
-	} else if r.Municipality != u.municipality {
-		if !u.others[r.Municipality] && len(u.others) < 1000 {
-			u.others[r.Municipality] = true
-			p.items.errorf(CodeSeveralMunicipalities, r.Sheet, ref(4, r.Row),
-				"Filen innehåller rader för flera kommuner (%s och %s). Ta bara med er egen kommuns rader (%s) och ladda upp filen igen.",
-				quote(u.municipality), quote(r.Municipality), quote(u.municipality))
-		}
+	name := u.areaName(r)
+	if u.area == "" {
+		u.name(name)
+	} else if name != u.area {
+		u.other(r, name)
 		return false
 	}
 	return true
 }
 
-// checkTotals warns where the municipality's total differs from the sum of
-// its main sectors by more than SMHI's one tolerance (smhi.TotalsTolerance).
+// ourCounty checks that a municipality's row in a county's file lies in
+// the file's county; one of another county is an error.
+func (u *smhiUpload) ourCounty(r smhi.Row) {
+	if u.area == "" {
+		u.name(r.County)
+	} else if r.County != u.area {
+		u.other(r, r.County)
+	}
+}
+
+// name takes the file's area; its name becomes the report's and is
+// resolved to its code unless Uppgifter gave one.
+func (u *smhiUpload) name(name string) {
+	p := u.p
+	u.area = name
+	d := &p.rep.Details
+	if d.Code != "" || d.Name != "" {
+		return
+	}
+	d.Name = name
+	resolve := p.lim.NameToCode
+	if u.level == smhi.LevelCounty {
+		resolve = p.lim.CountyToCode
+	}
+	if resolve != nil {
+		if code, ok := resolve(name); ok {
+			d.Code = code
+		}
+	}
+}
+
+// other reports another area's row, once per name.
+func (u *smhiUpload) other(r smhi.Row, name string) {
+	if u.others[name] || len(u.others) >= 1000 {
+		return
+	}
+	u.others[name] = true
+	if u.level == smhi.LevelCounty {
+		u.p.items.errorf(CodeSeveralCounties, r.Sheet, ref(3, r.Row),
+			"Filen innehåller rader för flera län (%s och %s). Ta bara med ert eget läns rader (%s) och ladda upp filen igen.",
+			quote(u.area), quote(name), quote(u.area))
+		return
+	}
+	u.p.items.errorf(CodeSeveralMunicipalities, r.Sheet, ref(4, r.Row),
+		"Filen innehåller rader för flera kommuner (%s och %s). Ta bara med er egen kommuns rader (%s) och ladda upp filen igen.",
+		quote(u.area), quote(name), quote(u.area))
+}
+
+// checkTotals warns where the area's total differs from the sum of its
+// main sectors by more than SMHI's one tolerance (smhi.TotalsTolerance).
 func (u *smhiUpload) checkTotals() {
+	whose := "Kommunens"
+	if u.level == smhi.LevelCounty {
+		whose = "Länets"
+	}
 	for _, m := range u.totals.Mismatches() {
 		if m.Check != smhi.CheckMainSectors || m.MissingTotal {
 			continue
 		}
 		col, _ := u.rd.Column(m.Year)
 		u.p.items.warnf(CodeSumMismatch, m.Sheet, ref(col+1, m.Row),
-			"Kommunens totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
-			m.Year, swedish.Plain(m.Total), swedish.Plain(m.Sum), swedish.Plain(-m.Diff))
+			"%s totala utsläpp %d är %s ton men sektorerna summerar till %s ton (skillnad %s ton). Kontrollera att alla sektorer är med.",
+			whose, m.Year, swedish.Plain(m.Total), swedish.Plain(m.Sum), swedish.Plain(-m.Diff))
 	}
 }

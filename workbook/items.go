@@ -24,6 +24,7 @@ const (
 	CodeFormula               = "formula_without_value"
 	CodeNoData                = "no_data"                // Uppgifter is filled in but no other sheet holds anything
 	CodeSeveralMunicipalities = "several_municipalities" // an SMHI export with more than one municipality
+	CodeSeveralCounties       = "several_counties"       // a region's SMHI export with more than one county
 
 	// Cell values.
 	CodeNotANumber        = "not_a_number"

@@ -25,6 +25,9 @@ type Limits struct {
 	// in SMHI's layout is returned with Details.Name set and Details.Code
 	// empty, and the caller resolves it before validating.
 	NameToCode func(name string) (code string, ok bool)
+	// CountyToCode resolves a county name the same way, for a region's
+	// upload of SMHI's county rows.
+	CountyToCode func(name string) (code string, ok bool)
 }
 
 // DefaultLimits returns the limits used for zero fields of Limits.

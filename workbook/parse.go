@@ -89,9 +89,17 @@ func ParseStream(r io.ReaderAt, size int64, lim Limits, sink Sink) (*Parsed, err
 
 // ParseStreamContext is ParseStream that also stops when ctx is done.
 func ParseStreamContext(ctx context.Context, r io.ReaderAt, size int64, lim Limits, sink Sink) (parsed *Parsed, err error) {
+	return parseStream(ctx, r, size, lim, sink, "")
+}
+
+// parseStream is ParseStreamContext for an upload by uploader (a
+// municipality or county code, "" for any): the code decides whose rows a
+// file in SMHI's layout gives when Uppgifter names none.
+func parseStream(ctx context.Context, r io.ReaderAt, size int64, lim Limits, sink Sink, uploader string) (parsed *Parsed, err error) {
 	lim = lim.withDefaults()
 	p := &parser{
 		ctx:      ctx,
+		uploader: uploader,
 		lim:      lim,
 		deadline: time.Now().Add(lim.Timeout),
 		items:    newCollector(),
@@ -118,6 +126,7 @@ func ParseStreamContext(ctx context.Context, r io.ReaderAt, size int64, lim Limi
 // parser is the state of one ParseStream call.
 type parser struct {
 	ctx      context.Context
+	uploader string // the code the upload is for, "" when not known
 	lim      Limits
 	deadline time.Time
 	f        *excelize.File

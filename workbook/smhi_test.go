@@ -25,6 +25,13 @@ func smhiSample(t testing.TB) string { return samples.Path(t, samples.SMHI) }
 // it with the municipality's rows as read from the original.
 func cutMunicipality(t testing.TB, path, name string) ([]byte, [][]string) {
 	t.Helper()
+	return cutRows(t, path, func(cells []string) bool { return cells[3] == name })
+}
+
+// cutRows is cutMunicipality for the data rows keep picks (their cells
+// as in the original; each has at least four).
+func cutRows(t testing.TB, path string, keep func(cells []string) bool) ([]byte, [][]string) {
+	t.Helper()
 	src, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +57,7 @@ func cutMunicipality(t testing.TB, path, name string) ([]byte, [][]string) {
 			t.Fatal(err)
 		}
 		header := n <= 6
-		if !header && (len(cells) < 4 || cells[3] != name) {
+		if !header && (len(cells) < 4 || !keep(cells)) {
 			continue
 		}
 		if !header {

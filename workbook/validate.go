@@ -112,6 +112,10 @@ func (v *Validator) checkDetails(items *collector, places detailPlaces) {
 	}
 	codeCell, yearCell := places.cells[dCode], places.cells[dReportYear]
 	switch {
+	case d.Code == "" && v.fromSMHI && len(v.ctx.UploaderCode) == 2:
+		items.errorf(CodeUnknownMunicipality, sheet, "",
+			"Länet %s i SMHI-filen kunde inte kopplas till en länskod. Kontrollera att filen är SMHI:s export för ert län, eller använd mallen och skriv länskoden i Uppgifter.",
+			quote(d.Name))
 	case d.Code == "" && v.fromSMHI:
 		items.errorf(CodeUnknownMunicipality, sheet, "",
 			"Kommunen %s i SMHI-filen kunde inte kopplas till en kommunkod. Kontrollera att filen är SMHI:s export för er kommun, eller använd mallen och skriv kommunkoden i Uppgifter.",
@@ -391,7 +395,7 @@ func Validate(p *Parsed, ctx ValidationContext) klimatrapport.Items {
 
 // Check parses and validates a workbook: Parse followed by Validate.
 func Check(r io.ReaderAt, size int64, lim Limits, ctx ValidationContext) (*klimatrapport.Report, klimatrapport.Items, error) {
-	p, err := Parse(r, size, lim)
+	p, err := parseStream(context.Background(), r, size, lim, &collectSink{}, ctx.UploaderCode)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -413,7 +417,7 @@ func IngestContext(c context.Context, r io.ReaderAt, size int64, lim Limits, ctx
 	if sink != nil {
 		s = Tee(v, sink)
 	}
-	parsed, err := ParseStreamContext(c, r, size, lim, s)
+	parsed, err := parseStream(c, r, size, lim, s, ctx.UploaderCode)
 	if err != nil {
 		return nil, err
 	}
