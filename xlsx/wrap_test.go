@@ -15,7 +15,7 @@ func TestWrappedHeight(t *testing.T) {
 		{72, []string{"kort"}, LineHeight},
 		{72, []string{strings.Repeat("x", 67)}, LineHeight},
 		{72, []string{strings.Repeat("x", 68)}, 2 * LineHeight},
-		{72, []string{strings.Repeat("ä", 165)}, 3 * LineHeight},       // counted in characters, not bytes
+		{72, []string{strings.Repeat("ä", 165)}, 3 * LineHeight},            // counted in characters, not bytes
 		{72, []string{"a\nb\nc", strings.Repeat("x", 100)}, 3 * LineHeight}, // the tallest of the cells
 		{10, []string{strings.Repeat("x", 10000)}, maxRowHeight},
 	} {
