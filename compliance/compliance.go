@@ -4,7 +4,7 @@
 // evidence and says in Swedish what is missing and how to fix it. It also
 // owns the rules file (Rules), reviewers' overrides and members' replies
 // (append-only), the follow-up of each goal shown to reviewers, and the
-// board's workbook (WriteXLSX).
+// board's workbook (WriteXLSX, printed through xlsx.SetLayout).
 //
 // The facts come from ClickHouse as aggregates per member (facts.go); the
 // rules (rules.go) are small Go functions over those facts (evaluate.go), so

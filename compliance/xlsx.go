@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/workbook"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Sheet names of the board's workbook.
@@ -53,9 +54,9 @@ func WriteXLSX(w io.Writer, rep Report) error {
 			return err
 		}
 	}
-	x.print(SheetSummary, 0)
-	x.print(SheetMembers, 1)
-	x.print(SheetDetails, 1)
+	x.layout(SheetSummary, 0, 0, rep)
+	x.layout(SheetMembers, 1, 2, rep)
+	x.layout(SheetDetails, 1, 3, rep)
 	if x.err != nil {
 		return x.err
 	}
@@ -170,29 +171,27 @@ func (x *xlsxWriter) widths(sheet string, ws ...float64) {
 	}
 }
 
-func (x *xlsxWriter) freeze(sheet string, cols int) {
-	tl, _ := excelize.CoordinatesToCellName(cols+1, 2)
-	if err := x.f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: cols, YSplit: 1, TopLeftCell: tl, ActivePane: "bottomRight"}); err != nil && x.err == nil {
-		x.err = err
-	}
-}
-
-// print sets sheet up for printing: A4 landscape, as many pages down as
-// it takes but one across, and the first headerRows rows on every page
-// (none when 0).
-func (x *xlsxWriter) print(sheet string, headerRows int) {
+// layout prints sheet through xlsx.SetLayout (A4 landscape, one page
+// wide, the header rows repeated and frozen with the first cols columns)
+// with the source and the evaluation's moment in the footer.
+func (x *xlsxWriter) layout(sheet string, headerRows, cols int, rep Report) {
 	if x.err != nil {
 		return
 	}
-	a4, landscape, across, down, fit := 9, "landscape", 1, 0, true
-	if x.err = x.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &across, FitToHeight: &down}); x.err != nil {
-		return
+	x.err = xlsx.SetLayout(x.f, sheet, xlsx.Layout{HeaderRows: headerRows, FreezeCols: cols,
+		Footer: fmt.Sprintf("Klimatkommunerna, medlemskraven %d · utvärderat %s", rep.Year, moment(rep.AsOf))})
+}
+
+// height makes row as tall as the longest of its wrapped texts needs, each
+// in its column of widths.
+func (x *xlsxWriter) height(sheet string, row int, widths []float64, texts map[int]string) {
+	h := xlsx.LineHeight
+	for col, text := range texts {
+		h = max(h, xlsx.WrappedHeight(widths[col-1], text))
 	}
-	if x.err = x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); x.err != nil || headerRows == 0 {
-		return
+	if err := x.f.SetRowHeight(sheet, row, h); err != nil && x.err == nil {
+		x.err = err
 	}
-	x.err = x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
-		RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, headerRows)})
 }
 
 func (x *xlsxWriter) filter(sheet string, cols, rows int) {
@@ -306,14 +305,21 @@ func (x *xlsxWriter) members(rep Report) error {
 		x.set(s, col, row, fmt.Sprintf("%d av %d", m.Fulfilled, len(obligations)), 0)
 		col++
 		x.set(s, col, row, trackingCell(m.Goals), x.wrap())
+		x.height(s, row, memberWidths, map[int]string{col: trackingCell(m.Goals)})
 		col++
 		x.set(s, col, row, rep.Rules.standingOf(m, rep.Year, rep.AsOf), 0)
 	}
-	x.widths(s, 7, 22, 9, 13, 10, 15, 15, 15, 15, 11, 60, 18)
-	x.freeze(s, 2)
+	x.widths(s, memberWidths...)
 	x.filter(s, len(headers), len(rep.Members)+1)
 	return x.err
 }
+
+// memberWidths are the widths of the members sheet's columns: about 220
+// characters, printed one page wide at about 60 %.
+var memberWidths = []float64{7, 22, 9, 13, 10, 15, 15, 15, 15, 11, 60, 18}
+
+// detailWidths are the widths of the explanations sheet's columns.
+var detailWidths = []float64{7, 18, 16, 14, 14, 11, 70, 40, 50, 50}
 
 // commentText is the explanation behind a status cell.
 func commentText(r Result) string {
@@ -383,11 +389,12 @@ func (x *xlsxWriter) details(rep Report) error {
 				hist = append(hist, historyLine(e))
 			}
 			x.set(s, 10, row, strings.Join(hist, "\n"), x.wrap())
+			x.height(s, row, detailWidths, map[int]string{2: m.Name, 3: r.Title, 7: r.Explanation,
+				8: strings.Join(r.Warnings, "\n"), 9: strings.Join(ev, "\n"), 10: strings.Join(hist, "\n")})
 			row++
 		}
 	}
-	x.widths(s, 7, 18, 16, 14, 14, 11, 70, 40, 50, 50)
-	x.freeze(s, 3)
+	x.widths(s, detailWidths...)
 	x.filter(s, len(headers), row-1)
 	return x.err
 }

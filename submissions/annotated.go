@@ -16,7 +16,8 @@ import (
 
 // The annotated copy of a stored submission: the officer's own file with
 // the problem cells marked and commented and the list of items first
-// (workbook.Annotate). Building it opens the whole workbook, so it is as
+// (workbook.AnnotateReview, its footer naming the file and the day it was
+// uploaded and checked). Building it opens the whole workbook, so it is as
 // expensive as a parse and is done in a turn of the same cap (work.go). A
 // submission's file and report never change, so its copy is built once
 // and kept, and requests for it that arrive while it is built wait for
@@ -80,7 +81,8 @@ func (s *Service) annotate(ctx context.Context, sub kr.Submission) ([]byte, erro
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := workbook.Annotate(bytes.NewReader(file), int64(len(file)), sub.Items, &b); err != nil {
+	review := workbook.Review{FileName: sub.FileName, Checked: sub.UploadedAt}
+	if err := workbook.AnnotateReview(bytes.NewReader(file), int64(len(file)), sub.Items, review, &b); err != nil {
 		return nil, kr.Wrap(kr.Invalid, err, "Filen går inte att märka upp: den kunde inte läsas som en Excel-arbetsbok.")
 	}
 	return b.Bytes(), nil

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -18,16 +20,32 @@ const (
 	WarningFill = "FFEB9C" // light yellow
 )
 
-// Annotate writes the officer's own workbook to w with each problem cell
-// filled (errors light red, warnings light yellow; the cell's font, borders
-// and number format are kept) and a comment holding the messages. A new
-// first sheet, "Fel och varningar", lists every item with a link to its
-// cell, including those that are not about one cell.
+// Review is what the annotated copy says of the check it shows: the
+// uploaded file's name and when it was checked, written in the footer of
+// its first sheet. Its zero value leaves both out.
+type Review struct {
+	FileName string
+	Checked  time.Time // the date is written in Checked's own location
+}
+
+// Annotate is AnnotateReview without a file name or date in the footer.
+func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) error {
+	return AnnotateReview(original, size, items, Review{}, w)
+}
+
+// AnnotateReview writes the officer's own workbook to w with each problem
+// cell filled (errors light red, warnings light yellow; the cell's font,
+// borders and number format are kept) and a comment holding the messages,
+// each headed "Fel:" or "Varning:". A new first sheet, "Att rätta", lists
+// every item, errors first, with a link to its cell, including those that
+// are not about one cell; it prints through xlsx.SetLayout with r in its
+// footer. The officer's own sheets keep their own print settings, none
+// added: the copy is their file, and it should print as their file did.
 //
 // It opens the workbook through xlsx within the default limits, keeping
 // what a copy of it keeps (see xlsx.Rewrite); call it only for files that
 // Parse could read. A file that makes excelize panic is ProblemInternal.
-func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.Writer) (err error) {
+func AnnotateReview(original io.ReaderAt, size int64, items klimatrapport.Items, r Review, w io.Writer) (err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
 			err = unreadable()
@@ -48,11 +66,13 @@ func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.
 	for _, s := range f.GetSheetList() {
 		sheets[s] = true
 	}
-	if sheets[SheetReport] {
-		if err := f.DeleteSheet(SheetReport); err != nil {
-			return err
+	for _, old := range []string{SheetReport, sheetReportBefore} {
+		if sheets[old] {
+			if err := f.DeleteSheet(old); err != nil {
+				return err
+			}
+			delete(sheets, old)
 		}
-		delete(sheets, SheetReport)
 	}
 
 	type place struct{ sheet, cell string }
@@ -97,7 +117,7 @@ func Annotate(original io.ReaderAt, size int64, items klimatrapport.Items, w io.
 			return err
 		}
 	}
-	if err := a.summary(items); err != nil {
+	if err := a.summary(items, r); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
@@ -179,8 +199,23 @@ func CommentText(c excelize.Comment) string {
 	return b.String()
 }
 
-// summary adds the first sheet listing every item.
-func (a *annotator) summary(items klimatrapport.Items) error {
+// The summary sheet's columns and their widths: about 130 characters,
+// which A4 landscape prints at nearly full size; the message wraps.
+var (
+	summaryHeaders = []string{"Allvarlighet", "Blad", "Cell", "Kod", "Meddelande"}
+	summaryWidths  = []float64{13, 16, 8, 22, 72}
+)
+
+// Severity labels of the summary sheet: a symbol and a word, so that an
+// error and a warning differ in print and to a screen reader, not only by
+// their fill.
+const (
+	labelError   = "✖ Fel"
+	labelWarning = "⚠ Varning"
+)
+
+// summary adds the first sheet listing every item, errors first.
+func (a *annotator) summary(items klimatrapport.Items, r Review) error {
 	f := a.f
 	s := SheetReport
 	if _, err := f.NewSheet(s); err != nil {
@@ -189,14 +224,14 @@ func (a *annotator) summary(items klimatrapport.Items) error {
 	if err := f.MoveSheet(s, f.GetSheetList()[0]); err != nil {
 		return err
 	}
+	if err := xlsx.SetLayout(f, s, xlsx.Layout{HeaderRows: 1, Footer: r.footer()}); err != nil {
+		return err
+	}
 	st, err := newSummaryStyles(f)
 	if err != nil {
 		return err
 	}
-	if err := headerCells(f, s, []string{"Allvarlighet", "Blad", "Cell", "Kod", "Meddelande"}, []float64{13, 18, 8, 30, 110}, st.head); err != nil {
-		return err
-	}
-	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := headerCells(f, s, summaryHeaders, summaryWidths, st.head); err != nil {
 		return err
 	}
 	if len(items) == 0 {
@@ -205,8 +240,7 @@ func (a *annotator) summary(items klimatrapport.Items) error {
 		}
 	}
 	sheets := f.GetSheetList()
-	sorted := slices.Clone(items)
-	SortItems(sorted, sheets)
+	sorted := errorsFirst(items, sheets)
 	for i, it := range sorted {
 		if err := a.summaryRow(i+2, it, st, slices.Contains(sheets, it.Sheet) && it.Sheet != s); err != nil {
 			return err
@@ -220,11 +254,49 @@ func (a *annotator) summary(items klimatrapport.Items) error {
 	return nil
 }
 
+// errorsFirst is items in SortItems' order, the errors before the
+// warnings (the summary of left-out items stays last).
+func errorsFirst(items klimatrapport.Items, sheets []string) klimatrapport.Items {
+	sorted := slices.Clone(items)
+	SortItems(sorted, sheets)
+	rank := func(it klimatrapport.Item) int {
+		switch {
+		case it.Code == CodeMoreItems:
+			return 2
+		case it.Severity == klimatrapport.SeverityError:
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(sorted, func(x, y klimatrapport.Item) int { return rank(x) - rank(y) })
+	return sorted
+}
+
+// footer is the summary sheet's footer: "Klimatkommunerna · granskning av
+// rapport.xlsx · 2026-05-04", control characters of the name left out.
+func (r Review) footer() string {
+	text := "Klimatkommunerna · granskning"
+	name := strings.TrimSpace(strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return -1
+		}
+		return c
+	}, r.FileName))
+	if name != "" {
+		text += " av " + name
+	}
+	if !r.Checked.IsZero() {
+		text += " · " + r.Checked.Format(time.DateOnly)
+	}
+	return text
+}
+
 // summaryStyles are the cell styles of the summary sheet.
 type summaryStyles struct{ head, err, warn, link, wrap int }
 
 func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 	var st summaryStyles
+	top := &excelize.Alignment{Vertical: "top"}
 	fill := func(color string) excelize.Fill {
 		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
 	}
@@ -233,9 +305,9 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 		style *excelize.Style
 	}{
 		{&st.head, &excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Fill: fill("1F6E43")}},
-		{&st.err, &excelize.Style{Fill: fill(ErrorFill)}},
-		{&st.warn, &excelize.Style{Fill: fill(WarningFill)}},
-		{&st.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}},
+		{&st.err, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill(ErrorFill), Alignment: top}},
+		{&st.warn, &excelize.Style{Fill: fill(WarningFill), Alignment: top}},
+		{&st.link, &excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: top}},
 		{&st.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 	} {
 		id, err := f.NewStyle(s.style)
@@ -251,9 +323,9 @@ func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
 // sheet in the workbook (linked) gets a link to that cell.
 func (a *annotator) summaryRow(row int, it klimatrapport.Item, st summaryStyles, linked bool) error {
 	f, s := a.f, SheetReport
-	sev, style := "Varning", st.warn
+	sev, style := labelWarning, st.warn
 	if it.Severity == klimatrapport.SeverityError {
-		sev, style = "Fel", st.err
+		sev, style = labelError, st.err
 	}
 	for j, v := range []string{sev, it.Sheet, it.Cell, it.Code, it.Message} {
 		if v == "" {
@@ -266,7 +338,10 @@ func (a *annotator) summaryRow(row int, it klimatrapport.Item, st summaryStyles,
 	if err := f.SetCellStyle(s, cellName(1, row), cellName(1, row), style); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(s, cellName(5, row), cellName(5, row), st.wrap); err != nil {
+	if err := f.SetCellStyle(s, cellName(2, row), cellName(5, row), st.wrap); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(s, row, xlsx.WrappedHeight(summaryWidths[4], it.Message)); err != nil {
 		return err
 	}
 	if it.Cell == "" || !linked {

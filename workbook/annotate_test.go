@@ -68,11 +68,14 @@ func TestAnnotate(t *testing.T) {
 	if len(rows) != len(items)+1 || rows[0][0] != "Allvarlighet" {
 		t.Fatalf("summary rows %v", rows)
 	}
-	if rows[1][0] != "Fel" || rows[1][3] != CodeMissingSheet {
+	if rows[1][0] != labelError || rows[1][3] != CodeMissingSheet {
 		t.Errorf("file-level item first: %v", rows[1])
 	}
-	if ok, target, _ := f.GetCellHyperLink(SheetReport, "C3"); !ok || target != "'Utsläpp'!T2" {
-		t.Errorf("link %v %q", ok, target)
+	if ok, target, _ := f.GetCellHyperLink(SheetReport, "C3"); !ok || target != "'Utsläpp'!R3" {
+		t.Errorf("the error's link %v %q", ok, target)
+	}
+	if ok, target, _ := f.GetCellHyperLink(SheetReport, "C4"); !ok || target != "'Utsläpp'!T2" || rows[3][0] != labelWarning {
+		t.Errorf("the warning after the errors: link %v %q, row %q", ok, target, rows[3])
 	}
 	// Annotating the annotated file replaces the summary sheet.
 	var again bytes.Buffer

@@ -2,7 +2,8 @@
 // the Swedish reporting template (WriteTemplate), the streaming parser of
 // uploaded workbooks in the template's or SMHI's export layout (Parse,
 // ParseStream), their validation (Validate, Validator, Check, Ingest), the
-// annotated copy of an uploaded workbook (Annotate) and the guard against
+// annotated copy of an uploaded workbook (Annotate, AnnotateReview: the
+// officer's file with a first sheet "Att rätta") and the guard against
 // formula injection for every cell the service writes (SafeText).
 //
 // It is pure: it reads and writes bytes and holds no database, network or

@@ -16,7 +16,10 @@ const (
 	SheetPlans        = "Handlingsplan"
 	SheetMeasures     = "Åtgärder"
 	SheetLists        = "Listor"
-	SheetReport       = "Fel och varningar" // added by Annotate
+	SheetReport       = "Att rätta" // added by Annotate
+	// sheetReportBefore is the name Annotate gave its first sheet before
+	// SheetReport: annotated copies made then are still read and annotated.
+	sheetReportBefore = "Fel och varningar"
 )
 
 type sheetKind int
@@ -28,7 +31,7 @@ const (
 	kindGoals
 	kindPlans
 	kindMeasures
-	kindIgnored // Instruktioner, Listor, Fel och varningar
+	kindIgnored // Instruktioner, Listor, Att rätta (and Fel och varningar)
 )
 
 var sheetAliases = map[string]sheetKind{
@@ -39,7 +42,7 @@ var sheetAliases = map[string]sheetKind{
 	"handlingsplan": kindPlans, "handlingsplaner": kindPlans, "actionplan": kindPlans, "actionplans": kindPlans,
 	"åtgärder": kindMeasures, "atgarder": kindMeasures, "åtgärd": kindMeasures, "measures": kindMeasures,
 	"instruktioner": kindIgnored, "instructions": kindIgnored, "listor": kindIgnored, "lists": kindIgnored,
-	"felochvarningar": kindIgnored,
+	"atträtta": kindIgnored, "felochvarningar": kindIgnored,
 }
 
 // norm folds case and removes every kind of white space, a trailing colon

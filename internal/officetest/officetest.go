@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,18 +104,24 @@ func Pages(t testing.TB, pdf []byte) []string {
 // Landscape reports whether every page of the PDF is wider than high.
 func Landscape(t testing.TB, pdf []byte) bool {
 	t.Helper()
+	return !slices.Contains(LandscapePages(t, pdf), false)
+}
+
+// LandscapePages says of each page of the PDF, in order, whether it is
+// wider than high: for a workbook whose sheets print differently.
+func LandscapePages(t testing.TB, pdf []byte) []bool {
+	t.Helper()
+	var pages []bool
 	for _, line := range strings.Split(info(t, pdf, "-l", "-1"), "\n") {
 		f := strings.Fields(line)
 		// "Page    1 size: 841.89 x 595.276 pts (A4)"
 		if len(f) >= 7 && f[0] == "Page" && f[2] == "size:" {
 			w, _ := strconv.ParseFloat(f[3], 64)
 			h, _ := strconv.ParseFloat(f[5], 64)
-			if w <= h {
-				return false
-			}
+			pages = append(pages, w > h)
 		}
 	}
-	return true
+	return pages
 }
 
 func pageCount(t testing.TB, pdf []byte) int {

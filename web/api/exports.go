@@ -2,11 +2,13 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
@@ -14,6 +16,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Exports: the table-shaped answers as CSV (for programs: the JSON field
@@ -89,10 +92,17 @@ func writeCSV(t table) ([]byte, error) {
 	return b.Bytes(), w.Error()
 }
 
-func writeXLSX(tables ...table) ([]byte, error) {
+// writeXLSX writes each table on a sheet of its own, printed through
+// xlsx.SetLayout (header row frozen and repeated, source in the footer),
+// text longer than its column wrapped in a row tall enough for it.
+func writeXLSX(footer string, tables ...table) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return nil, err
 	}
@@ -104,20 +114,21 @@ func writeXLSX(tables ...table) ([]byte, error) {
 		} else if _, err := f.NewSheet(t.Sheet); err != nil {
 			return nil, err
 		}
+		if err := xlsx.SetLayout(f, t.Sheet, xlsx.Layout{HeaderRows: 1, Footer: footer}); err != nil {
+			return nil, err
+		}
 		sw, err := f.NewStreamWriter(t.Sheet)
 		if err != nil {
 			return nil, err
 		}
+		widths := make([]float64, len(t.Columns))
 		for i, c := range t.Columns {
-			w := c.Width
-			if w == 0 {
-				w = 14
-			}
-			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			widths[i] = cmp.Or(c.Width, 14)
+			if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 				return nil, err
 			}
 		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		if err := sw.SetPanes(xlsx.Panes(1, 0)); err != nil {
 			return nil, err
 		}
 		head := make([]any, len(t.Columns))
@@ -129,11 +140,16 @@ func writeXLSX(tables ...table) ([]byte, error) {
 		}
 		for r, row := range t.Rows {
 			cells := make([]any, len(row))
+			height := xlsx.LineHeight
 			for i, v := range row {
 				cells[i] = xlsxCell(v)
+				if s, ok := cells[i].(string); ok && utf8.RuneCountInString(s) > int(widths[i]) {
+					cells[i] = excelize.Cell{StyleID: wrap, Value: s}
+					height = max(height, xlsx.WrappedHeight(widths[i], s))
+				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
-			if err := sw.SetRow(cell, cells); err != nil {
+			if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: height}); err != nil {
 				return nil, err
 			}
 		}
@@ -196,7 +212,7 @@ func xlsxCell(v any) any {
 
 // sendTables writes the tables in the format asked for: CSV has room for
 // one table, so only the first is sent; XLSX gets a sheet for each.
-func sendTables(c *gin.Context, f exportFormat, name string, tables ...table) error {
+func sendTables(c *gin.Context, f exportFormat, name, footer string, tables ...table) error {
 	var body []byte
 	var err error
 	ctype := "text/csv; charset=utf-8"
@@ -205,7 +221,7 @@ func sendTables(c *gin.Context, f exportFormat, name string, tables ...table) er
 		body, err = writeCSV(tables[0])
 	} else {
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
-		body, err = writeXLSX(tables...)
+		body, err = writeXLSX(footer, tables...)
 	}
 	if err != nil {
 		return err
@@ -213,6 +229,12 @@ func sendTables(c *gin.Context, f exportFormat, name string, tables ...table) er
 	c.Header("Content-Disposition", `attachment; filename="`+name+ext+`"`)
 	c.Data(http.StatusOK, ctype, body)
 	return nil
+}
+
+// exportFooter is the printed footer of an XLSX export: the source and
+// the day of the snapshot's data.
+func exportFooter(snap *publish.Snapshot) string {
+	return "Källa: Klimatkommunerna, klimatrapport · data per " + snap.Today.Format(time.DateOnly)
 }
 
 // tables builds an export of a JSON answer: its file name (without the
@@ -226,7 +248,7 @@ func export(f exportFormat, build tables) cached {
 		if err != nil {
 			return err
 		}
-		return sendTables(c, f, name, ts...)
+		return sendTables(c, f, name, exportFooter(snap), ts...)
 	}
 }
 

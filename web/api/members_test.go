@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/internal/officetest"
 	"github.com/klimatkommunerna/klimatrapport/internal/testworld"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/storage/storagetest"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 type membersBody struct {
@@ -113,5 +116,40 @@ func membersExports(t *testing.T, v1 string) {
 	if err != nil || len(rows) != 4 || strings.Join(rows[0], "|") != "Kod|Namn|Typ|Medlem sedan|Observatör till|Status" ||
 		strings.Join(rows[2], "|") != "1281|Lund|municipality|2015-01-01||medlem" {
 		t.Errorf("XLSX rows %q %v", rows, err)
+	}
+	exportPrints(t, f, "Medlemmar", r.body)
+}
+
+// exportPrints reads back an XLSX export's print settings (xlsx.SetLayout:
+// A4 landscape one page wide, the header row frozen and repeated, the
+// source and the data's day in the footer) and prints it with LibreOffice.
+func exportPrints(t *testing.T, f *excelize.File, sheet string, body []byte) {
+	t.Helper()
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Size == nil || *pl.Size != xlsx.A4 {
+		t.Errorf("%s: page layout %+v %v", sheet, pl, err)
+	}
+	hf, err := f.GetHeaderFooter(sheet)
+	footer := regexp.MustCompile(`^&LKälla: Klimatkommunerna, klimatrapport · data per \d{4}-\d{2}-\d{2}&RSida &P av &N$`)
+	if err != nil || hf == nil || !footer.MatchString(hf.OddFooter) {
+		t.Errorf("%s: footer %+v %v", sheet, hf, err)
+	}
+	titles := ""
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm.Print_Titles" && d.Scope == sheet {
+			titles = d.RefersTo
+		}
+	}
+	if titles != "'"+sheet+"'!$1:$1" {
+		t.Errorf("%s: print titles %q", sheet, titles)
+	}
+	if p, err := f.GetPanes(sheet); err != nil || !p.Freeze || p.YSplit != 1 || p.TopLeftCell != "A2" {
+		t.Errorf("%s: panes %+v %v", sheet, p, err)
+	}
+	pdf := officetest.PDF(t, body)
+	pages := officetest.Pages(t, pdf)
+	if !officetest.Landscape(t, pdf) || len(pages) != 1 || !strings.Contains(pages[0], "Källa: Klimatkommunerna, klimatrapport · data per") ||
+		!strings.Contains(pages[0], "Sida 1 av 1") {
+		t.Errorf("%s printed on %d pages:\n%s", sheet, len(pages), strings.Join(pages, "\f"))
 	}
 }
