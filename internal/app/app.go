@@ -97,8 +97,12 @@ func New(db storage.DB, o Options) *App {
 	a.MemberTest = &membertest.Service{DB: db, Questions: membertest.Default(), Members: a.Members}
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
 	dir := o.OpenDataDir
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "klimatrapport-oppna-data")
+	if dir == "" { // one directory per process, so that two never remove each other's files
+		if d, err := os.MkdirTemp("", "klimatrapport-oppna-data-"); err == nil {
+			dir = d
+		} else {
+			dir = filepath.Join(os.TempDir(), "klimatrapport-oppna-data")
+		}
 	}
 	a.OpenData = &opendata.Builder{National: a.National, Submissions: a.Submissions, Dir: dir}
 	a.Published.AddWarmer(a.refreshOpenData)

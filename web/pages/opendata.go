@@ -40,6 +40,7 @@ func (p *Pages) registerOpenData(r gin.IRouter) {
 	}
 	r.GET("/oppna-data", p.openDataPage)
 	r.GET("/oppna-data/:file", p.openDataFile)
+	r.HEAD("/oppna-data/:file", p.openDataFile)
 }
 
 func (p *Pages) openDataPage(c *gin.Context) {
