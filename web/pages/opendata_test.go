@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -114,4 +115,84 @@ func TestOpenDataReleases(t *testing.T) {
 			}
 		}
 	})
+}
+
+func gunzipCSV(t *testing.T, body []byte) [][]string {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(gz).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestOpenDataMembers(t *testing.T) {
+	testworld.Engines(t, testworld.Options{Samples: true}, func(t *testing.T, w *testworld.World) {
+		ctx := t.Context()
+		w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
+		w.Submit(t, admin, "lund.xlsx", lundReport(true))
+		snap, err := w.Published.Refresh(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.OpenData.Refresh(ctx, snap.Generation); err != nil {
+			t.Fatal(err)
+		}
+		ts := w.Serve(t, "")
+		res, body := getOpen(t, "GET", ts.URL+"/oppna-data/medlemmar-atgarder.csv.gz", nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("measures: %d", res.StatusCode)
+		}
+		{
+			recs := gunzipCSV(t, body)
+			found := false
+			for _, r := range recs {
+				if len(r) > 4 && strings.HasPrefix(r[4], "'=HYPERLINK") {
+					found = true
+				}
+				if len(r) > 4 && strings.HasPrefix(r[4], "=") {
+					t.Errorf("a formula came out as it was: %q", r[4])
+				}
+			}
+			if !found {
+				t.Errorf("the hostile measure is missing: %v", recs)
+			}
+		}
+		res, body = getOpen(t, "GET", ts.URL+"/oppna-data/medlemmar-utslapp.csv.gz", nil)
+		recs := gunzipCSV(t, body)
+		if res.StatusCode != 200 || len(recs) < 2 || recs[1][0] != "1281" {
+			t.Fatalf("figures: %d %v", res.StatusCode, recs)
+		}
+		etag := res.Header.Get("ETag")
+		rep := lundReport(false)
+		rep.Inventory[0].Tonnes = fp(123456)
+		w.Submit(t, admin, "lund2.xlsx", rep)
+		snap2, err := w.Published.Refresh(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Until the rebuild is complete the old file is served whole.
+		if res, b := getOpen(t, "GET", ts.URL+"/oppna-data/medlemmar-utslapp.csv.gz", nil); res.StatusCode != 200 || len(gunzipCSV(t, b)) != len(recs) {
+			t.Errorf("during the rebuild: %d", res.StatusCode)
+		}
+		if err := w.OpenData.Refresh(ctx, snap2.Generation+1); err != nil {
+			t.Fatal(err)
+		}
+		res, body = getOpen(t, "GET", ts.URL+"/oppna-data/medlemmar-utslapp.csv.gz", nil)
+		if res.Header.Get("ETag") == etag || !strings.Contains(strings.Join(flatten(gunzipCSV(t, body)), ","), "123456") {
+			t.Errorf("the figures file did not change (ETag %s)", res.Header.Get("ETag"))
+		}
+	})
+}
+
+func flatten(recs [][]string) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r...)
+	}
+	return out
 }
