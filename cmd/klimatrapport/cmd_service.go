@@ -64,6 +64,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs.clusterFlag(db)
 	fs.poolFlags(db)
 	sessionCache := fs.sessionCacheFlag()
+	openDataDir := fs.String("open-data-dir", "", "where the /oppna-data files are built and kept (a directory of its own); empty: klimatrapport-oppna-data under the OS temp dir")
 	addr := fs.String("addr", ":8080", "address to listen on")
 	shutdown := fs.Duration("shutdown-timeout", 20*time.Second, "how long in-flight requests may take to finish on shutdown")
 	tokens := fs.String("api-tokens", "", "bearer tokens for the API, TOKEN:ROLE[:CODE] separated by commas (e.g. s3cret…:admin)")
@@ -118,6 +119,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	defer d.Close()
 	o := uploadOptions()
 	o.SessionCache = sessionCache()
+	o.OpenDataDir = *openDataDir
 	a := app.New(d, o)
 	defer a.Published.Close() // stops the snapshot builder before the database closes
 	a.Published.Log = e.log

@@ -7,6 +7,10 @@
 package app
 
 import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/accounts"
@@ -15,6 +19,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/members"
 	"github.com/klimatkommunerna/klimatrapport/membertest"
 	"github.com/klimatkommunerna/klimatrapport/national"
+	"github.com/klimatkommunerna/klimatrapport/opendata"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
@@ -36,6 +41,10 @@ type App struct {
 	// ApplyPerHour is how many member tests a client may send an hour
 	// (per instance); 0: the page's default.
 	ApplyPerHour int
+	// OpenData builds the /oppna-data files in OpenDataDir (serve's
+	// --open-data-dir), again in the background after each published
+	// snapshot.
+	OpenData *opendata.Builder
 }
 
 // Options are the settings the wiring takes.
@@ -50,6 +59,9 @@ type Options struct {
 	// in memory (accounts.Store.CacheTTL); 0 means
 	// accounts.DefaultCacheTTL, a negative value not at all.
 	SessionCache time.Duration
+	// OpenDataDir is where the open data files are kept; "": a directory
+	// under the OS temp dir.
+	OpenDataDir string
 }
 
 // New wires the services over db.
@@ -84,10 +96,32 @@ func New(db storage.DB, o Options) *App {
 	a.Members.OnChange = a.Published.Invalidate
 	a.MemberTest = &membertest.Service{DB: db, Questions: membertest.Default(), Members: a.Members}
 	a.Compliance = &compliance.Engine{DB: db, Members: a.Members, National: a.National, Rules: compliance.DefaultRules()}
+	dir := o.OpenDataDir
+	if dir == "" { // one directory per process, so that two never remove each other's files
+		if d, err := os.MkdirTemp("", "klimatrapport-oppna-data-"); err == nil {
+			dir = d
+		} else {
+			dir = filepath.Join(os.TempDir(), "klimatrapport-oppna-data")
+		}
+	}
+	a.OpenData = &opendata.Builder{National: a.National, Submissions: a.Submissions, Dir: dir}
+	a.Published.AddWarmer(a.refreshOpenData)
 	return a
 }
 
 // Data is where publish and the API read their figures.
 func (a *App) Data() figures.Data {
 	return figures.Data{National: a.National, Reports: a.Submissions}
+}
+
+// refreshOpenData starts the open data files' rebuild for snap's
+// generation in the background: the snapshot is not held back for it, and
+// readers keep the previous files until the new ones are complete.
+func (a *App) refreshOpenData(_ context.Context, snap *publish.Snapshot) error {
+	go func() {
+		if err := a.OpenData.Refresh(context.Background(), snap.Generation); err != nil {
+			slog.Warn("open data files not rebuilt", "generation", snap.Generation, "err", err)
+		}
+	}()
+	return nil
 }

@@ -41,7 +41,7 @@ func (a *App) Server(cfg web.Config, static web.StaticTokens, log *slog.Logger) 
 		web.Authenticate(web.AccountAuth{Accounts: a.Accounts, Static: static}), web.CrossOrigin(),
 		web.SignedInWrites(openWrites...))
 	// The pages first: their warmer runs first, so that the pages people read are ready first.
-	(&pages.Pages{Published: a.Published, Log: log, Compliance: a.Compliance, PublicURL: cfg.PublicURL}).Register(srv.Router)
+	(&pages.Pages{Published: a.Published, Log: log, Compliance: a.Compliance, PublicURL: cfg.PublicURL, OpenData: a.OpenData}).Register(srv.Router)
 	(&api.API{Data: a.Data(), Members: a.Members, Submissions: a.Submissions, Log: log,
 		Published: a.Published, Compliance: a.Compliance}).Register(srv.Router)
 	(&portal.Portal{Accounts: a.Accounts, Throttle: a.Throttle, Submissions: a.Submissions, Compliance: a.Compliance, National: a.National,

@@ -55,6 +55,7 @@ func Over(t testing.TB, db storage.DB, o Options) *World {
 	// Tests also write through handles of their own and read at once: the
 	// figures' cache checks the data's fingerprint on every request.
 	w.Published.ProbeInterval = 0
+	w.OpenData.Dir = t.TempDir()
 	// Tests that count or time renders turn warming on themselves.
 	w.Published.WarmTimeout = -1
 	t.Cleanup(w.Published.Close)

@@ -46,7 +46,7 @@ func TestFrameAncestors(t *testing.T) {
 			check(e.path, "*")
 		}
 		check("/inbaddning/kommun/9999", "*")
-		for _, path := range []string{"/", "/kommun/1281", "/jamfor", "/rangordning", "/medlemmar", "/kommun/9999", "/kommun/9999?x=/inbaddning/"} {
+		for _, path := range []string{"/", "/kommun/1281", "/jamfor", "/rangordning", "/medlemmar", "/oppna-data", "/kommun/9999", "/kommun/9999?x=/inbaddning/"} {
 			check(path, "'none'")
 		}
 	})

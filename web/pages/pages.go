@@ -29,6 +29,7 @@ import (
 
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/opendata"
 	"github.com/klimatkommunerna/klimatrapport/publish"
 	"github.com/klimatkommunerna/klimatrapport/web"
 	"github.com/klimatkommunerna/klimatrapport/web/site"
@@ -38,7 +39,7 @@ import (
 var templateFS embed.FS
 
 var templates = site.MustParse(templateFS, map[string]any{"inc": func(i int) int { return i + 1 }},
-	[]string{"templates/chart.html", "templates/area.html"}, "index", "kommun", "lan", "jamfor", "rangordning", "medlemmar", "inbaddning")
+	[]string{"templates/chart.html", "templates/area.html"}, "index", "kommun", "lan", "jamfor", "rangordning", "medlemmar", "inbaddning", "oppnadata")
 
 // Pages serves the public pages.
 type Pages struct {
@@ -50,6 +51,8 @@ type Pages struct {
 	// PublicURL is the service's public address ("https://…") in the
 	// <iframe> snippets; empty: the snippets' addresses are relative.
 	PublicURL string
+	// OpenData builds the files of /oppna-data; nil: no such page.
+	OpenData *opendata.Builder
 }
 
 // Register adds the pages and the static files.
@@ -67,6 +70,7 @@ func (p *Pages) Register(r gin.IRouter) {
 	r.GET("/jamfor", p.page(p.jamfor, jamforParams...))
 	r.GET("/rangordning", p.page(p.rangordning, rankingParams...))
 	r.GET("/medlemmar", p.page(p.medlemmar))
+	p.registerOpenData(r)
 	r.GET(site.EmbedPrefix+"kommun/:code", p.page(p.embedKommun, kommunParams...))
 	r.GET(site.EmbedPrefix+"jamfor", p.page(p.embedJamfor, jamforParams...))
 	r.GET(site.EmbedPrefix+"rangordning", p.page(p.embedRangordning, rankingParams...))
