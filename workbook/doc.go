@@ -30,5 +30,9 @@
 // tablerows.go (Mål, Handlingsplan, Åtgärder), emissions.go (Utsläpp and
 // SMHI's export), values.go (cell values), sectors.go (sector and gas
 // numbers, the name meant), validate.go (the Validator), items.go (item
-// codes and their order), template.go, annotate.go and safetext.go.
+// codes and their order), template.go (the template's sheets; its
+// print layout and protection in template_layout.go, its column checks
+// with input and error messages in template_checks.go, its marks of
+// missing values in template_marks.go, the Instruktioner sheet in
+// template_instructions.go), annotate.go and safetext.go.
 package workbook

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // TemplateOptions says for whom and for which year a template is made.
@@ -24,6 +25,13 @@ type TemplateOptions struct {
 	// that next year's report starts from last year's. Its Details.Code and
 	// Name are used when Code and Name are empty.
 	Prefill *klimatrapport.Report
+	// Created is the day the template is made, printed in its footer; zero
+	// means today.
+	Created time.Time
+	// SiteURL is the service's address ("https://…"), for the links to
+	// its pages in the instructions; empty: the pages' paths are named as
+	// text.
+	SiteURL string
 }
 
 // templateRows is how many rows of each table sheet get drop-downs and
@@ -34,6 +42,9 @@ const templateRows = 500
 func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 	if opts.Year == 0 {
 		opts.Year = time.Now().Year()
+	}
+	if opts.Created.IsZero() {
+		opts.Created = time.Now()
 	}
 	rep := opts.Prefill
 	if rep == nil {
@@ -59,33 +70,15 @@ type tmpl struct {
 	opts TemplateOptions
 	rep  *klimatrapport.Report
 
-	header, text, date, wrap, title, code int
+	// styles: header cells (locked), input cells (unlocked: general, text,
+	// date, wrapped), the instructions' text, and the mark of a missing
+	// value (a conditional format)
+	header, input, text, date, wrap, note, title, heading, link, exampleHead, exampleCell, missing int
 }
 
 func (t *tmpl) build() error {
 	f := t.f
-	var err error
-	if t.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F6E43"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "0B3D22", Style: 2}},
-	}); err != nil {
-		return err
-	}
-	textFmt := "@"
-	if t.text, err = f.NewStyle(&excelize.Style{CustomNumFmt: &textFmt}); err != nil {
-		return err
-	}
-	t.code = t.text
-	dateFmt := "yyyy-mm-dd"
-	if t.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return err
-	}
-	if t.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
-		return err
-	}
-	if t.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
+	if err := t.styles(); err != nil {
 		return err
 	}
 	if err := f.SetSheetName("Sheet1", SheetInstructions); err != nil {
@@ -96,7 +89,7 @@ func (t *tmpl) build() error {
 			return err
 		}
 	}
-	steps := []func() error{t.lists, t.instructions, t.details, t.emissions, t.goals, t.plans, t.measures}
+	steps := []func() error{t.lists, t.instructions, t.details, t.emissions, t.goals, t.plans, t.measures, t.protect}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -164,115 +157,10 @@ func (t *tmpl) lists() error {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;")
 
-// Data validations of the template's cells.
-
-func (t *tmpl) dropDown(sheet, sqref string, list int, title, msg string) error {
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = sqref
-	dv.SetSqrefDropList(listRef(list))
-	return t.addValidation(sheet, dv, title, msg)
-}
-
-// rangeCheck accepts values of typ from lo to hi, or from lo up when hi is
-// below lo.
-func (t *tmpl) rangeCheck(sheet, sqref string, typ excelize.DataValidationType, lo, hi float64, title, msg string) error {
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = sqref
-	op := excelize.DataValidationOperatorBetween
-	if hi < lo {
-		op = excelize.DataValidationOperatorGreaterThanOrEqual
-	}
-	if err := dv.SetRange(lo, max(hi, lo), typ, op); err != nil {
-		return err
-	}
-	if hi < lo {
-		dv.Formula2 = ""
-	}
-	return t.addValidation(sheet, dv, title, msg)
-}
-
-func (t *tmpl) addValidation(sheet string, dv *excelize.DataValidation, title, msg string) error {
-	dv.SetError(excelize.DataValidationErrorStyleStop, title, msg)
-	return t.f.AddDataValidation(sheet, dv)
-}
-
-func (t *tmpl) wholeYears(sheet, sqref string) error {
-	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeWhole, 1900, 2100, "Årtal", "Skriv ett årtal som ett heltal, t.ex. 2030.")
-}
-
-// decimal accepts numbers from lo to hi, or from lo up when hi is 0.
-func (t *tmpl) decimal(sheet, sqref string, lo, hi float64, msg string) error {
-	if hi == 0 {
-		hi = lo - 1
-	}
-	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDecimal, lo, hi, "Tal", msg)
-}
-
-func (t *tmpl) dateValidation(sheet, sqref string) error {
-	// The days the database can store (1970-01-01 … 2105-12-31) as Excel's
-	// serial numbers, so that Excel refuses what the upload would.
-	return t.rangeCheck(sheet, sqref, excelize.DataValidationTypeDate, excelSerial(klimatrapport.FirstDate), excelSerial(klimatrapport.LastDate),
-		"Datum", "Skriv ett datum mellan "+klimatrapport.DateRangeText()+", som ÅÅÅÅ-MM-DD, t.ex. 2024-03-15.")
-}
-
-// headerRow writes a styled, frozen header row and column widths.
-func (t *tmpl) headerRow(sheet string, titles []string, widths []float64, freezeCols int) error {
-	if err := headerCells(t.f, sheet, titles, widths, t.header); err != nil {
-		return err
-	}
-	if err := t.f.SetRowHeight(sheet, 1, 32); err != nil {
-		return err
-	}
-	panes := &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}
-	if freezeCols > 0 {
-		panes = &excelize.Panes{Freeze: true, XSplit: freezeCols, YSplit: 1, TopLeftCell: cellName(freezeCols+1, 2), ActivePane: "bottomRight"}
-	}
-	return t.f.SetPanes(sheet, panes)
-}
-
-func (t *tmpl) instructions() error {
-	s := SheetInstructions
-	lines := []string{
-		fmt.Sprintf("Klimatrapport %d – mall för Klimatkommunernas medlemmar", t.opts.Year),
-		"",
-		"Så här fyller du i mallen",
-		"1. Uppgifter: skriv kommunkoden (fyra siffror enligt SCB, t.ex. 1281 för Lund; för en region länets två siffror), namn, rapportår, kontaktpersoner och datum.",
-		"2. Utsläpp: en rad per sektor (och undersektor om ni har den uppdelningen), en kolumn per år. Värdena är utsläpp i ton koldioxidekvivalenter (CO2e) per år.",
-		"   • Sektor är en av SMHI:s nio huvudsektorer – välj i listan. De nio sektorerna finns redan som rader.",
-		"   • Undersektor: lämna tom för sektorns total. Vill ni redovisa undersektorer, lägg till en rad per undersektor och välj den i listan (SMHI:s indelning).",
-		"   • Växthusgas: lämna tom för alla växthusgaser omräknade till CO2e, eller välj CO2, CH4, N2O, HFC, PFC eller SF6.",
-		"   • Saknas ett värde, skriv en notationsnyckel i cellen och förklara i Kommentar: NO = förekommer inte, IE = ingår i en annan post, NE = inte beräknat, C = konfidentiellt.",
-		"   • Lämna cellen tom för år ni inte rapporterar. Skriv tal med decimalkomma, t.ex. 1234,5. Negativa värden tas inte emot.",
-		"   • Ni kan också lägga till årskolumner (t.ex. 2000) – skriv året som rubrik. Ett år efter rapportåret tas inte emot.",
-		"   • I stället för en kolumn per år går det att använda kolumnerna År | Sektor | Undersektor | Växthusgas | Utsläpp (ton CO2e) | Källa | Kommentar, en rad per värde.",
-		"3. Mål: en rad per mål. Typ är Absolut minskning, Minskning per invånare eller Nettonoll. Minskning (%) är hur många procent utsläppen ska minska från basåret till målåret (t.ex. 70). Lämna Sektor tom om målet gäller alla sektorer.",
-		"4. Handlingsplan: en rad per antagen klimathandlingsplan, med datum då den antogs och vilka år den gäller.",
-		"5. Åtgärder: en rad per åtgärd i handlingsplanen. Status är Planerad, Pågående, Genomförd eller Avbruten.",
-		"",
-		"Att tänka på",
-		"• Ändra inte bladens namn eller kolumnrubrikerna – de används när filen läses in.",
-		"• Formler går bra, men spara filen i Excel eller LibreOffice innan du laddar upp den så att värdena finns sparade.",
-		"• Spara som Excel-arbetsbok (.xlsx). Filen får vara högst 20 MB.",
-		"• Du kan också ladda upp SMHI:s export från Nationella emissionsdatabasen med bara er kommuns rader; den läses då som er inventering.",
-		"• Efter uppladdningen får du en lista över fel och varningar. Ett fel stoppar hela filen; rätta och ladda upp igen. Du kan hämta din fil med felen markerade i cellerna.",
-	}
-	for i, l := range lines {
-		if err := t.f.SetCellStr(s, cellName(1, i+1), l); err != nil {
-			return err
-		}
-	}
-	if err := t.f.SetColWidth(s, "A", "A", 140); err != nil {
-		return err
-	}
-	if err := t.f.SetCellStyle(s, "A2", cellName(1, len(lines)), t.wrap); err != nil {
-		return err
-	}
-	return t.f.SetCellStyle(s, "A1", "A1", t.title)
-}
-
 func (t *tmpl) details() error {
 	s := SheetDetails
-	if err := t.headerRow(s, []string{"Fält", "Värde"}, []float64{22, 50}, 0); err != nil {
+	// Only the values are input cells; the labels are read by the parser.
+	if err := t.headerRow(s, []tableColumn{{"Fält", 22, colLabel}, {"Värde", 50, colPlain}}, xlsx.Layout{HeaderRows: 1}); err != nil {
 		return err
 	}
 	d := t.rep.Details
@@ -290,15 +178,11 @@ func (t *tmpl) details() error {
 			return err
 		}
 	}
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = "B2"
-	dv.SetInput("Kod", "Kommunens fyrsiffriga kod enligt SCB (t.ex. 1281), eller länets två siffror för en region.")
 	return errors.Join(
-		t.f.SetCellStyle(s, "B2", "B2", t.code),
+		t.f.SetCellStyle(s, "B2", "B2", t.text),
 		t.f.SetCellStyle(s, "B8", "B8", t.date),
-		t.wholeYears(s, "B4"),
-		t.dateValidation(s, "B8"),
-		t.f.AddDataValidation(s, dv),
+		t.addChecks(s, detailChecks, 8),
+		t.addMarks(s, detailMarks, 8),
 	)
 }
 
@@ -380,16 +264,25 @@ func (t *tmpl) emissionRows() []*wideRow {
 	return order
 }
 
+// extraYearColumns is how many empty columns after the last year of
+// Utsläpp are input cells with the value check, so that an officer can add
+// a year by typing it as the header of the next column.
+const extraYearColumns = 10
+
 func (t *tmpl) emissions() error {
 	s := SheetEmissions
 	years := t.templateYears()
-	titles := []string{"Sektor", "Undersektor", "Växthusgas", "Källa", "Kommentar"}
-	widths := []float64{40, 44, 12, 22, 36}
+	cols := []tableColumn{{"Sektor", 30, colPlain}, {"Undersektor", 30, colPlain}, {"Växthusgas", 11, colPlain},
+		{"Källa", 14, colWrap}, {"Kommentar", 30, colWrap}}
 	for _, y := range years {
-		titles = append(titles, fmt.Sprint(y))
-		widths = append(widths, 11)
+		cols = append(cols, tableColumn{fmt.Sprint(y), 10, colPlain})
 	}
-	if err := t.headerRow(s, titles, widths, 2); err != nil {
+	extra := colName(len(cols)+1) + ":" + colName(len(cols)+extraYearColumns)
+	values := "F:" + colName(len(cols)+extraYearColumns)
+	if err := errors.Join(t.f.SetColStyle(s, extra, t.input), t.f.SetColWidth(s, colName(len(cols)+1), colName(len(cols)+extraYearColumns), 10)); err != nil {
+		return err
+	}
+	if err := t.headerRow(s, cols, xlsx.Layout{HeaderRows: 1, FreezeCols: 2}); err != nil {
 		return err
 	}
 	// Year headers are numbers, as a person would type them.
@@ -414,25 +307,13 @@ func (t *tmpl) emissions() error {
 		}
 	}
 	last := max(templateRows, len(rows)+templateRows/2)
-	values := excelize.NewDataValidation(true)
-	values.Sqref = fmt.Sprintf("F2:%s%d", colName(5+len(years)), last)
-	values.Type = "custom"
-	values.Formula1 = xmlEscaper.Replace(`OR(AND(ISNUMBER(F2),F2>=0),F2="NO",F2="IE",F2="NE",F2="C")`)
-	values.SetInput("Utsläpp (ton CO2e)", "Tal ≥ 0, eller NO / IE / NE / C med förklaring i Kommentar.")
-	return errors.Join(
-		t.dropDown(s, fmt.Sprintf("A2:A%d", last), 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer i listan."),
-		t.dropDown(s, fmt.Sprintf("B2:B%d", last), 1, "Undersektor", "Välj en undersektor i listan, eller lämna tom för sektorns total."),
-		t.dropDown(s, fmt.Sprintf("C2:C%d", last), 2, "Växthusgas", "Välj en växthusgas i listan, eller lämna tom för alla växthusgaser (CO2e)."),
-		t.addValidation(s, values, "Utsläpp",
-			"Skriv utsläppet i ton CO2e som ett tal från 0 och uppåt, eller en notationsnyckel: NO, IE, NE eller C (förklara den i Kommentar)."),
-	)
+	return errors.Join(t.addChecks(s, emissionChecks(values), last), t.addMarks(s, emissionMarks(values), last))
 }
 
 // tableSheet writes a table sheet: its header row, one row per prefilled
-// item, and the cell checks made by checks for templateRows rows more
-// (last is the last such row number).
-func (t *tmpl) tableSheet(sheet string, titles []string, widths []float64, rows [][]any, checks func(last string) []error) error {
-	if err := t.headerRow(sheet, titles, widths, 0); err != nil {
+// item, and the column checks and marks for templateRows rows more.
+func (t *tmpl) tableSheet(sheet string, cols []tableColumn, rows [][]any, checks []columnCheck, marks []mark) error {
+	if err := t.headerRow(sheet, cols, xlsx.Layout{HeaderRows: 1}); err != nil {
 		return err
 	}
 	for i, r := range rows {
@@ -440,61 +321,43 @@ func (t *tmpl) tableSheet(sheet string, titles []string, widths []float64, rows 
 			return err
 		}
 	}
-	return errors.Join(checks(fmt.Sprint(templateRows + len(rows)))...)
+	last := templateRows + len(rows)
+	return errors.Join(t.addChecks(sheet, checks, last), t.addMarks(sheet, marks, last))
 }
 
 func (t *tmpl) goals() error {
-	s := SheetGoals
 	var rows [][]any
 	for _, g := range t.rep.Goals {
 		rows = append(rows, []any{g.ID, g.Name, g.Type, g.Sector, g.BaseYear, g.TargetYear, g.ReductionPct, g.DecidedBy, g.DecidedOn, g.Link})
 	}
-	return t.tableSheet(s, []string{"Mål-ID", "Mål", "Typ", "Sektor", "Basår", "Målår", "Minskning (%)", "Beslutat av", "Beslutsdatum", "Länk"},
-		[]float64{10, 50, 24, 36, 9, 9, 14, 24, 14, 40}, rows, func(last string) []error {
-			return []error{
-				t.dropDown(s, "C2:C"+last, 4, "Typ", "Välj Absolut minskning, Minskning per invånare eller Nettonoll."),
-				t.dropDown(s, "D2:D"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom för alla sektorer."),
-				t.wholeYears(s, "E2:F"+last),
-				t.decimal(s, "G2:G"+last, 0, 100, "Skriv hur många procent utsläppen ska minska, ett tal större än 0 och högst 100."),
-				t.dateValidation(s, "I2:I"+last),
-				t.f.SetCellStyle(s, "I2", "I"+last, t.date),
-				t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-			}
-		})
+	return t.tableSheet(SheetGoals, []tableColumn{
+		{"Mål-ID", 9, colText}, {"Mål", 40, colWrap}, {"Typ", 22, colPlain}, {"Sektor", 30, colPlain},
+		{"Basår", 8, colPlain}, {"Målår", 8, colPlain}, {"Minskning (%)", 12, colPlain}, {"Beslutat av", 20, colWrap},
+		{"Beslutsdatum", 13, colDate}, {"Länk", 30, colWrap},
+	}, rows, goalChecks, goalMarks)
 }
 
 func (t *tmpl) plans() error {
-	s := SheetPlans
 	var rows [][]any
 	for _, p := range t.rep.Plans {
 		rows = append(rows, []any{p.Name, p.Adopted, p.DecidedBy, p.ValidFrom, p.ValidTo, p.Link})
 	}
-	return t.tableSheet(s, []string{"Namn", "Antagen", "Beslutat av", "Gäller från", "Gäller till", "Länk"},
-		[]float64{50, 14, 24, 12, 12, 40}, rows, func(last string) []error {
-			return []error{
-				t.dateValidation(s, "B2:B"+last),
-				t.f.SetCellStyle(s, "B2", "B"+last, t.date),
-				t.wholeYears(s, "D2:E"+last),
-			}
-		})
+	return t.tableSheet(SheetPlans, []tableColumn{
+		{"Namn", 44, colWrap}, {"Antagen", 13, colDate}, {"Beslutat av", 24, colWrap},
+		{"Gäller från", 11, colPlain}, {"Gäller till", 11, colPlain}, {"Länk", 40, colWrap},
+	}, rows, planChecks, planMarks)
 }
 
 func (t *tmpl) measures() error {
-	s := SheetMeasures
 	var rows [][]any
 	for _, m := range t.rep.Measures {
 		rows = append(rows, []any{m.ID, m.Name, m.Sector, m.Status, m.StartYear, m.EndYear, m.ExpectedReduction, m.Responsible, m.Comment})
 	}
-	return t.tableSheet(s, []string{"Åtgärds-ID", "Åtgärd", "Sektor", "Status", "Startår", "Slutår", "Förväntad minskning (ton CO2e/år)", "Ansvarig", "Kommentar"},
-		[]float64{11, 50, 36, 14, 9, 9, 18, 24, 40}, rows, func(last string) []error {
-			return []error{
-				t.dropDown(s, "C2:C"+last, 0, "Sektor", "Välj en av SMHI:s nio huvudsektorer, eller lämna tom."),
-				t.dropDown(s, "D2:D"+last, 5, "Status", "Välj Planerad, Pågående, Genomförd eller Avbruten."),
-				t.wholeYears(s, "E2:F"+last),
-				t.decimal(s, "G2:G"+last, 0, 0, "Skriv den förväntade minskningen i ton CO2e per år, ett tal från 0 och uppåt."),
-				t.f.SetCellStyle(s, "A2", "A"+last, t.text),
-			}
-		})
+	return t.tableSheet(SheetMeasures, []tableColumn{
+		{"Åtgärds-ID", 10, colText}, {"Åtgärd", 40, colWrap}, {"Sektor", 30, colPlain}, {"Status", 12, colPlain},
+		{"Startår", 8, colPlain}, {"Slutår", 8, colPlain}, {"Förväntad minskning (ton CO2e/år)", 16, colPlain},
+		{"Ansvarig", 22, colWrap}, {"Kommentar", 36, colWrap},
+	}, rows, measureChecks, measureMarks)
 }
 
 // setRow writes a row of cells; zero values stay empty, and text is written
