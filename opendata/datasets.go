@@ -226,8 +226,8 @@ func (b *Builder) buildMembers(ctx context.Context, gen uint64) error {
 	for _, name := range MembersNames() {
 		d, fill := MembersDatasets[name], rows[name]
 		sheet := strings.TrimPrefix(d.Title, "Medlemmarnas ")
-		if len(sheet) > 31 {
-			sheet = sheet[:31]
+		if r := []rune(sheet); len(r) > 31 { // a sheet name's limit, in characters
+			sheet = string(r[:31])
 		}
 		if err := b.write(name, XLSX, func(w io.Writer) (int, error) { return writeXLSX(w, d, sheet, now, fill) }); err != nil {
 			return err
@@ -237,6 +237,7 @@ func (b *Builder) buildMembers(ctx context.Context, gen uint64) error {
 		}
 	}
 	b.mu.Lock()
+	b.built = true
 	if gen > b.members {
 		b.members = gen
 	}

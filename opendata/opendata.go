@@ -79,7 +79,8 @@ type Builder struct {
 
 	mu      sync.Mutex
 	files   map[string]File // name → the current complete file
-	members uint64          // generation of the members' files
+	members uint64          // generation of the members' files (0: built on a request, before any snapshot asked)
+	built   bool            // whether the members' files exist at all
 	flight  singleflight.Group
 }
 
@@ -164,10 +165,10 @@ func (b *Builder) buildMissing(ctx context.Context) error {
 			}
 		}
 		b.mu.Lock()
-		built := b.members > 0
+		built := b.built
 		b.mu.Unlock()
 		if !built {
-			return nil, b.buildMembers(ctx, 1)
+			return nil, b.buildMembers(ctx, 0)
 		}
 		return nil, nil
 	})
@@ -185,7 +186,7 @@ func (b *Builder) Refresh(ctx context.Context, gen uint64) error {
 		return err
 	}
 	b.mu.Lock()
-	stale := b.members < gen
+	stale := !b.built || b.members < gen
 	b.mu.Unlock()
 	if !stale {
 		return nil

@@ -32,38 +32,6 @@ const maxSheetRows = 1_048_576 - 1
 // *float64 or nil.
 type rowsFunc func(emit func([]any) error) error
 
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return workbook.SafeText(x)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case *float64:
-		if x == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*x, 'f', -1, 64)
-	}
-	return ""
-}
-
-func xlsxCell(v any) any {
-	switch x := v.(type) {
-	case string:
-		return workbook.SafeText(x)
-	case *float64:
-		if x == nil {
-			return nil
-		}
-		return *x
-	}
-	return v
-}
-
 // writeCSVGz writes the rows as gzipped CSV, the keys as header.
 func writeCSVGz(w io.Writer, d Dataset, rows rowsFunc) (int, error) {
 	gz := gzip.NewWriter(w)
@@ -79,7 +47,7 @@ func writeCSVGz(w io.Writer, d Dataset, rows rowsFunc) (int, error) {
 	rec := make([]string, len(d.Columns))
 	err := rows(func(row []any) error {
 		for i := range rec {
-			rec[i] = csvCell(row[i])
+			rec[i] = workbook.CSVField(row[i])
 		}
 		n++
 		return cw.Write(rec)
@@ -161,7 +129,7 @@ func writeXLSX(w io.Writer, d Dataset, sheet string, built time.Time, rows rowsF
 			}
 		}
 		for i, v := range row {
-			cells[i] = xlsxCell(v)
+			cells[i] = workbook.XLSXValue(v)
 		}
 		x.row++
 		n++

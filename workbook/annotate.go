@@ -221,7 +221,7 @@ func (a *annotator) summary(items klimatrapport.Items, r Review) error {
 	if _, err := f.NewSheet(s); err != nil {
 		return err
 	}
-	if err := f.MoveSheet(s, f.GetSheetList()[0]); err != nil {
+	if err := xlsx.MoveFirst(f, s); err != nil {
 		return err
 	}
 	if err := xlsx.SetLayout(f, s, xlsx.Layout{HeaderRows: 1, Footer: r.footer()}); err != nil {

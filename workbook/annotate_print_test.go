@@ -82,9 +82,26 @@ func TestAnnotateKeepsFormatting(t *testing.T) {
 	if w, err := f.GetColWidth(SheetEmissions, "B"); err != nil || w != 41.5 {
 		t.Errorf("column B of %s is %v wide (%v), want the officer's 41.5", SheetEmissions, w, err)
 	}
-	// The officer's sheets keep their own print settings: none added.
-	if pl, err := f.GetPageLayout(SheetEmissions); err != nil || pl.Orientation != nil && *pl.Orientation == "landscape" {
-		t.Errorf("%s's page layout changed: %+v %v", SheetEmissions, pl, err)
+	// The officer's sheets keep their own print settings and print titles.
+	orig := openXLSX(t, b)
+	for _, s := range []string{SheetDetails, SheetEmissions, SheetGoals} {
+		before, err1 := orig.GetPageLayout(s)
+		after, err2 := f.GetPageLayout(s)
+		if err1 != nil || err2 != nil || fmt.Sprint(deref(before.Orientation), deref(before.FitToWidth)) != fmt.Sprint(deref(after.Orientation), deref(after.FitToWidth)) {
+			t.Errorf("%s's page layout changed: %+v → %+v (%v %v)", s, before, after, err1, err2)
+		}
+	}
+	titles := func(g *excelize.File) map[string]string {
+		m := map[string]string{}
+		for _, n := range g.GetDefinedName() {
+			if n.Name == "_xlnm.Print_Titles" && n.Scope != SheetReport {
+				m[n.Scope] = n.RefersTo
+			}
+		}
+		return m
+	}
+	if a, o := titles(f), titles(orig); fmt.Sprint(a) != fmt.Sprint(o) || len(o) == 0 {
+		t.Errorf("the officer's print titles %v, after annotating %v", o, a)
 	}
 }
 
@@ -224,4 +241,11 @@ func TestAnnotatedCopyPrints(t *testing.T) {
 	if !strings.Contains(strings.Join(pages[:n], ""), "Värdet \"mycket\" i R11") {
 		t.Error("the last error's message is not printed")
 	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -1,6 +1,10 @@
 package workbook
 
-import "strings"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // formulaLead lists the first characters that make a spreadsheet program
 // read a typed or imported text as a formula: "=", "+", "-" and "@" start
@@ -37,3 +41,49 @@ func unguard(s string) string {
 }
 
 func isFormulaLead(c byte) bool { return strings.IndexByte(formulaLead, c) >= 0 }
+
+// CSVField is a table cell written as a CSV field for programs: text
+// guarded by SafeText, numbers with a decimal point and every digit,
+// booleans as true or false, nothing as an empty field. Cells are string,
+// int, float64, *float64, bool or nil; anything else is printed and
+// guarded.
+func CSVField(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return SafeText(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return SafeText(fmt.Sprint(v))
+}
+
+// XLSXValue is the same cell as a spreadsheet value for people: text
+// guarded by SafeText, numbers as numbers, booleans as Ja or Nej.
+func XLSXValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return SafeText(x)
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case bool:
+		if x {
+			return "Ja"
+		}
+		return "Nej"
+	}
+	return v
+}

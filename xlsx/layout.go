@@ -77,3 +77,29 @@ func footer(text string) string {
 	}
 	return "&L" + text + right
 }
+
+// MoveFirst makes sheet the workbook's first sheet and keeps every
+// sheet-scoped defined name (print titles, filters) on the sheet it was
+// on: excelize's MoveSheet leaves the names' sheet indexes as they were,
+// which would hand each sheet's print titles to its neighbour.
+func MoveFirst(f *excelize.File, sheet string) error {
+	var scoped []excelize.DefinedName
+	for _, n := range f.GetDefinedName() {
+		if n.Scope == "" || n.Scope == "Workbook" {
+			continue
+		}
+		scoped = append(scoped, n)
+		if err := f.DeleteDefinedName(&excelize.DefinedName{Name: n.Name, Scope: n.Scope}); err != nil {
+			return err
+		}
+	}
+	if err := f.MoveSheet(sheet, f.GetSheetList()[0]); err != nil {
+		return err
+	}
+	for _, n := range scoped {
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: n.Name, RefersTo: n.RefersTo, Scope: n.Scope, Comment: n.Comment}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -82,3 +82,44 @@ func TestSetLayout(t *testing.T) {
 		t.Errorf("panes %+v, want frozen at B3", panes)
 	}
 }
+
+// TestMoveFirst: a sheet moved first (and moved again after being deleted
+// and added back, as an annotated copy annotated again is) leaves every
+// other sheet's print titles on that sheet.
+func TestMoveFirst(t *testing.T) {
+	f := excelize.NewFile()
+	for _, s := range []string{"B", "C"} {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, s := range []string{"Sheet1", "B", "C"} {
+		if err := xlsx.SetLayout(f, s, xlsx.Layout{HeaderRows: i + 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		_ = f.DeleteSheet("Först")
+		if _, err := f.NewSheet("Först"); err != nil {
+			t.Fatal(err)
+		}
+		if err := xlsx.MoveFirst(f, "Först"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.GetSheetList(); got[0] != "Först" || len(got) != 4 {
+		t.Fatalf("sheets %q", got)
+	}
+	want := map[string]string{"Sheet1": "'Sheet1'!$1:$1", "B": "'B'!$1:$2", "C": "'C'!$1:$3"}
+	for _, n := range f.GetDefinedName() {
+		if n.Name == "_xlnm.Print_Titles" {
+			if want[n.Scope] != n.RefersTo {
+				t.Errorf("print titles of %s: %s, want %q", n.Scope, n.RefersTo, want[n.Scope])
+			}
+			delete(want, n.Scope)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("print titles lost: %v", want)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,27 +47,6 @@ type table struct {
 	Rows    [][]any
 }
 
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return workbook.SafeText(x)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case *float64:
-		if x == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return workbook.SafeText(fmt.Sprint(v))
-}
-
 func writeCSV(t table) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -82,7 +60,7 @@ func writeCSV(t table) ([]byte, error) {
 	rec := make([]string, len(t.Columns))
 	for _, row := range t.Rows {
 		for i := range rec {
-			rec[i] = csvCell(row[i])
+			rec[i] = workbook.CSVField(row[i])
 		}
 		if err := w.Write(rec); err != nil {
 			return nil, err
@@ -142,7 +120,7 @@ func writeXLSX(footer string, tables ...table) ([]byte, error) {
 			cells := make([]any, len(row))
 			height := xlsx.LineHeight
 			for i, v := range row {
-				cells[i] = xlsxCell(v)
+				cells[i] = workbook.XLSXValue(v)
 				if s, ok := cells[i].(string); ok && utf8.RuneCountInString(s) > int(widths[i]) {
 					cells[i] = excelize.Cell{StyleID: wrap, Value: s}
 					height = max(height, xlsx.WrappedHeight(widths[i], s))
@@ -188,26 +166,6 @@ func orNil(n int) any {
 		return nil
 	}
 	return n
-}
-
-func xlsxCell(v any) any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return workbook.SafeText(x)
-	case *float64:
-		if x == nil {
-			return nil
-		}
-		return *x
-	case bool:
-		if x {
-			return "Ja"
-		}
-		return "Nej"
-	}
-	return v
 }
 
 // sendTables writes the tables in the format asked for: CSV has room for
