@@ -124,6 +124,7 @@ func (b *Builder) buildRelease(ctx context.Context, r national.Release) error {
 
 // MembersDatasets are the members' files by dataset name.
 var MembersDatasets = map[string]Dataset{
+	"medlemmar-kraven": complianceDataset,
 	"medlemmar-utslapp": {Title: "Medlemmarnas rapporterade utsläpp", Source: membersSource, Licence: membersLicence,
 		About: "Utsläpp per huvudsektor och år som medlemmarna själva rapporterat, ur den senaste godkända inlämningen.",
 		Columns: []Column{
@@ -187,7 +188,12 @@ func (b *Builder) buildMembers(ctx context.Context, gen uint64) error {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
+	kraven, err := b.complianceRows(ctx)
+	if err != nil {
+		return err
+	}
 	rows := map[string]rowsFunc{
+		"medlemmar-kraven": kraven,
 		"medlemmar-utslapp": func(emit func([]any) error) error {
 			for _, v := range series {
 				if err := emit([]any{v.Code, names[v.Code], int(v.Year), v.Sector, v.Tonnes, v.SubmissionID}); err != nil {
@@ -247,7 +253,7 @@ func (b *Builder) buildMembers(ctx context.Context, gen uint64) error {
 
 // MembersNames are the members' datasets in the order the page lists them.
 func MembersNames() []string {
-	return []string{"medlemmar-utslapp", "medlemmar-mal", "medlemmar-atgarder"}
+	return []string{"medlemmar-utslapp", "medlemmar-mal", "medlemmar-atgarder", "medlemmar-kraven"}
 }
 
 // Dataset returns the description of a built file.

@@ -33,6 +33,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
@@ -72,6 +73,7 @@ type File struct {
 type Builder struct {
 	National    *national.Store
 	Submissions *submissions.Service
+	Compliance  *compliance.Engine // the obligations per member and year; nil: that file is empty
 	Dir         string
 	// PageRows is how many rows one query of a release reads (by area
 	// code batches); 0: defaultPageAreas areas at a time.

@@ -104,7 +104,7 @@ func New(db storage.DB, o Options) *App {
 			dir = filepath.Join(os.TempDir(), "klimatrapport-oppna-data")
 		}
 	}
-	a.OpenData = &opendata.Builder{National: a.National, Submissions: a.Submissions, Dir: dir}
+	a.OpenData = &opendata.Builder{National: a.National, Submissions: a.Submissions, Compliance: a.Compliance, Dir: dir}
 	a.Published.AddWarmer(a.refreshOpenData)
 	return a
 }

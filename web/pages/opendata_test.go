@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,7 @@ func TestOpenDataMembers(t *testing.T) {
 				t.Errorf("the hostile measure is missing: %v", recs)
 			}
 		}
+		checkComplianceFile(t, ts.URL, lundReport(true).Details.ReportYear)
 		res, body = getOpen(t, "GET", ts.URL+"/oppna-data/medlemmar-utslapp.csv.gz", nil)
 		recs := gunzipCSV(t, body)
 		if res.StatusCode != 200 || len(recs) < 2 || recs[1][0] != "1281" {
@@ -195,4 +197,37 @@ func flatten(recs [][]string) []string {
 		out = append(out, r...)
 	}
 	return out
+}
+
+// checkComplianceFile: Lund, a member since 2019, has the four obligations
+// for every year from 2019, and in the report's year its inventory is met.
+func checkComplianceFile(t *testing.T, site string, reportYear int) {
+	t.Helper()
+	res, body := getOpen(t, "GET", site+"/oppna-data/medlemmar-kraven.csv.gz", nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("compliance: %d", res.StatusCode)
+	}
+	recs := gunzipCSV(t, body)
+	if want := "area_code,area_name,year,obligation,obligation_title,status,overridden,binding,evaluated"; strings.Join(recs[0], ",") != want {
+		t.Fatalf("compliance header %q", recs[0])
+	}
+	years := map[string]int{}
+	inventory := ""
+	for _, r := range recs[1:] {
+		if r[0] != "1281" {
+			t.Errorf("compliance: a row of %s", r[0])
+		}
+		years[r[2]]++
+		if r[2] == strconv.Itoa(reportYear) && r[3] == "inventory" {
+			inventory = r[5]
+		}
+	}
+	for y := 2019; y <= time.Now().Year(); y++ {
+		if years[strconv.Itoa(y)] != 4 {
+			t.Errorf("compliance %d: %d rows, want the four obligations", y, years[strconv.Itoa(y)])
+		}
+	}
+	if inventory != "uppfyllt" && inventory != "försenat" {
+		t.Errorf("compliance %d: the inventory is %q, want it met", reportYear, inventory)
+	}
 }
