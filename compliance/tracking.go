@@ -75,6 +75,20 @@ func (e *Engine) loadTracking(ctx context.Context, codes []string, asOf time.Tim
 	return figures.Data{National: e.National, Reports: &submissions.Service{DB: e.DB}}.LoadGoalFigures(ctx, codes, asOf)
 }
 
+// GoalRelease names the SMHI release goals are followed up against now
+// (as Evaluate with tracking would), without loading its figures; nil when
+// none is imported.
+func (e *Engine) GoalRelease(ctx context.Context) (*figures.ReleaseRef, error) {
+	if e.National == nil {
+		return nil, nil
+	}
+	rel, ok, err := figures.Data{National: e.National}.SMHIRelease(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return figures.RefOf(rel), nil
+}
+
 // track follows up one goal of code with the data up to year.
 func track(fig *figures.GoalFigures, code string, g goalFact, year int, withSeries bool) GoalTrack {
 	goal := g.Goal()

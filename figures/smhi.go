@@ -24,19 +24,32 @@ type SMHI struct {
 // Sweden may be listed).
 func (d Data) SMHI(ctx context.Context, areaLists ...[]string) (SMHI, error) {
 	f := SMHI{Unit: "ton CO2e", Total: map[string]analytics.Series{}, Sectors: map[string]map[string]analytics.Series{}}
-	sub, err := d.National.DefaultSubstance(ctx)
+	rel, ok, err := d.SMHIRelease(ctx)
 	if err != nil {
 		return f, err
 	}
-	f.Substance = sub
-	if sub != national.AllGHG {
-		f.Unit = "ton " + sub
+	f.Substance = rel.Substance
+	if rel.Substance != national.AllGHG {
+		f.Unit = "ton " + rel.Substance
 	}
-	rel, ok, err := d.National.ReleaseFor(ctx, sub, time.Time{})
-	if err != nil || !ok {
-		return f, err
+	if !ok {
+		return f, nil
 	}
-	return d.SMHIOf(ctx, sub, rel, areaLists...)
+	return d.SMHIOf(ctx, rel.Substance, rel, areaLists...)
+}
+
+// SMHIRelease is the release SMHI reads: the newest of the default
+// substance. Without one, ok is false and only the substance is set.
+func (d Data) SMHIRelease(ctx context.Context) (rel national.Release, ok bool, err error) {
+	sub, err := d.National.DefaultSubstance(ctx)
+	if err != nil {
+		return rel, false, err
+	}
+	rel, ok, err = d.National.ReleaseFor(ctx, sub, time.Time{})
+	if !ok {
+		rel = national.Release{Substance: sub}
+	}
+	return rel, ok, err
 }
 
 // SMHIOf reads release rel's (of substance sub) yearly totals and

@@ -13,6 +13,7 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/access"
 	"github.com/klimatkommunerna/klimatrapport/compliance"
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/web"
 )
 
@@ -37,6 +38,9 @@ type reviewView struct {
 	Rows                       []reviewRow
 	ExportURL                  string
 	Summary                    compliance.Summary
+	// Release is the SMHI release each member's page follows its goals up
+	// against; the matrix itself does not follow goals up.
+	Release *figures.ReleaseRef
 }
 
 // yearParam reads ?ar=, def when it is not given.
@@ -76,6 +80,10 @@ func (p *Portal) review(c *gin.Context) {
 		return
 	}
 	if v.Counties, err = p.National.Counties(ctx); err != nil {
+		p.fail(c, err)
+		return
+	}
+	if v.Release, err = p.Compliance.GoalRelease(ctx); err != nil {
 		p.fail(c, err)
 		return
 	}
