@@ -87,6 +87,12 @@ func (t *tmpl) stepLines() []instrLine {
 // exampleLines are a worked example per data sheet. They stand only here,
 // on a sheet the upload does not read.
 func exampleLines() []instrLine {
+	// The example's sectors come from the one sector list: transport (the
+	// first main sector) with its first subsector, and electricity and
+	// district heating (the fourth).
+	sectors := klimatrapport.MainSectors()
+	transport, electricity := sectors[0], sectors[3]
+	cars := klimatrapport.Subsectors(transport)[0]
 	return []instrLine{
 		headingText("Exempel"),
 		stepText("", "Så här kan ifyllda rader se ut. Exemplen står bara här på bladet Instruktioner, som inte läses in: skriv era egna uppgifter i bladen Uppgifter, Utsläpp, Mål, Handlingsplan och Åtgärder."),
@@ -95,9 +101,9 @@ func exampleLines() []instrLine {
 		exampleRow("Kod", "1281"), exampleRow("Namn", "Lunds kommun"), exampleRow("Rapportår", 2025),
 		stepText("", "Utsläpp (några rader och två år)"),
 		exampleHeader("Sektor", "Undersektor", "Växthusgas", "Källa", "Kommentar", 2023, 2024),
-		exampleRow("Transporter", "", "", "SMHI", "", 104036.6, 93225.3),
-		exampleRow("Transporter", "Personbilar", "CO2", "SMHI", "", 74023.8, 70110.2),
-		exampleRow("El och fjärrvärme", "", "", "Egen beräkning", "Kraftvärmeverket ingår i Industri", "IE", "IE"),
+		exampleRow(transport, "", "", "SMHI", "", 104036.6, 93225.3),
+		exampleRow(transport, cars, "CO2", "SMHI", "", 74023.8, 70110.2),
+		exampleRow(electricity, "", "", "Egen beräkning", "Kraftvärmeverket ingår i industrins utsläpp", "IE", "IE"),
 		stepText("", "Mål (urval av kolumnerna)"),
 		exampleHeader("Mål-ID", "Mål", "Typ", "Basår", "Målår", "Minskning (%)"),
 		exampleRow("M1", "Halvera utsläppen till 2030", klimatrapport.GoalAbsolute, 1990, 2030, 50),
@@ -107,7 +113,7 @@ func exampleLines() []instrLine {
 		exampleRow("LundaEko III", "2021-05-27", "Kommunfullmäktige", 2021, 2030),
 		stepText("", "Åtgärder (urval av kolumnerna)"),
 		exampleHeader("Åtgärds-ID", "Åtgärd", "Sektor", "Status", "Startår", "Slutår", "Förväntad minskning"),
-		exampleRow("Å1", "Fler laddplatser", "Transporter", "Pågående", 2022, 2026, 1200.5),
+		exampleRow("Å1", "Fler laddplatser", transport, klimatrapport.MeasureOngoing, 2022, 2026, 1200.5),
 	}
 }
 
