@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -84,6 +85,8 @@ type Builder struct {
 	members uint64          // generation of the members' files (0: built on a request, before any snapshot asked)
 	built   bool            // whether the members' files exist at all
 	flight  singleflight.Group
+	// refreshing is set while RefreshLater's rebuild runs.
+	refreshing atomic.Bool
 }
 
 const defaultPageAreas = 16
@@ -195,6 +198,27 @@ func (b *Builder) Refresh(ctx context.Context, gen uint64) error {
 	}
 	_, err, _ := b.flight.Do(fmt.Sprint("members-", gen), func() (any, error) { return nil, b.buildMembers(ctx, gen) })
 	return err
+}
+
+// RefreshLater starts Refresh for gen in the background when the members'
+// files are older than gen, unless a refresh is already running; readers
+// keep the current files meanwhile. The files are brought up to date when
+// they are asked for, not on every published snapshot: building them reads
+// every release and every member's report, work no reader should pay for
+// unless someone downloads them.
+func (b *Builder) RefreshLater(gen uint64, log func(error)) {
+	b.mu.Lock()
+	stale := !b.built || b.members < gen
+	b.mu.Unlock()
+	if !stale || !b.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer b.refreshing.Store(false)
+		if err := b.Refresh(context.Background(), gen); err != nil && log != nil {
+			log(err)
+		}
+	}()
 }
 
 func releaseName(r national.Release, f Format) string {

@@ -7,8 +7,6 @@
 package app
 
 import (
-	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -105,23 +103,10 @@ func New(db storage.DB, o Options) *App {
 		}
 	}
 	a.OpenData = &opendata.Builder{National: a.National, Submissions: a.Submissions, Compliance: a.Compliance, Dir: dir}
-	a.Published.AddWarmer(a.refreshOpenData)
 	return a
 }
 
 // Data is where publish and the API read their figures.
 func (a *App) Data() figures.Data {
 	return figures.Data{National: a.National, Reports: a.Submissions}
-}
-
-// refreshOpenData starts the open data files' rebuild for snap's
-// generation in the background: the snapshot is not held back for it, and
-// readers keep the previous files until the new ones are complete.
-func (a *App) refreshOpenData(_ context.Context, snap *publish.Snapshot) error {
-	go func() {
-		if err := a.OpenData.Refresh(context.Background(), snap.Generation); err != nil {
-			slog.Warn("open data files not rebuilt", "generation", snap.Generation, "err", err)
-		}
-	}()
-	return nil
 }

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -46,6 +47,10 @@ func (p *Pages) registerOpenData(r gin.IRouter) {
 func (p *Pages) openDataPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	v := &openDataView{Frame: site.Frame{Title: "Öppna data", Description: "SMHI:s utsläppsdata och medlemmarnas rapporter som filer att ladda ned.", Nav: "oppna-data"}}
+	if err := p.freshOpenData(ctx); err != nil {
+		site.Fail(c, p.Log, err)
+		return
+	}
 	sets := map[string]int{}
 	for _, f := range p.OpenData.Files() {
 		i, ok := sets[f.Dataset]
@@ -77,6 +82,10 @@ func (p *Pages) openDataFile(c *gin.Context) {
 		site.Fail(c, p.Log, kr.E(kr.NotFound, "Filen finns inte bland de öppna data. Se listan på /oppna-data."))
 		return
 	}
+	if err := p.freshOpenData(c.Request.Context()); err != nil {
+		site.Fail(c, p.Log, err)
+		return
+	}
 	fh, f, err := p.OpenData.Open(c.Request.Context(), name)
 	if err != nil {
 		site.Fail(c, p.Log, err)
@@ -90,4 +99,16 @@ func (p *Pages) openDataFile(c *gin.Context) {
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("X-Content-Type-Options", "nosniff")
 	http.ServeContent(c.Writer, c.Request, f.Name, f.Modified, fh)
+}
+
+// freshOpenData brings the files up to the published generation: built
+// here, once for all callers, when none exist yet, else rebuilt in the
+// background while the current files are served.
+func (p *Pages) freshOpenData(ctx context.Context) error {
+	gen := p.Published.Generation()
+	if len(p.OpenData.Files()) == 0 {
+		return p.OpenData.Refresh(ctx, gen)
+	}
+	p.OpenData.RefreshLater(gen, func(err error) { p.Log.Warn("open data files not rebuilt", "err", err) })
+	return nil
 }
