@@ -3,10 +3,12 @@ package opendata
 import (
 	"context"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
 )
@@ -40,27 +42,12 @@ func ReleaseDataset(r national.Release) Dataset {
 		}}
 }
 
-// releaseValue is one row of smhi_values.
-type releaseValue struct {
-	Level     string  `ch:"level"`
-	AreaCode  string  `ch:"area_code"`
-	Sector    string  `ch:"sector"`
-	Subsector string  `ch:"subsector"`
-	Year      uint16  `ch:"year"`
-	Tonnes    float64 `ch:"tonnes"`
-}
-
-type areaCode struct {
-	AreaCode string `ch:"area_code"`
-}
-
 // releaseRows streams a release's values, a few areas per query, so that
 // at most one batch of rows is held at a time.
 func (b *Builder) releaseRows(ctx context.Context, r national.Release, names map[string]string) rowsFunc {
 	return func(emit func([]any) error) error {
-		var codes []areaCode
-		if err := b.National.DB.Select(ctx, &codes, `SELECT DISTINCT area_code FROM smhi_values
-			WHERE toString(release_id) = ? AND substance = ? ORDER BY area_code`, r.ID, r.Substance); err != nil {
+		codes, err := b.National.ReleaseAreas(ctx, r)
+		if err != nil {
 			return err
 		}
 		per := b.PageAreas
@@ -68,15 +55,9 @@ func (b *Builder) releaseRows(ctx context.Context, r national.Release, names map
 			per = defaultPageAreas
 		}
 		date := r.ReleaseDate.Format(time.DateOnly)
-		for i := 0; i < len(codes); i += per {
-			batch := make([]string, 0, per)
-			for _, c := range codes[i:min(i+per, len(codes))] {
-				batch = append(batch, c.AreaCode)
-			}
-			var vals []releaseValue
-			if err := b.National.DB.Select(ctx, &vals, `SELECT toString(level) AS level, area_code, sector, subsector, year, tonnes
-				FROM smhi_values WHERE toString(release_id) = ? AND substance = ? AND has(?, area_code)
-				ORDER BY area_code, sector, subsector, year`, r.ID, r.Substance, batch); err != nil {
+		for batch := range slices.Chunk(codes, per) {
+			vals, err := b.National.ReleaseValues(ctx, r, batch)
+			if err != nil {
 				return err
 			}
 			for _, v := range vals {
@@ -89,29 +70,9 @@ func (b *Builder) releaseRows(ctx context.Context, r national.Release, names map
 	}
 }
 
-// areaNames are SCB's names of municipalities and counties, and Sweden.
-func (b *Builder) areaNames(ctx context.Context) (map[string]string, error) {
-	names := map[string]string{"00": "Sverige"}
-	ms, err := b.National.Municipalities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		names[m.Code] = m.Name
-	}
-	cs, err := b.National.Counties(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		names[c.Code] = c.Name
-	}
-	return names, nil
-}
-
 // buildRelease writes a release's two files.
 func (b *Builder) buildRelease(ctx context.Context, r national.Release) error {
-	names, err := b.areaNames(ctx)
+	names, err := figures.Data{National: b.National}.AreaNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -171,7 +132,7 @@ func dateOrNil(t time.Time) any {
 // buildMembers writes the members' files as generation gen sees them.
 // The members' data is small (a few thousand rows), so it is read at once.
 func (b *Builder) buildMembers(ctx context.Context, gen uint64) error {
-	names, err := b.areaNames(ctx)
+	names, err := figures.Data{National: b.National}.AreaNames(ctx)
 	if err != nil {
 		return err
 	}

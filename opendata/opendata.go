@@ -74,10 +74,10 @@ type File struct {
 type Builder struct {
 	National    *national.Store
 	Submissions *submissions.Service
-	Compliance  *compliance.Engine // the obligations per member and year; nil: that file is empty
+	Compliance  *compliance.Engine // the obligations per member and year
 	Dir         string
-	// PageRows is how many rows one query of a release reads (by area
-	// code batches); 0: defaultPageAreas areas at a time.
+	// PageAreas is how many areas' rows one query of a release reads;
+	// 0: defaultPageAreas.
 	PageAreas int
 
 	mu      sync.Mutex
@@ -190,10 +190,7 @@ func (b *Builder) Refresh(ctx context.Context, gen uint64) error {
 	if err := b.buildMissing(ctx); err != nil {
 		return err
 	}
-	b.mu.Lock()
-	stale := !b.built || b.members < gen
-	b.mu.Unlock()
-	if !stale {
+	if !b.stale(gen) {
 		return nil
 	}
 	_, err, _ := b.flight.Do(fmt.Sprint("members-", gen), func() (any, error) { return nil, b.buildMembers(ctx, gen) })
@@ -207,10 +204,7 @@ func (b *Builder) Refresh(ctx context.Context, gen uint64) error {
 // every release and every member's report, work no reader should pay for
 // unless someone downloads them.
 func (b *Builder) RefreshLater(gen uint64, log func(error)) {
-	b.mu.Lock()
-	stale := !b.built || b.members < gen
-	b.mu.Unlock()
-	if !stale || !b.refreshing.CompareAndSwap(false, true) {
+	if !b.stale(gen) || !b.refreshing.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
@@ -219,6 +213,13 @@ func (b *Builder) RefreshLater(gen uint64, log func(error)) {
 			log(err)
 		}
 	}()
+}
+
+// stale reports whether the members' files are missing or older than gen.
+func (b *Builder) stale(gen uint64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.built || b.members < gen
 }
 
 func releaseName(r national.Release, f Format) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport/workbook"
+	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
 // Column is one column of a file: its CSV key, its Swedish label (the
@@ -66,12 +67,13 @@ func writeCSVGz(w io.Writer, d Dataset, rows rowsFunc) (int, error) {
 // to a temporary file, not the heap), starting a new sheet past Excel's
 // row limit.
 type xlsxSheets struct {
-	f     *excelize.File
-	d     Dataset
-	bold  int
-	sw    *excelize.StreamWriter
-	sheet int
-	row   int
+	f      *excelize.File
+	d      Dataset
+	bold   int
+	footer string // every sheet's printed footer
+	sw     *excelize.StreamWriter
+	sheet  int
+	row    int
 }
 
 func (x *xlsxSheets) next(title string) error {
@@ -92,11 +94,14 @@ func (x *xlsxSheets) next(title string) error {
 	} else if _, err := x.f.NewSheet(name); err != nil {
 		return err
 	}
+	if err := xlsx.SetLayout(x.f, name, xlsx.Layout{HeaderRows: 1, Footer: x.footer}); err != nil {
+		return err
+	}
 	sw, err := x.f.NewStreamWriter(name)
 	if err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(xlsx.Panes(1, 0)); err != nil {
 		return err
 	}
 	head := make([]any, len(x.d.Columns))
@@ -116,7 +121,7 @@ func writeXLSX(w io.Writer, d Dataset, sheet string, built time.Time, rows rowsF
 	if err != nil {
 		return 0, err
 	}
-	x := &xlsxSheets{f: f, d: d, bold: bold}
+	x := &xlsxSheets{f: f, d: d, bold: bold, footer: "Källa: " + d.Source + " · " + built.UTC().Format(time.DateOnly)}
 	if err := x.next(sheet); err != nil {
 		return 0, err
 	}

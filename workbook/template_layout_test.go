@@ -18,16 +18,6 @@ var printOptions = TemplateOptions{Code: "1281", Name: "Lunds kommun", Year: 202
 
 var dataSheets = []string{SheetDetails, SheetEmissions, SheetGoals, SheetPlans, SheetMeasures}
 
-func openTemplate(t *testing.T, b []byte) *excelize.File {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
-}
-
 // TestTemplatePrint prints the template through LibreOffice: landscape,
 // few pages, Utsläpp one page wide, the footer on every page.
 func TestTemplatePrint(t *testing.T) {
@@ -56,7 +46,7 @@ func TestTemplatePrint(t *testing.T) {
 // locked, no password anywhere; headers locked, input cells not.
 func TestTemplateProtected(t *testing.T) {
 	b := templateBytes(t, printOptions)
-	f := openTemplate(t, b)
+	f := openXLSX(t, b)
 	for _, s := range f.GetSheetList() {
 		p, err := f.GetSheetProtection(s)
 		if err != nil {
@@ -86,14 +76,7 @@ func TestTemplateProtected(t *testing.T) {
 		}
 	}
 	locked := func(sheet, cell string) bool {
-		id, err := f.GetCellStyle(sheet, cell)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := f.GetStyle(id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := cellStyle(t, f, sheet, cell)
 		return st.Protection == nil || st.Protection.Locked
 	}
 	for _, s := range dataSheets {
@@ -116,7 +99,7 @@ var freeText = map[field]bool{fGoalID: true, fGoalName: true, fDecidedBy: true, 
 	fMeasureID: true, fMeasureName: true, fResponsible: true, fComment: true, fSource: true}
 
 func TestTemplateColumnsChecked(t *testing.T) {
-	f := openTemplate(t, templateBytes(t, printOptions))
+	f := openXLSX(t, templateBytes(t, printOptions))
 	kinds := map[string]sheetKind{SheetEmissions: kindEmissions, SheetGoals: kindGoals, SheetPlans: kindPlans, SheetMeasures: kindMeasures}
 	for sheet, kind := range kinds {
 		dvs, err := f.GetDataValidations(sheet)
@@ -164,7 +147,7 @@ func coveringValidation(dvs []*excelize.DataValidation, cell string) *excelize.D
 
 // TestTemplateMarks: the conditional formats are in the file.
 func TestTemplateMarks(t *testing.T) {
-	f := openTemplate(t, templateBytes(t, printOptions))
+	f := openXLSX(t, templateBytes(t, printOptions))
 	for _, s := range dataSheets {
 		cf, err := f.GetConditionalFormats(s)
 		if err != nil || len(cf) == 0 {
@@ -185,7 +168,7 @@ func TestTemplateMarks(t *testing.T) {
 
 // TestTemplateListsMatchDomain: every column of Listor is its domain list.
 func TestTemplateListsMatchDomain(t *testing.T) {
-	f := openTemplate(t, templateBytes(t, printOptions))
+	f := openXLSX(t, templateBytes(t, printOptions))
 	cols, err := f.GetCols(SheetLists)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +187,7 @@ func TestTemplateListsMatchDomain(t *testing.T) {
 // TestTemplateRenamedCase: a header or sheet name changed in case (the
 // protection lifted) still parses.
 func TestTemplateRenamedCase(t *testing.T) {
-	f := openTemplate(t, templateBytes(t, printOptions))
+	f := openXLSX(t, templateBytes(t, printOptions))
 	set(t, f, SheetEmissions, "A1", "SEKTOR", "E1", " kommentar ", "G2", 1234.5)
 	if err := f.SetSheetName(SheetGoals, "MÅL"); err != nil {
 		t.Fatal(err)
@@ -218,7 +201,7 @@ func TestTemplateRenamedCase(t *testing.T) {
 
 // TestTemplateLibreOfficeRoundTrip: filled, saved by LibreOffice, read back.
 func TestTemplateLibreOfficeRoundTrip(t *testing.T) {
-	f := openTemplate(t, templateBytes(t, printOptions))
+	f := openXLSX(t, templateBytes(t, printOptions))
 	set(t, f, SheetEmissions, "F5", "NE", "E5", "Ej beräknat", "G2", 104036.6)
 	set(t, f, SheetGoals, "A2", "M1", "B2", "Halvera", "C2", "Absolut minskning", "E2", 1990, "F2", 2030, "G2", 50)
 	b := workbookBytes(t, f)
