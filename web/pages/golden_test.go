@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,6 +96,12 @@ func tablesText(t *testing.T, page []byte) string {
 
 func writeTable(b *strings.Builder, table *html.Node) {
 	b.WriteString("# " + attr(table, "id"))
+	numeric := map[int]bool{} // the columns (from 1) the table's class aligns as figures
+	for _, c := range strings.Fields(attr(table, "class")) {
+		if k, err := strconv.Atoi(strings.TrimPrefix(c, "n")); err == nil && strings.HasPrefix(c, "n") {
+			numeric[k] = true
+		}
+	}
 	var rows func(n *html.Node)
 	rows = func(n *html.Node) {
 		switch {
@@ -102,18 +110,21 @@ func writeTable(b *strings.Builder, table *html.Node) {
 			return
 		case n.Type == html.ElementNode && n.Data == "tr":
 			b.WriteString("\n")
-			first := true
+			column := 0
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				if c.Type != html.ElementNode || (c.Data != "td" && c.Data != "th") {
 					continue
 				}
-				if !first {
+				if column++; column > 1 {
 					b.WriteString("\t")
 				}
-				first = false
 				b.WriteString(cellText(c))
 				if cls := attr(c, "class"); strings.Contains(cls, "estimate") || strings.Contains(cls, "member") {
-					b.WriteString(" {" + strings.Join(strings.Fields(cls), " ") + "}")
+					classes := strings.Fields(cls)
+					if numeric[column] && !slices.Contains(classes, "num") {
+						classes = append([]string{"num"}, classes...) // as a cell of its own would say
+					}
+					b.WriteString(" {" + strings.Join(classes, " ") + "}")
 				}
 			}
 			return

@@ -41,7 +41,7 @@ type kommunView struct {
 	Reported, GoalChart                Chart
 	Submissions, Goals, Plans          site.Table
 	Measures                           site.Table
-	GPC, GPCReported                   site.Table
+	GPC                                site.Table
 	Revisions                          revisionsView
 	Sources                            []string
 	Embed                              embedSnippet // the trend chart's (municipalities)
@@ -94,7 +94,7 @@ func (p *Pages) kommun(c *gin.Context, snap *publish.Snapshot) (string, site.Fra
 	if err != nil {
 		return "", nil, err
 	}
-	v.GPC, v.GPCReported = gpcTables(inv)
+	v.GPC = gpcTable(inv)
 	if v.Revisions, err = revisionsSection(snap, m.Code); err != nil {
 		return "", nil, err
 	}

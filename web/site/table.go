@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 )
 
@@ -38,13 +39,20 @@ func (t Table) HTML() template.HTML {
 	w.text(t.ID)
 	w.markup("-caption\" tabindex=\"0\">\n<table id=\"")
 	w.text(t.ID)
-	w.markup("\">\n  <caption id=\"")
+	w.markup("\"")
+	numeric := t.numericColumns()
+	if c := columnsClass(numeric); c != "" {
+		w.markup(` class="`)
+		w.text(c)
+		w.markup(`"`)
+	}
+	w.markup(">\n  <caption id=\"")
 	w.text(t.ID)
 	w.markup("-caption\">")
 	w.text(t.Caption)
 	w.markup("</caption>\n  <thead><tr>")
-	for _, c := range t.Head {
-		w.headCell(c)
+	for i, c := range t.Head {
+		w.headCell(c, i < len(numeric) && numeric[i])
 	}
 	w.markup("</tr></thead>\n  <tbody>\n  ")
 	for _, row := range t.Rows {
@@ -53,7 +61,7 @@ func (t Table) HTML() template.HTML {
 			if i == 0 {
 				w.rowHeader(c)
 			} else {
-				w.cell(c)
+				w.cell(c, i < len(numeric) && numeric[i])
 			}
 		}
 		w.markup("</tr>\n  ")
@@ -68,14 +76,63 @@ func (t Table) HTML() template.HTML {
 	return template.HTML(w.String()) // every value escaped for its context above
 }
 
-func (w *htmlWriter) headCell(c Cell) {
+// NumericColumnsMax is the last column (counted from 1) whose alignment
+// the style sheet can give a whole column (table.n2 … table.n16); the
+// cells of a numeric column beyond it carry class "num" each.
+const NumericColumnsMax = 16
+
+// numericColumns reports, per column, whether every body cell in it is a
+// figure (and there is one): such a column is aligned by the table's class
+// (ColumnsClass), so its cells need no class of their own, which on a page
+// of long tables is a tenth of its bytes. The first column holds the rows'
+// headers and is never numeric.
+func (t Table) numericColumns() []bool {
+	var numeric []bool
+	for _, row := range t.Rows {
+		for len(numeric) < len(row) {
+			numeric = append(numeric, len(numeric) > 0 && len(numeric) < NumericColumnsMax)
+		}
+		for i, c := range row {
+			numeric[i] = numeric[i] && c.Num
+		}
+	}
+	return numeric
+}
+
+// NumericColumn reports whether column i (from 0) is aligned as figures by
+// the table's class.
+func (t Table) NumericColumn(i int) bool {
+	numeric := t.numericColumns()
+	return i < len(numeric) && numeric[i]
+}
+
+// ColumnsClass is the table's class naming its numeric columns: "n2 n4"
+// for the second and fourth (counted from 1, as CSS's :nth-child counts).
+func (t Table) ColumnsClass() string { return columnsClass(t.numericColumns()) }
+
+func columnsClass(numeric []bool) string {
+	var b strings.Builder
+	for i, num := range numeric {
+		if num {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("n" + strconv.Itoa(i+1))
+		}
+	}
+	return b.String()
+}
+
+// headCell writes a column's header; numericColumn: the table's class
+// aligns it.
+func (w *htmlWriter) headCell(c Cell, numericColumn bool) {
 	w.markup(`<th scope="col"`)
 	if c.Sort != "" {
 		w.markup(` aria-sort="`)
 		w.text(c.Sort)
 		w.markup(`"`)
 	}
-	w.classes(c)
+	w.classes(c, numericColumn)
 	w.markup(">")
 	if c.Href != "" {
 		w.link(c.Href)
@@ -108,27 +165,36 @@ func (w *htmlWriter) rowHeader(c Cell) {
 	w.markup("</th>")
 }
 
-func (w *htmlWriter) cell(c Cell) {
+// cell writes a body cell; numericColumn: the table's class aligns it.
+func (w *htmlWriter) cell(c Cell, numericColumn bool) {
 	w.markup("<td")
-	w.classes(c)
+	w.classes(c, numericColumn)
 	w.markup(">")
 	w.content(c)
 	w.markup("</td>")
 }
 
-// classes writes a cell's class attribute, if it has any class.
-func (w *htmlWriter) classes(c Cell) {
-	if !c.Num && c.Class == "" && !c.Estimate {
+// classes writes a cell's class attribute, if it has any class: "num"
+// for a figure outside a numeric column, "estimate", and its own.
+func (w *htmlWriter) classes(c Cell, numericColumn bool) {
+	num := c.Num && !numericColumn
+	if !num && c.Class == "" && !c.Estimate {
 		return
 	}
 	w.markup(` class="`)
-	if c.Num {
-		w.markup("num ")
+	sep := markup("")
+	if num {
+		w.markup("num")
+		sep = " "
 	}
 	if c.Estimate {
-		w.markup("estimate ")
+		w.markup(sep + "estimate")
+		sep = " "
 	}
-	w.text(c.Class)
+	if c.Class != "" {
+		w.markup(sep)
+		w.text(c.Class)
+	}
 	w.markup(`"`)
 }
 
