@@ -353,6 +353,8 @@ type smhiUpload struct {
 	area        string          // the file's municipality or county, as named in it
 	others      map[string]bool // other areas of the level named, reported once each
 	totals      *smhi.Checker
+	levelRows   int    // data rows of the upload's level
+	otherLevel  string // the first area of the other level (a county's in a municipality's upload, a municipality's in a region's)
 }
 
 // readSMHI reads a sheet in SMHI's export layout (one that looksLikeSMHI)
@@ -368,7 +370,26 @@ func (p *parser) readSMHI(s sheetInfo) error {
 	}
 	u.rd.EndSheet()
 	u.checkTotals()
+	u.checkLevel(s.Name)
 	return nil
+}
+
+// checkLevel refuses a sheet with rows of the other level only: a
+// municipality's export uploaded for a region, or a county's for a
+// municipality, would otherwise be read as an empty inventory.
+func (u *smhiUpload) checkLevel(sheet string) {
+	if u.levelRows > 0 || u.otherLevel == "" {
+		return
+	}
+	if u.level == smhi.LevelCounty {
+		u.p.items.errorf(CodeWrongLevel, sheet, "",
+			"Filen innehåller bara kommuners rader (till exempel %s), inte länets egna. En region laddar upp SMHI:s export för sitt län: välj länet, inte en kommun, i SMHI:s nationella emissionsdatabas och ladda upp den filen.",
+			quote(u.otherLevel))
+		return
+	}
+	u.p.items.errorf(CodeWrongLevel, sheet, "",
+		"Filen innehåller bara ett läns rader (%s), inte kommunens egna. Välj er kommun i SMHI:s nationella emissionsdatabas och ladda upp den exporten.",
+		quote(u.otherLevel))
 }
 
 func (u *smhiUpload) row(row int, cells []string) error {
@@ -428,10 +449,19 @@ func (u *smhiUpload) data(r smhi.Row) error {
 	switch {
 	case u.level == smhi.LevelCounty && r.Level == smhi.LevelMunicipality:
 		u.ourCounty(r)
+		if u.otherLevel == "" {
+			u.otherLevel = r.Municipality
+		}
+		return nil
+	case u.level == smhi.LevelMunicipality && r.Level == smhi.LevelCounty:
+		if u.otherLevel == "" {
+			u.otherLevel = r.County
+		}
 		return nil
 	case r.Level != u.level || !u.ours(r):
 		return nil
 	}
+	u.levelRows++
 	p, sheet := u.p, u.rd.Sheet().Name
 	if r.Subsector == "" {
 		u.totals.Add(r)

@@ -25,6 +25,7 @@ const (
 	CodeNoData                = "no_data"                // Uppgifter is filled in but no other sheet holds anything
 	CodeSeveralMunicipalities = "several_municipalities" // an SMHI export with more than one municipality
 	CodeSeveralCounties       = "several_counties"       // a region's SMHI export with more than one county
+	CodeWrongLevel            = "smhi_wrong_level"       // an SMHI export with only the other level's rows (a municipality's for a region, a county's for a municipality)
 
 	// Cell values.
 	CodeNotANumber        = "not_a_number"

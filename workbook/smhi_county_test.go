@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/klimatkommunerna/klimatrapport"
 )
 
 // countyLimits resolves names through SCB's real list.
@@ -111,5 +113,37 @@ func TestSMHICountyTotals(t *testing.T) {
 	}
 	if len(got) != 1 || !strings.HasPrefix(got[0], "E8 Länets totala utsläpp 2020") {
 		t.Errorf("totals items %q", got)
+	}
+}
+
+// TestSMHIWrongLevel: an SMHI export of the other level than the uploader's
+// (a municipality's rows for a region, a county's only for a municipality)
+// is refused with a message saying which export to take, not read as an
+// empty inventory.
+func TestSMHIWrongLevel(t *testing.T) {
+	lund, _ := cutRows(t, smhiSample(t), func(c []string) bool { return c[3] == "Lund" })
+	skane, _ := cutRows(t, smhiSample(t), func(c []string) bool { return c[2] == "Skåne län" && c[3] == "Alla" })
+	for _, tc := range []struct {
+		name, uploader string
+		file           []byte
+		says           string
+	}{
+		{"a municipality's file for a region", "12", lund, "länets"},
+		{"a county's file for a municipality", "1281", skane, "kommunens"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, items, err := Check(bytes.NewReader(tc.file), int64(len(tc.file)), countyLimits(t),
+				ValidationContext{UploaderCode: tc.uploader, Today: date(2024, 5, 1), KnownCode: knownCodes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for _, it := range items {
+				found = found || it.Code == CodeWrongLevel && it.Severity == klimatrapport.SeverityError && strings.Contains(it.Message, tc.says)
+			}
+			if !found || len(rep.Inventory) != 0 {
+				t.Errorf("%d values, items %s; want none and a %s error saying %q", len(rep.Inventory), mustJSON(t, items), CodeWrongLevel, tc.says)
+			}
+		})
 	}
 }
