@@ -59,7 +59,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // deadlines are in Swedish time whatever the host has
 
 	"github.com/klimatkommunerna/klimatrapport/figures"
 	"github.com/klimatkommunerna/klimatrapport/swedish"
@@ -290,7 +289,7 @@ func Summarise(members []MemberResult) Summary {
 // EndOfDay is the last second of d's day in Swedish time: an evaluation
 // "as of" a date sees everything uploaded that day.
 func EndOfDay(d time.Time) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, sweden)
+	return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, swedish.Zone)
 }
 
 // looseStatus is s lower-cased and trimmed, with "_" and "-" as spaces and

@@ -13,6 +13,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/national"
 	"github.com/klimatkommunerna/klimatrapport/storage"
 	"github.com/klimatkommunerna/klimatrapport/submissions"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Engine evaluates members' obligations and keeps reviews and replies.
@@ -36,7 +37,7 @@ func (e *Engine) now() time.Time {
 
 // CurrentYear is the year of the engine's clock in Sweden: the report year
 // asked about when none is given.
-func (e *Engine) CurrentYear() int { return e.now().In(sweden).Year() }
+func (e *Engine) CurrentYear() int { return e.now().In(swedish.Zone).Year() }
 
 // Query selects what to evaluate.
 type Query struct {
@@ -192,7 +193,7 @@ func (in inputs) member(c evalContext, q Query) MemberResult {
 	if in.figures != nil {
 		mr.SMHIRelease = figures.RefOf(in.figures.Release())
 		for _, g := range f.goals {
-			mr.Goals = append(mr.Goals, track(in.figures, m.Code, g, c.asOf.In(sweden).Year(), q.Series))
+			mr.Goals = append(mr.Goals, track(in.figures, m.Code, g, c.asOf.In(swedish.Zone).Year(), q.Series))
 		}
 	}
 	return mr

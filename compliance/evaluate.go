@@ -477,20 +477,20 @@ func (c evalContext) reporting(f *memberFacts) Result {
 		}
 		if rep.FirstAt.Before(end) || !required {
 			r.Status = Fulfilled
-			r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s, senast %s som krävs.", c.year, day(rep.FirstAt.In(sweden)), day(deadline))
+			r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s, senast %s som krävs.", c.year, day(rep.FirstAt.In(swedish.Zone)), day(deadline))
 			if !required {
-				r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s.", c.year, day(rep.FirstAt.In(sweden)))
+				r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s.", c.year, day(rep.FirstAt.In(swedish.Zone)))
 			}
 			return r
 		}
 		r.Status = Late
-		r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s, efter sista dagen %s.", c.year, day(rep.FirstAt.In(sweden)), day(deadline))
+		r.Explanation = fmt.Sprintf("Rapporten för %d lämnades in %s, efter sista dagen %s.", c.year, day(rep.FirstAt.In(swedish.Zone)), day(deadline))
 		return r
 	}
 	rejected := ""
 	if rep.Rejected > 0 {
 		rejected = fmt.Sprintf(" En fil för %d laddades upp %s men togs inte emot eftersom den innehöll fel; rätta felen och ladda upp den igen.",
-			c.year, day(rep.LastRejectedAt.In(sweden)))
+			c.year, day(rep.LastRejectedAt.In(swedish.Zone)))
 	}
 	switch {
 	case !required:
@@ -535,7 +535,7 @@ func dayPtr(t *time.Time) string {
 }
 
 // moment writes an upload time in Swedish time.
-func moment(t time.Time) string { return t.In(sweden).Format("2006-01-02 15:04") }
+func moment(t time.Time) string { return t.In(swedish.Zone).Format("2006-01-02 15:04") }
 
 // complete reports whether covered names all nine main sectors.
 func complete(covered []string) bool {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	kr "github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // Rules are the parameters of the four obligations. Defaults are built in
@@ -231,19 +232,10 @@ func parseMonthDay(s string) (time.Month, int, error) {
 	return t.Month(), t.Day(), nil
 }
 
-// sweden is the time zone deadlines are counted in.
-var sweden = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic("compliance: no time zone data for Europe/Stockholm: " + err.Error())
-	}
-	return loc
-}()
-
 // SwedishDay is t's date in Sweden, as a UTC midnight: the form the
 // deadlines (DeadlineDay) and the register's dates have.
 func SwedishDay(t time.Time) time.Time {
-	t = t.In(sweden)
+	t = t.In(swedish.Zone)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
@@ -259,5 +251,5 @@ func (r Rules) DeadlineDay(year int) time.Time {
 // deadlineEnd is the first instant after the deadline day, Swedish time.
 func (r Rules) deadlineEnd(year int) time.Time {
 	day := r.DeadlineDay(year)
-	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, sweden)
+	return time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, swedish.Zone)
 }

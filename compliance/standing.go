@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // A member's standing, as the public list of members, the members API and
@@ -31,7 +32,7 @@ func (r Rules) dormantFrom(year int) time.Time {
 // member is dormant: the latest whose deadline plus DormantAfterDays has
 // passed.
 func (r Rules) StandingYear(day time.Time) int {
-	y := day.In(sweden).Year()
+	y := day.In(swedish.Zone).Year()
 	if day.Before(r.dormantFrom(y)) {
 		y--
 	}

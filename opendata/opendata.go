@@ -87,6 +87,11 @@ type Builder struct {
 	flight  singleflight.Group
 	// refreshing is set while RefreshLater's rebuild runs.
 	refreshing atomic.Bool
+
+	bgMu     sync.Mutex
+	bgCancel context.CancelFunc // stops the background rebuild running, if any
+	bg       sync.WaitGroup     // the background rebuild
+	closed   bool               // Close was called: no more background rebuilds
 }
 
 const defaultPageAreas = 16
@@ -207,12 +212,36 @@ func (b *Builder) RefreshLater(gen uint64, log func(error)) {
 	if !b.stale(gen) || !b.refreshing.CompareAndSwap(false, true) {
 		return
 	}
+	b.bgMu.Lock()
+	defer b.bgMu.Unlock()
+	if b.closed {
+		b.refreshing.Store(false)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.bgCancel = cancel
+	b.bg.Add(1)
 	go func() {
+		defer b.bg.Done()
+		defer cancel()
 		defer b.refreshing.Store(false)
-		if err := b.Refresh(context.Background(), gen); err != nil && log != nil {
+		if err := b.Refresh(ctx, gen); err != nil && ctx.Err() == nil && log != nil {
 			log(err)
 		}
 	}()
+}
+
+// Close stops a background rebuild and waits until it has ended (its
+// temporary file removed), so that the directory and the database can go
+// after it; no rebuild starts after it. The files built stay.
+func (b *Builder) Close() {
+	b.bgMu.Lock()
+	b.closed = true
+	if b.bgCancel != nil {
+		b.bgCancel()
+	}
+	b.bgMu.Unlock()
+	b.bg.Wait()
 }
 
 // stale reports whether the members' files are missing or older than gen.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 	"github.com/klimatkommunerna/klimatrapport/workbook"
 	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
@@ -121,7 +122,7 @@ func writeXLSX(w io.Writer, d Dataset, sheet string, built time.Time, rows rowsF
 	if err != nil {
 		return 0, err
 	}
-	x := &xlsxSheets{f: f, d: d, bold: bold, footer: "Källa: " + d.Source + " · " + built.UTC().Format(time.DateOnly)}
+	x := &xlsxSheets{f: f, d: d, bold: bold, footer: "Källa: " + d.Source + " · " + built.In(swedish.Zone).Format(time.DateOnly)}
 	if err := x.next(sheet); err != nil {
 		return 0, err
 	}
@@ -162,7 +163,7 @@ func writeAbout(f *excelize.File, d Dataset, built time.Time, rows, sheets int) 
 		return err
 	}
 	lines := [][]any{{"Innehåll", d.Title}, {"Beskrivning", d.About}, {"Källa", d.Source}, {"Licens", d.Licence},
-		{"Byggd", built.UTC().Format(time.DateOnly)}, {"Rader", rows}}
+		{"Byggd", built.In(swedish.Zone).Format(time.DateOnly)}, {"Rader", rows}}
 	if sheets > 1 {
 		lines = append(lines, []any{"Flikar", "Raderna fortsätter på " + strconv.Itoa(sheets) + " flikar (Excel rymmer 1 048 576 rader per flik)."})
 	}

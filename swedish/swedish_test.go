@@ -125,3 +125,21 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestZone: times are shown in Swedish time, winter (UTC+1) and summer
+// (UTC+2), so that a late-evening upload keeps its Swedish date.
+func TestZone(t *testing.T) {
+	for _, tc := range []struct {
+		utc  time.Time
+		want string
+	}{
+		{time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), "2027-01-01 00:30"},
+		{time.Date(2026, 6, 30, 22, 15, 0, 0, time.UTC), "2026-07-01 00:15"},
+		{time.Date(2026, 3, 29, 0, 59, 0, 0, time.UTC), "2026-03-29 01:59"},
+		{time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC), "2026-03-29 03:00"},
+	} {
+		if got := tc.utc.In(Zone).Format("2006-01-02 15:04"); got != tc.want {
+			t.Errorf("%v in Sweden: %s, want %s", tc.utc, got, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/klimatkommunerna/klimatrapport"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
@@ -286,7 +287,7 @@ func (r Review) footer() string {
 		text += " av " + name
 	}
 	if !r.Checked.IsZero() {
-		text += " · " + r.Checked.Format(time.DateOnly)
+		text += " · " + r.Checked.In(swedish.Zone).Format(time.DateOnly)
 	}
 	return text
 }

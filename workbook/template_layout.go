@@ -2,9 +2,11 @@ package workbook
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 	"github.com/klimatkommunerna/klimatrapport/xlsx"
 )
 
@@ -74,7 +76,7 @@ func (t *tmpl) styles() error {
 
 // footer is the footer's text: who, which report, the template's date.
 func (t *tmpl) footer() string {
-	return fmt.Sprintf("Klimatkommunerna · Klimatrapport %d · mall skapad %s", t.opts.Year, t.opts.Created.Format("2006-01-02"))
+	return fmt.Sprintf("Klimatkommunerna · Klimatrapport %d · mall skapad %s", t.opts.Year, t.opts.Created.In(swedish.Zone).Format(time.DateOnly))
 }
 
 // headerRow writes the sheet's columns: their input format and width, the

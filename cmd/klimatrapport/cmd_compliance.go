@@ -13,6 +13,7 @@ import (
 	"github.com/klimatkommunerna/klimatrapport/compliance"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 // rulesFlag defines --rules.
@@ -187,7 +188,7 @@ func splitList(s string) []string {
 // then what each member has to fix, then the counts.
 func writeComplianceTable(w io.Writer, rep compliance.Report) {
 	fmt.Fprintf(w, "Medlemskraven %d (utvärderat %s; sista dag att rapportera %s)\n\n", rep.Year,
-		rep.AsOf.In(stockholm).Format("2006-01-02 15:04"), rep.Deadline.Format(time.DateOnly))
+		rep.AsOf.In(swedish.Zone).Format("2006-01-02 15:04"), rep.Deadline.Format(time.DateOnly))
 	if len(rep.Members) == 0 {
 		fmt.Fprintln(w, "Inga medlemmar att visa.")
 		return

@@ -12,6 +12,7 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/internal/app"
 	"github.com/klimatkommunerna/klimatrapport/members"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 )
 
 var membersCommands = subcommands{name: "members", usage: membersUsage, run: map[string]func(context.Context, *env, []string) int{
@@ -259,7 +260,7 @@ func membersShow(ctx context.Context, e *env, args []string) int {
 		printMember(e.stdout, cur)
 		fmt.Fprintf(e.stdout, "\nHistorik (%d ändringar):\n", len(hist))
 		for _, h := range hist {
-			fmt.Fprintf(e.stdout, "  %s av %s: %s\n", h.ChangedAt.In(stockholm).Format("2006-01-02 15:04"), h.ChangedBy, memberLine(h))
+			fmt.Fprintf(e.stdout, "  %s av %s: %s\n", h.ChangedAt.In(swedish.Zone).Format("2006-01-02 15:04"), h.ChangedBy, memberLine(h))
 		}
 		return exitOK
 	})

@@ -122,6 +122,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	o.OpenDataDir = *openDataDir
 	a := app.New(d, o)
 	defer a.Published.Close() // stops the snapshot builder before the database closes
+	defer a.OpenData.Close()  // and a rebuild of the open data files
 	a.Published.Log = e.log
 	a.Compliance.Rules = rules
 	a.MemberTest.Questions = questions

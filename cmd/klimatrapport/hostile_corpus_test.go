@@ -60,7 +60,7 @@ func TestHostileFilesThroughAPI(t *testing.T) {
 				if status == http.StatusCreated {
 					accepted += r.Submission.Counts.Inventory
 				}
-				if status >= 500 || status >= 400 && !swedish(e.Error.Message) {
+				if status >= 500 || status >= 400 && !readsSwedish(e.Error.Message) {
 					t.Errorf("%s: %d %s", h.Name, status, trim(out))
 				}
 				continue
@@ -74,7 +74,7 @@ func TestHostileFilesThroughAPI(t *testing.T) {
 				t.Errorf("%s: %d, want 422 or 413: %s", h.Name, status, trim(out))
 			case !slices.Contains(codes, h.Problem):
 				t.Errorf("%s: problem codes %v, want %q", h.Name, codes, h.Problem)
-			case !swedish(e.Error.Message):
+			case !readsSwedish(e.Error.Message):
 				t.Errorf("%s: message %q is not Swedish", h.Name, e.Error.Message)
 			}
 		}
@@ -279,7 +279,7 @@ func TestCrossMunicipalityWriteRefused(t *testing.T) {
 			status, out := s.api("lund", "POST", "/api/v1/submissions", body, ct)
 			var e apiError
 			json.Unmarshal([]byte(out), &e)
-			if status != http.StatusUnprocessableEntity && status != http.StatusForbidden || !swedish(e.Error.Message) {
+			if status != http.StatusUnprocessableEntity && status != http.StatusForbidden || !readsSwedish(e.Error.Message) {
 				t.Errorf("Lund's officer, Malmö's file, form %v: %d %s; want 422 or 403 in Swedish", fields, status, trim(out))
 			}
 		}
@@ -359,7 +359,7 @@ func TestHostileRequestsAnsweredCleanly(t *testing.T) {
 			}
 			if strings.HasPrefix(h.path, "/api/") && r.Status >= 400 {
 				var e apiError
-				if err := json.Unmarshal(r.Body, &e); err != nil || !swedish(e.Error.Message) {
+				if err := json.Unmarshal(r.Body, &e); err != nil || !readsSwedish(e.Error.Message) {
 					t.Errorf("%s: %d without a Swedish JSON error: %s", h.name, r.Status, trim(body))
 				}
 			}
@@ -421,7 +421,7 @@ func TestHostileMultipartShapes(t *testing.T) {
 			status, out := s.api("lund", "POST", "/api/v1/submissions", body, ct)
 			var e apiError
 			json.Unmarshal([]byte(out), &e)
-			if status >= 500 || status >= 400 && !swedish(e.Error.Message) {
+			if status >= 500 || status >= 400 && !readsSwedish(e.Error.Message) {
 				t.Errorf("%s: %d %s", c.name, status, trim(out))
 			}
 		}

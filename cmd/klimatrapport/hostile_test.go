@@ -44,9 +44,9 @@ const (
 // it has no å, ä or ö.
 var swedishWords = regexp.MustCompile(`(?i)\b(filen|inte|för|och|är|kan|får|försök|igen|fel|högst|en stund)\b`)
 
-// swedish reports whether msg reads as a Swedish message: non-empty, with
+// readsSwedish reports whether msg reads as a Swedish message: non-empty, with
 // å, ä or ö or a common Swedish word.
-func swedish(msg string) bool {
+func readsSwedish(msg string) bool {
 	return strings.TrimSpace(msg) != "" && (strings.ContainsAny(msg, "åäöÅÄÖ") || swedishWords.MatchString(msg))
 }
 
@@ -76,7 +76,7 @@ func refusal(status int, header http.Header, body []byte) string {
 		return "503 without Retry-After"
 	case status != http.StatusServiceUnavailable && (status < 400 || status >= 500):
 		return fmt.Sprintf("%d, want a 4xx refusal or 503 with Retry-After", status)
-	case !swedish(e.Error.Message):
+	case !readsSwedish(e.Error.Message):
 		return fmt.Sprintf("%d with a message that is not Swedish: %q", status, e.Error.Message)
 	}
 	return ""

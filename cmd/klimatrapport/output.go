@@ -32,15 +32,6 @@ func writeFileAtomic(path string, b []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// stockholm is the time zone times are shown in.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // dateOrDash is a day, or a dash when there is none.
 func dateOrDash(t *time.Time) string {
 	if t == nil {

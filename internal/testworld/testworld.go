@@ -56,6 +56,7 @@ func Over(t testing.TB, db storage.DB, o Options) *World {
 	// figures' cache checks the data's fingerprint on every request.
 	w.Published.ProbeInterval = 0
 	w.OpenData.Dir = t.TempDir()
+	t.Cleanup(w.OpenData.Close) // before the directory goes (cleanups run last first)
 	// Tests that count or time renders turn warming on themselves.
 	w.Published.WarmTimeout = -1
 	t.Cleanup(w.Published.Close)

@@ -14,6 +14,7 @@ import (
 	kr "github.com/klimatkommunerna/klimatrapport"
 	"github.com/klimatkommunerna/klimatrapport/analytics"
 	"github.com/klimatkommunerna/klimatrapport/publish"
+	"github.com/klimatkommunerna/klimatrapport/swedish"
 	"github.com/klimatkommunerna/klimatrapport/web/site"
 )
 
@@ -312,7 +313,7 @@ func reportedChart(name string, r *publish.MunicipalityReport) (Chart, site.Tabl
 		}
 		uploaded := "–"
 		if !s.UploadedAt.IsZero() {
-			uploaded = s.UploadedAt.Format("2006-01-02 15:04") + " UTC"
+			uploaded = s.UploadedAt.In(swedish.Zone).Format("2006-01-02 15:04") // Swedish time, as the readers keep it
 		}
 		subs.Rows = append(subs.Rows, []site.Cell{textCell(s.FileName), textCell(strconv.Itoa(s.ReportYear)), textCell(uploaded),
 			textCell(strings.Join(years, ", ")), textCell(s.ID)})

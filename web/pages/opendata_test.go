@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"io"
+	"maps"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -233,4 +235,47 @@ func checkComplianceFile(t *testing.T, site string, reportYear int) {
 	if inventory != "uppfyllt" && inventory != "försenat" {
 		t.Errorf("compliance %d: the inventory is %q, want it met", reportYear, inventory)
 	}
+}
+
+// TestOpenDataCloseWaits: Close stops a background rebuild and returns once
+// it has ended, leaving no temporary file behind (the directory can go),
+// and no rebuild starts after it.
+func TestOpenDataCloseWaits(t *testing.T) {
+	w := testworld.New(t, "chdb", testworld.Options{Samples: true})
+	ctx := t.Context()
+	w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
+	w.Submit(t, admin, "lund.xlsx", lundReport(true))
+	snap, err := w.Published.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.OpenData.RefreshLater(snap.Generation, func(err error) { t.Errorf("the rebuild: %v", err) })
+	w.OpenData.Close()
+	before := dirState(t, w.OpenData.Dir)
+	for name := range before {
+		if strings.HasPrefix(name, ".build-") {
+			t.Errorf("a temporary file is left after Close: %s", name)
+		}
+	}
+	w.OpenData.RefreshLater(snap.Generation+1, func(err error) { t.Errorf("a rebuild after Close: %v", err) })
+	w.OpenData.Close() // waits for one if it had started
+	if after := dirState(t, w.OpenData.Dir); !maps.Equal(before, after) {
+		t.Errorf("a rebuild ran after Close: %v, then %v", before, after)
+	}
+}
+
+// dirState is each file of dir with its modification time.
+func dirState(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]time.Time{}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			out[e.Name()] = info.ModTime()
+		}
+	}
+	return out
 }
