@@ -28,7 +28,6 @@ import (
 	"regexp"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -85,13 +84,12 @@ type Builder struct {
 	members uint64          // generation of the members' files (0: built on a request, before any snapshot asked)
 	built   bool            // whether the members' files exist at all
 	flight  singleflight.Group
-	// refreshing is set while RefreshLater's rebuild runs.
-	refreshing atomic.Bool
-
-	bgMu     sync.Mutex
-	bgCancel context.CancelFunc // stops the background rebuild running, if any
-	bg       sync.WaitGroup     // the background rebuild
-	closed   bool               // Close was called: no more background rebuilds
+	// The background rebuild (RefreshLater), under bgMu.
+	bgMu       sync.Mutex
+	refreshing bool               // one runs
+	bgCancel   context.CancelFunc // stops the one running, if any
+	bg         sync.WaitGroup     // ends when it has ended
+	closed     bool               // Close was called: no more of them
 }
 
 const defaultPageAreas = 16
@@ -209,22 +207,25 @@ func (b *Builder) Refresh(ctx context.Context, gen uint64) error {
 // every release and every member's report, work no reader should pay for
 // unless someone downloads them.
 func (b *Builder) RefreshLater(gen uint64, log func(error)) {
-	if !b.stale(gen) || !b.refreshing.CompareAndSwap(false, true) {
+	if !b.stale(gen) {
 		return
 	}
 	b.bgMu.Lock()
 	defer b.bgMu.Unlock()
-	if b.closed {
-		b.refreshing.Store(false)
+	if b.closed || b.refreshing {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b.bgCancel = cancel
+	b.refreshing, b.bgCancel = true, cancel
 	b.bg.Add(1)
 	go func() {
 		defer b.bg.Done()
 		defer cancel()
-		defer b.refreshing.Store(false)
+		defer func() {
+			b.bgMu.Lock()
+			b.refreshing = false
+			b.bgMu.Unlock()
+		}()
 		if err := b.Refresh(ctx, gen); err != nil && ctx.Err() == nil && log != nil {
 			log(err)
 		}

@@ -30,14 +30,10 @@ type gpcSource struct {
 // when there is none; no rows without either.
 func gpcTable(inv *publish.GPCInventory) site.Table {
 	var sources []gpcSource
-	var order []analytics.GPCLine
 	add := func(label, head, unit string, y publish.GPCYear) {
 		s := gpcSource{label: label, head: head + " " + strconv.Itoa(y.Year), unit: unit, lines: map[string]analytics.GPCLine{}}
 		for _, l := range y.Lines {
 			s.lines[l.Code] = l
-		}
-		if order == nil {
-			order = y.Lines
 		}
 		sources = append(sources, s)
 	}
@@ -71,8 +67,8 @@ func gpcTable(inv *publish.GPCInventory) site.Table {
 		t.Head = append(t.Head, site.Cell{Text: s.head, Num: true}, site.Cell{Text: "Andel (" + s.label + ")", Num: true})
 	}
 	t.Head = append(t.Head, textCell("Ur SMHI:s sektor"), textCell("Anmärkning"))
-	for _, row := range order {
-		t.Rows = append(t.Rows, gpcRow(row.GPCRow, sources))
+	for _, row := range kr.GPCRows() {
+		t.Rows = append(t.Rows, gpcRow(row, sources))
 	}
 	return t
 }

@@ -133,13 +133,8 @@ func gunzipCSV(t *testing.T, body []byte) [][]string {
 func TestOpenDataMembers(t *testing.T) {
 	testworld.Engines(t, testworld.Options{Samples: true}, func(t *testing.T, w *testworld.World) {
 		ctx := t.Context()
-		w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
-		w.Submit(t, admin, "lund.xlsx", lundReport(true))
-		snap, err := w.Published.Refresh(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.OpenData.Refresh(ctx, snap.Generation); err != nil {
+		gen := publishLund(t, w)
+		if err := w.OpenData.Refresh(ctx, gen); err != nil {
 			t.Fatal(err)
 		}
 		ts := w.Serve(t, "")
@@ -242,14 +237,8 @@ func checkComplianceFile(t *testing.T, site string, reportYear int) {
 // and no rebuild starts after it.
 func TestOpenDataCloseWaits(t *testing.T) {
 	w := testworld.New(t, "chdb", testworld.Options{Samples: true})
-	ctx := t.Context()
-	w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
-	w.Submit(t, admin, "lund.xlsx", lundReport(true))
-	snap, err := w.Published.Refresh(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.OpenData.RefreshLater(snap.Generation, func(err error) { t.Errorf("the rebuild: %v", err) })
+	gen := publishLund(t, w)
+	w.OpenData.RefreshLater(gen, func(err error) { t.Errorf("the rebuild: %v", err) })
 	w.OpenData.Close()
 	before := dirState(t, w.OpenData.Dir)
 	for name := range before {
@@ -257,11 +246,24 @@ func TestOpenDataCloseWaits(t *testing.T) {
 			t.Errorf("a temporary file is left after Close: %s", name)
 		}
 	}
-	w.OpenData.RefreshLater(snap.Generation+1, func(err error) { t.Errorf("a rebuild after Close: %v", err) })
+	w.OpenData.RefreshLater(gen+1, func(err error) { t.Errorf("a rebuild after Close: %v", err) })
 	w.OpenData.Close() // waits for one if it had started
 	if after := dirState(t, w.OpenData.Dir); !maps.Equal(before, after) {
 		t.Errorf("a rebuild ran after Close: %v, then %v", before, after)
 	}
+}
+
+// publishLund makes Lund a member with its report accepted and publishes
+// a snapshot with it; it returns the snapshot's generation.
+func publishLund(t *testing.T, w *testworld.World) uint64 {
+	t.Helper()
+	w.Join(t, time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), "1281")
+	w.Submit(t, admin, "lund.xlsx", lundReport(true))
+	snap, err := w.Published.Refresh(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap.Generation
 }
 
 // dirState is each file of dir with its modification time.

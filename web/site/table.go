@@ -52,7 +52,7 @@ func (t Table) HTML() template.HTML {
 	w.text(t.Caption)
 	w.markup("</caption>\n  <thead><tr>")
 	for i, c := range t.Head {
-		w.headCell(c, i < len(numeric) && numeric[i])
+		w.headCell(c, numericAt(numeric, i))
 	}
 	w.markup("</tr></thead>\n  <tbody>\n  ")
 	for _, row := range t.Rows {
@@ -61,7 +61,7 @@ func (t Table) HTML() template.HTML {
 			if i == 0 {
 				w.rowHeader(c)
 			} else {
-				w.cell(c, i < len(numeric) && numeric[i])
+				w.cell(c, numericAt(numeric, i))
 			}
 		}
 		w.markup("</tr>\n  ")
@@ -101,10 +101,10 @@ func (t Table) numericColumns() []bool {
 
 // NumericColumn reports whether column i (from 0) is aligned as figures by
 // the table's class.
-func (t Table) NumericColumn(i int) bool {
-	numeric := t.numericColumns()
-	return i < len(numeric) && numeric[i]
-}
+func (t Table) NumericColumn(i int) bool { return numericAt(t.numericColumns(), i) }
+
+// numericAt is numeric[i], false beyond the columns a body row has.
+func numericAt(numeric []bool, i int) bool { return i < len(numeric) && numeric[i] }
 
 // ColumnsClass is the table's class naming its numeric columns: "n2 n4"
 // for the second and fourth (counted from 1, as CSS's :nth-child counts).
